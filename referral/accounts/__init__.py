@@ -1,0 +1,1 @@
+"""Staff accounts, agencies, roles, passwords and API tokens."""

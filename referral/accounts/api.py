@@ -1,0 +1,44 @@
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..auth import api_actor, api_token
+from ..extensions import SIGN_IN_LIMIT, db, limiter
+from . import service
+from .schemas import MeSchema, TokenRequestSchema, TokenSchema
+
+blp = Blueprint("api-auth", __name__, url_prefix="/api/v1/auth",
+                description="Sign in for the API: bearer tokens")
+
+
+@blp.route("/tokens")
+class Tokens(MethodView):
+    decorators = [limiter.limit(SIGN_IN_LIMIT, methods=["POST"])]
+
+    @blp.arguments(TokenRequestSchema)
+    @blp.response(201, TokenSchema)
+    @blp.alt_response(429, schema="ErrorsSchema", description="Too many attempts")
+    @blp.doc(security=[])
+    def post(self, body):
+        """Exchange a username, password (and TOTP code where required) for a token."""
+        user = service.authenticate(body["username"], body["password"], body.get("otp"))
+        token, row = service.issue_token(user)
+        db.session.commit()
+        return {"token": token, "expires_at": row.expires_at}
+
+
+@blp.route("/tokens/current")
+class CurrentToken(MethodView):
+    @blp.response(204)
+    def delete(self):
+        """Revoke the token this request carries."""
+        actor = api_actor()
+        service.revoke_token(api_token(), actor)
+        db.session.commit()
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.response(200, MeSchema)
+    def get(self):
+        """The signed-in user, agency and roles."""
+        return api_actor()

@@ -1,0 +1,106 @@
+import enum
+import uuid
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import Model, UTCDateTime, created_at, utcnow, uuid_pk
+
+
+class AgencyKind(str, enum.Enum):
+    ngo = "ngo"
+    shelter = "shelter"
+    legal_aid = "legal_aid"
+    authority = "authority"
+
+
+class Role(str, enum.Enum):
+    caseworker = "caseworker"
+    shelter_staff = "shelter_staff"
+    legal_aid = "legal_aid"
+    supervisor = "supervisor"
+    admin = "admin"
+    auditor = "auditor"
+
+
+class Agency(Model):
+    __tablename__ = "agency"
+    id: Mapped[uuid.UUID] = uuid_pk()
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[AgencyKind] = mapped_column(Enum(AgencyKind, native_enum=False, length=20))
+    created_at: Mapped[datetime] = created_at()
+
+    def __repr__(self):
+        return f"<Agency {self.name}>"
+
+
+class UserRole(Model):
+    __tablename__ = "user_role"
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20),
+                                       primary_key=True)
+
+
+class User(UserMixin, Model):
+    __tablename__ = "user_account"
+    id: Mapped[uuid.UUID] = uuid_pk()
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
+    supervisor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    # Bumped on password change or forced sign-out: every session and token older dies.
+    session_generation: Mapped[int] = mapped_column(default=0)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    mfa_secret: Mapped[str | None] = mapped_column(String(64))
+    mfa_last_step: Mapped[int | None] = mapped_column()
+    mfa_deferred: Mapped[bool] = mapped_column(default=False)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = created_at()
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan",
+                                                     lazy="selectin")
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(row.role for row in self.role_rows)
+
+    def has_role(self, *roles: Role | str) -> bool:
+        mine = {r.value for r in self.roles}
+        return any((r.value if isinstance(r, Role) else r) in mine for r in roles)
+
+    @property
+    def is_active(self):
+        return self.is_active_account
+
+    def get_id(self):
+        # The session holds the generation too, so a password change ends old sessions.
+        return f"{self.id}:{self.session_generation}"
+
+    def __repr__(self):
+        return f"<User {self.username}>"
+
+
+class ApiToken(Model):
+    """A bearer token; only its SHA-256 digest is stored."""
+    __tablename__ = "api_token"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("user_account.id",
+                                                                ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    session_generation: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = created_at()
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -1,0 +1,22 @@
+from marshmallow import Schema, fields, validate
+
+
+class TokenRequestSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(min=1, max=1024))
+    otp = fields.String(load_default=None, allow_none=True,
+                        validate=validate.Regexp(r"^\d{6}$", error="a 6-digit code"))
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+
+
+class MeSchema(Schema):
+    id = fields.UUID()
+    username = fields.String()
+    display_name = fields.String()
+    agency = fields.Function(lambda u: u.agency.name)
+    roles = fields.Function(lambda u: sorted(r.value for r in u.roles))

@@ -1,0 +1,189 @@
+"""Account rules: passwords (argon2id), sign-in with lockout and MFA, API tokens."""
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import select
+
+from ..audit.service import record
+from ..database import utcnow
+from ..errors import Invalid, Unauthorized
+from ..extensions import db
+from .models import Agency, AgencyKind, ApiToken, Role, User, UserRole
+
+logger = logging.getLogger(__name__)
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+_DUMMY_HASH = _hasher.hash("not a real password")
+LOCKOUT_AFTER = 5
+MIN_PASSWORD_LENGTH = 12
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid("password", f"use at least {MIN_PASSWORD_LENGTH} characters")
+    return _hasher.hash(password)
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return user is not None
+
+
+def create_agency(name: str, kind: AgencyKind | str) -> Agency:
+    agency = Agency(name=name, kind=AgencyKind(kind))
+    db.session.add(agency)
+    db.session.flush()
+    return agency
+
+
+def create_user(username, password, *, agency, roles, display_name=None, email=None,
+                supervisor=None, mfa_deferred=False, actor=None) -> User:
+    username = (username or "").strip().lower()
+    if not username:
+        raise Invalid("username", "a username is required")
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise Invalid("username", "this username is taken")
+    roles = [Role(r) for r in roles]
+    if not roles:
+        raise Invalid("roles", "give at least one role")
+    user = User(username=username, display_name=display_name or username,
+                email=email, password_hash=hash_password(password), agency=agency,
+                supervisor_id=supervisor.id if supervisor else None,
+                mfa_deferred=mfa_deferred,
+                role_rows=[UserRole(role=r) for r in roles])
+    db.session.add(user)
+    db.session.flush()
+    record(actor, "account.create", "user", user.id, purpose="account administration",
+           details={"roles": sorted(r.value for r in roles)})
+    return user
+
+
+def change_password(user: User, new_password: str, actor=None):
+    """Set a new password and end every session and token the user had."""
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+    user.session_generation += 1
+    for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                           ApiToken.revoked_at.is_(None))):
+        token.revoked_at = utcnow()
+    record(actor or user, "account.password_change", "user", user.id,
+           purpose="account security")
+
+
+def mfa_required(user: User) -> bool:
+    roles = {r.strip() for r in current_app.config["MFA_REQUIRED_ROLES"].split(",") if r.strip()}
+    return bool(roles & {r.value for r in user.roles}) and not user.mfa_deferred
+
+
+def enrol_mfa(user: User) -> str:
+    user.mfa_secret = pyotp.random_base32()
+    user.mfa_last_step = None
+    record(user, "account.mfa_enrol", "user", user.id, purpose="account security")
+    return user.mfa_secret
+
+
+def verify_otp(user: User, otp: str | None) -> bool:
+    """A TOTP code, valid for the current or the previous 30-second step, usable once."""
+    if not user.mfa_secret or not otp:
+        return False
+    totp = pyotp.TOTP(user.mfa_secret)
+    now = utcnow()
+    for drift in (0, -1):
+        at = now + timedelta(seconds=30 * drift)
+        step = int(at.timestamp()) // 30
+        if totp.verify(otp, for_time=at, valid_window=0):
+            if user.mfa_last_step is not None and step <= user.mfa_last_step:
+                return False  # replay of a code already used
+            user.mfa_last_step = step
+            return True
+    return False
+
+
+def _lockout_delay(failures: int) -> timedelta:
+    """Short, growing pauses: they slow guessing without letting anyone lock a user out long."""
+    if failures < LOCKOUT_AFTER:
+        return timedelta(0)
+    return timedelta(seconds=min(30 * 2 ** (failures - LOCKOUT_AFTER), 900))
+
+
+def authenticate(username: str, password: str, otp: str | None = None) -> User:
+    """Check credentials (and TOTP where required). Raises Unauthorized with one message."""
+    username = (username or "").strip().lower()
+    user = db.session.scalar(select(User).where(User.username == username))
+    now = utcnow()
+    generic = "wrong username, password or code"
+    if user is not None and user.locked_until and user.locked_until > now:
+        verify_password(None, password)  # same cost either way
+        raise Unauthorized("too many failed attempts; try again in a few minutes")
+    if not verify_password(user, password) or not user.is_active:
+        if user is not None:
+            user.failed_logins += 1
+            delay = _lockout_delay(user.failed_logins)
+            user.locked_until = now + delay if delay else None
+            record(user, "account.login_failed", "user", user.id, purpose="account security")
+            db.session.commit()  # failed attempts count even though the request fails
+        raise Unauthorized(generic)
+    if user.mfa_secret or mfa_required(user):
+        if not user.mfa_secret:
+            raise Unauthorized("multi-factor authentication must be set up for this account")
+        if not verify_otp(user, otp):
+            user.failed_logins += 1
+            db.session.commit()
+            raise Unauthorized(generic)
+    user.failed_logins = 0
+    user.locked_until = None
+    record(user, "account.login", "user", user.id, purpose="account security")
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User) -> tuple[str, ApiToken]:
+    token = "rf_" + secrets.token_urlsafe(32)
+    ttl = timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"])
+    row = ApiToken(user=user, token_hash=_digest(token), expires_at=utcnow() + ttl,
+                   session_generation=user.session_generation)
+    db.session.add(row)
+    db.session.flush()
+    record(user, "account.token_issue", "api_token", row.id, purpose="account security")
+    return token, row
+
+
+def resolve_token(token: str) -> ApiToken | None:
+    """The live token row for a bearer string, or None (expired, revoked, superseded)."""
+    if not token:
+        return None
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        return None
+    if row.session_generation != row.user.session_generation or not row.user.is_active:
+        return None
+    return row
+
+
+def revoke_token(row: ApiToken, actor: User):
+    row.revoked_at = utcnow()
+    record(actor, "account.token_revoke", "api_token", row.id, purpose="account security")
+
+
+def load_session_user(session_id: str) -> User | None:
+    try:
+        user_id, generation = session_id.split(":")
+        import uuid
+        user = db.session.get(User, uuid.UUID(user_id))
+    except (ValueError, AttributeError):
+        return None
+    if user is None or str(user.session_generation) != generation or not user.is_active:
+        return None
+    return user

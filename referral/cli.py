@@ -1,0 +1,76 @@
+"""Commands: ``flask --app referral seed-demo``, ``create-user``."""
+import click
+from flask.cli import with_appcontext
+
+from .accounts import service as accounts
+from .accounts.models import Agency, AgencyKind, Role
+from .errors import DomainError
+from .extensions import db
+
+
+def register(app):
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(mfa_enrol_command)
+
+
+@click.command("mfa-enrol")
+@click.argument("username")
+@with_appcontext
+def mfa_enrol_command(username):
+    """Give a user a TOTP secret; prints the otpauth URI for their authenticator app once."""
+    import pyotp
+    from sqlalchemy import select
+
+    from .accounts.models import User
+    user = db.session.scalar(select(User).where(User.username == username.lower()))
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    secret = accounts.enrol_mfa(user)
+    user.mfa_deferred = False
+    db.session.commit()
+    click.echo(pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name="referral"))
+
+
+@click.command("seed-demo")
+@click.option("--password", help="Give every demo user this password (scripted demos).")
+@click.option("--if-empty", is_flag=True, help="Do nothing if any user exists.")
+@click.option("--cases", "cases_count", default=12, show_default=True)
+@with_appcontext
+def seed_demo_command(password, if_empty, cases_count):
+    """Create one demo user per role, demo agencies and synthetic cases."""
+    from . import demo
+    if not demo.is_empty():
+        if if_empty:
+            click.echo("Demo data not loaded: the database already has users.")
+            return
+        raise click.ClickException("the database already has users; seed an empty one")
+    passwords = demo.seed_demo(password=password, cases_count=cases_count)
+    db.session.commit()
+    click.echo("Demo users (shown once; MFA enrolment deferred for the demo):")
+    for username, pw in passwords.items():
+        click.echo(f"  {username:12} {pw}")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice([r.value for r in Role]))
+@click.option("--agency", required=True, help="Agency name (created if new).")
+@click.option("--agency-kind", type=click.Choice([k.value for k in AgencyKind]),
+              default="ngo")
+@click.option("--display-name")
+@click.password_option()
+@with_appcontext
+def create_user_command(username, roles, agency, agency_kind, display_name, password):
+    """Create a staff account."""
+    from sqlalchemy import select
+    agency_row = db.session.scalar(select(Agency).where(Agency.name == agency)) or \
+        accounts.create_agency(agency, agency_kind)
+    try:
+        user = accounts.create_user(username, password, agency=agency_row, roles=roles,
+                                    display_name=display_name)
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.key}: {exc.message}")
+    db.session.commit()
+    click.echo(f"Created {user.username} ({', '.join(roles)}) in {agency_row.name}.")

@@ -1,0 +1,126 @@
+"""Configuration: defaults in code, overrides from the environment, required keys fail fast.
+
+Every setting can be given as an environment variable of the same name. Development runs
+need nothing set: the database is a SQLite file and the broker a folder under ``instance/``,
+and a secret key is generated there on first run. ``REFERRAL_ENV=production`` turns the
+defaults off: the settings in ``REQUIRED_IN_PRODUCTION`` must then be given or the app refuses
+to start.
+"""
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    "REFERRAL_ENV": "development",
+    "DATABASE_URL": None,  # default: sqlite file under instance/
+    "REDIS_URL": None,  # default: an embedded filesystem broker under instance/
+    "SECRET_KEY": None,  # default: generated into instance/secret_key
+    "ENCRYPTION_KEYS": None,  # "kid:base64key,kid2:base64key"; the first one encrypts
+    "BLIND_INDEX_KEY": None,
+    "DEFAULT_JURISDICTION": "baseline",
+    "API_TOKEN_TTL_HOURS": 12,
+    "SESSION_IDLE_MINUTES": 15,
+    "SESSION_ABSOLUTE_HOURS": 12,
+    "MFA_REQUIRED_ROLES": "supervisor,admin,auditor",
+    "STATISTICS_MIN_CELL": 11,
+    "ESCALATION_GRACE_DAYS": 2,
+    "SMTP_HOST": None,
+    "SMTP_PORT": 25,
+    "SMTP_FROM": "referral@localhost",
+    "RATELIMIT_ENABLED": True,
+    "PAGE_SIZE": 25,
+}
+
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ENCRYPTION_KEYS",
+                          "BLIND_INDEX_KEY")
+
+
+class ConfigurationError(RuntimeError):
+    """A required setting is missing or malformed; the app must not start."""
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Use psycopg 3 for every PostgreSQL URL, whatever spelling the environment uses."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _env_value(key, default):
+    raw = os.environ.get(key)
+    if raw is None:
+        return default
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigurationError(f"{key} must be a whole number, got {raw!r}") from exc
+    return raw
+
+
+def _instance_secret(instance: Path, name: str, nbytes: int = 32) -> str:
+    """Read a generated secret from instance/, creating it (mode 0600) on first use."""
+    path = instance / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(nbytes))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _instance_encryption_key(instance: Path) -> str:
+    import base64
+    path = instance / "encryption_keys"
+    if not path.exists():
+        key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+        path.write_text(f"k1:{key}")
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(app, test_config=None):
+    """Fill ``app.config`` from DEFAULTS, the environment and ``test_config``, in that order."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    values = {key: _env_value(key, default) for key, default in DEFAULTS.items()}
+    if test_config:
+        values.update(test_config)
+    production = values["REFERRAL_ENV"] == "production"
+
+    if production:
+        missing = [key for key in REQUIRED_IN_PRODUCTION if not values.get(key)]
+        if missing:
+            raise ConfigurationError(
+                "REFERRAL_ENV=production needs these settings in the environment: "
+                + ", ".join(missing))
+    values["SECRET_KEY"] = values["SECRET_KEY"] or _instance_secret(instance, "secret_key")
+    values["ENCRYPTION_KEYS"] = values["ENCRYPTION_KEYS"] or _instance_encryption_key(instance)
+    values["BLIND_INDEX_KEY"] = (values["BLIND_INDEX_KEY"]
+                                 or _instance_secret(instance, "blind_index_key"))
+    database_url = values["DATABASE_URL"] or f"sqlite:///{instance / 'referral.sqlite'}"
+    values["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(database_url)
+    values.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    if values["REDIS_URL"]:
+        values["CELERY_BROKER_URL"] = values["REDIS_URL"]
+    else:
+        broker = instance / "broker"
+        for sub in ("in", "processed", "control"):
+            (broker / sub).mkdir(parents=True, exist_ok=True)
+        values["CELERY_BROKER_URL"] = "filesystem://"
+        values["CELERY_BROKER_TRANSPORT_OPTIONS"] = {
+            "data_folder_in": str(broker / "in"),
+            "data_folder_out": str(broker / "in"),
+            "processed_folder": str(broker / "processed"),
+            "control_folder": str(broker / "control"),
+            "store_processed": False,
+        }
+    values["RATELIMIT_STORAGE_URI"] = values.get("RATELIMIT_STORAGE_URI") or (
+        values["REDIS_URL"] or "memory://")
+    values["SESSION_COOKIE_HTTPONLY"] = True
+    values["SESSION_COOKIE_SAMESITE"] = "Lax"
+    values["SESSION_COOKIE_SECURE"] = production
+    values["WTF_CSRF_TIME_LIMIT"] = None
+    app.config.from_mapping(values)
+    return app.config

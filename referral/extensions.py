@@ -1,0 +1,48 @@
+"""Extensions, created unbound and attached to the app in ``create_app``."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from marshmallow import Schema, fields
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# Objects stay loaded after commit: a response serialised after the commit must not reload
+# every row one by one.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+
+class ErrorsSchema(Schema):
+    """The body of every error answer: ``{"errors": {"<field or rule>": ["message"]}}``."""
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.Raw()), required=True)
+
+
+class ReferralApi(Api):
+    ERROR_SCHEMA = ErrorsSchema
+
+
+api = ReferralApi()
+
+# Sign-in endpoints are rate limited per client address (storage: Redis when REDIS_URL is
+# set, memory otherwise; RATELIMIT_STORAGE_URI in config).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+SIGN_IN_LIMIT = "10 per minute;100 per hour"

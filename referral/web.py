@@ -1,0 +1,89 @@
+"""Web shell: user loading, the home page per role, security headers."""
+from flask import redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from .extensions import login_manager
+
+# Home panels by role: (role, title, template, context function(user) -> dict).
+# Areas add theirs with ``home_panel``; the home page shows those of the user's roles.
+_HOME_PANELS = []
+
+
+def home_panel(role: str, title: str, template: str):
+    def wrap(context):
+        _HOME_PANELS.append((role, title, template, context))
+        return context
+    return wrap
+
+
+# Main navigation: (label, endpoint, roles that see it). Links to pages that do not exist in
+# this build are left out.
+NAV_LINKS = [
+    ("Cases", "cases.case_list", ("caseworker", "supervisor")),
+    ("New referral", "cases.new_referral", ("caseworker", "supervisor")),
+    ("My follow-ups", "reminders.my_follow_ups", ("caseworker",)),
+    ("Residents", "shelter.residents", ("shelter_staff",)),
+    ("Legal matters", "legal.legal_aid_view", ("legal_aid",)),
+    ("Referrals received", "services.received", ("shelter_staff", "legal_aid")),
+    ("Supervision", "supervision.dashboard", ("supervisor",)),
+    ("How cases move", "help.workflow_diagrams", ("caseworker", "supervisor", "shelter_staff",
+                                                 "legal_aid", "admin", "auditor")),
+]
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def register(app):
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(session_id):
+        from .accounts.service import load_session_user
+        return load_session_user(session_id)
+
+    @app.route("/")
+    @login_required
+    def home():
+        panels = [(title, template, context(current_user))
+                  for role, title, template, context in _HOME_PANELS
+                  if current_user.has_role(role)]
+        return render_template("home.html", panels=panels)
+
+    @app.before_request
+    def refuse_nul_characters():
+        """A NUL character is never meaningful input and PostgreSQL cannot store it."""
+        from flask import request
+        from .errors import Invalid
+        data = request.get_data(cache=True) or b""
+        if (b"\x00" in data or b"\\u0000" in data or "\x00" in request.path
+                or any("\x00" in value for value in request.args.values())):
+            raise Invalid("request", "contains a NUL character")
+
+    @app.route("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), "
+                                                          "geolocation=()")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if response.mimetype == "text/html" or current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.context_processor
+    def navigation():
+        if not current_user.is_authenticated:
+            return {"role_names": [], "nav_links": []}
+        links = [(label, endpoint) for label, endpoint, roles in NAV_LINKS
+                 if endpoint in app.view_functions and current_user.has_role(*roles)]
+        return {"role_names": sorted(r.value for r in current_user.roles), "nav_links": links}
+
+    app.add_url_rule("/index", "index", lambda: redirect(url_for("home")))

@@ -1,0 +1,74 @@
+"""API sign-in with bearer tokens: stored hashed, expiring, revocable."""
+from datetime import timedelta
+
+from freezegun import freeze_time
+from sqlalchemy import select
+
+from referral.accounts.models import ApiToken
+from referral.accounts import service as accounts
+from referral.extensions import db
+from tests.factories import PASSWORD
+
+
+def sign_in(client, username, password=PASSWORD, **extra):
+    return client.post("/api/v1/auth/tokens",
+                       json={"username": username, "password": password, **extra})
+
+
+def test_a_user_gets_a_token_and_uses_it(client, caseworker):
+    response = sign_in(client, "caseworker")
+    assert response.status_code == 201
+    token = response.json["token"]
+    me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200
+    assert me.json["username"] == "caseworker"
+    assert me.json["roles"] == ["caseworker"]
+
+
+def test_tokens_are_stored_hashed(client, caseworker):
+    token = sign_in(client, "caseworker").json["token"]
+    stored = db.session.scalars(select(ApiToken.token_hash)).all()
+    assert token not in stored and len(stored) == 1 and len(stored[0]) == 64
+
+
+def test_wrong_password_is_401_with_a_json_error(client, caseworker):
+    response = sign_in(client, "caseworker", "wrong password entirely")
+    assert response.status_code == 401
+    assert "auth" in response.json["errors"]
+
+
+def test_missing_field_is_422_naming_the_field(client):
+    response = client.post("/api/v1/auth/tokens", json={"username": "x"})
+    assert response.status_code == 422
+    assert "password" in response.json["errors"]
+
+
+def test_no_token_is_401(client):
+    assert client.get("/api/v1/auth/me").status_code == 401
+    assert client.get("/api/v1/auth/me",
+                      headers={"Authorization": "Bearer nonsense"}).status_code == 401
+
+
+def test_a_revoked_token_stops_working(client, caseworker):
+    headers = {"Authorization": f"Bearer {sign_in(client, 'caseworker').json['token']}"}
+    assert client.delete("/api/v1/auth/tokens/current", headers=headers).status_code == 204
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
+
+
+def test_a_token_expires(client, caseworker, app):
+    headers = {"Authorization": f"Bearer {sign_in(client, 'caseworker').json['token']}"}
+    hours = app.config["API_TOKEN_TTL_HOURS"]
+    with freeze_time(timedelta(hours=hours, minutes=1) + __import__("datetime").datetime.now(
+            __import__("datetime").timezone.utc)):
+        assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
+
+
+def test_a_password_change_revokes_every_token(client, caseworker):
+    headers = {"Authorization": f"Bearer {sign_in(client, 'caseworker').json['token']}"}
+    accounts.change_password(caseworker, "a brand new long password")
+    db.session.commit()
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
+
+
+def test_passwords_are_hashed_with_argon2id(caseworker):
+    assert caseworker.password_hash.startswith("$argon2id$")

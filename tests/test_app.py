@@ -1,0 +1,68 @@
+"""The service shell: OpenAPI document, error format, login page, configuration."""
+import pytest
+from openapi_spec_validator import validate
+
+from referral import config, create_app
+
+
+def test_the_openapi_document_validates(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    validate(response.json)
+    assert "/api/v1/cases/{case_id}/transitions" in response.json["paths"]
+
+
+def test_unknown_api_paths_answer_json_404(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert "errors" in response.json
+
+
+def test_malformed_json_is_a_4xx_not_a_500(client, cw_headers):
+    response = client.post("/api/v1/cases", data="{not json",
+                           headers={**cw_headers, "Content-Type": "application/json"})
+    assert 400 <= response.status_code < 500
+    assert "errors" in response.json
+
+
+def test_the_login_page_renders_with_security_headers(client):
+    response = client.get("/login")
+    assert response.status_code == 200
+    assert b"Sign in" in response.data
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_demo_user_signs_in_on_the_web(client, caseworker):
+    response = client.post("/login", data={"username": "caseworker",
+                                           "password": "correct horse battery staple"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_production_refuses_to_start_without_required_settings(monkeypatch, tmp_path):
+    for key in config.REQUIRED_IN_PRODUCTION:
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("REFERRAL_ENV", "production")
+    with pytest.raises(config.ConfigurationError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_postgres_urls_use_psycopg3():
+    assert config.sqlalchemy_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert config.sqlalchemy_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_nul_characters_are_refused_with_a_4xx(client, cw_headers):
+    for response in (
+        client.post("/api/v1/auth/tokens", json={"username": "a\x00b", "password": "x"}),
+        client.get("/api/v1/cases?q=a%00b", headers=cw_headers),
+    ):
+        assert response.status_code == 422
+        assert "request" in response.json["errors"]
+
+
+def test_an_implausible_birth_date_is_a_field_error_not_a_crash(client, cw_headers):
+    response = client.post("/api/v1/cases", headers=cw_headers, json={
+        "person": {"date_of_birth": "0001-01-01"}, "referred_by": "Helpline"})
+    assert response.status_code == 422 and "person.date_of_birth" in response.json["errors"]
