@@ -1,0 +1,1 @@
+"""Case files: the person, the referral, the tracks, identification decisions."""

@@ -1,0 +1,222 @@
+from flask import jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import func, select
+
+from ..audit.service import record
+from ..auth import api_actor
+from ..extensions import db
+from ..errors import Refused
+from . import access, decisions, service
+from .models import Case, Decision
+from .schemas import (AnonymousNotificationSchema, AssignSchema, CaseCreateSchema,
+                      CaseListArgsSchema, CasePageSchema, CaseSchema, DecisionInSchema,
+                      DecisionSchema, ExtensionSchema, GuardianSchema, HistoryItemSchema,
+                      ReviewRequestSchema, TransitionRequestSchema, TransitionsSchema)
+
+blp = Blueprint("api-cases", __name__, url_prefix="/api/v1/cases",
+                description="Case files, tracks and their transitions")
+
+
+def case_payload(case: Case, actor, status=200):
+    """The case as the actor's role may see it: hidden fields are absent, not null.
+
+    Returned as a finished response so the documented schema is not applied twice.
+    """
+    data = access.visible_case_fields(actor, case, CaseSchema().dump(case))
+    response = jsonify(data)
+    response.status_code = status
+    return response
+
+
+@blp.route("")
+class Cases(MethodView):
+    @blp.arguments(CaseListArgsSchema, location="query")
+    @blp.response(200, CasePageSchema)
+    def get(self, args):
+        """Cases in the caller's scope, filtered and paginated."""
+        actor = api_actor()
+        access.require(access.can_list_cases(actor), "permission",
+                       "your role works from its own view, not the case list")
+        query = service.case_list_query(actor, **{k: args[k] for k in
+                                                  ("state", "assigned_to", "overdue", "q")})
+        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        items = db.session.scalars(query.order_by(Case.referred_at.desc())
+                                   .limit(args["per_page"])
+                                   .offset((args["page"] - 1) * args["per_page"])).all()
+        record(actor, "case.list", "case", None, purpose="case management",
+               details={"count": len(items)})
+        db.session.commit()
+        return {"items": items, "page": args["page"], "per_page": args["per_page"],
+                "total": total}
+
+    @blp.arguments(CaseCreateSchema)
+    @blp.response(201, CaseSchema)
+    def post(self, body):
+        """Register a referral; the person is a presumed victim from now (ID-1)."""
+        actor = api_actor()
+        person = body.pop("person")
+        case = service.open_case(actor, person=person, referral=body)
+        db.session.commit()
+        return case_payload(case, actor, 201)
+
+
+@blp.route("/<case_id>")
+class CaseFile(MethodView):
+    @blp.response(200, CaseSchema)
+    def get(self, case_id):
+        """The case as the caller's role may see it."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id)
+        access.require(access.can_view_case_file(actor, case))
+        record(actor, "case.read", "case", case.id, case_id=case.id, purpose="case management")
+        db.session.commit()
+        return case_payload(case, actor)
+
+
+@blp.route("/<case_id>/transitions")
+class Transitions(MethodView):
+    @blp.response(200, TransitionsSchema)
+    def get(self, case_id):
+        """Events allowed now on each track, and the rule refusing each refused one."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id)
+        access.require(access.can_view_case_file(actor, case))
+        return {"version": case.version, "tracks": service.transitions_overview(actor, case)}
+
+    @blp.arguments(TransitionRequestSchema)
+    @blp.response(200, CaseSchema)
+    @blp.alt_response(409, schema="ErrorsSchema", description="Refused: names the rule")
+    def post(self, body, case_id):
+        """Apply an event to a track. 409 names the refusing rule or a stale version."""
+        actor = api_actor()
+        case = service.apply_transition(actor, case_id, body["track"], body["event"],
+                                        reason=body["reason"], facts=body["facts"],
+                                        version=body["version"])
+        db.session.commit()
+        return case_payload(case, actor)
+
+
+@blp.route("/<case_id>/history")
+class History(MethodView):
+    @blp.response(200, HistoryItemSchema(many=True))
+    def get(self, case_id):
+        """Transitions and decisions, oldest first."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id)
+        access.require(access.can_view_case_file(actor, case))
+        items = service.history(actor, case)
+        db.session.commit()
+        return items
+
+
+@blp.route("/<case_id>/decisions")
+class Decisions(MethodView):
+    @blp.response(200, DecisionSchema(many=True))
+    def get(self, case_id):
+        """Decisions on the case, oldest first, superseded ones included (ID-5)."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id)
+        access.require(access.can_view_case_file(actor, case))
+        rows = db.session.scalars(select(Decision).where(Decision.case_id == case.id)
+                                  .order_by(Decision.decided_at)).all()
+        record(actor, "decision.list", "case", case.id, case_id=case.id,
+               purpose="case management")
+        db.session.commit()
+        return rows
+
+    @blp.arguments(DecisionInSchema)
+    @blp.response(201, DecisionSchema)
+    @blp.alt_response(409, schema="ErrorsSchema", description="Refused: names the rule")
+    def post(self, body, case_id):
+        """Record an identification decision, age, best interests or risk assessment."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id, for_update=True)
+        decision = decisions.record_decision(actor, case, **body)
+        db.session.commit()
+        return decision
+
+
+@blp.route("/<case_id>/decisions/<decision_id>/review")
+class DecisionReview(MethodView):
+    @blp.arguments(ReviewRequestSchema)
+    @blp.response(201, DecisionSchema)
+    def post(self, body, case_id, decision_id):
+        """Request a review of a negative decision within its review window (ID-6)."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id, for_update=True)
+        decision = decisions.request_review(actor, case, decision_id, body["reason"])
+        db.session.commit()
+        return decision
+
+
+@blp.route("/<case_id>/decisions/<decision_id>/review-decision")
+class ReviewDecision(MethodView):
+    @blp.arguments(DecisionInSchema)
+    @blp.response(201, DecisionSchema)
+    def post(self, body, case_id, decision_id):
+        """Decide a requested review: upheld (the negative is final) or overturned."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id, for_update=True)
+        reviewed = decisions._decision_of(case, decision_id)
+        if reviewed.review_requested_at is None:
+            raise Refused("ID-6", "no review was requested for this decision")
+        body["kind"] = "review"
+        decision = decisions.record_decision(actor, case, review_of=reviewed, **body)
+        db.session.commit()
+        return decision
+
+
+@blp.route("/<case_id>/guardian")
+class Guardian(MethodView):
+    @blp.arguments(GuardianSchema)
+    @blp.response(200, CaseSchema)
+    def post(self, body, case_id):
+        """Appoint a child's guardian or representative (CH-3)."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id, for_update=True)
+        decisions.appoint_guardian(actor, case, **body)
+        db.session.commit()
+        return case_payload(case, actor)
+
+
+@blp.route("/<case_id>/reflection-period/extend")
+class ReflectionExtension(MethodView):
+    @blp.arguments(ExtensionSchema)
+    @blp.response(200, CaseSchema)
+    def post(self, body, case_id):
+        """Extend the reflection period with reasons (RP-1); it is never shortened."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id, for_update=True)
+        decisions.extend_reflection_period(actor, case, **body)
+        db.session.commit()
+        return case_payload(case, actor)
+
+
+@blp.route("/<case_id>/assign")
+class Assign(MethodView):
+    @blp.arguments(AssignSchema)
+    @blp.response(200, CaseSchema)
+    def post(self, body, case_id):
+        """Assign the case to a caseworker of its agency."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id, for_update=True)
+        service.assign_case(actor, case, body["caseworker_id"])
+        db.session.commit()
+        return case_payload(case, actor)
+
+
+notifications_blp = Blueprint("api-notifications", __name__, url_prefix="/api/v1/notifications",
+                              description="Anonymous notifications (ID-8)")
+
+
+@notifications_blp.route("/anonymous")
+class AnonymousNotifications(MethodView):
+    @notifications_blp.arguments(AnonymousNotificationSchema)
+    @notifications_blp.response(201, AnonymousNotificationSchema)
+    def post(self, body):
+        """Count an adult who declines identification, with no identity (ID-8)."""
+        actor = api_actor()
+        row = service.record_anonymous_notification(actor, **body)
+        db.session.commit()
+        return row

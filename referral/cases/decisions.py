@@ -1,0 +1,300 @@
+"""Identification decisions, reviews, age assessments, guardians and the reflection period.
+
+Decisions are records: superseded, never edited (ID-5). The person stays a presumed victim
+until a negative decision is final: its review window passed with no review requested, or a
+review upheld it (ID-1).
+"""
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from workflows import jurisdictions
+
+from ..audit.service import record
+from ..database import utcnow
+from ..errors import Invalid, NotFound, Refused
+from ..extensions import db
+from ..reminders.service import meet_deadline, plan_deadline
+from ..signals import decision_recorded
+from . import access
+from .models import AgeStatus, Case, Decision
+
+IDENTIFICATION_KINDS = ("identification", "reasonable_grounds", "conclusive_grounds")
+OTHER_KINDS = ("age_assessment", "best_interests_assessment", "risk_assessment")
+OUTCOMES = {
+    "identification": ("positive", "negative"),
+    "reasonable_grounds": ("positive", "negative"),
+    "conclusive_grounds": ("positive", "negative"),
+    "age_assessment": ("child", "adult", "disputed"),
+    "best_interests_assessment": ("completed",),
+    "risk_assessment": ("low", "medium", "high"),
+    "review": ("upheld", "overturned"),
+}
+NEGATIVE_REASON_CODES = ("no_act", "no_means", "no_exploitation_purpose",
+                         "insufficient_information", "consented", "other")
+# ID-3: once any means was used (for a child, none needed) consent is irrelevant.
+IRRELEVANT_REASON_CODES = frozenset({"consented"})
+_CONSENT_ONLY = re.compile(r"^\W*(she|he|they|the person|person)?\W*(had\s+)?"
+                           r"(consent(ed)?|agreed|was willing|went voluntarily|chose to go)"
+                           r"[\w\s,.'-]*$", re.IGNORECASE)
+
+
+def _jurisdiction(case):
+    return jurisdictions.get(case.jurisdiction)
+
+
+def effective_identification(case: Case, now=None) -> str:
+    """The identification status now: a negative decision whose review window has passed
+    without a review request is final."""
+    if case.identification != "negative_pending_review":
+        return case.identification
+    pending = _pending_negative(case)
+    now = now or utcnow()
+    if pending is not None and pending.review_requested_at is None \
+            and pending.review_deadline and pending.review_deadline <= now:
+        return "negative_final"
+    return case.identification
+
+
+def _pending_negative(case):
+    return db.session.scalar(
+        select(Decision).where(Decision.case_id == case.id,
+                               Decision.kind.in_(IDENTIFICATION_KINDS),
+                               Decision.outcome == "negative",
+                               Decision.superseded_by_id.is_(None))
+        .order_by(Decision.decided_at.desc()).limit(1))
+
+
+def refresh_identification(case: Case):
+    """Persist a negative decision becoming final once its review window has passed."""
+    status = effective_identification(case)
+    if status != case.identification:
+        case.identification = status
+
+
+def _require_text(value, field, message):
+    if not (value and str(value).strip()):
+        raise Invalid(field, message)
+
+
+def record_decision(actor, case: Case, *, kind: str, outcome: str, decision_maker: str,
+                    reasons: str, reason_codes=(), evidence=(), language_explained_in=None,
+                    child_views=None, best_interests=None, deadline=None, review_of=None,
+                    details=None) -> Decision:
+    access.require(access.can_record_decision(actor, case), "permission",
+                   "only caseworkers and supervisors record decisions")
+    if case.nrm_state == "closed":
+        raise Refused("WF-STATE", "the case is closed: register a new referral linked to it "
+                                  "(previous_case_id)")
+    jurisdiction = _jurisdiction(case)
+    allowed_kinds = {jurisdiction.first_decision, jurisdiction.final_decision} | set(OTHER_KINDS)
+    if review_of is not None:
+        kind = "review"
+    elif kind not in allowed_kinds:
+        raise Invalid("kind", f"one of {', '.join(sorted(allowed_kinds))} in the "
+                              f"{jurisdiction.name}")
+    if outcome not in OUTCOMES[kind]:
+        raise Invalid("outcome", f"one of {', '.join(OUTCOMES[kind])}")
+    _require_text(decision_maker, "decision_maker", "name who decided (ID-5)")
+    _require_text(reasons, "reasons", "every decision records its reasons (ID-5)")
+    is_identification = kind in IDENTIFICATION_KINDS
+    if is_identification:
+        _require_text(language_explained_in, "language_explained_in",
+                      "record the language the decision was explained in (ID-5)")
+    if case.is_child:
+        _require_text(child_views, "child_views", "a decision about a child records the "
+                                                  "child's views (CH-2)")
+        if kind != "best_interests_assessment":
+            _require_text(best_interests, "best_interests",
+                          "a decision about a child records a best interests assessment (CH-2)")
+    reason_codes = list(dict.fromkeys(reason_codes or ()))
+    unknown = [c for c in reason_codes if c not in NEGATIVE_REASON_CODES]
+    if unknown:
+        raise Invalid("reason_codes", f"unknown codes: {', '.join(unknown)}")
+    if is_identification and outcome == "negative":
+        substantive = [c for c in reason_codes if c not in IRRELEVANT_REASON_CODES]
+        if not substantive and (reason_codes or _CONSENT_ONLY.match(reasons.strip())):
+            raise Refused("ID-3", "the person's consent to the exploitation is irrelevant "
+                                  "once any means was used (for a child, always): it cannot "
+                                  "be the only reason for a negative decision")
+        if not reason_codes:
+            raise Invalid("reason_codes", "a negative decision gives its coded reasons")
+    now = utcnow()
+    decision = Decision(case_id=case.id, kind=kind, outcome=outcome,
+                        decision_maker=decision_maker.strip(), reasons=reasons.strip(),
+                        reason_codes=reason_codes, evidence=list(evidence or ()),
+                        language_explained_in=language_explained_in,
+                        child_views=child_views, best_interests=best_interests,
+                        deadline=deadline, decided_at=now,
+                        rule_version=jurisdiction.rule_version,
+                        recorded_by_id=actor.id, details=details or {})
+    if is_identification and outcome == "negative":
+        decision.review_deadline = now + timedelta(days=jurisdiction.review_window_days)
+    db.session.add(decision)
+    db.session.flush()
+    # Superseded, never edited: the newest of a kind replaces the one before.
+    previous = db.session.scalars(select(Decision).where(
+        Decision.case_id == case.id, Decision.kind == kind, Decision.id != decision.id,
+        Decision.superseded_by_id.is_(None))).all()
+    for old in previous:
+        old.superseded_by_id = decision.id
+    if review_of is not None:
+        _apply_review(actor, case, review_of, decision)
+    elif is_identification:
+        _apply_identification(actor, case, decision, jurisdiction)
+    elif kind == "age_assessment":
+        _apply_age_assessment(case, decision)
+    record(actor, "decision.create", "decision", decision.id, case_id=case.id,
+           purpose="identification and protection",
+           details={"kind": kind, "outcome": outcome})
+    decision_recorded.send(case, decision=decision, actor=actor)
+    return decision
+
+
+def _apply_identification(actor, case, decision, jurisdiction):
+    from .service import apply_transition
+    first = decision.kind == jurisdiction.first_decision
+    final = decision.kind == jurisdiction.final_decision
+    if first:
+        meet_deadline(case.id, "first_decision_target")
+    if decision.outcome == "negative":
+        case.identification = "negative_pending_review"
+        if first:
+            case.first_decision_outcome = "negative"
+        plan_deadline(case.id, "decision_review_window", decision.review_deadline,
+                      source_key=str(decision.id), remind_days=(7,),
+                      assignee_id=case.assigned_to_id)
+        return
+    if first:
+        case.first_decision_outcome = "positive"
+    if final:
+        case.identification = "positive"
+    else:
+        case.identification = "pending"
+        plan_deadline(case.id, "final_decision_target",
+                      decision.decided_at + timedelta(days=jurisdiction.reflection_min_days
+                                                      + 15),
+                      assignee_id=case.assigned_to_id)
+    if first and case.nrm_state == "presumed_victim" \
+            and jurisdiction.reflection_trigger == "positive_first_decision":
+        apply_transition(actor, case, "nrm", "start_reflection_period",
+                         reason="positive first decision starts the reflection period")
+
+
+def request_review(actor, case: Case, decision_id, reason: str) -> Decision:
+    """ID-6: an adverse decision can be reviewed; the review has its own deadline."""
+    access.require(access.can_record_decision(actor, case))
+    _require_text(reason, "reason", "say why a review is requested")
+    decision = _decision_of(case, decision_id)
+    if decision.kind not in IDENTIFICATION_KINDS or decision.outcome != "negative":
+        raise Refused("ID-6", "only a negative identification decision is reviewed here")
+    if decision.superseded_by_id is not None or decision.review_requested_at is not None:
+        raise Refused("ID-6", "this decision is already under review or superseded")
+    if effective_identification(case) == "negative_final":
+        raise Refused("ID-6", "the review window of this decision has passed")
+    jurisdiction = _jurisdiction(case)
+    now = utcnow()
+    decision.review_requested_at = now
+    decision.details = {**(decision.details or {}), "review_reason": reason.strip()}
+    meet_deadline(case.id, "decision_review_window", str(decision.id))
+    plan_deadline(case.id, "review_decision",
+                  now + timedelta(days=jurisdiction.review_decision_target_days),
+                  source_key=str(decision.id), assignee_id=case.assigned_to_id)
+    record(actor, "decision.review_requested", "decision", decision.id, case_id=case.id,
+           purpose="identification and protection")
+    return decision
+
+
+def _apply_review(actor, case, reviewed: Decision, review: Decision):
+    review.review_of_id = reviewed.id
+    meet_deadline(case.id, "review_decision", str(reviewed.id))
+    if review.outcome == "upheld":
+        case.identification = "negative_final"
+        return
+    reviewed.superseded_by_id = review.id
+    jurisdiction = _jurisdiction(case)
+    positive = Decision(case_id=case.id, kind=reviewed.kind, outcome="positive",
+                        decision_maker=review.decision_maker,
+                        reasons=f"review overturned the negative decision: {review.reasons}",
+                        reason_codes=[], evidence=review.evidence,
+                        language_explained_in=review.language_explained_in or
+                        reviewed.language_explained_in,
+                        child_views=review.child_views, best_interests=review.best_interests,
+                        decided_at=utcnow(), review_of_id=reviewed.id,
+                        rule_version=jurisdiction.rule_version, recorded_by_id=actor.id)
+    db.session.add(positive)
+    db.session.flush()
+    _apply_identification(actor, case, positive, jurisdiction)
+
+
+def _decision_of(case, decision_id) -> Decision:
+    import uuid
+    try:
+        decision_id = uuid.UUID(str(decision_id))
+    except ValueError:
+        raise NotFound("decision")
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or decision.case_id != case.id:
+        raise NotFound("decision")
+    return decision
+
+
+def _apply_age_assessment(case, decision):
+    """CH-1: only an age assessment ends the presumption that a possible child is a child."""
+    if decision.outcome == "adult":
+        case.age_status = AgeStatus.assessed_adult
+        meet_deadline(case.id, "guardian_appointment")
+    elif decision.outcome == "child":
+        case.age_status = AgeStatus.assessed_child
+    else:
+        case.age_status = AgeStatus.disputed
+
+
+def appoint_guardian(actor, case: Case, *, name: str, organisation: str | None = None):
+    """CH-3: a child's guardian or representative; consent for the child is theirs."""
+    access.require(access.can_edit_case(actor, case))
+    _require_text(name, "name", "name the guardian or representative")
+    case.guardian_name = name.strip()
+    case.guardian_organisation = (organisation or "").strip() or None
+    case.guardian_appointed_at = utcnow()
+    meet_deadline(case.id, "guardian_appointment")
+    record(actor, "case.guardian_appointed", "case", case.id, case_id=case.id,
+           purpose="child protection")
+    return case
+
+
+def plan_opening_deadlines(case: Case):
+    """At referral: the first decision target and, for a child, the guardian deadline."""
+    jurisdiction = _jurisdiction(case)
+    due = jurisdictions.add_days(case.referred_at, jurisdiction.first_decision_target_days,
+                                 jurisdiction.first_decision_working_days)
+    plan_deadline(case.id, "first_decision_target", due, remind_days=(2, 1),
+                  assignee_id=case.assigned_to_id)
+    if case.is_child and case.guardian_appointed_at is None:
+        plan_deadline(case.id, "guardian_appointment",
+                      case.referred_at + timedelta(days=jurisdiction.guardian_deadline_days),
+                      remind_days=(1,), risk=2, assignee_id=case.assigned_to_id)
+
+
+def plan_reflection_end(case: Case):
+    """RP-3: the end of the period is a deadline with reminders before it."""
+    jurisdiction = _jurisdiction(case)
+    plan_deadline(case.id, "reflection_end", case.reflection_ends_at,
+                  remind_days=jurisdiction.reflection_reminder_days, risk=2,
+                  assignee_id=case.assigned_to_id)
+
+
+def extend_reflection_period(actor, case: Case, *, days: int, reason: str):
+    """RP-1: the period can be extended with reasons, never shortened."""
+    access.require(access.can_edit_case(actor, case))
+    if case.nrm_state != "reflection_period":
+        raise Refused("RP-1", "only a running reflection period can be extended")
+    if not isinstance(days, int) or days < 1:
+        raise Invalid("days", "extend by at least one day; the period is never shortened")
+    _require_text(reason, "reason", "an extension records its reasons")
+    case.reflection_ends_at = case.reflection_ends_at + timedelta(days=days)
+    plan_reflection_end(case)
+    record(actor, "case.reflection_extended", "case", case.id, case_id=case.id,
+           purpose="case management", details={"days": days})
+    return case

@@ -1,0 +1,97 @@
+"""The facts a track's guards may read, assembled from the case and other areas.
+
+Facts for the assistance, shelter, return and NRM tracks never include cooperation data
+(NC-2): providers register for the tracks they feed, and only the legal track may be fed
+cooperation facts; ``facts_for`` refuses to hand a cooperation fact to any other track.
+"""
+from collections.abc import Callable
+
+import workflows
+from workflows import COOPERATION_FACTS
+from workflows import jurisdictions
+
+from ..database import utcnow
+from .decisions import effective_identification
+from ..errors import Invalid
+
+# What a client may assert in a transition request; everything else is computed.
+CLIENT_FACTS = frozenset({"person_requested", "person_view", "reason_code"})
+
+_providers: list[tuple[frozenset[str] | None, Callable]] = []
+
+
+def register_facts(*, tracks=None):
+    """Register ``provider(case) -> dict`` for the named tracks (None: every non-legal
+    track and legal)."""
+    def wrap(provider):
+        _providers.append((frozenset(tracks) if tracks else None, provider))
+        return provider
+    return wrap
+
+
+def case_facts(case) -> dict:
+    now = utcnow()
+    jurisdiction = jurisdictions.get(case.jurisdiction)
+    minimum_elapsed = bool(case.reflection_minimum_ends_at
+                           and case.reflection_minimum_ends_at <= now)
+    return {
+        "now": now,
+        "is_child": case.is_child,
+        "identification": effective_identification(case, now),
+        "first_decision_outcome": case.first_decision_outcome,
+        "reflection_trigger": jurisdiction.reflection_trigger,
+        "reflection_minimum_elapsed": minimum_elapsed,
+        "return_state": case.return_state,
+        "has_guardian": case.guardian_appointed_at is not None,
+    }
+
+
+def check_client_facts(given: dict | None) -> dict:
+    given = dict(given or {})
+    unknown = sorted(set(given) - CLIENT_FACTS)
+    if unknown:
+        raise Invalid("facts", f"unknown or computed facts: {', '.join(unknown)}; "
+                               f"a request may give {', '.join(sorted(CLIENT_FACTS))}")
+    return given
+
+
+def facts_for(case, track: str, given: dict | None = None, reason: str | None = None) -> dict:
+    facts = case_facts(case)
+    for tracks, provider in _providers:
+        if tracks is None or track in tracks:
+            facts.update(provider(case))
+    facts.update(check_client_facts(given))
+    facts["reason"] = reason
+    facts.setdefault("reason_code", None)
+    facts.setdefault("person_view", None)
+    facts.setdefault("person_requested", False)
+    if not workflows.tracks()[track].reads_cooperation:
+        leaked = COOPERATION_FACTS & set(facts)
+        if leaked:  # a provider broke the firewall: fail loudly, never decide on it
+            raise RuntimeError(f"cooperation facts offered to the {track} track: {leaked}")
+    return facts
+
+
+@register_facts(tracks=("nrm",))
+def closure_facts(case) -> dict:
+    """RR-6: a current re-trafficking risk review and a follow-up schedule."""
+    from datetime import timedelta
+
+    from sqlalchemy import exists, select
+
+    from ..extensions import db
+    from ..reminders.models import Deadline, DeadlineStatus
+    from .models import Decision
+    valid_days = jurisdictions.get(case.jurisdiction).risk_review_valid_days
+    since = utcnow() - timedelta(days=valid_days)
+    has_review = db.session.scalar(select(exists().where(
+        Decision.case_id == case.id, Decision.kind == "risk_assessment",
+        Decision.superseded_by_id.is_(None), Decision.decided_at >= since)))
+    has_schedule = db.session.scalar(select(exists().where(
+        Deadline.case_id == case.id, Deadline.kind.in_(FOLLOW_UP_KINDS),
+        Deadline.status == DeadlineStatus.pending)))
+    return {"has_current_risk_review": bool(has_review),
+            "has_followup_schedule": bool(has_schedule)}
+
+
+FOLLOW_UP_KINDS = ("reintegration_checkin", "missed_checkin")

@@ -1,0 +1,71 @@
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectChoice,
+                     SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from workflows import jurisdictions
+
+from .taxonomies import EXPLOITATION_FORMS, SECTORS, SEX_VALUES
+
+INDICATORS = ("documents_withheld", "debt_bondage", "restricted_movement", "threats",
+              "excessive_hours", "no_pay", "isolation", "deceptive_recruitment", "violence")
+
+
+def _choices(values):
+    return [SelectChoice(v, v.replace("_", " ").capitalize()) for v in values]
+
+
+class ReferralForm(FlaskForm):
+    given_name = StringField("Given name", validators=[Optional(), Length(max=400)])
+    family_name = StringField("Family name", validators=[Optional(), Length(max=400)])
+    known_as = StringField("Known as", validators=[Optional(), Length(max=400)])
+    date_of_birth = DateField("Date of birth", validators=[Optional()])
+    age_estimate = IntegerField("Age estimate (if no date of birth)",
+                                validators=[Optional(), NumberRange(min=0, max=120)])
+    is_child = BooleanField("This person may be a child")
+    sex = SelectField("Sex, as the person states it", choices=_choices(SEX_VALUES),
+                      default="unknown")
+    gender = StringField("Gender, in the person's words", validators=[Optional(),
+                                                                      Length(max=100)])
+    nationality = StringField("Nationality (code or 'unknown')", default="unknown",
+                              validators=[DataRequired(), Length(min=2, max=40)])
+    languages = StringField("Languages (comma-separated codes)",
+                            validators=[Optional(), Length(max=200)])
+    interpreter_needed = SelectField("Interpreter needed", choices=_choices(
+        ("unknown", "yes", "no")))
+    referred_by = StringField("Referred by", validators=[DataRequired(), Length(max=200)])
+    indicators = SelectMultipleField("Indicators observed", choices=_choices(INDICATORS))
+    exploitation_forms = SelectMultipleField("Forms of exploitation",
+                                             choices=_choices(EXPLOITATION_FORMS))
+    sectors = SelectMultipleField("Sectors", choices=_choices(SECTORS))
+    jurisdiction = SelectField("Jurisdiction", choices=[
+        SelectChoice(j.code, j.name) for j in jurisdictions.REGISTRY.values()])
+    narrative = TextAreaField("What happened (in the person's words)",
+                              validators=[Optional(), Length(max=20000)])
+
+    def person(self) -> dict:
+        languages = [x.strip() for x in (self.languages.data or "").split(",") if x.strip()]
+        return {"given_name": self.given_name.data or None,
+                "family_name": self.family_name.data or None,
+                "known_as": self.known_as.data or None,
+                "date_of_birth": self.date_of_birth.data,
+                "age_estimate": self.age_estimate.data,
+                "sex": self.sex.data, "gender": self.gender.data or None,
+                "nationality": self.nationality.data.strip(), "languages": languages,
+                "interpreter_needed": self.interpreter_needed.data}
+
+    def referral(self) -> dict:
+        return {"referred_by": self.referred_by.data.strip(),
+                "indicators": self.indicators.data, "narrative": self.narrative.data or None,
+                "exploitation_forms": self.exploitation_forms.data,
+                "sectors": self.sectors.data, "jurisdiction": self.jurisdiction.data,
+                "is_child": True if self.is_child.data else None}
+
+
+class TransitionForm(FlaskForm):
+    track = HiddenField(validators=[DataRequired()])
+    event = HiddenField(validators=[DataRequired()])
+    version = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField("Reason", validators=[Optional(), Length(max=5000)])
+    person_view = TextAreaField("The person's view", validators=[Optional(), Length(max=5000)])
+    person_requested = BooleanField("The person asked for this")

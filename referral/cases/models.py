@@ -1,0 +1,254 @@
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (CheckConstraint, Date, Enum, ForeignKey, Index, String, Text,
+                        UniqueConstraint, Uuid)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import Agency, User
+from ..crypto import blind_index, sealed
+from ..database import JSONType, Model, UTCDateTime, created_at, utcnow, uuid_pk
+
+
+class AgeStatus(str, enum.Enum):
+    """CH-1: anything but an age assessment that found an adult means 'treat as a child'."""
+    unknown = "unknown"
+    stated_adult = "stated_adult"
+    possible_child = "possible_child"
+    disputed = "disputed"
+    assessed_child = "assessed_child"
+    assessed_adult = "assessed_adult"
+
+
+class Person(Model):
+    """The person the case is about. Characteristics are optional and come from the person
+    (DP-2): "unknown" and "declined" are values, not blanks.
+
+    Identity and contact fields are sealed at rest (``referral.crypto``); ``name_index`` and
+    ``birth_index`` are blind indexes for exact-match search.
+    """
+    __tablename__ = "person"
+    id: Mapped[uuid.UUID] = uuid_pk()
+    given_name = sealed()
+    family_name = sealed()
+    known_as = sealed()
+    date_of_birth = sealed(date)
+    safe_contact = sealed()
+    given_name_enc: Mapped[str | None] = mapped_column(Text)
+    family_name_enc: Mapped[str | None] = mapped_column(Text)
+    known_as_enc: Mapped[str | None] = mapped_column(Text)
+    date_of_birth_enc: Mapped[str | None] = mapped_column(Text)
+    safe_contact_enc: Mapped[str | None] = mapped_column(Text)
+    name_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    birth_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    age_estimate: Mapped[int | None] = mapped_column()
+    sex: Mapped[str] = mapped_column(String(20), default="unknown")
+    gender: Mapped[str | None] = mapped_column(String(100))  # as the person states it
+    nationality: Mapped[str] = mapped_column(String(40), default="unknown")
+    languages: Mapped[list] = mapped_column(JSONType, default=list)
+    interpreter_needed: Mapped[str] = mapped_column(String(20), default="unknown")
+    contact_is_safe: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = created_at()
+
+    def __init__(self, **fields):
+        self.id = fields.pop("id", None) or uuid.uuid4()
+        super().__init__(**fields)
+
+    def on_sealed_change(self):
+        full_name = " ".join(n for n in (self.given_name, self.family_name) if n)
+        self.name_index = blind_index(full_name)
+        self.birth_index = blind_index(self.date_of_birth.isoformat()
+                                       if self.date_of_birth else None)
+
+
+class Case(Model):
+    __tablename__ = "case_file"
+    __table_args__ = (
+        CheckConstraint("(nrm_state = 'closed') = (closed_at IS NOT NULL)",
+                        name="closed_iff_closed_at"),
+        Index("ix_case_file_agency_nrm_state", "agency_id", "nrm_state"),
+    )
+    id: Mapped[uuid.UUID] = uuid_pk()
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    jurisdiction: Mapped[str] = mapped_column(String(20))
+    rule_version: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(default=1, nullable=False)
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id"), index=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"))
+    assigned_to_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"),
+                                                             index=True)
+
+    # One state column per track (workflows/).
+    nrm_state: Mapped[str] = mapped_column(String(30), default="presumed_victim")
+    assistance_state: Mapped[str] = mapped_column(String(30), default="not_started")
+    shelter_state: Mapped[str] = mapped_column(String(30), default="not_in_shelter")
+    legal_state: Mapped[str] = mapped_column(String(30), default="not_involved")
+    return_state: Mapped[str] = mapped_column(String(30), default="none")
+
+    # Referral facts
+    referred_by: Mapped[str] = mapped_column(String(200))
+    referred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    indicators: Mapped[list] = mapped_column(JSONType, default=list)
+    exploitation_forms: Mapped[list] = mapped_column(JSONType, default=list)
+    sectors: Mapped[list] = mapped_column(JSONType, default=list)
+    sector_formality: Mapped[str] = mapped_column(String(20), default="unknown")
+    recruitment: Mapped[dict] = mapped_column(JSONType, default=dict)
+    vulnerability_factors: Mapped[list] = mapped_column(JSONType, default=list)
+    internal_trafficking: Mapped[bool | None] = mapped_column()
+    narrative = sealed()
+    narrative_enc: Mapped[str | None] = mapped_column(Text)
+
+    # For statistics only (DP-4): the age group when referred, so counts need no decryption.
+    age_group: Mapped[str] = mapped_column(String(10), default="unknown")
+
+    # Children (CH-1..4)
+    age_status: Mapped[AgeStatus] = mapped_column(Enum(AgeStatus, native_enum=False,
+                                                       length=20), default=AgeStatus.unknown)
+    guardian_name: Mapped[str | None] = mapped_column(String(400))
+    guardian_organisation: Mapped[str | None] = mapped_column(String(200))
+    guardian_appointed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Reflection and recovery period (RP-1..3)
+    reflection_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reflection_minimum_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reflection_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Identification summary, derived from decisions (ID-1): pending, positive,
+    # negative_pending_review, negative_final
+    identification: Mapped[str] = mapped_column(String(30), default="pending")
+    first_decision_outcome: Mapped[str | None] = mapped_column(String(20))
+
+    # RR-5: a new referral of a known person links to the earlier case (re-trafficking).
+    previous_case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case_file.id"))
+
+    is_restricted: Mapped[bool] = mapped_column(default=False)  # DP-7
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    person: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
+    agency: Mapped[Agency] = relationship()
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __init__(self, **fields):
+        self.id = fields.pop("id", None) or uuid.uuid4()  # sealed fields bind to the row id
+        super().__init__(**fields)
+
+    @property
+    def is_child(self) -> bool:
+        """CH-1: a possible child is a child until an age assessment says otherwise."""
+        if self.age_status == AgeStatus.assessed_adult:
+            return False
+        if self.age_status in (AgeStatus.assessed_child, AgeStatus.possible_child,
+                               AgeStatus.disputed, AgeStatus.unknown):
+            return True
+        return False  # stated_adult: an adult age was given and nothing suggests a child
+
+    @property
+    def is_presumed_victim(self) -> bool:
+        """ID-1: presumed until a negative decision is final."""
+        return self.identification != "negative_final"
+
+    @property
+    def no_removal(self) -> bool:
+        """RP-2: no removal or expulsion while the reflection period runs."""
+        return self.nrm_state == "reflection_period" or (
+            self.nrm_state == "presumed_victim" and self.identification != "negative_final")
+
+    def state_of(self, track: str) -> str:
+        return getattr(self, f"{track}_state")
+
+    def set_state(self, track: str, state: str):
+        setattr(self, f"{track}_state", state)
+
+    @property
+    def tracks(self) -> dict[str, str]:
+        return {t: self.state_of(t) for t in ("nrm", "assistance", "shelter", "legal",
+                                               "return")}
+
+
+class CaseTransition(Model):
+    """History: one row per applied transition, never edited."""
+    __tablename__ = "case_transition"
+    __table_args__ = (Index("ix_case_transition_case_id_at", "case_id", "at"),)
+    id: Mapped[uuid.UUID] = uuid_pk()
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))
+    track: Mapped[str] = mapped_column(String(20))
+    event: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str] = mapped_column(String(30))
+    to_state: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    person_view: Mapped[str | None] = mapped_column(Text)
+    facts: Mapped[dict] = mapped_column(JSONType, default=dict)
+    rule_version: Mapped[str] = mapped_column(String(40))
+
+    actor: Mapped[User | None] = relationship()
+
+
+class RefusedAttempt(Model):
+    """A refused state change worth a supervisor's eye (e.g. NC-3), kept after the refusal."""
+    __tablename__ = "refused_attempt"
+    id: Mapped[uuid.UUID] = uuid_pk()
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"),
+                                               index=True)
+    track: Mapped[str] = mapped_column(String(20))
+    event: Mapped[str] = mapped_column(String(40))
+    rule: Mapped[str] = mapped_column(String(20), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship()
+    actor: Mapped[User | None] = relationship()
+
+
+class Decision(Model):
+    """An identification decision, age assessment, best interests or risk assessment.
+    Superseded, never edited (ID-5)."""
+    __tablename__ = "decision"
+    __table_args__ = (Index("ix_decision_case_id_kind", "case_id", "kind"),)
+    id: Mapped[uuid.UUID] = uuid_pk()
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(30))
+    decision_maker: Mapped[str] = mapped_column(String(200))
+    reasons: Mapped[str] = mapped_column(Text)
+    reason_codes: Mapped[list] = mapped_column(JSONType, default=list)
+    best_interests: Mapped[str | None] = mapped_column(Text)  # CH-2, for a child
+    evidence: Mapped[list] = mapped_column(JSONType, default=list)
+    language_explained_in: Mapped[str | None] = mapped_column(String(40))
+    child_views: Mapped[str | None] = mapped_column(Text)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    review_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("decision.id"))
+    superseded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("decision.id"))
+    review_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rule_version: Mapped[str] = mapped_column(String(40))
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    details: Mapped[dict] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = created_at()
+
+
+class AnonymousNotification(Model):
+    """ID-8: an adult who declines identification, counted for statistics only. No identity,
+    no free text, nothing that could single the person out."""
+    __tablename__ = "anonymous_notification"
+    id: Mapped[uuid.UUID] = uuid_pk()
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"))
+    sex: Mapped[str] = mapped_column(String(20), default="unknown")
+    age_group: Mapped[str] = mapped_column(String(20), default="unknown")
+    nationality: Mapped[str] = mapped_column(String(40), default="unknown")
+    exploitation_forms: Mapped[list] = mapped_column(JSONType, default=list)
+    sectors: Mapped[list] = mapped_column(JSONType, default=list)
+    jurisdiction: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[datetime] = created_at()

@@ -1,0 +1,316 @@
+"""Case rules: opening a case, applying transitions, identification decisions.
+
+Services flush; the request or task boundary commits. ``apply_transition`` is the one path by
+which any track's state changes.
+"""
+import logging
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+import workflows
+from workflows import jurisdictions
+
+from ..accounts.models import User
+from ..audit.service import record
+from ..database import utcnow
+from ..errors import Invalid, NotFound, Refused, StaleVersion
+from ..extensions import db
+from ..signals import case_opened, decision_recorded, transition_applied
+from ..reminders.service import cancel_deadlines, meet_deadline
+from . import access, decisions
+from .facts import facts_for
+from .models import AgeStatus, Case, CaseTransition, Decision, Person, RefusedAttempt
+
+logger = logging.getLogger(__name__)
+
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+# Refusals a supervisor should see even though nothing changed.
+SUPERVISED_REFUSALS = frozenset({"NC-3", "CH-4", "SH-1", "SH-2", "CO-4"})
+
+
+def new_reference(now: datetime | None = None) -> str:
+    """A case reference that reveals nothing (no count, no name): RF-26-7KQ3MX."""
+    now = now or utcnow()
+    code = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+    return f"RF-{now:%y}-{code}"
+
+
+def age_status_from(person: dict, is_child: bool | None) -> AgeStatus:
+    """CH-1: unknown or disputed age means a child until assessed."""
+    if is_child:
+        return AgeStatus.possible_child
+    dob, estimate = person.get("date_of_birth"), person.get("age_estimate")
+    if dob:
+        today = utcnow().date()
+        age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+        return AgeStatus.stated_adult if age >= 18 else AgeStatus.possible_child
+    if estimate is not None:
+        return AgeStatus.stated_adult if estimate >= 18 else AgeStatus.possible_child
+    return AgeStatus.unknown
+
+
+AGE_GROUPS = ((0, 11, "0-11"), (12, 17, "12-17"), (18, 24, "18-24"), (25, 34, "25-34"),
+              (35, 49, "35-49"), (50, 200, "50+"))
+
+
+def age_group_from(person: dict) -> str:
+    dob, estimate = person.get("date_of_birth"), person.get("age_estimate")
+    if dob:
+        today = utcnow().date()
+        estimate = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+    if estimate is None:
+        return "unknown"
+    return next((label for low, high, label in AGE_GROUPS if low <= estimate <= high),
+                "unknown")
+
+
+def open_case(actor: User, *, person: dict, referral: dict) -> Case:
+    """Register a referral: the person is a presumed victim at once (ID-1)."""
+    access.require(actor.has_role("caseworker", "supervisor"), "permission",
+                   "only caseworkers and supervisors register referrals")
+    referral = dict(referral)
+    code = referral.pop("jurisdiction", None) or _default_jurisdiction()
+    try:
+        jurisdiction = jurisdictions.get(code)
+    except KeyError as exc:
+        raise Invalid("jurisdiction", str(exc.args[0]))
+    is_child = referral.pop("is_child", None)
+    previous_id = referral.pop("previous_case_id", None)
+    if previous_id is not None:
+        try:
+            previous = access.get_case_for(actor, previous_id)
+        except NotFound:
+            raise Invalid("previous_case_id", "no such case in your scope")
+        referral["previous_case_id"] = previous.id
+    person_row = Person(**person)
+    now = utcnow()
+    case = Case(
+        id=uuid.uuid4(), reference=new_reference(now), jurisdiction=jurisdiction.code,
+        rule_version=jurisdiction.rule_version, person=person_row, agency_id=actor.agency_id,
+        assigned_to_id=referral.pop("assigned_to_id", None) or (
+            actor.id if actor.has_role("caseworker") else None),
+        age_status=age_status_from(person, is_child), age_group=age_group_from(person),
+        referred_at=now, **referral)
+    db.session.add(case)
+    db.session.flush()
+    record(actor, "case.create", "case", case.id, case_id=case.id,
+           purpose="register referral")
+    decisions.plan_opening_deadlines(case)
+    case_opened.send(case, actor=actor)
+    if jurisdiction.reflection_trigger == "referral":
+        apply_transition(actor, case, "nrm", "start_reflection_period",
+                         reason="reflection period starts on referral")
+    return case
+
+
+def _default_jurisdiction():
+    from flask import current_app
+    return current_app.config["DEFAULT_JURISDICTION"]
+
+
+def _record_refusal(actor, case, track, event, refusal, reason):
+    """A refused attempt is audited and, for the rules supervisors watch, listed for them.
+
+    The refusal must survive the refusal itself, so it is written in its own transaction
+    after rolling back whatever the request had started.
+    """
+    case_id = case.id
+    db.session.rollback()
+    record(actor, "transition.refused", "case", case_id, case_id=case_id,
+           purpose="refused state change",
+           details={"track": track, "event": event, "rule": refusal.rule})
+    if refusal.rule in SUPERVISED_REFUSALS:
+        db.session.add(RefusedAttempt(case_id=case_id, track=track, event=event,
+                                      rule=refusal.rule, message=refusal.message,
+                                      reason=reason, actor_id=getattr(actor, "id", None)))
+    db.session.commit()
+    logger.info("refused %s/%s on case %s: %s", track, event, case_id, refusal.rule)
+
+
+def apply_transition(actor: User, case_or_id, track: str, event: str, *, reason=None,
+                     facts=None, version: int | None = None) -> Case:
+    """Apply one event to one track of a case, in the caller's transaction.
+
+    Loads the case with a row lock, checks permission and version, finds the transition,
+    runs its guards, writes state, history and audit, and lets the areas plan deadlines.
+    """
+    tracks = workflows.tracks()
+    if track not in tracks:
+        raise Invalid("track", f"unknown track; one of {', '.join(tracks)}")
+    case_id = getattr(case_or_id, "id", case_or_id)
+    case = access.get_case_for(actor, case_id, for_update=True)
+    access.require(access.can_transition(actor, case, track), "permission",
+                   f"your role may not change the {track} track")
+    if version is not None and version != case.version:
+        raise StaleVersion()
+    decisions.refresh_identification(case)
+    definition = tracks[track]
+    state = case.state_of(track)
+    given = dict(facts or {})
+    all_facts = facts_for(case, track, given, reason)
+    transition, refusal = workflows.evaluate(definition, state, event, all_facts, reason)
+    if refusal:
+        _record_refusal(actor, case, track, event, refusal, reason)
+        raise Refused(refusal.rule, refusal.message)
+    case.set_state(track, transition.dst)
+    jurisdiction = jurisdictions.get(case.jurisdiction)
+    _on_enter(case, track, transition.dst, jurisdiction, given)
+    history = CaseTransition(case_id=case.id, track=track, event=event, from_state=state,
+                             to_state=transition.dst, actor_id=getattr(actor, "id", None),
+                             reason=reason, reason_code=given.get("reason_code"),
+                             person_view=given.get("person_view"),
+                             facts={k: v for k, v in given.items() if k != "person_view"},
+                             rule_version=jurisdiction.rule_version)
+    db.session.add(history)
+    record(actor, "case.transition", "case", case.id, case_id=case.id,
+           purpose="case management",
+           details={"track": track, "event": event, "from": state, "to": transition.dst})
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise StaleVersion()
+    transition_applied.send(case, track=track, transition=transition, from_state=state,
+                            actor=actor, history=history)
+    logger.info("case %s %s: %s -> %s", case.id, track, state, transition.dst)
+    return case
+
+
+def _on_enter(case: Case, track: str, state: str, jurisdiction, given: dict):
+    now = utcnow()
+    if track != "nrm":
+        return
+    if state == "closed":
+        case.closed_at = now
+    if state == "reflection_period":
+        case.reflection_started_at = now
+        case.reflection_minimum_ends_at = now + timedelta(days=jurisdiction.reflection_min_days)
+        case.reflection_ends_at = case.reflection_minimum_ends_at
+        decisions.plan_reflection_end(case)
+    elif case.reflection_started_at is not None:
+        meet_deadline(case.id, "reflection_end")
+        if case.reflection_ends_at and case.reflection_ends_at > now:
+            case.reflection_ends_at = now  # ended early: at the person's request (RP-1)
+    if state == "closed":
+        cancel_deadlines(case.id)
+
+
+def transitions_overview(actor: User, case: Case) -> dict:
+    """For each track: its state, the events allowed now, and why the others are refused."""
+    overview = {}
+    for name, definition in workflows.tracks().items():
+        state = case.state_of(name)
+        facts = facts_for(case, name)
+        allowed, refused = workflows.allowed_events(definition, state, facts)
+        permitted = access.can_transition(actor, case, name)
+        overview[name] = {
+            "state": state,
+            "allowed": allowed if permitted else [],
+            "refused": {event: {"rule": r.rule, "message": r.message}
+                        for event, r in refused.items()},
+            "reason_required": sorted({t.event for t in definition.transitions
+                                       if t.reason_required and state in t.src}),
+        }
+    return overview
+
+
+def history(actor: User, case: Case) -> list[dict]:
+    """Transitions and decisions, oldest first."""
+    rows = db.session.scalars(select(CaseTransition).where(CaseTransition.case_id == case.id)
+                              .order_by(CaseTransition.at)).all()
+    decisions = db.session.scalars(select(Decision).where(Decision.case_id == case.id)
+                                   .order_by(Decision.decided_at)).all()
+    record(actor, "case.read_history", "case", case.id, case_id=case.id,
+           purpose="case management")
+    items = [{"type": "transition", "at": r.at, "track": r.track, "event": r.event,
+              "from_state": r.from_state, "to_state": r.to_state, "reason": r.reason,
+              "actor": r.actor.display_name if r.actor else None,
+              "rule_version": r.rule_version} for r in rows]
+    items += [{"type": "decision", "at": d.decided_at, "kind": d.kind, "outcome": d.outcome,
+               "decision_maker": d.decision_maker, "reasons": d.reasons,
+               "rule_version": d.rule_version, "superseded": d.superseded_by_id is not None}
+              for d in decisions]
+    return sorted(items, key=lambda item: item["at"])
+
+
+def case_list_query(actor: User, *, state=None, assigned_to=None, overdue=None, q=None):
+    """Cases in the actor's scope with the list filters applied (no ordering, no paging)."""
+    query = select(Case).where(access.case_scope(actor))
+    if state:
+        query = query.where(Case.nrm_state == state)
+    if assigned_to:
+        if assigned_to == "me":
+            query = query.where(Case.assigned_to_id == actor.id)
+        else:
+            try:
+                query = query.where(Case.assigned_to_id == uuid.UUID(assigned_to))
+            except ValueError:
+                raise Invalid("assigned_to", "a user id or 'me'")
+    if q:
+        query = query.where(_search_condition(q))
+    for hook in _list_filters:
+        query = hook(query, actor=actor, overdue=overdue)
+    return query
+
+
+def _search_condition(q: str):
+    """A case reference, or an exact name or date of birth through the blind indexes."""
+    from sqlalchemy import or_
+    from ..crypto import blind_index
+    q = q.strip()
+    index = blind_index(q)
+    people = select(Person.id).where(or_(Person.name_index == index,
+                                         Person.birth_index == index))
+    return or_(Case.reference == q.upper(), Case.person_id.in_(people))
+
+
+_list_filters = []  # (query, actor, overdue) -> query; e.g. reminders adds the overdue filter
+
+
+def register_list_filter(hook):
+    _list_filters.append(hook)
+    return hook
+
+
+def assign_case(actor: User, case: Case, caseworker_id) -> Case:
+    """Assign a case to a caseworker of the case's agency; their follow-ups move with it."""
+    access.require(access.can_assign(actor, case), "permission",
+                   "only a supervisor or the case's caseworkers assign it")
+    try:
+        assignee = db.session.get(User, uuid.UUID(str(caseworker_id)))
+    except ValueError:
+        assignee = None
+    if assignee is None or assignee.agency_id != case.agency_id \
+            or not assignee.has_role("caseworker"):
+        raise Invalid("caseworker_id", "a caseworker of the case's agency")
+    case.assigned_to_id = assignee.id
+    from ..reminders.models import Deadline, DeadlineStatus
+    for row in db.session.scalars(select(Deadline).where(
+            Deadline.case_id == case.id, Deadline.status == DeadlineStatus.pending)):
+        row.assignee_id = assignee.id
+    record(actor, "case.assign", "case", case.id, case_id=case.id, purpose="case management",
+           details={"assignee": str(assignee.id)})
+    return case
+
+
+def record_anonymous_notification(actor: User, *, sex="unknown", age_group="unknown",
+                                  nationality="unknown", exploitation_forms=(), sectors=(),
+                                  jurisdiction=None):
+    """ID-8: an adult who does not want to be identified is counted, not identified."""
+    from .models import AnonymousNotification
+    access.require(actor.has_role("caseworker", "supervisor"))
+    code = jurisdiction or _default_jurisdiction()
+    if code not in jurisdictions.REGISTRY:
+        raise Invalid("jurisdiction", f"one of {', '.join(sorted(jurisdictions.REGISTRY))}")
+    row = AnonymousNotification(agency_id=actor.agency_id, sex=sex, age_group=age_group,
+                                nationality=nationality,
+                                exploitation_forms=list(exploitation_forms),
+                                sectors=list(sectors), jurisdiction=code)
+    db.session.add(row)
+    db.session.flush()
+    record(actor, "notification.anonymous", "anonymous_notification", row.id,
+           purpose="statistics")
+    return row

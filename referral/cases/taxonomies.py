@@ -1,0 +1,20 @@
+"""Starting code lists (RULES.md, Taxonomies). "unknown" and "declined" are values (DP-2)."""
+
+EXPLOITATION_FORMS = (
+    "sexual_exploitation", "forced_labour", "domestic_servitude", "slavery",
+    "servitude", "forced_criminality", "forced_begging", "forced_marriage",
+    "organ_removal", "child_soldiering", "other",
+)
+SECTORS = (
+    "domestic_work", "care_and_nursing", "construction", "agriculture", "fishing", "mining",
+    "manufacturing", "hospitality", "entertainment", "sex_industry", "begging",
+    "criminal_activity", "other",
+)
+RECRUITMENT = ("direct", "agency", "intermediary", "family_or_acquaintance", "online")
+VULNERABILITY_FACTORS = (
+    "poverty", "debt", "discrimination", "gender_based_violence", "disability",
+    "irregular_status", "no_documents", "language", "isolation", "family_violence",
+    "crisis_or_conflict", "substance_use", "prior_trafficking",
+)
+SEX_VALUES = ("female", "male", "intersex", "other", "unknown", "declined")
+NATIONALITY_UNKNOWN = "unknown"

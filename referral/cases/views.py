@@ -1,0 +1,131 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+import workflows
+
+from ..audit.service import record
+from ..auth import roles_required
+from ..errors import DomainError
+from ..extensions import db
+from ..web import home_panel
+from . import access, service
+from .forms import ReferralForm, TransitionForm
+from .models import Case, Decision
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+STAFF = ("caseworker", "supervisor")
+
+# Alerts other areas show on the case file header: fn(case) -> list of messages.
+_case_alerts = []
+
+
+def register_case_alert(fn):
+    _case_alerts.append(fn)
+    return fn
+
+
+@bp.route("/")
+@roles_required(*STAFF)
+def case_list():
+    state = request.args.get("state") or None
+    mine = request.args.get("mine") == "1"
+    q = (request.args.get("q") or "").strip() or None
+    query = service.case_list_query(current_user, state=state, q=q,
+                                    assigned_to="me" if mine else None)
+    cases = db.session.scalars(query.order_by(Case.referred_at.desc()).limit(100)).all()
+    record(current_user, "case.list", "case", None, purpose="case management",
+           details={"count": len(cases)})
+    db.session.commit()
+    states = workflows.tracks()["nrm"].states
+    return render_template("cases/list.html", cases=cases, states=states, state=state,
+                           mine=mine, q=q or "")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new_referral():
+    form = ReferralForm()
+    if form.validate_on_submit():
+        try:
+            case = service.open_case(current_user, person=form.person(),
+                                     referral=form.referral())
+        except DomainError as exc:
+            db.session.rollback()
+            getattr(form, exc.key, form.referred_by).errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(f"Referral registered as {case.reference}. The person is a presumed "
+                  "victim from now.", "ok")
+            return redirect(url_for("cases.case_file", case_id=case.id))
+    return render_template("cases/new.html", form=form), 400 if form.errors else 200
+
+
+def case_file_context(case, actor):
+    overview = service.transitions_overview(actor, case)
+    tracks = []
+    for name, definition in workflows.tracks().items():
+        options = overview[name]
+        steps = []
+        for t in definition.transitions:
+            if options["state"] not in t.src or any(s["event"] == t.event for s in steps):
+                continue
+            refusal = options["refused"].get(t.event)
+            steps.append({"event": t.event, "label": t.label or t.event.replace("_", " "),
+                          "reason_required": t.reason_required, "adverse": t.adverse,
+                          "allowed": t.event in options["allowed"], "refusal": refusal})
+        tracks.append({"name": name, "title": definition.description,
+                       "state": options["state"].replace("_", " "), "steps": steps})
+    timeline = service.history(actor, case)
+    decisions = db.session.scalars(select(Decision).where(Decision.case_id == case.id)
+                                   .order_by(Decision.decided_at)).all()
+    alerts = [message for fn in _case_alerts for message in fn(case)]
+    return {"case": case, "tracks": tracks, "timeline": timeline, "decisions": decisions,
+            "form": TransitionForm(), "alerts": alerts}
+
+
+@bp.route("/<case_id>")
+@roles_required(*STAFF)
+def case_file(case_id):
+    case = access.get_case_for(current_user, case_id)
+    access.require(access.can_view_case_file(current_user, case))
+    record(current_user, "case.read", "case", case.id, case_id=case.id,
+           purpose="case management")
+    context = case_file_context(case, current_user)
+    db.session.commit()
+    return render_template("cases/file.html", **context)
+
+
+@bp.route("/<case_id>/transitions", methods=["POST"])
+@roles_required(*STAFF)
+def apply_step(case_id):
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        flash("The step could not be read; please try again.", "error")
+        return redirect(url_for("cases.case_file", case_id=case_id))
+    facts = {"person_requested": bool(form.person_requested.data)}
+    if form.person_view.data:
+        facts["person_view"] = form.person_view.data
+    try:
+        version = int(form.version.data)
+        service.apply_transition(current_user, case_id, form.track.data, form.event.data,
+                                 reason=form.reason.data or None, facts=facts,
+                                 version=version)
+    except ValueError:
+        flash("The step could not be read; please try again.", "error")
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            raise
+        flash(f"Not done ({exc.key}): {exc.message}", "error")
+    else:
+        db.session.commit()
+        flash("Done: " + form.event.data.replace("_", " ") + ".", "ok")
+    return redirect(url_for("cases.case_file", case_id=case_id))
+
+
+@home_panel("caseworker", "My cases", "cases/panel.html")
+def my_cases_panel(user):
+    query = service.case_list_query(user, assigned_to="me")
+    return {"cases": db.session.scalars(query.order_by(Case.referred_at.desc()).limit(10)).all()}

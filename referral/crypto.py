@@ -1,0 +1,150 @@
+"""Encryption at rest for identity and other sensitive fields, and blind indexes.
+
+Values are sealed with AES-256-GCM (``cryptography``), a fresh random 96-bit nonce each time,
+and associated data binding the value to its table, column and row: a value copied to
+another row or column does not open. Each stored value names its key id
+(``v1:<kid>:<base64(nonce + ciphertext)>``) so keys can rotate: the first key in
+``ENCRYPTION_KEYS`` seals, every listed key opens, and ``flask --app referral crypto rotate``
+re-seals everything under the current key. Exact-match search uses HMAC-SHA256 blind indexes
+under a separate key (``BLIND_INDEX_KEY``).
+"""
+import base64
+import hashlib
+import hmac
+import os
+import unicodedata
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from flask import current_app
+
+PREFIX = "v1"
+
+
+class KeyError_(ValueError):
+    pass
+
+
+class Keyring:
+    def __init__(self, spec: str):
+        self.keys = {}
+        self.current = None
+        for item in (spec or "").split(","):
+            item = item.strip()
+            if not item:
+                continue
+            kid, _, encoded = item.partition(":")
+            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+            if len(key) != 32:
+                raise KeyError_(f"encryption key {kid!r} must be 32 bytes (AES-256)")
+            self.keys[kid] = AESGCM(key)
+            self.current = self.current or kid
+        if self.current is None:
+            raise KeyError_("ENCRYPTION_KEYS holds no key")
+
+    def seal(self, plaintext: str, aad: str) -> str:
+        nonce = os.urandom(12)
+        sealed = self.keys[self.current].encrypt(nonce, plaintext.encode(), aad.encode())
+        return f"{PREFIX}:{self.current}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+    def open(self, token: str, aad: str) -> str:
+        prefix, kid, encoded = token.split(":", 2)
+        if prefix != PREFIX or kid not in self.keys:
+            raise KeyError_(f"no key {kid!r} to open this value")
+        blob = base64.urlsafe_b64decode(encoded)
+        return self.keys[kid].decrypt(blob[:12], blob[12:], aad.encode()).decode()
+
+    def key_id(self, token: str) -> str:
+        return token.split(":", 2)[1]
+
+
+def keyring() -> Keyring:
+    ext = current_app.extensions
+    spec = current_app.config["ENCRYPTION_KEYS"]
+    cached = ext.get("referral_keyring")
+    if cached is None or cached[0] != spec:
+        cached = (spec, Keyring(spec))
+        ext["referral_keyring"] = cached
+    return cached[1]
+
+
+def aad_for(table: str, column: str, row_id) -> str:
+    return f"{table}.{column}.{row_id}"
+
+
+def normalise(value: str) -> str:
+    value = unicodedata.normalize("NFKC", value or "").casefold()
+    return " ".join(value.split())
+
+
+def blind_index(*parts) -> str | None:
+    text = "|".join(normalise(str(p)) for p in parts if p)
+    if not text:
+        return None
+    key = current_app.config["BLIND_INDEX_KEY"].encode()
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
+class sealed:
+    """A model attribute stored sealed in ``<name>_enc``; reads and writes plain values.
+
+    ``kind`` converts to and from text (``str`` or ``date``). The row id is assigned before
+    the first write so the associated data can bind the value to its row.
+    """
+
+    def __init__(self, kind=str):
+        self.kind = kind
+
+    def __set_name__(self, owner, name):
+        self.name = name
+        self.column = f"{name}_enc"
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        token = getattr(obj, self.column)
+        if token is None:
+            return None
+        text = keyring().open(token, aad_for(obj.__tablename__, self.name, obj.id))
+        if self.kind is str:
+            return text
+        from datetime import date
+        return date.fromisoformat(text)
+
+    def __set__(self, obj, value):
+        if obj.id is None:
+            import uuid
+            obj.id = uuid.uuid4()
+        if value is None or value == "":
+            setattr(obj, self.column, None)
+            self._changed(obj)
+            return
+        text = value if isinstance(value, str) else value.isoformat()
+        setattr(obj, self.column, keyring().seal(text, aad_for(obj.__tablename__, self.name,
+                                                               obj.id)))
+        self._changed(obj)
+
+    @staticmethod
+    def _changed(obj):
+        hook = getattr(obj, "on_sealed_change", None)
+        if hook is not None:
+            hook()
+
+
+def sealed_attributes(model) -> list[str]:
+    return [name for name, value in vars(model).items() if isinstance(value, sealed)]
+
+
+def rotate(session, models) -> int:
+    """Re-seal every sealed value under the current key. Returns how many were re-sealed."""
+    ring = keyring()
+    count = 0
+    for model in models:
+        names = sealed_attributes(model)
+        for row in session.scalars(__import__("sqlalchemy").select(model)
+                                   .execution_options(yield_per=500)):
+            for name in names:
+                token = getattr(row, f"{name}_enc")
+                if token is not None and ring.key_id(token) != ring.current:
+                    setattr(row, name, getattr(row, name))
+                    count += 1
+    return count

@@ -1,0 +1,96 @@
+"""Registering referrals and reading case files through the API (API.md)."""
+from tests.factories import create_agency, create_case, create_user, token_headers
+from referral.extensions import db
+
+REFERRAL = {
+    "person": {"given_name": "Olena", "family_name": "K", "date_of_birth": "1994-02-03",
+               "sex": "female", "nationality": "UA", "languages": ["uk"]},
+    "referred_by": "Labour inspectorate",
+    "indicators": ["documents_withheld"],
+    "exploitation_forms": ["forced_labour"],
+    "sectors": ["agriculture"],
+}
+
+
+def test_a_referral_opens_a_case_with_a_presumed_victim(client, cw_headers):
+    response = client.post("/api/v1/cases", json=REFERRAL, headers=cw_headers)
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert body["reference"].startswith("RF-")
+    assert body["is_presumed_victim"] is True
+    assert body["tracks"]["nrm"] == "reflection_period"  # baseline: starts on referral
+    assert body["no_removal"] is True
+
+
+def test_bad_input_names_the_field(client, cw_headers):
+    bad = dict(REFERRAL, exploitation_forms=["not-a-form"])
+    response = client.post("/api/v1/cases", json=bad, headers=cw_headers)
+    assert response.status_code == 422
+    assert list(response.json["errors"]) == ["exploitation_forms.0"]  # the field and item
+
+
+def test_a_future_birth_date_is_refused(client, cw_headers):
+    bad = dict(REFERRAL, person=dict(REFERRAL["person"], date_of_birth="2999-01-01"))
+    response = client.post("/api/v1/cases", json=bad, headers=cw_headers)
+    assert response.status_code == 422
+    assert "date_of_birth" in str(response.json["errors"])
+
+
+def test_a_case_outside_the_callers_agency_is_404(client, caseworker):
+    case = create_case(caseworker)
+    outsider = create_user("caseworker", agency=create_agency("Elsewhere"))
+    db.session.commit()
+    response = client.get(f"/api/v1/cases/{case.id}", headers=token_headers(outsider))
+    assert response.status_code == 404
+
+
+def test_an_unknown_or_malformed_id_is_404(client, cw_headers):
+    assert client.get("/api/v1/cases/not-a-uuid", headers=cw_headers).status_code == 404
+    assert client.get("/api/v1/cases/00000000-0000-0000-0000-000000000000",
+                      headers=cw_headers).status_code == 404
+
+
+def test_the_case_list_is_scoped_and_paginated(client, caseworker, cw_headers):
+    for _ in range(3):
+        create_case(caseworker)
+    other = create_user("caseworker", agency=create_agency("Elsewhere"))
+    create_case(other)
+    response = client.get("/api/v1/cases?per_page=2", headers=cw_headers)
+    assert response.status_code == 200
+    assert response.json["total"] == 3
+    assert len(response.json["items"]) == 2
+
+
+def test_a_transition_with_a_stale_version_is_409(client, a_case, cw_headers):
+    response = client.post(f"/api/v1/cases/{a_case.id}/transitions", headers=cw_headers,
+                           json={"track": "assistance", "event": "offer",
+                                 "version": a_case.version - 1})
+    assert response.status_code == 409
+    assert "version" in response.json["errors"]
+
+
+def test_a_transition_moves_the_track_and_bumps_the_version(client, a_case, cw_headers):
+    version = a_case.version
+    response = client.post(f"/api/v1/cases/{a_case.id}/transitions", headers=cw_headers,
+                           json={"track": "assistance", "event": "offer", "version": version})
+    assert response.status_code == 200, response.json
+    assert response.json["tracks"]["assistance"] == "offered"
+    assert response.json["version"] == version + 1
+    history = client.get(f"/api/v1/cases/{a_case.id}/history", headers=cw_headers).json
+    assert [h["event"] for h in history if h["type"] == "transition"] == [
+        "start_reflection_period", "offer"]
+
+
+def test_a_refused_transition_names_the_rule(client, a_case, cw_headers):
+    response = client.post(f"/api/v1/cases/{a_case.id}/transitions", headers=cw_headers,
+                           json={"track": "nrm", "event": "begin_assistance",
+                                 "version": a_case.version})
+    assert response.status_code == 409
+    assert "RP-1" in response.json["errors"]
+
+
+def test_transitions_lists_allowed_and_refused_events(client, a_case, cw_headers):
+    body = client.get(f"/api/v1/cases/{a_case.id}/transitions", headers=cw_headers).json
+    assert body["tracks"]["shelter"]["state"] == "not_in_shelter"
+    assert "offer" in body["tracks"]["assistance"]["allowed"]
+    assert body["tracks"]["nrm"]["refused"]["begin_assistance"]["rule"] == "RP-1"

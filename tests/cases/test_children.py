@@ -1,0 +1,93 @@
+"""CH-1..4: a possible child is a child; guardians; no closing on a negative decision."""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from referral.cases import decisions
+from referral.errors import Invalid, Refused
+from referral.extensions import db
+from referral.reminders.models import Deadline
+from tests.cases.conftest import decide, transition
+from tests.factories import create_case
+
+
+@pytest.mark.parametrize("person,is_child", [
+    ({"date_of_birth": None, "age_estimate": None}, True),      # unknown age
+    ({"date_of_birth": None, "age_estimate": 16}, True),
+    ({"date_of_birth": date(1990, 1, 1)}, False),
+    ({"date_of_birth": None, "age_estimate": 30}, False),
+])
+def test_CH1_unknown_or_child_age_is_treated_as_a_child(caseworker, person, is_child):
+    assert create_case(caseworker, person=person).is_child is is_child
+
+
+def test_CH1_a_possible_child_flag_wins_over_a_stated_adult_age(caseworker):
+    assert create_case(caseworker, is_child=True).is_child
+
+
+def test_CH1_only_an_age_assessment_ends_the_presumption(caseworker, a_child_case):
+    decide(caseworker, a_child_case, kind="age_assessment", outcome="disputed")
+    assert a_child_case.is_child
+    decide(caseworker, a_child_case, kind="age_assessment", outcome="adult")
+    assert not a_child_case.is_child
+
+
+def test_CH2_a_decision_about_a_child_records_views_and_best_interests(caseworker,
+                                                                      a_child_case):
+    with pytest.raises(Invalid) as invalid:
+        decisions.record_decision(caseworker, a_child_case, kind="identification",
+                                  outcome="positive", decision_maker="Authority",
+                                  reasons="indicators", language_explained_in="ro")
+    assert invalid.value.key == "child_views"
+    with pytest.raises(Invalid) as invalid:
+        decisions.record_decision(caseworker, a_child_case, kind="identification",
+                                  outcome="positive", decision_maker="Authority",
+                                  reasons="indicators", language_explained_in="ro",
+                                  child_views="wants to stay")
+    assert invalid.value.key == "best_interests"
+
+
+def test_CH3_a_child_case_gets_a_guardian_deadline_met_on_appointment(client, a_child_case,
+                                                                     cw_headers):
+    deadline = db.session.scalar(select(Deadline).where(
+        Deadline.case_id == a_child_case.id, Deadline.kind == "guardian_appointment"))
+    assert deadline is not None and deadline.status == "pending"
+    response = client.post(f"/api/v1/cases/{a_child_case.id}/guardian", headers=cw_headers,
+                           json={"name": "M. Dupont", "organisation": "Child services"})
+    assert response.status_code == 200
+    assert response.json["guardian_appointed_at"]
+    db.session.refresh(deadline)
+    assert deadline.status == "met"
+
+
+def test_CH3_an_adult_case_has_no_guardian_deadline(caseworker, a_case):
+    assert db.session.scalar(select(Deadline).where(
+        Deadline.case_id == a_case.id, Deadline.kind == "guardian_appointment")) is None
+
+
+def _final_negative(caseworker, case):
+    negative = decide(caseworker, case, outcome="negative")
+    decisions.request_review(caseworker, case, negative.id, "asked")
+    decide(caseworker, case, kind="review", outcome="upheld", review_of=negative)
+    decide(caseworker, case, kind="risk_assessment", outcome="low")
+
+
+def test_CH4_a_negative_decision_for_a_child_never_closes_the_case(caseworker, a_child_case):
+    _final_negative(caseworker, a_child_case)
+    with pytest.raises(Refused) as refused:
+        transition(caseworker, a_child_case, "nrm", "close", reason="negative decision")
+    assert refused.value.rule in ("CH-4", "RR-6")
+    assert a_child_case.nrm_state != "closed"
+
+
+def test_CH4_it_hands_the_child_to_child_protection(caseworker, a_child_case):
+    _final_negative(caseworker, a_child_case)
+    transition(caseworker, a_child_case, "nrm", "hand_to_child_protection",
+               reason="negative decision: child protection takes over")
+    assert a_child_case.nrm_state == "child_protection"
+
+
+def test_CH4_a_child_cannot_be_closed_by_declining_identification(caseworker, a_child_case):
+    with pytest.raises(Refused):
+        transition(caseworker, a_child_case, "nrm", "decline_identification", reason="no")

@@ -1,0 +1,89 @@
+"""The transition tables themselves: reachability, exits, and what guards may read."""
+import pytest
+
+import workflows
+from workflows import COOPERATION_FACTS, FactNotDeclared, FactView, jurisdictions
+
+TRACKS = workflows.tracks()
+
+# ID-2, ID-4, ID-7: identification and assistance never depend on these.
+FORBIDDEN_FACTS = {
+    "ID-2": {"has_documents", "holds_documents", "wants_to_return", "wants_to_go_home",
+             "police_involved", "self_identified", "calls_self_victim"} | COOPERATION_FACTS,
+    "ID-4": {"sex", "gender", "nationality", "ethnicity", "religion"},
+    "ID-7": {"crossed_border", "border_crossing", "was_confined", "confinement"},
+}
+
+
+def reachable(track):
+    seen, frontier = {track.initial}, [track.initial]
+    while frontier:
+        state = frontier.pop()
+        for t in track.transitions:
+            if state in t.src and t.dst not in seen:
+                seen.add(t.dst)
+                frontier.append(t.dst)
+    return seen
+
+
+@pytest.mark.parametrize("name", TRACKS)
+def test_every_state_is_reachable(name):
+    track = TRACKS[name]
+    assert reachable(track) == set(track.states)
+
+
+@pytest.mark.parametrize("name", TRACKS)
+def test_every_non_final_state_has_an_exit(name):
+    track = TRACKS[name]
+    for state in set(track.states) - track.final:
+        assert any(state in t.src for t in track.transitions), f"{name}:{state} is a dead end"
+
+
+@pytest.mark.parametrize("name", TRACKS)
+def test_every_transition_names_real_states(name):
+    track = TRACKS[name]
+    for t in track.transitions:
+        assert set(t.src) <= set(track.states) and t.dst in track.states
+
+
+@pytest.mark.parametrize("rule", FORBIDDEN_FACTS)
+def test_ID2_ID4_ID7_no_guard_reads_a_forbidden_ground(rule):
+    for name, track in TRACKS.items():
+        if track.reads_cooperation and rule == "ID-2":
+            continue  # cooperation is the legal track's own subject
+        for g in track.guards():
+            assert not g.reads & FORBIDDEN_FACTS[rule], f"{name}.{g.name} reads {g.reads}"
+
+
+def test_NC2_no_guard_outside_the_legal_track_reads_cooperation():
+    for name, track in TRACKS.items():
+        if name == "legal":
+            continue
+        assert not track.reads_cooperation
+        for g in track.guards():
+            assert not g.reads & COOPERATION_FACTS, f"{name}.{g.name}"
+
+
+def test_a_guard_cannot_read_an_undeclared_fact():
+    view = FactView({"is_child": True, "cooperation": "refused"}, frozenset({"is_child"}))
+    assert view["is_child"] is True
+    with pytest.raises(FactNotDeclared):
+        view["cooperation"]
+
+
+def test_SH1_leaving_a_shelter_has_no_precondition():
+    leave = TRACKS["shelter"].find("leave", "staying")
+    assert leave is not None and leave.guards == () and not leave.reason_required
+
+
+def test_RP1_every_shipped_jurisdiction_respects_the_30_day_floor():
+    for j in jurisdictions.REGISTRY.values():
+        assert j.reflection_min_days >= 30
+        assert j.rule_version.startswith(j.code + "@")
+
+
+def test_working_days_skip_weekends():
+    from datetime import datetime, timezone
+    friday = datetime(2026, 11, 20, 9, tzinfo=timezone.utc)
+    assert jurisdictions.add_days(friday, 5, working_days=True).day == 27
+    assert jurisdictions.add_days(friday, 5).day == 25

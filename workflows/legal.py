@@ -1,0 +1,18 @@
+"""Legal track: proceedings in which the person takes part. Cooperation lives here only,
+and this track never gates another (NC-2, NC-4)."""
+from . import T, Track
+
+LEGAL = Track(
+    name="legal",
+    description="Legal proceedings",
+    states=("not_involved", "involved", "concluded"),
+    initial="not_involved",
+    final=frozenset(),
+    reads_cooperation=True,
+    transitions=(
+        T("open_proceedings", ("not_involved", "concluded"), "involved",
+          label="Proceedings opened"),
+        T("conclude", "involved", "concluded", reason_required=True,
+          label="Proceedings concluded"),
+    ),
+)
