@@ -1,0 +1,243 @@
+"""Consent rules: give, check, withdraw (with its cascade), override with approval."""
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+
+from ..accounts.models import Role
+from ..audit.service import record
+from ..cases import access
+from ..cases.facts import register_facts
+from ..database import utcnow
+from ..errors import Forbidden, Invalid, NotFound, Refused
+from ..extensions import db
+from ..reminders.service import cancel_deadlines, plan_deadline
+from .models import (DATA_CATEGORIES, FORBIDDEN_RECIPIENTS, PURPOSES, Consent,
+                     ConsentOverride, RecipientNotice)
+
+OVERRIDE_GROUNDS = ("danger_to_life", "child_without_guardian")
+OVERRIDE_HOURS = 72
+
+# Called on withdrawal, in the same transaction: (consent, actor) -> None. The services
+# area revokes open referrals; any area that shares data registers here.
+_withdrawal_handlers = []
+
+
+def on_withdrawal(handler):
+    _withdrawal_handlers.append(handler)
+    return handler
+
+
+def _provider(provider_id):
+    from ..services.models import Provider
+    if provider_id is None:
+        return None
+    provider = db.session.get(Provider, provider_id)
+    if provider is None:
+        raise Invalid("provider_id", "no such provider in the directory")
+    return provider
+
+
+def _check_recipient(name: str):
+    lowered = (name or "").strip().lower()
+    if not lowered:
+        raise Invalid("recipient_name", "name the recipient (CO-1)")
+    if any(word in lowered.split() or lowered == word for word in FORBIDDEN_RECIPIENTS):
+        raise Refused("DP-1", "identities are never made public: the media is never a "
+                              "recipient")
+
+
+def give_consent(actor, case, *, purpose, language, information_given, given_by="person",
+                 provider_id=None, recipient_name=None, data_categories=(),
+                 guardian_name=None, child_views=None, expires_at=None) -> Consent:
+    """CO-1: informed, specific to purpose and recipient, with who, when, language,
+    information and until when."""
+    access.require(access.can_edit_case(actor, case))
+    if purpose not in PURPOSES:
+        raise Invalid("purpose", f"one of {', '.join(PURPOSES)}")
+    provider = _provider(provider_id)
+    recipient_name = recipient_name or (provider.name if provider else None)
+    _check_recipient(recipient_name)
+    if purpose == "referral" and provider is None:
+        raise Invalid("provider_id", "a referral consent names the provider (CO-1)")
+    unknown = [c for c in data_categories if c not in DATA_CATEGORIES]
+    if unknown:
+        raise Invalid("data_categories", f"unknown: {', '.join(unknown)}")
+    if not (language or "").strip():
+        raise Invalid("language", "record the language the information was given in")
+    if not (information_given or "").strip():
+        raise Invalid("information_given", "record what the person was told (informed "
+                                           "consent)")
+    now = utcnow()
+    if expires_at is not None and expires_at <= now:
+        raise Invalid("expires_at", "must be in the future")
+    if case.is_child:
+        if given_by != "guardian":
+            raise Invalid("given_by", "for a child, consent is given by the guardian (CH-3)")
+        if case.guardian_appointed_at is None:
+            raise Refused("CH-3", "appoint a guardian first, or record a supervised "
+                                  "override (CO-4)")
+        if not (child_views or "").strip():
+            raise Invalid("child_views", "record the child's views (CH-3)")
+        guardian_name = guardian_name or case.guardian_name
+    elif given_by != "person":
+        raise Invalid("given_by", "an adult gives their own consent")
+    consent = Consent(case_id=case.id, purpose=purpose,
+                      provider_id=provider.id if provider else None,
+                      recipient_name=recipient_name.strip(),
+                      data_categories=list(dict.fromkeys(data_categories)),
+                      given_by=given_by, guardian_name=guardian_name,
+                      child_views=child_views, language=language.strip(),
+                      information_given=information_given.strip(), given_at=now,
+                      expires_at=expires_at, recorded_by_id=actor.id)
+    db.session.add(consent)
+    db.session.flush()
+    if expires_at is not None:
+        plan_deadline(case.id, "consent_expiry", expires_at, source_key=str(consent.id),
+                      remind_days=(14, 3), assignee_id=case.assigned_to_id)
+    record(actor, "consent.give", "consent", consent.id, case_id=case.id,
+           purpose="consent management", details={"purpose": purpose})
+    return consent
+
+
+def valid_consent(case_id, purpose, provider_id=None, at=None) -> Consent | None:
+    """The consent in force for this purpose (and recipient, if named), or None."""
+    at = at or utcnow()
+    query = select(Consent).where(
+        Consent.case_id == case_id, Consent.purpose == purpose,
+        Consent.withdrawn_at.is_(None), Consent.given_at <= at,
+        or_(Consent.expires_at.is_(None), Consent.expires_at > at))
+    if provider_id is not None:
+        query = query.where(Consent.provider_id == provider_id)
+    return db.session.scalars(query.order_by(Consent.given_at.desc()).limit(1)).first()
+
+
+def approved_override(case_id, purpose, provider_id=None, at=None) -> ConsentOverride | None:
+    at = at or utcnow()
+    query = select(ConsentOverride).where(
+        ConsentOverride.case_id == case_id, ConsentOverride.purpose == purpose,
+        ConsentOverride.approved_at.is_not(None), ConsentOverride.expires_at > at)
+    if provider_id is not None:
+        query = query.where(or_(ConsentOverride.provider_id == provider_id,
+                                ConsentOverride.provider_id.is_(None)))
+    return db.session.scalars(query.limit(1)).first()
+
+
+def has_valid_consent(case, purpose, provider_id=None, at=None) -> bool:
+    case_id = getattr(case, "id", case)
+    return bool(valid_consent(case_id, purpose, provider_id, at)
+                or approved_override(case_id, purpose, provider_id, at))
+
+
+def get_consent_for(actor, consent_id) -> Consent:
+    try:
+        consent = db.session.get(Consent, uuid.UUID(str(consent_id)))
+    except ValueError:
+        consent = None
+    if consent is None:
+        raise NotFound("consent")
+    access.get_case_for(actor, consent.case_id)  # 404 outside the actor's scope
+    return consent
+
+
+def withdraw_consent(actor, consent: Consent, note: str | None = None) -> Consent:
+    """CO-2: one action, effective at once, cascading in the same transaction."""
+    from ..cases.models import Case
+    case = db.session.get(Case, consent.case_id)
+    access.require(access.can_edit_case(actor, case))
+    if consent.withdrawn_at is not None:
+        return consent  # withdrawing twice changes nothing
+    consent.withdrawn_at = utcnow()
+    consent.withdrawal_note = note
+    cancel_deadlines(case.id, "consent_expiry", str(consent.id))
+    for handler in _withdrawal_handlers:
+        handler(consent, actor)
+    provider = consent.provider
+    db.session.add(RecipientNotice(agency_id=provider.agency_id if provider else None,
+                                   recipient_name=consent.recipient_name,
+                                   case_reference=case.reference, kind="consent_withdrawn"))
+    record(actor, "consent.withdraw", "consent", consent.id, case_id=case.id,
+           purpose="consent management", details={"purpose": consent.purpose})
+    return consent
+
+
+def request_override(actor, case, *, purpose, grounds, reason, provider_id=None):
+    """CO-4: needs a permission and a written reason; only works once approved."""
+    access.require(actor.has_role(Role.caseworker, Role.supervisor), "permission",
+                   "only caseworkers and supervisors request a consent override")
+    access.get_case_for(actor, case.id)
+    if purpose not in PURPOSES:
+        raise Invalid("purpose", f"one of {', '.join(PURPOSES)}")
+    if grounds not in OVERRIDE_GROUNDS:
+        raise Invalid("grounds", f"one of {', '.join(OVERRIDE_GROUNDS)}")
+    if grounds == "child_without_guardian" and not (case.is_child
+                                                    and case.guardian_appointed_at is None):
+        raise Refused("CO-4", "this ground applies only to a child with no guardian yet")
+    if not (reason or "").strip():
+        raise Invalid("reason", "a written reason is required (CO-4)")
+    _provider(provider_id)
+    row = ConsentOverride(case_id=case.id, purpose=purpose, provider_id=provider_id,
+                          grounds=grounds, reason=reason.strip(), requested_by_id=actor.id,
+                          expires_at=utcnow() + timedelta(hours=OVERRIDE_HOURS))
+    db.session.add(row)
+    db.session.flush()
+    record(actor, "consent.override_request", "consent_override", row.id, case_id=case.id,
+           purpose="consent override", details={"grounds": grounds, "purpose": purpose})
+    return row
+
+
+def approve_override(actor, override: ConsentOverride):
+    if not actor.has_role(Role.supervisor):
+        raise Forbidden("permission", "a supervisor approves a consent override (CO-4)")
+    if override.requested_by_id == actor.id:
+        raise Refused("CO-4", "the person who asked cannot approve their own override")
+    access.get_case_for(actor, override.case_id)
+    override.approved_by_id = actor.id
+    override.approved_at = utcnow()
+    record(actor, "consent.override_approve", "consent_override", override.id,
+           case_id=override.case_id, purpose="consent override")
+    return override
+
+
+def consents_of(case):
+    return db.session.scalars(select(Consent).where(Consent.case_id == case.id)
+                              .order_by(Consent.given_at)).all()
+
+
+def consent_status(case) -> list[dict]:
+    """Per purpose: the consent in force (if any) and how many were withdrawn."""
+    rows = consents_of(case)
+    now = utcnow()
+    status = []
+    for purpose in PURPOSES:
+        mine = [c for c in rows if c.purpose == purpose]
+        status.append({"purpose": purpose,
+                       "active": [c for c in mine if c.is_valid_at(now)],
+                       "withdrawn": [c for c in mine if c.withdrawn_at is not None]})
+    return status
+
+
+# Facts for the tracks' guards. None of them is about cooperation (NC-2).
+
+@register_facts(tracks=("assistance",))
+def assistance_consent_facts(case) -> dict:
+    return {"has_service_consent": has_valid_consent(case, "service")}
+
+
+@register_facts(tracks=("shelter",))
+def shelter_consent_facts(case) -> dict:
+    from ..services.models import Provider
+    consent_ok = any(
+        c.provider_id and "accommodation" in (db.session.get(Provider, c.provider_id)
+                                              .services or [])
+        for c in db.session.scalars(select(Consent).where(
+            Consent.case_id == case.id, Consent.purpose == "service",
+            Consent.withdrawn_at.is_(None))).all()
+        if c.is_valid_at(utcnow()))
+    return {"has_admission_consent": consent_ok or bool(
+        approved_override(case.id, "service"))}
+
+
+@register_facts(tracks=("return",))
+def return_consent_facts(case) -> dict:
+    return {"has_handover_consent": has_valid_consent(case, "cross_border_transfer")}

@@ -1,0 +1,1 @@
+"""The service catalogue, the provider directory, referrals to providers and service offers."""

@@ -1,0 +1,120 @@
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..auth import api_actor
+from ..cases import access
+from ..extensions import db
+from . import service
+from .models import SERVICES, Provider
+from .schemas import (OfferInSchema, OfferSchema, ProviderArgsSchema, ProviderSchema,
+                      RecipientReferralSchema, ReferralInSchema, ReferralSchema,
+                      ServiceSchema, StepSchema)
+
+blp = Blueprint("api-services", __name__, url_prefix="/api/v1",
+                description="Service catalogue, provider directory, referrals, offers")
+
+
+@blp.route("/services")
+class Services(MethodView):
+    @blp.response(200, ServiceSchema(many=True))
+    def get(self):
+        """The service catalogue."""
+        api_actor()
+        return [{"code": code, "name": name} for code, name in SERVICES.items()]
+
+
+@blp.route("/providers")
+class Providers(MethodView):
+    @blp.arguments(ProviderArgsSchema, location="query")
+    @blp.response(200, ProviderSchema(many=True))
+    def get(self, args):
+        """The provider directory, optionally by service or language."""
+        api_actor()
+        return service.list_providers(**args)
+
+    @blp.arguments(ProviderSchema)
+    @blp.response(201, ProviderSchema)
+    def post(self, body):
+        """Add a provider (administrators and supervisors)."""
+        provider = service.save_provider(api_actor(), body)
+        db.session.commit()
+        return provider
+
+
+@blp.route("/providers/hsds")
+class ProvidersHSDS(MethodView):
+    @blp.response(200)
+    def get(self):
+        """The directory as Open Referral HSDS JSON."""
+        api_actor()
+        return service.hsds_export()
+
+
+@blp.route("/cases/<case_id>/referrals")
+class CaseReferrals(MethodView):
+    @blp.response(200, ReferralSchema(many=True))
+    def get(self, case_id):
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id)
+        access.require(access.can_view_case_file(actor, case))
+        from sqlalchemy import select
+        from .models import Referral
+        return db.session.scalars(select(Referral).where(Referral.case_id == case.id)
+                                  .order_by(Referral.requested_at)).all()
+
+    @blp.arguments(ReferralInSchema)
+    @blp.response(201, ReferralSchema)
+    def post(self, body, case_id):
+        """Refer to a provider; needs consent for that provider (CO-1)."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id)
+        referral = service.make_referral(actor, case, **body)
+        db.session.commit()
+        return referral
+
+
+@blp.route("/referrals/received")
+class ReceivedReferrals(MethodView):
+    @blp.response(200, RecipientReferralSchema(many=True))
+    def get(self):
+        """Referrals to the caller's own organisation, as a recipient may see them."""
+        actor = api_actor()
+        return [service.recipient_view(r) for r in service.referrals_for_recipient(actor)]
+
+
+@blp.route("/referrals/<referral_id>/<any(accept,reject,complete,revoke):step>")
+class ReferralStep(MethodView):
+    @blp.arguments(StepSchema)
+    @blp.response(200, ReferralSchema)
+    def post(self, body, referral_id, step):
+        """Accept, reject (with reasons), complete or revoke a referral."""
+        actor = api_actor()
+        referral = service.get_referral_for(actor, referral_id)
+        service.referral_step(actor, referral, step, **body)
+        db.session.commit()
+        return referral
+
+
+@blp.route("/cases/<case_id>/offers")
+class Offers(MethodView):
+    @blp.arguments(OfferInSchema)
+    @blp.response(201, OfferSchema)
+    def post(self, body, case_id):
+        """Offer a service to the person."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id)
+        offer = service.offer_service(actor, case, **body)
+        db.session.commit()
+        return offer
+
+
+@blp.route("/offers/<offer_id>/<any(accept,decline):answer>")
+class OfferAnswer(MethodView):
+    @blp.response(200, OfferSchema)
+    def post(self, offer_id, answer):
+        """The person accepts or declines; declining changes nothing else (CO-3)."""
+        actor = api_actor()
+        offer = service.get_offer_for(actor, offer_id)
+        service.answer_offer(actor, offer, answer == "accept")
+        db.session.commit()
+        return offer

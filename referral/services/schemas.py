@@ -1,0 +1,89 @@
+from marshmallow import Schema, fields, validate
+
+from .models import SERVICES
+
+
+class ServiceSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class ProviderSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    agency_id = fields.UUID(load_default=None, allow_none=True)
+    description = fields.String(load_default=None, allow_none=True,
+                                validate=validate.Length(max=5000))
+    services = fields.List(fields.String(validate=validate.OneOf(list(SERVICES))),
+                           load_default=list)
+    genders_accepted = fields.List(fields.String(validate=validate.Length(max=20)),
+                                   load_default=list)
+    min_age = fields.Integer(load_default=None, allow_none=True,
+                             validate=validate.Range(min=0, max=120))
+    max_age = fields.Integer(load_default=None, allow_none=True,
+                             validate=validate.Range(min=0, max=120))
+    languages = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list)
+    capacity = fields.Integer(load_default=None, allow_none=True,
+                              validate=validate.Range(min=0, max=100000))
+    address = fields.String(load_default=None, allow_none=True,
+                            validate=validate.Length(max=400))
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=60))
+    email = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    data_sharing_agreement = fields.Boolean(load_default=False)
+    dsa_reference = fields.String(load_default=None, allow_none=True,
+                                  validate=validate.Length(max=100))
+
+
+class ProviderArgsSchema(Schema):
+    service = fields.String(load_default=None, validate=validate.OneOf(list(SERVICES)))
+    language = fields.String(load_default=None, validate=validate.Length(max=20))
+
+
+class ReferralInSchema(Schema):
+    provider_id = fields.UUID(required=True)
+    service = fields.String(required=True, validate=validate.OneOf(list(SERVICES)))
+    note = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class ReferralSchema(Schema):
+    id = fields.UUID()
+    case_id = fields.UUID()
+    provider_id = fields.UUID()
+    provider = fields.Function(lambda r: r.provider.name)
+    service = fields.String()
+    status = fields.String()
+    reason = fields.String(allow_none=True)
+    requested_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+
+
+class RecipientReferralSchema(Schema):
+    """What the receiving provider sees: no narrative, no legal or health data."""
+    id = fields.UUID()
+    reference = fields.String()
+    service = fields.String()
+    status = fields.String()
+    requested_at = fields.DateTime()
+    languages = fields.List(fields.String())
+    interpreter_needed = fields.String()
+    safe_contact = fields.String()
+    name = fields.String()
+
+
+class StepSchema(Schema):
+    reason = fields.String(load_default=None, validate=validate.Length(max=5000))
+    person_view = fields.String(load_default=None, validate=validate.Length(max=5000))
+
+
+class OfferInSchema(Schema):
+    service = fields.String(required=True, validate=validate.OneOf(list(SERVICES)))
+    provider_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class OfferSchema(Schema):
+    id = fields.UUID()
+    service = fields.String()
+    status = fields.String()
+    offered_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)

@@ -1,0 +1,320 @@
+"""Directory, referrals to providers and service offers."""
+import uuid
+
+from sqlalchemy import select
+
+from ..accounts.models import Role
+from ..audit.service import record
+from ..cases import access
+from ..consent import service as consent_service
+from ..database import utcnow
+from ..errors import Forbidden, Invalid, NotFound, Refused
+from ..extensions import db
+from .models import SERVICES, Provider, Referral, ServiceOffer
+
+REJECTION_NEEDS_REASON = True
+
+
+# ---- directory --------------------------------------------------------------------------
+
+def list_providers(service=None, language=None):
+    """Providers, optionally offering a service or speaking a language. Never filtered on
+    nationality, sex or another prohibited ground (ID-4)."""
+    providers = db.session.scalars(select(Provider).order_by(Provider.name)).all()
+    if service:
+        providers = [p for p in providers if service in (p.services or [])]
+    if language:
+        providers = [p for p in providers if language in (p.languages or [])]
+    return providers
+
+
+def save_provider(actor, data: dict, provider: Provider | None = None) -> Provider:
+    if not actor.has_role(Role.admin, Role.supervisor):
+        raise Forbidden("permission", "administrators and supervisors keep the directory")
+    unknown = [s for s in data.get("services", []) if s not in SERVICES]
+    if unknown:
+        raise Invalid("services", f"unknown services: {', '.join(unknown)}")
+    name = (data.get("name") or (provider.name if provider else "")).strip()
+    if not name:
+        raise Invalid("name", "a provider has a name")
+    clash = db.session.scalar(select(Provider).where(Provider.name == name))
+    if clash is not None and clash is not provider:
+        raise Invalid("name", "a provider with this name exists")
+    provider = provider or Provider()
+    for key, value in data.items():
+        setattr(provider, key, value)
+    provider.name = name
+    db.session.add(provider)
+    db.session.flush()
+    record(actor, "provider.save", "provider", provider.id, purpose="directory")
+    return provider
+
+
+def hsds_export() -> dict:
+    """The directory as Open Referral HSDS JSON: organizations, services, locations, and
+    the service-at-location links."""
+    organizations, services, locations, links = [], [], [], []
+    for p in list_providers():
+        org_id = str(p.id)
+        organizations.append({"id": org_id, "name": p.name, "description": p.description or "",
+                              "email": p.email, "x_referral": {
+                                  "data_sharing_agreement": p.data_sharing_agreement,
+                                  "dsa_reference": p.dsa_reference,
+                                  "capacity": p.capacity,
+                                  "genders_accepted": p.genders_accepted or [],
+                                  "min_age": p.min_age, "max_age": p.max_age}})
+        location_id = str(uuid.uuid5(p.id, "location"))
+        if p.address:
+            locations.append({"id": location_id, "organization_id": org_id,
+                              "name": p.name, "addresses": [{"address_1": p.address}]})
+        for code in p.services or []:
+            service_id = str(uuid.uuid5(p.id, code))
+            services.append({"id": service_id, "organization_id": org_id,
+                             "name": SERVICES.get(code, code), "status": "active",
+                             "languages": [{"language": lang} for lang in p.languages or []],
+                             "phones": [{"number": p.phone}] if p.phone else [],
+                             "x_referral_service": code,
+                             "eligibility_description": _eligibility(p)})
+            if p.address:
+                links.append({"id": str(uuid.uuid5(p.id, code + "@loc")),
+                              "service_id": service_id, "location_id": location_id})
+    return {"organizations": organizations, "services": services, "locations": locations,
+            "service_at_locations": links}
+
+
+def _eligibility(p: Provider) -> str:
+    parts = []
+    if p.genders_accepted:
+        parts.append("accepts: " + ", ".join(p.genders_accepted))
+    if p.min_age is not None or p.max_age is not None:
+        parts.append(f"ages {p.min_age or 0}-{p.max_age or 'any'}")
+    return "; ".join(parts) or "all"
+
+
+def hsds_import(actor, document: dict) -> int:
+    """Create or update providers from an HSDS document produced here or elsewhere."""
+    if not isinstance(document, dict) or not isinstance(document.get("organizations"), list):
+        raise Invalid("organizations", "an HSDS document has a list of organizations")
+    services_by_org = {}
+    for s in document.get("services", []):
+        code = s.get("x_referral_service") or _service_code(s.get("name", ""))
+        if code:
+            services_by_org.setdefault(s.get("organization_id"), []).append(
+                (code, [lang.get("language") for lang in s.get("languages", [])
+                        if isinstance(lang, dict)]))
+    count = 0
+    for org in document["organizations"]:
+        name = (org.get("name") or "").strip()
+        if not name:
+            raise Invalid("organizations", "every organization has a name")
+        extra = org.get("x_referral") or {}
+        offered = services_by_org.get(org.get("id"), [])
+        data = {"name": name, "description": org.get("description"),
+                "email": org.get("email"),
+                "services": sorted({code for code, _ in offered}),
+                "languages": sorted({lang for _, langs in offered for lang in langs if lang}),
+                "data_sharing_agreement": bool(extra.get("data_sharing_agreement")),
+                "dsa_reference": extra.get("dsa_reference"),
+                "capacity": extra.get("capacity"),
+                "genders_accepted": extra.get("genders_accepted") or [],
+                "min_age": extra.get("min_age"), "max_age": extra.get("max_age")}
+        existing = db.session.scalar(select(Provider).where(Provider.name == name))
+        save_provider(actor, data, existing)
+        count += 1
+    return count
+
+
+def _service_code(name: str):
+    lowered = name.strip().lower()
+    return next((code for code, label in SERVICES.items() if label.lower() == lowered), None)
+
+
+# ---- referrals ---------------------------------------------------------------------------
+
+def _get_provider(provider_id) -> Provider:
+    try:
+        provider = db.session.get(Provider, uuid.UUID(str(provider_id)))
+    except ValueError:
+        provider = None
+    if provider is None:
+        raise Invalid("provider_id", "no such provider in the directory")
+    return provider
+
+
+def _referral_authority(case, provider, at=None):
+    """CO-1: a referral needs consent for the purpose 'referral' to that very provider."""
+    consent = consent_service.valid_consent(case.id, "referral", provider.id, at)
+    override = None if consent else consent_service.approved_override(
+        case.id, "referral", provider.id, at)
+    return consent, override
+
+
+def make_referral(actor, case, *, provider_id, service, note=None) -> Referral:
+    access.require(access.can_edit_case(actor, case))
+    provider = _get_provider(provider_id)
+    if service not in SERVICES:
+        raise Invalid("service", f"one of {', '.join(SERVICES)}")
+    if service not in (provider.services or []):
+        raise Invalid("service", "this provider does not offer that service")
+    consent, override = _referral_authority(case, provider)
+    if consent is None and override is None:
+        raise Refused("CO-1", "a referral needs the person's consent to share with this "
+                              "provider (or an approved override, CO-4)")
+    referral = Referral(case_id=case.id, provider_id=provider.id, service=service,
+                        consent_id=consent.id if consent else None,
+                        override_id=override.id if override else None, note=note,
+                        requested_by_id=actor.id)
+    db.session.add(referral)
+    db.session.flush()
+    record(actor, "referral.create", "referral", referral.id, case_id=case.id,
+           purpose="referral to a provider", details={"provider": str(provider.id),
+                                                      "service": service})
+    return referral
+
+
+def get_referral_for(actor, referral_id) -> Referral:
+    """The referral if the actor works for the case's agency or for the recipient provider."""
+    try:
+        referral = db.session.get(Referral, uuid.UUID(str(referral_id)))
+    except ValueError:
+        referral = None
+    if referral is None:
+        raise NotFound("referral")
+    if is_recipient(actor, referral):
+        return referral
+    access.get_case_for(actor, referral.case_id)
+    return referral
+
+
+def is_recipient(actor, referral) -> bool:
+    return referral.provider.agency_id is not None \
+        and referral.provider.agency_id == actor.agency_id
+
+
+def _still_authorised(actor, referral):
+    """CO-2: an open referral stays open only while its consent is in force."""
+    consent, override = _referral_authority(referral.case, referral.provider)
+    if consent is None and override is None:
+        _close(actor, referral, "revoked", "consent no longer in force")
+        db.session.commit()  # the revocation stands even though the step is refused
+        raise Refused("CO-2", "the consent for this referral is no longer in force; the "
+                              "referral was revoked")
+
+
+def _close(actor, referral, status, reason=None, person_view=None):
+    referral.status = status
+    referral.reason = reason
+    referral.person_view = person_view
+    if status in ("accepted", "rejected"):
+        referral.decided_at = utcnow()
+    if status in ("completed", "revoked", "rejected"):
+        referral.closed_at = utcnow()
+    record(actor, f"referral.{status}", "referral", referral.id, case_id=referral.case_id,
+           purpose="referral to a provider")
+
+
+STEPS = {
+    # step: (from statuses, to status, who: recipient|sender)
+    "accept": (("requested",), "accepted", "recipient"),
+    "reject": (("requested",), "rejected", "recipient"),
+    "complete": (("accepted",), "completed", "recipient"),
+    "revoke": (("requested", "accepted"), "revoked", "sender"),
+}
+
+
+def referral_step(actor, referral, step, *, reason=None, person_view=None) -> Referral:
+    if step not in STEPS:
+        raise NotFound("step")
+    sources, target, who = STEPS[step]
+    if who == "recipient" and not is_recipient(actor, referral):
+        raise Forbidden("permission", "only the receiving provider's staff do this")
+    if who == "sender":
+        case = access.get_case_for(actor, referral.case_id)
+        access.require(access.can_edit_case(actor, case))
+    if referral.status not in sources:
+        raise Refused("WF-STATE", f"a {referral.status} referral cannot be {target}")
+    if step == "reject" and not (reason or "").strip():
+        raise Refused("ID-6", "a refused referral records its reasons")
+    if step in ("accept", "complete"):
+        _still_authorised(actor, referral)
+    _close(actor, referral, target, reason, person_view)
+    return referral
+
+
+@consent_service.on_withdrawal
+def revoke_referrals_on_withdrawal(consent, actor):
+    """CO-2: withdrawing consent revokes the open referrals it allowed, at once."""
+    query = select(Referral).where(Referral.case_id == consent.case_id,
+                                   Referral.status.in_(Referral.OPEN))
+    if consent.purpose == "referral":
+        query = query.where(Referral.provider_id == consent.provider_id)
+    else:
+        return
+    for referral in db.session.scalars(query):
+        if referral.consent_id in (None, consent.id) or consent_service.valid_consent(
+                consent.case_id, "referral", consent.provider_id) is None:
+            _close(actor, referral, "revoked", "consent withdrawn")
+
+
+def recipient_view(referral) -> dict:
+    """What the receiving provider sees: only what the consent's data categories allow."""
+    case = referral.case
+    consent = referral.consent_id and db.session.get(consent_service.Consent,
+                                                     referral.consent_id)
+    categories = set(consent.data_categories or []) if consent else set()
+    view = {"id": referral.id, "reference": case.reference, "service": referral.service,
+            "status": referral.status, "requested_at": referral.requested_at,
+            "languages": case.person.languages,
+            "interpreter_needed": case.person.interpreter_needed}
+    if "contact" in categories and case.person.contact_is_safe:
+        view["safe_contact"] = case.person.safe_contact
+    if "identity" in categories:
+        view["name"] = " ".join(x for x in (case.person.given_name,
+                                            case.person.family_name) if x)
+    return view
+
+
+def referrals_for_recipient(actor):
+    return db.session.scalars(
+        select(Referral).join(Provider).where(Provider.agency_id == actor.agency_id)
+        .order_by(Referral.requested_at.desc()).limit(200)).all()
+
+
+# ---- service offers (CO-3) ----------------------------------------------------------------
+
+def offer_service(actor, case, *, service, provider_id=None) -> ServiceOffer:
+    access.require(access.can_edit_case(actor, case))
+    if service not in SERVICES:
+        raise Invalid("service", f"one of {', '.join(SERVICES)}")
+    if provider_id is not None:
+        _get_provider(provider_id)
+    offer = ServiceOffer(case_id=case.id, service=service, provider_id=provider_id)
+    db.session.add(offer)
+    db.session.flush()
+    record(actor, "offer.create", "service_offer", offer.id, case_id=case.id,
+           purpose="assistance")
+    return offer
+
+
+def answer_offer(actor, offer: ServiceOffer, accepted: bool) -> ServiceOffer:
+    """The person accepts or declines; declining one service changes nothing else (CO-3)."""
+    case = access.get_case_for(actor, offer.case_id)
+    access.require(access.can_edit_case(actor, case))
+    if offer.status != "offered":
+        raise Refused("WF-STATE", f"this offer was already {offer.status}")
+    offer.status = "accepted" if accepted else "declined"
+    offer.decided_at = utcnow()
+    record(actor, f"offer.{offer.status}", "service_offer", offer.id, case_id=case.id,
+           purpose="assistance")
+    return offer
+
+
+def get_offer_for(actor, offer_id) -> ServiceOffer:
+    try:
+        offer = db.session.get(ServiceOffer, uuid.UUID(str(offer_id)))
+    except ValueError:
+        offer = None
+    if offer is None:
+        raise NotFound("offer")
+    access.get_case_for(actor, offer.case_id)
+    return offer

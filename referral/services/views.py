@@ -1,0 +1,65 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from ..auth import roles_required
+from ..cases import access
+from ..errors import DomainError
+from ..extensions import db
+from . import service
+from .models import SERVICES, Referral
+
+bp = Blueprint("services", __name__)
+
+
+@bp.route("/cases/<case_id>/referrals", methods=["GET", "POST"])
+@roles_required("caseworker", "supervisor")
+def case_referrals(case_id):
+    case = access.get_case_for(current_user, case_id)
+    access.require(access.can_view_case_file(current_user, case))
+    form = FlaskForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            service.make_referral(current_user, case,
+                                  provider_id=request.form.get("provider_id", ""),
+                                  service=request.form.get("service", ""),
+                                  note=request.form.get("note") or None)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(f"Not referred ({exc.key}): {exc.message}", "error")
+        else:
+            db.session.commit()
+            flash("Referral sent.", "ok")
+        return redirect(url_for("services.case_referrals", case_id=case.id))
+    referrals = db.session.scalars(select(Referral).where(Referral.case_id == case.id)
+                                   .order_by(Referral.requested_at)).all()
+    return render_template("services/case_referrals.html", case=case, referrals=referrals,
+                           providers=service.list_providers(), services=SERVICES, form=form)
+
+
+@bp.route("/referrals/<referral_id>/<any(accept,reject,complete,revoke):step>",
+          methods=["POST"])
+@roles_required()
+def referral_step(referral_id, step):
+    referral = service.get_referral_for(current_user, referral_id)
+    if FlaskForm().validate_on_submit():
+        try:
+            service.referral_step(current_user, referral, step,
+                                  reason=request.form.get("reason") or None)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(f"Not done ({exc.key}): {exc.message}", "error")
+        else:
+            db.session.commit()
+            flash(f"Referral {referral.status}.", "ok")
+    if service.is_recipient(current_user, referral):
+        return redirect(url_for("services.received"))
+    return redirect(url_for("services.case_referrals", case_id=referral.case_id))
+
+
+@bp.route("/referrals/received")
+@roles_required()
+def received():
+    referrals = [service.recipient_view(r) for r in service.referrals_for_recipient(current_user)]
+    return render_template("services/received.html", referrals=referrals, form=FlaskForm())

@@ -1,0 +1,2 @@
+"""Shelter stays: voluntary; leaving is always allowed; restrictions are exceptions that
+expire (SH-1..5)."""

@@ -1,0 +1,100 @@
+from datetime import timezone
+
+from marshmallow import Schema, fields, validate
+
+from .service import ITEM_KINDS, OUTING_PURPOSES
+
+
+class StayInSchema(Schema):
+    shelter_id = fields.UUID(required=True)
+    room = fields.String(load_default=None, validate=validate.Length(max=40))
+
+
+class StaySchema(Schema):
+    id = fields.UUID()
+    case_id = fields.UUID()
+    shelter_agency_id = fields.UUID()
+    room = fields.String(allow_none=True)
+    admitted_at = fields.DateTime()
+    left_at = fields.DateTime(allow_none=True)
+    is_voluntary = fields.Boolean()
+
+
+class LeaveSchema(Schema):
+    note = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class RestrictionInSchema(Schema):
+    legal_basis = fields.String(required=True, validate=validate.Length(min=1, max=400))
+    decision_maker = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    grounds = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    expires_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    review_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+
+
+class RestrictionSchema(Schema):
+    id = fields.UUID()
+    legal_basis = fields.String()
+    decision_maker = fields.String()
+    grounds = fields.String()
+    reason = fields.String()
+    imposed_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    review_at = fields.DateTime()
+    lifted_at = fields.DateTime(allow_none=True)
+    is_active = fields.Function(lambda r: r.is_active())
+
+
+class OutingInSchema(Schema):
+    purpose = fields.String(required=True, validate=validate.OneOf(OUTING_PURPOSES))
+
+
+class OutingSchema(Schema):
+    id = fields.UUID()
+    purpose = fields.String()
+    left_at = fields.DateTime()
+
+
+class HeldItemInSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(ITEM_KINDS))
+    description = fields.String(load_default=None, validate=validate.Length(max=400))
+
+
+class HeldItemSchema(Schema):
+    id = fields.UUID()
+    kind = fields.String()
+    received_at = fields.DateTime()
+    returned_at = fields.DateTime(allow_none=True)
+
+
+class ShelterArgsSchema(Schema):
+    shelter = fields.UUID(required=True)
+
+
+class ShelterRestrictionSchema(Schema):
+    id = fields.UUID()
+    expires_at = fields.DateTime()
+    review_at = fields.DateTime()
+    legal_basis = fields.String()
+
+
+class ShelterItemSchema(Schema):
+    id = fields.UUID()
+    kind = fields.String()
+    returned = fields.Boolean()
+
+
+class ShelterResidentSchema(Schema):
+    """SH-3: what shelter staff need to run a stay, and nothing else."""
+    id = fields.UUID()
+    case_reference = fields.String()
+    name = fields.String()
+    languages = fields.List(fields.String())
+    interpreter_needed = fields.String()
+    is_child = fields.Boolean()
+    room = fields.String(allow_none=True)
+    admitted_at = fields.DateTime()
+    is_voluntary = fields.Boolean()
+    restrictions = fields.List(fields.Nested(ShelterRestrictionSchema))
+    held_items = fields.List(fields.Nested(ShelterItemSchema))

@@ -1,0 +1,240 @@
+"""Shelter stays: admission with consent, leaving always allowed, restrictions as dated
+exceptions, held items returned on request (SH-1..5)."""
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from workflows import jurisdictions
+
+from ..accounts.models import Agency, AgencyKind, Role
+from ..audit.service import record
+from ..cases import access
+from ..cases.service import apply_transition
+from ..database import utcnow
+from ..errors import Forbidden, Invalid, NotFound, Refused
+from ..extensions import db
+from ..reminders.service import cancel_deadlines, plan_deadline
+from .models import HeldItem, Outing, Restriction, Stay
+
+OUTING_PURPOSES = ("court", "lawyer", "doctor")  # SH-5: never refused
+ITEM_KINDS = ("document", "phone", "keys", "other")
+
+
+def _shelter_agency(agency_id) -> Agency:
+    try:
+        agency = db.session.get(Agency, uuid.UUID(str(agency_id)))
+    except ValueError:
+        agency = None
+    if agency is None or agency.kind != AgencyKind.shelter:
+        raise Invalid("shelter_id", "no such shelter")
+    return agency
+
+
+def is_shelter_staff_of(actor, stay: Stay) -> bool:
+    return actor.has_role(Role.shelter_staff) and actor.agency_id == stay.shelter_agency_id
+
+
+def get_stay_for(actor, stay_id) -> Stay:
+    """Shelter staff reach their own shelter's stays; caseworkers reach their cases'."""
+    try:
+        stay = db.session.get(Stay, uuid.UUID(str(stay_id)))
+    except ValueError:
+        stay = None
+    if stay is None:
+        raise NotFound("stay")
+    if is_shelter_staff_of(actor, stay):
+        return stay
+    access.get_case_for(actor, stay.case_id)
+    return stay
+
+
+def admit(actor, case, *, shelter_id, room=None) -> Stay:
+    """SH-1: admission records the person's consent to the stay."""
+    access.require(access.can_edit_case(actor, case))
+    agency = _shelter_agency(shelter_id)
+    from ..services.models import Provider
+    from ..consent.service import valid_consent
+    consent = next((c for p in db.session.scalars(select(Provider).where(
+        Provider.agency_id == agency.id))
+        if "accommodation" in (p.services or [])
+        and (c := valid_consent(case.id, "service", p.id))), None)
+    if consent is None:
+        raise Refused("SH-1", "admission records the person's consent to stay at this shelter")
+    apply_transition(actor, case, "shelter", "admit", reason="admitted with consent")
+    stay = Stay(case_id=case.id, shelter_agency_id=agency.id, consent_id=consent.id,
+                provider_id=consent.provider_id, room=room)
+    db.session.add(stay)
+    db.session.flush()
+    record(actor, "stay.admit", "stay", stay.id, case_id=case.id, purpose="shelter")
+    return stay
+
+
+def leave(actor, stay: Stay, note=None) -> Stay:
+    """SH-1: the person may leave at any time; there is no precondition, ever."""
+    if stay.left_at is not None:
+        return stay
+    _apply_shelter_event(actor, stay, "leave", reason=note or "the person left")
+    stay.left_at = utcnow()
+    stay.left_note = note
+    for restriction in stay.active_restrictions():
+        restriction.lifted_at = stay.left_at
+        restriction.lift_reason = "the person left"
+    cancel_deadlines(stay.case_id, "restriction_review")
+    cancel_deadlines(stay.case_id, "restriction_expiry")
+    record(actor, "stay.leave", "stay", stay.id, case_id=stay.case_id, purpose="shelter")
+    return stay
+
+
+def _apply_shelter_event(actor, stay, event, **kwargs):
+    apply_transition(actor, stay.case_id, "shelter", event, **kwargs)
+
+
+@access.register_scope
+def _shelter_staff_scope(user):
+    """Shelter staff reach the cases of the people staying with them now, and only to run
+    the stay: the case file itself stays closed to them (SH-3)."""
+    if not user.has_role(Role.shelter_staff):
+        return None
+    from ..cases.models import Case
+    return Case.id.in_(select(Stay.case_id).where(Stay.shelter_agency_id == user.agency_id,
+                                                  Stay.left_at.is_(None)))
+
+
+def impose_restriction(actor, stay: Stay, *, legal_basis, decision_maker, grounds, reason,
+                       expires_at, review_at) -> Restriction:
+    """SH-2: exceptional, dated, reviewed; CH-4: never for a child on migration grounds."""
+    if not (is_shelter_staff_of(actor, stay) or actor.has_role(Role.supervisor)):
+        raise Forbidden("permission", "shelter staff or a supervisor record restrictions")
+    if stay.left_at is not None:
+        raise Refused("SH-1", "the person has left; there is nothing to restrict")
+    from ..cases.models import Case
+    case = db.session.get(Case, stay.case_id)
+    if grounds != "safety":
+        if case.is_child:
+            raise Refused("CH-4", "a child's movement is never restricted on migration or "
+                                  "other non-safety grounds")
+        raise Refused("SH-2", "a restriction of movement is only ever for the person's "
+                              "safety")
+    for field, value in (("legal_basis", legal_basis), ("decision_maker", decision_maker),
+                         ("reason", reason)):
+        if not (value or "").strip():
+            raise Invalid(field, "required for a restriction of movement (SH-2)")
+    now = utcnow()
+    maximum = jurisdictions.get(case.jurisdiction).restriction_max_days
+    if expires_at <= now:
+        raise Invalid("expires_at", "must be in the future")
+    if expires_at > now + timedelta(days=maximum):
+        raise Invalid("expires_at", f"a restriction lasts at most {maximum} days; a new "
+                                    "decision is needed to go on")
+    if not now < review_at <= expires_at:
+        raise Invalid("review_at", "review before the restriction expires")
+    if stay.active_restrictions(now):
+        raise Refused("SH-2", "a restriction is already in force: review it, do not stack "
+                              "or renew it")
+    restriction = Restriction(legal_basis=legal_basis.strip(),
+                              decision_maker=decision_maker.strip(), grounds=grounds,
+                              reason=reason.strip(), expires_at=expires_at,
+                              review_at=review_at, imposed_by_id=actor.id)
+    stay.restrictions.append(restriction)
+    db.session.flush()
+    plan_deadline(stay.case_id, "restriction_review", review_at,
+                  source_key=str(restriction.id), remind_days=(1,), risk=2)
+    plan_deadline(stay.case_id, "restriction_expiry", expires_at,
+                  source_key=str(restriction.id), remind_days=(2,), risk=2)
+    record(actor, "stay.restrict", "restriction", restriction.id, case_id=stay.case_id,
+           purpose="shelter safety")
+    return restriction
+
+
+def lift_restriction(actor, restriction: Restriction, reason: str) -> Restriction:
+    if not (is_shelter_staff_of(actor, restriction.stay) or actor.has_role(Role.supervisor)):
+        raise Forbidden()
+    if restriction.lifted_at is None:
+        restriction.lifted_at = utcnow()
+        restriction.lift_reason = reason
+        cancel_deadlines(restriction.stay.case_id, None, str(restriction.id))
+        record(actor, "stay.restriction_lifted", "restriction", restriction.id,
+               case_id=restriction.stay.case_id, purpose="shelter safety")
+    return restriction
+
+
+def go_out(actor, stay: Stay, purpose: str) -> Outing:
+    """SH-5: leaving to attend court, a lawyer or a doctor is always allowed."""
+    if purpose not in OUTING_PURPOSES:
+        raise Invalid("purpose", f"one of {', '.join(OUTING_PURPOSES)}")
+    outing = Outing(stay_id=stay.id, purpose=purpose)
+    db.session.add(outing)
+    db.session.flush()
+    record(actor, "stay.outing", "outing", outing.id, case_id=stay.case_id, purpose="shelter")
+    return outing
+
+
+def log_held_item(actor, stay: Stay, *, kind, description=None) -> HeldItem:
+    """SH-4: anything the shelter holds is logged."""
+    if kind not in ITEM_KINDS:
+        raise Invalid("kind", f"one of {', '.join(ITEM_KINDS)}")
+    item = HeldItem(stay_id=stay.id, kind=kind, description=description)
+    db.session.add(item)
+    db.session.flush()
+    record(actor, "stay.item_held", "held_item", item.id, case_id=stay.case_id,
+           purpose="shelter")
+    return item
+
+
+def return_held_item(actor, item: HeldItem) -> HeldItem:
+    """SH-4: returned on request, never refused."""
+    now = utcnow()
+    item.return_requested_at = item.return_requested_at or now
+    item.returned_at = item.returned_at or now
+    record(actor, "stay.item_returned", "held_item", item.id, purpose="shelter")
+    return item
+
+
+def get_item_for(actor, item_id) -> HeldItem:
+    try:
+        item = db.session.get(HeldItem, uuid.UUID(str(item_id)))
+    except ValueError:
+        item = None
+    if item is None:
+        raise NotFound("held_item")
+    get_stay_for(actor, item.stay_id)
+    return item
+
+
+def shelter_view(actor, shelter_id) -> list[dict]:
+    """SH-3: who stays, whether voluntary, active restrictions and their expiry, and what is
+    needed to run the stay. Nothing of the narrative, identity documents, legal track or
+    health."""
+    agency = _shelter_agency(shelter_id)
+    if not ((actor.has_role(Role.shelter_staff) and actor.agency_id == agency.id)
+            or actor.has_role(Role.supervisor)):
+        raise NotFound("shelter")
+    stays = db.session.scalars(select(Stay).where(Stay.shelter_agency_id == agency.id,
+                                                  Stay.left_at.is_(None))
+                               .order_by(Stay.admitted_at)).all()
+    items = {}
+    if stays:
+        for item in db.session.scalars(select(HeldItem).where(
+                HeldItem.stay_id.in_([s.id for s in stays]))):
+            items.setdefault(item.stay_id, []).append(item)
+    now = utcnow()
+    view = []
+    for stay in stays:
+        person = stay.case.person
+        active = stay.active_restrictions(now)
+        view.append({
+            "id": stay.id, "case_reference": stay.case.reference,
+            "name": person.known_as or person.given_name or "(name not given)",
+            "languages": person.languages, "interpreter_needed": person.interpreter_needed,
+            "is_child": stay.case.is_child, "room": stay.room,
+            "admitted_at": stay.admitted_at, "is_voluntary": not active,
+            "restrictions": [{"id": r.id, "expires_at": r.expires_at,
+                              "review_at": r.review_at, "legal_basis": r.legal_basis}
+                             for r in active],
+            "held_items": [{"id": i.id, "kind": i.kind, "returned": i.returned_at is not None}
+                           for i in items.get(stay.id, [])],
+        })
+    record(actor, "stay.list", "agency", agency.id, purpose="shelter",
+           details={"count": len(view)})
+    return view

@@ -1,0 +1,216 @@
+"""CO-1..5 and DP-1: the consent ledger."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import inspect, select
+
+from referral.consent import service as consent_service
+from referral.consent.models import Consent, RecipientNotice
+from referral.errors import Forbidden, Invalid, Refused
+from referral.extensions import db
+from referral.services import service as services
+from referral.services.models import Referral
+from tests.cases.conftest import transition
+from tests.factories import create_provider, create_user, give_consent, token_headers
+
+BASE = {"language": "ro", "information_given": "purpose, recipient, rights"}
+
+
+def test_CO1_consent_records_who_when_language_information_and_until_when(client, a_case,
+                                                                         cw_headers):
+    provider = create_provider(services=("medical",))
+    db.session.commit()
+    expires = (datetime.now(timezone.utc) + timedelta(days=90)).isoformat()
+    response = client.post(f"/api/v1/cases/{a_case.id}/consents", headers=cw_headers, json={
+        "purpose": "referral", "provider_id": str(provider.id), "data_categories": ["needs"],
+        "language": "ro", "information_given": "what is shared and why",
+        "expires_at": expires})
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert body["given_by"] == "person" and body["language"] == "ro" and body["is_valid"]
+    assert body["recipient_name"] == provider.name and body["given_at"]
+
+
+@pytest.mark.parametrize("missing", ["language", "information_given"])
+def test_CO1_uninformed_consent_is_refused(client, a_case, cw_headers, missing):
+    data = {"purpose": "service", "recipient_name": "Us", **BASE}
+    data.pop(missing)
+    response = client.post(f"/api/v1/cases/{a_case.id}/consents", headers=cw_headers,
+                           json=data)
+    assert response.status_code == 422 and missing in response.json["errors"]
+
+
+def test_CO1_a_referral_needs_consent_for_that_very_provider(caseworker, a_case):
+    clinic, other = create_provider(services=("medical",)), create_provider(
+        services=("medical",))
+    give_consent(caseworker, a_case, "referral", other)
+    with pytest.raises(Refused) as refused:
+        services.make_referral(caseworker, a_case, provider_id=clinic.id, service="medical")
+    assert refused.value.rule == "CO-1"
+    give_consent(caseworker, a_case, "referral", clinic)
+    assert services.make_referral(caseworker, a_case, provider_id=clinic.id,
+                                  service="medical").status == "requested"
+
+
+def test_CO1_assistance_starts_only_with_service_consent(caseworker, a_case):
+    transition(caseworker, a_case, "assistance", "offer")
+    with pytest.raises(Refused) as refused:
+        transition(caseworker, a_case, "assistance", "accept")
+    assert refused.value.rule == "CO-1"
+    give_consent(caseworker, a_case, "service")
+    transition(caseworker, a_case, "assistance", "accept")
+    assert a_case.assistance_state == "in_progress"
+
+
+def test_CO2_withdrawal_revokes_open_referrals_and_tells_the_recipient(client, caseworker,
+                                                                      a_case, cw_headers):
+    provider = create_provider(services=("medical",))
+    consent = give_consent(caseworker, a_case, "referral", provider)
+    referral = services.make_referral(caseworker, a_case, provider_id=provider.id,
+                                      service="medical")
+    db.session.commit()
+    response = client.post(f"/api/v1/consents/{consent.id}/withdraw", headers=cw_headers,
+                           json={})
+    assert response.status_code == 200 and response.json["withdrawn_at"]
+    db.session.refresh(referral)
+    assert referral.status == "revoked"
+    notice = db.session.scalar(select(RecipientNotice))
+    assert notice.case_reference == a_case.reference and notice.kind == "consent_withdrawn"
+    assert db.session.get(Consent, consent.id) is not None  # history kept
+
+
+def test_CO2_an_expired_consent_closes_the_referral_on_its_next_step(caseworker, a_case,
+                                                                    shelter_agency):
+    provider = create_provider(services=("medical",), agency=shelter_agency)
+    staff = create_user("shelter_staff", agency=shelter_agency)
+    give_consent(caseworker, a_case, "referral", provider,
+                 expires_at=datetime.now(timezone.utc) + timedelta(days=2))
+    referral = services.make_referral(caseworker, a_case, provider_id=provider.id,
+                                      service="medical")
+    db.session.commit()
+    with freeze_time(datetime.now(timezone.utc) + timedelta(days=3)):
+        with pytest.raises(Refused) as refused:
+            services.referral_step(staff, referral, "accept")
+    assert refused.value.rule == "CO-2"
+    assert db.session.get(Referral, referral.id).status == "revoked"
+
+
+def test_CO2_withdrawing_is_as_easy_as_giving_one_call(caseworker, a_case):
+    consent = give_consent(caseworker, a_case, "photograph")
+    consent_service.withdraw_consent(caseworker, consent)
+    assert not consent_service.has_valid_consent(a_case, "photograph")
+
+
+def test_CO3_declining_one_service_changes_nothing_else(client, caseworker, a_case,
+                                                       cw_headers):
+    give_consent(caseworker, a_case, "service")
+    transition(caseworker, a_case, "assistance", "offer")
+    transition(caseworker, a_case, "assistance", "accept")
+    offers = [client.post(f"/api/v1/cases/{a_case.id}/offers", headers=cw_headers,
+                          json={"service": s}).json for s in ("medical", "psychological")]
+    before = (a_case.tracks, a_case.identification)
+    response = client.post(f"/api/v1/offers/{offers[0]['id']}/decline", headers=cw_headers)
+    assert response.status_code == 200 and response.json["status"] == "declined"
+    db.session.refresh(a_case)
+    assert (a_case.tracks, a_case.identification) == before
+    accept = client.post(f"/api/v1/offers/{offers[1]['id']}/accept", headers=cw_headers)
+    assert accept.json["status"] == "accepted"
+
+
+def test_CO3_no_health_results_or_mandatory_tests_in_the_case_file():
+    from referral import import_models
+    from referral.extensions import db as _db
+    import_models()
+    columns = {c.name for table in _db.metadata.tables.values() for c in table.columns}
+    assert not {c for c in columns if "hiv" in c or "test_result" in c or "diagnos" in c}
+
+
+def test_CO4_an_override_needs_a_reason_and_a_supervisors_approval(caseworker, supervisor,
+                                                                  a_case):
+    provider = create_provider(services=("medical",))
+    with pytest.raises(Invalid):
+        consent_service.request_override(caseworker, a_case, purpose="referral",
+                                         grounds="danger_to_life", reason=" ",
+                                         provider_id=provider.id)
+    override = consent_service.request_override(
+        caseworker, a_case, purpose="referral", grounds="danger_to_life",
+        reason="unconscious after assault; emergency care", provider_id=provider.id)
+    assert not consent_service.has_valid_consent(a_case, "referral", provider.id)
+    with pytest.raises(Forbidden):
+        consent_service.approve_override(caseworker, override)
+    consent_service.approve_override(supervisor, override)
+    assert consent_service.has_valid_consent(a_case, "referral", provider.id)
+
+
+def test_CO4_the_requester_cannot_approve_their_own_override(supervisor, a_case):
+    override = consent_service.request_override(supervisor, a_case, purpose="service",
+                                                grounds="danger_to_life", reason="urgent")
+    with pytest.raises(Refused) as refused:
+        consent_service.approve_override(supervisor, override)
+    assert refused.value.rule == "CO-4"
+
+
+def test_CO5_consent_to_exploitation_is_never_a_field():
+    columns = set(inspect(Consent).columns.keys())
+    assert not {c for c in columns if "exploitation" in c}
+    from referral.cases.models import Case
+    assert not {c for c in inspect(Case).columns.keys() if "consent" in c}
+
+
+def test_CH3_consent_for_a_child_is_the_guardians_with_the_childs_views(caseworker,
+                                                                       a_child_case):
+    with pytest.raises(Invalid) as invalid:
+        consent_service.give_consent(caseworker, a_child_case, purpose="service",
+                                     recipient_name="Us", **BASE)
+    assert invalid.value.key == "given_by"
+    with pytest.raises(Refused) as refused:
+        consent_service.give_consent(caseworker, a_child_case, purpose="service",
+                                     recipient_name="Us", given_by="guardian",
+                                     child_views="ok", **BASE)
+    assert refused.value.rule == "CH-3"
+    from referral.cases import decisions
+    decisions.appoint_guardian(caseworker, a_child_case, name="Guardian G")
+    consent = consent_service.give_consent(caseworker, a_child_case, purpose="service",
+                                           recipient_name="Us", given_by="guardian",
+                                           child_views="wants to stay with sister", **BASE)
+    assert consent.guardian_name == "Guardian G"
+
+
+@pytest.mark.parametrize("recipient", ["media", "Local TV", "the press", "Media"])
+def test_DP1_the_media_is_never_a_recipient(caseworker, a_case, recipient):
+    with pytest.raises(Refused) as refused:
+        consent_service.give_consent(caseworker, a_case, purpose="data_share",
+                                     recipient_name=recipient, **BASE)
+    assert refused.value.rule == "DP-1"
+
+
+def test_a_recipient_sees_only_what_the_consent_allows(caseworker, a_case, shelter_agency):
+    provider = create_provider(services=("medical",), agency=shelter_agency)
+    staff = create_user("shelter_staff", agency=shelter_agency)
+    a_case.narrative = "SENTINEL-NARRATIVE-71"
+    give_consent(caseworker, a_case, "referral", provider, data_categories=["needs"])
+    services.make_referral(caseworker, a_case, provider_id=provider.id, service="medical")
+    db.session.commit()
+    from flask import current_app
+    client = current_app.test_client()
+    body = client.get("/api/v1/referrals/received", headers=token_headers(staff)).get_data(
+        as_text=True)
+    assert a_case.reference in body
+    for secret in ("SENTINEL-NARRATIVE-71", "Test", "Person", "1990-05-17"):
+        assert secret not in body
+
+
+def test_a_rejected_referral_records_its_reasons(caseworker, a_case, shelter_agency):
+    provider = create_provider(services=("medical",), agency=shelter_agency)
+    staff = create_user("shelter_staff", agency=shelter_agency)
+    give_consent(caseworker, a_case, "referral", provider)
+    referral = services.make_referral(caseworker, a_case, provider_id=provider.id,
+                                      service="medical")
+    with pytest.raises(Refused) as refused:
+        services.referral_step(staff, referral, "reject")
+    assert refused.value.rule == "ID-6"
+    services.referral_step(staff, referral, "reject", reason="no capacity this month")
+    assert referral.status == "rejected"
+    with pytest.raises(Refused):
+        services.referral_step(staff, referral, "complete")
