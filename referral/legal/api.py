@@ -1,0 +1,213 @@
+from flask import render_template
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..auth import api_actor
+from ..cases import access
+from ..extensions import db
+from . import service
+from .schemas import (AssignLegalAidSchema, CompensationSchema, CooperationSchema,
+                      HearingSchema, InformationSchema, LegalAidCaseSchema,
+                      LegalSummarySchema, MeasureSchema, NonPunishmentSchema, NoteSchema,
+                      PermitSchema, ProceedingInSchema, ProceedingSchema,
+                      ProceedingUpdateSchema, ReleaseSchema, SafetyTaskSchema)
+
+blp = Blueprint("api-legal", __name__, url_prefix="/api/v1",
+                description="Legal proceedings, non-punishment, compensation, permits")
+
+
+@blp.route("/cases/<case_id>/legal")
+class LegalSummary(MethodView):
+    @blp.response(200, LegalSummarySchema)
+    def get(self, case_id):
+        """The legal track of a case, with any non-punishment alert (LP-4)."""
+        actor = api_actor()
+        data = service.legal_summary(actor, service.legal_case(actor, case_id))
+        db.session.commit()
+        return data
+
+
+@blp.route("/legal/cases")
+class LegalAidView(MethodView):
+    @blp.response(200, LegalAidCaseSchema(many=True))
+    def get(self):
+        """The legal aid view: my assigned cases' proceedings, hearings and deadlines."""
+        data = service.legal_aid_view(api_actor())
+        db.session.commit()
+        return data
+
+
+@blp.route("/cases/<case_id>/legal-aid")
+class AssignLegalAid(MethodView):
+    @blp.arguments(AssignLegalAidSchema)
+    @blp.response(201, AssignLegalAidSchema)
+    def post(self, body, case_id):
+        """Assign a member of legal aid staff to the case."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id)
+        row = service.assign_legal_aid(actor, case, body["user_id"])
+        db.session.commit()
+        return {"user_id": row.user_id}
+
+
+@blp.route("/cases/<case_id>/proceedings")
+class Proceedings(MethodView):
+    @blp.arguments(ProceedingInSchema)
+    @blp.response(201, ProceedingSchema)
+    def post(self, body, case_id):
+        """Record proceedings in which the person is victim, witness, party or suspect."""
+        actor = api_actor()
+        case = service.legal_case(actor, case_id)
+        proceeding = service.open_proceeding(actor, case, **body)
+        db.session.commit()
+        return proceeding
+
+
+@blp.route("/proceedings/<proceeding_id>")
+class ProceedingItem(MethodView):
+    @blp.arguments(ProceedingUpdateSchema)
+    @blp.response(200, ProceedingSchema)
+    def patch(self, body, proceeding_id):
+        actor = api_actor()
+        proceeding = service.get_proceeding_for(actor, proceeding_id)
+        service.update_proceeding(actor, proceeding, **body)
+        db.session.commit()
+        return proceeding
+
+
+@blp.route("/proceedings/<proceeding_id>/hearings")
+class Hearings(MethodView):
+    @blp.arguments(HearingSchema)
+    @blp.response(201, HearingSchema)
+    def post(self, body, proceeding_id):
+        """A hearing: a deadline with reminders (LP-1)."""
+        actor = api_actor()
+        proceeding = service.get_proceeding_for(actor, proceeding_id)
+        hearing = service.add_hearing(actor, proceeding, **body)
+        db.session.commit()
+        return hearing
+
+
+@blp.route("/proceedings/<proceeding_id>/information")
+class Information(MethodView):
+    @blp.arguments(InformationSchema)
+    @blp.response(201, InformationSchema)
+    def post(self, body, proceeding_id):
+        """Log what the person was told at this stage (LP-1)."""
+        actor = api_actor()
+        proceeding = service.get_proceeding_for(actor, proceeding_id)
+        row = service.log_information(actor, proceeding, **body)
+        db.session.commit()
+        return row
+
+
+@blp.route("/proceedings/<proceeding_id>/offender-release")
+class OffenderRelease(MethodView):
+    @blp.arguments(ReleaseSchema)
+    @blp.response(201, SafetyTaskSchema)
+    def post(self, body, proceeding_id):
+        """Release or escape of an offender: an urgent safety task (LP-1)."""
+        actor = api_actor()
+        proceeding = service.get_proceeding_for(actor, proceeding_id)
+        task = service.offender_released(actor, proceeding, **body)
+        db.session.commit()
+        return task
+
+
+@blp.route("/proceedings/<proceeding_id>/measures")
+class Measures(MethodView):
+    @blp.arguments(MeasureSchema)
+    @blp.response(201, MeasureSchema)
+    def post(self, body, proceeding_id):
+        """Protective measures and witness protection, with a review date (LP-2)."""
+        actor = api_actor()
+        proceeding = service.get_proceeding_for(actor, proceeding_id)
+        measure = service.add_measure(actor, proceeding, **body)
+        db.session.commit()
+        return measure
+
+
+@blp.route("/proceedings/<proceeding_id>/non-punishment")
+class NonPunishment(MethodView):
+    @blp.arguments(NonPunishmentSchema)
+    @blp.response(200, ProceedingSchema)
+    def post(self, body, proceeding_id):
+        """Record the non-punishment review and outcome (LP-4)."""
+        actor = api_actor()
+        proceeding = service.get_proceeding_for(actor, proceeding_id)
+        service.review_non_punishment(actor, proceeding, **body)
+        db.session.commit()
+        return proceeding
+
+
+@blp.route("/proceedings/<proceeding_id>/non-punishment-letter")
+class NonPunishmentLetter(MethodView):
+    @blp.response(200, content_type="text/html")
+    def get(self, proceeding_id):
+        """A non-punishment advisory letter, only with the person's consent to share."""
+        actor = api_actor()
+        proceeding = service.get_proceeding_for(actor, proceeding_id)
+        from .letters import advisory_letter
+        html = advisory_letter(actor, proceeding)
+        db.session.commit()
+        return html, 200, {"Content-Type": "text/html; charset=utf-8"}
+
+
+@blp.route("/cases/<case_id>/cooperation")
+class Cooperation(MethodView):
+    @blp.arguments(CooperationSchema)
+    @blp.response(201, CooperationSchema)
+    def post(self, body, case_id):
+        """Statements, interviews, willingness to testify: the legal track only (NC-2)."""
+        actor = api_actor()
+        case = service.legal_case(actor, case_id)
+        row = service.record_cooperation(actor, case, **body)
+        db.session.commit()
+        return row
+
+
+@blp.route("/cases/<case_id>/compensation")
+class Compensation(MethodView):
+    @blp.arguments(CompensationSchema)
+    @blp.response(201, CompensationSchema)
+    def post(self, body, case_id):
+        """A compensation claim, whatever the residence status (LP-3)."""
+        actor = api_actor()
+        case = service.legal_case(actor, case_id)
+        claim = service.add_compensation(actor, case, **body)
+        db.session.commit()
+        return claim
+
+
+@blp.route("/cases/<case_id>/permits")
+class Permits(MethodView):
+    @blp.arguments(PermitSchema)
+    @blp.response(201, PermitSchema)
+    def post(self, body, case_id):
+        """Residence status; conditions tied to cooperation stay here (NC-4)."""
+        actor = api_actor()
+        case = service.legal_case(actor, case_id)
+        permit = service.add_permit(actor, case, **body)
+        db.session.commit()
+        return permit
+
+
+@blp.route("/cases/<case_id>/legal-notes")
+class Notes(MethodView):
+    @blp.response(200, NoteSchema(many=True))
+    def get(self, case_id):
+        """Privileged notes: the person's legal aid staff only (LP-5)."""
+        actor = api_actor()
+        case = service.legal_case(actor, case_id)
+        notes = service.notes_for(actor, case)
+        db.session.commit()
+        return notes
+
+    @blp.arguments(NoteSchema)
+    @blp.response(201, NoteSchema)
+    def post(self, body, case_id):
+        actor = api_actor()
+        case = service.legal_case(actor, case_id)
+        note = service.add_note(actor, case, body["body"])
+        db.session.commit()
+        return note

@@ -1,0 +1,27 @@
+"""The non-punishment advisory letter (LP-4), in the person's language where we have it."""
+from flask import render_template
+
+from ..audit.service import record
+from ..cases.models import Case
+from ..consent.service import has_valid_consent
+from ..errors import Refused
+from ..extensions import db
+
+LETTER_LANGUAGES = ("en", "fr")
+
+
+def letter_language(person) -> str:
+    return next((lang for lang in person.languages or [] if lang in LETTER_LANGUAGES), "en")
+
+
+def advisory_letter(actor, proceeding) -> str:
+    case = db.session.get(Case, proceeding.case_id)
+    if not proceeding.is_against_victim:
+        raise Refused("LP-4", "a non-punishment letter concerns proceedings against the person")
+    if not has_valid_consent(case, "data_share"):
+        raise Refused("CO-1", "the letter shares the person's situation: it needs their "
+                              "consent to share data")
+    record(actor, "legal.letter", "proceeding", proceeding.id, case_id=case.id,
+           purpose="non-punishment")
+    lang = letter_language(case.person)
+    return render_template(f"legal/letter_{lang}.html", case=case, proceeding=proceeding)

@@ -1,0 +1,143 @@
+from datetime import timezone
+
+from marshmallow import Schema, fields, validate
+
+from .models import (COMPENSATION_KINDS, COOPERATION_KINDS, MEASURE_KINDS,
+                     NON_PUNISHMENT_OUTCOMES, OFFENCE_CATEGORIES, PERMIT_KINDS, PERSON_ROLES,
+                     PROCEEDING_KINDS)
+
+_dt = dict(default_timezone=timezone.utc)
+
+
+class ProceedingInSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(PROCEEDING_KINDS))
+    person_role = fields.String(required=True, validate=validate.OneOf(PERSON_ROLES))
+    court_or_authority = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    reference = fields.String(load_default=None, validate=validate.Length(max=100))
+    offence_category = fields.String(load_default=None, allow_none=True,
+                                     validate=validate.OneOf(OFFENCE_CATEGORIES))
+
+
+class HearingSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    at = fields.AwareDateTime(required=True, **_dt)
+    place = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    person_must = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class MeasureSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    kind = fields.String(required=True, validate=validate.OneOf(MEASURE_KINDS))
+    review_at = fields.AwareDateTime(required=True, **_dt)
+    note = fields.String(load_default=None, validate=validate.Length(max=2000))
+    status = fields.String(dump_only=True)
+
+
+class ProceedingSchema(Schema):
+    id = fields.UUID()
+    case_id = fields.UUID()
+    kind = fields.String()
+    person_role = fields.String()
+    court_or_authority = fields.String()
+    reference = fields.String(allow_none=True)
+    status = fields.String()
+    outcome = fields.String(allow_none=True)
+    offence_category = fields.String(allow_none=True)
+    non_punishment_outcome = fields.String(allow_none=True)
+    opened_at = fields.DateTime()
+    hearings = fields.List(fields.Nested(HearingSchema))
+    measures = fields.List(fields.Nested(MeasureSchema))
+
+
+class ProceedingUpdateSchema(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(
+        ["open", "pending", "appeal", "concluded", "discontinued", "closed"]))
+    outcome = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class InformationSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    stage = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    summary = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    language = fields.String(required=True, validate=validate.Length(min=2, max=40))
+    given_at = fields.DateTime(dump_only=True)
+
+
+class ReleaseSchema(Schema):
+    event = fields.String(load_default="release", validate=validate.OneOf(["release",
+                                                                           "escape"]))
+
+
+class SafetyTaskSchema(Schema):
+    id = fields.UUID()
+    kind = fields.String()
+    due_at = fields.DateTime()
+    risk = fields.Integer()
+
+
+class CooperationSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    kind = fields.String(required=True, validate=validate.OneOf(COOPERATION_KINDS))
+    value = fields.String(required=True, validate=validate.OneOf(
+        ["given", "refused", "willing", "unwilling"]))
+    proceeding_id = fields.UUID(load_default=None, allow_none=True)
+    note = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class NonPunishmentSchema(Schema):
+    review = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    outcome = fields.String(required=True, validate=validate.OneOf(NON_PUNISHMENT_OUTCOMES))
+
+
+class CompensationSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    kind = fields.String(required=True, validate=validate.OneOf(COMPENSATION_KINDS))
+    # Not negative: checked by the service (a Range here would render badly in OpenAPI).
+    amount_claimed = fields.Decimal(required=True, places=2, as_string=True)
+    amount_awarded = fields.Decimal(load_default=None, allow_none=True, places=2,
+                                    as_string=True)
+    currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z]{3}$"))
+    limitation_at = fields.AwareDateTime(required=True, **_dt)
+    status = fields.String(dump_only=True)
+
+
+class PermitSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    kind = fields.String(required=True, validate=validate.OneOf(PERMIT_KINDS))
+    status = fields.String(required=True, validate=validate.OneOf(
+        ["applied", "granted", "refused", "expired"]))
+    expires_at = fields.AwareDateTime(load_default=None, allow_none=True, **_dt)
+    conditions = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class NoteSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    created_at = fields.DateTime(dump_only=True)
+
+
+class AssignLegalAidSchema(Schema):
+    user_id = fields.UUID(required=True)
+
+
+class LegalSummarySchema(Schema):
+    case_id = fields.UUID()
+    reference = fields.String()
+    legal_state = fields.String()
+    proceedings = fields.List(fields.Nested(ProceedingSchema))
+    compensation_claims = fields.List(fields.Nested(CompensationSchema))
+    permits = fields.List(fields.Nested(PermitSchema))
+    non_punishment_alerts = fields.List(fields.String())
+
+
+class DeadlineRowSchema(Schema):
+    kind = fields.String()
+    due_at = fields.DateTime()
+
+
+class LegalAidCaseSchema(Schema):
+    case_id = fields.UUID()
+    reference = fields.String()
+    proceedings = fields.List(fields.Nested(ProceedingSchema))
+    deadlines = fields.List(fields.Nested(DeadlineRowSchema))
+    non_punishment_alerts = fields.List(fields.String())

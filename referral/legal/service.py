@@ -1,0 +1,342 @@
+"""Legal track rules. Nothing here is read by the assistance, shelter, return or NRM tracks'
+guards: cooperation facts are fed to the legal track only (NC-2)."""
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from ..accounts.models import Role, User
+from ..audit.service import record
+from ..cases import access
+from ..cases.facts import register_facts
+from ..cases.models import Case
+from ..cases.service import apply_transition
+from ..database import utcnow
+from ..errors import Forbidden, Invalid, NotFound, Refused
+from ..extensions import db
+from ..reminders.service import meet_deadline, plan_deadline
+from .models import (CLOSED_STATUSES, COMPENSATION_KINDS, COOPERATION_KINDS, MEASURE_KINDS,
+                     NON_PUNISHMENT_OUTCOMES, OFFENCE_CATEGORIES, PERMIT_KINDS,
+                     PERSON_ROLES, PROCEEDING_KINDS, CompensationClaim, CooperationRecord,
+                     Hearing, InformationGiven, LegalAidAssignment, LegalNote, Proceeding,
+                     ProtectiveMeasure, ResidencePermit)
+
+LEGAL_ROLES = (Role.caseworker, Role.supervisor, Role.legal_aid)
+
+
+@access.register_scope
+def _legal_aid_scope(user):
+    """Legal aid staff reach the cases assigned to them, through the legal view only."""
+    if not user.has_role(Role.legal_aid):
+        return None
+    return Case.id.in_(select(LegalAidAssignment.case_id)
+                       .where(LegalAidAssignment.user_id == user.id))
+
+
+def is_assigned_legal_aid(user, case) -> bool:
+    return user.has_role(Role.legal_aid) and db.session.scalar(
+        select(LegalAidAssignment.id).where(LegalAidAssignment.case_id == case.id,
+                                            LegalAidAssignment.user_id == user.id)) is not None
+
+
+def legal_case(actor, case_id) -> Case:
+    case = access.get_case_for(actor, case_id)
+    if not actor.has_role(*LEGAL_ROLES):
+        raise Forbidden("permission", "not a legal matter for your role")
+    return case
+
+
+def _choice(value, allowed, field):
+    if value not in allowed:
+        raise Invalid(field, f"one of {', '.join(allowed)}")
+
+
+def _parse(model, row_id, what):
+    try:
+        row = db.session.get(model, uuid.UUID(str(row_id)))
+    except ValueError:
+        row = None
+    if row is None:
+        raise NotFound(what)
+    return row
+
+
+def get_proceeding_for(actor, proceeding_id) -> Proceeding:
+    proceeding = _parse(Proceeding, proceeding_id, "proceeding")
+    legal_case(actor, proceeding.case_id)
+    return proceeding
+
+
+def assign_legal_aid(actor, case, user_id) -> LegalAidAssignment:
+    access.require(access.can_edit_case(actor, case))
+    user = _parse(User, user_id, "user")
+    if not user.has_role(Role.legal_aid):
+        raise Invalid("user_id", "assign a member of legal aid staff")
+    row = db.session.scalar(select(LegalAidAssignment).where(
+        LegalAidAssignment.case_id == case.id, LegalAidAssignment.user_id == user.id))
+    if row is None:
+        row = LegalAidAssignment(case_id=case.id, user_id=user.id)
+        db.session.add(row)
+        db.session.flush()
+        record(actor, "legal.assign", "case", case.id, case_id=case.id, purpose="legal aid")
+    return row
+
+
+def open_proceeding(actor, case, *, kind, person_role, court_or_authority, reference=None,
+                    offence_category=None) -> Proceeding:
+    _choice(kind, PROCEEDING_KINDS, "kind")
+    _choice(person_role, PERSON_ROLES, "person_role")
+    if person_role == "suspect":
+        _choice(offence_category, OFFENCE_CATEGORIES, "offence_category")
+    if not (court_or_authority or "").strip():
+        raise Invalid("court_or_authority", "name the court or authority")
+    proceeding = Proceeding(case_id=case.id, kind=kind, person_role=person_role,
+                            court_or_authority=court_or_authority.strip(),
+                            reference=reference, offence_category=offence_category,
+                            non_punishment_outcome="pending" if person_role == "suspect"
+                            else None)
+    db.session.add(proceeding)
+    db.session.flush()
+    if case.legal_state != "involved":
+        apply_transition(actor, case, "legal", "open_proceedings",
+                         reason=f"{kind} proceedings opened")
+    record(actor, "legal.proceeding_open", "proceeding", proceeding.id, case_id=case.id,
+           purpose="legal proceedings", details={"kind": kind, "role": person_role})
+    return proceeding
+
+
+def update_proceeding(actor, proceeding, *, status=None, outcome=None) -> Proceeding:
+    if status is not None:
+        proceeding.status = status
+        if status in CLOSED_STATUSES:
+            proceeding.closed_at = utcnow()
+    if outcome is not None:
+        proceeding.outcome = outcome
+    record(actor, "legal.proceeding_update", "proceeding", proceeding.id,
+           case_id=proceeding.case_id, purpose="legal proceedings")
+    return proceeding
+
+
+def add_hearing(actor, proceeding, *, at, place, person_must=None) -> Hearing:
+    """LP-1: a hearing is a deadline with reminders."""
+    if not (place or "").strip():
+        raise Invalid("place", "where the hearing is")
+    hearing = Hearing(proceeding_id=proceeding.id, at=at, place=place.strip(),
+                      person_must=person_must)
+    db.session.add(hearing)
+    db.session.flush()
+    plan_deadline(proceeding.case_id, "hearing", at, source_key=str(hearing.id),
+                  remind_days=(7, 1), risk=2)
+    record(actor, "legal.hearing_add", "hearing", hearing.id, case_id=proceeding.case_id,
+           purpose="legal proceedings")
+    return hearing
+
+
+def log_information(actor, proceeding, *, stage, summary, language) -> InformationGiven:
+    """LP-1: the person is informed at each stage; what and in which language is logged."""
+    for field, value in (("stage", stage), ("summary", summary), ("language", language)):
+        if not (value or "").strip():
+            raise Invalid(field, "required")
+    row = InformationGiven(proceeding_id=proceeding.id, stage=stage.strip(),
+                           summary=summary.strip(), language=language.strip(),
+                           given_by_id=actor.id)
+    db.session.add(row)
+    db.session.flush()
+    record(actor, "legal.information_given", "information_given", row.id,
+           case_id=proceeding.case_id, purpose="legal proceedings")
+    return row
+
+
+def offender_released(actor, proceeding, *, event="release"):
+    """LP-1: release or escape of an offender creates an urgent safety task, at once."""
+    if event not in ("release", "escape"):
+        raise Invalid("event", "release or escape")
+    now = utcnow()
+    row = plan_deadline(proceeding.case_id, "safety_task", now,
+                        source_key=f"{event}-{uuid.uuid4()}", remind_days=(), risk=3,
+                        details={"event": event, "proceeding": str(proceeding.id)})
+    record(actor, "legal.offender_" + event, "proceeding", proceeding.id,
+           case_id=proceeding.case_id, purpose="safety")
+    return row
+
+
+def add_measure(actor, proceeding, *, kind, review_at, note=None) -> ProtectiveMeasure:
+    """LP-2: protective measures are recorded and reviewed."""
+    _choice(kind, MEASURE_KINDS, "kind")
+    if review_at <= utcnow():
+        raise Invalid("review_at", "must be in the future")
+    measure = ProtectiveMeasure(proceeding_id=proceeding.id, kind=kind, review_at=review_at,
+                                note=note)
+    db.session.add(measure)
+    db.session.flush()
+    plan_deadline(proceeding.case_id, "protective_measure_review", review_at,
+                  source_key=str(measure.id))
+    record(actor, "legal.measure_add", "protective_measure", measure.id,
+           case_id=proceeding.case_id, purpose="legal proceedings")
+    return measure
+
+
+def record_cooperation(actor, case, *, kind, value, proceeding_id=None, note=None):
+    _choice(kind, COOPERATION_KINDS, "kind")
+    _choice(value, ("given", "refused", "willing", "unwilling"), "value")
+    if proceeding_id is not None:
+        proceeding = get_proceeding_for(actor, proceeding_id)
+        if proceeding.case_id != case.id:
+            raise Invalid("proceeding_id", "a proceeding of this case")
+    row = CooperationRecord(case_id=case.id, proceeding_id=proceeding_id, kind=kind,
+                            value=value, note=note)
+    db.session.add(row)
+    db.session.flush()
+    record(actor, "legal.cooperation", "cooperation_record", row.id, case_id=case.id,
+           purpose="legal proceedings")
+    return row
+
+
+def review_non_punishment(actor, proceeding, *, review, outcome) -> Proceeding:
+    """LP-4: a non-punishment review and its outcome for proceedings against the victim."""
+    if not proceeding.is_against_victim:
+        raise Refused("LP-4", "non-punishment applies to proceedings against the person")
+    _choice(outcome, NON_PUNISHMENT_OUTCOMES, "outcome")
+    if not (review or "").strip():
+        raise Invalid("review", "record the non-punishment review")
+    proceeding.non_punishment_review = review.strip()
+    proceeding.non_punishment_outcome = outcome
+    if outcome in ("discontinued", "record_erased"):
+        proceeding.status, proceeding.closed_at = "discontinued", utcnow()
+    record(actor, "legal.non_punishment_review", "proceeding", proceeding.id,
+           case_id=proceeding.case_id, purpose="non-punishment")
+    return proceeding
+
+
+def non_punishment_alerts(case) -> list[str]:
+    """An open proceeding against the victim shows an alert on the case (LP-4)."""
+    rows = db.session.scalars(select(Proceeding).where(
+        Proceeding.case_id == case.id, Proceeding.person_role == "suspect",
+        Proceeding.status.not_in(CLOSED_STATUSES))).all()
+    alerts = []
+    for p in rows:
+        offence = (p.offence_category or "other").replace("_", " ")
+        alerts.append(f"LP-4: {p.kind} proceedings against the person ({offence}) — "
+                      f"non-punishment review {p.non_punishment_outcome or 'pending'}")
+    return alerts
+
+
+def add_compensation(actor, case, *, kind, amount_claimed, currency, limitation_at,
+                     amount_awarded=None) -> CompensationClaim:
+    """LP-3: claimable whatever the residence status; each claim has its limitation."""
+    _choice(kind, COMPENSATION_KINDS, "kind")
+    if amount_claimed < 0 or (amount_awarded is not None and amount_awarded < 0):
+        raise Invalid("amount_claimed", "amounts are not negative")
+    if not (currency or "").strip():
+        raise Invalid("currency", "an ISO 4217 code")
+    claim = CompensationClaim(case_id=case.id, kind=kind, amount_claimed=amount_claimed,
+                              amount_awarded=amount_awarded, currency=currency.upper(),
+                              limitation_at=limitation_at)
+    db.session.add(claim)
+    db.session.flush()
+    plan_deadline(case.id, "limitation", limitation_at, source_key=str(claim.id),
+                  remind_days=(30, 7), risk=2)
+    record(actor, "legal.compensation_add", "compensation_claim", claim.id, case_id=case.id,
+           purpose="compensation")
+    return claim
+
+
+def add_permit(actor, case, *, kind, status, expires_at=None, conditions=None):
+    _choice(kind, PERMIT_KINDS, "kind")
+    _choice(status, ("applied", "granted", "refused", "expired"), "status")
+    permit = ResidencePermit(case_id=case.id, kind=kind, status=status,
+                             expires_at=expires_at, conditions=conditions)
+    db.session.add(permit)
+    db.session.flush()
+    if expires_at is not None and status == "granted":
+        plan_deadline(case.id, "permit_renewal", expires_at - timedelta(days=30),
+                      source_key=str(permit.id), remind_days=(30, 7))
+    record(actor, "legal.permit_add", "residence_permit", permit.id, case_id=case.id,
+           purpose="residence status")
+    return permit
+
+
+def add_note(actor, case, body) -> LegalNote:
+    """LP-5: only the person's legal aid staff write and read privileged notes."""
+    if not is_assigned_legal_aid(actor, case):
+        raise NotFound("notes")
+    if not (body or "").strip():
+        raise Invalid("body", "the note is empty")
+    note = LegalNote(case_id=case.id, author_id=actor.id, body=body.strip())
+    db.session.add(note)
+    db.session.flush()
+    record(actor, "legal.note_add", "legal_note", note.id, case_id=case.id,
+           purpose="privileged legal advice")
+    return note
+
+
+def notes_for(actor, case) -> list[LegalNote]:
+    if not is_assigned_legal_aid(actor, case):
+        raise NotFound("notes")  # caseworkers, supervisors, admins: not even that they exist
+    record(actor, "legal.notes_read", "case", case.id, case_id=case.id,
+           purpose="privileged legal advice")
+    return db.session.scalars(select(LegalNote).where(LegalNote.case_id == case.id)
+                              .order_by(LegalNote.created_at)).all()
+
+
+def legal_summary(actor, case) -> dict:
+    proceedings = db.session.scalars(select(Proceeding).where(Proceeding.case_id == case.id)
+                                     .order_by(Proceeding.opened_at)).all()
+    claims = db.session.scalars(select(CompensationClaim)
+                                .where(CompensationClaim.case_id == case.id)).all()
+    permits = db.session.scalars(select(ResidencePermit)
+                                 .where(ResidencePermit.case_id == case.id)).all()
+    record(actor, "legal.read", "case", case.id, case_id=case.id, purpose="legal proceedings")
+    return {"case_id": case.id, "reference": case.reference, "legal_state": case.legal_state,
+            "proceedings": proceedings, "compensation_claims": claims, "permits": permits,
+            "non_punishment_alerts": non_punishment_alerts(case)}
+
+
+def legal_aid_view(actor) -> list[dict]:
+    """The legal aid view: proceedings, hearings, deadlines and measures of assigned cases,
+    and no other case data."""
+    if not actor.has_role(Role.legal_aid):
+        raise Forbidden("permission", "for legal aid staff")
+    from ..reminders.models import Deadline, DeadlineStatus
+    cases = db.session.scalars(select(Case).join(
+        LegalAidAssignment, LegalAidAssignment.case_id == Case.id)
+        .where(LegalAidAssignment.user_id == actor.id).order_by(Case.referred_at)).all()
+    ids = [c.id for c in cases]
+    proceedings, deadlines = {}, {}
+    if ids:
+        for p in db.session.scalars(select(Proceeding).where(Proceeding.case_id.in_(ids))):
+            proceedings.setdefault(p.case_id, []).append(p)
+        for d in db.session.scalars(select(Deadline).where(
+                Deadline.case_id.in_(ids), Deadline.status == DeadlineStatus.pending,
+                Deadline.kind.in_(("hearing", "limitation", "protective_measure_review",
+                                   "permit_renewal"))).order_by(Deadline.due_at)):
+            deadlines.setdefault(d.case_id, []).append(d)
+    record(actor, "legal.view", "user", actor.id, purpose="legal aid",
+           details={"cases": len(cases)})
+    return [{"case_id": c.id, "reference": c.reference,
+             "proceedings": proceedings.get(c.id, []),
+             "deadlines": [{"kind": d.kind, "due_at": d.due_at} for d in deadlines.get(c.id, [])],
+             "non_punishment_alerts": non_punishment_alerts(c)} for c in cases]
+
+
+@register_facts(tracks=("legal",))
+def cooperation_facts(case) -> dict:
+    """Cooperation, for the legal track and nothing else."""
+    rows = db.session.scalars(select(CooperationRecord).where(
+        CooperationRecord.case_id == case.id).order_by(CooperationRecord.at)).all()
+    latest = {r.kind: r.value for r in rows}
+    return {"cooperation": bool(rows),
+            "willing_to_testify": latest.get("willingness_to_testify") == "willing",
+            "statement_given": latest.get("statement") == "given",
+            "testimony_given": latest.get("testimony") == "given"}
+
+
+def asylum_claim_pending(case) -> bool:
+    return db.session.scalar(select(ResidencePermit.id).where(
+        ResidencePermit.case_id == case.id, ResidencePermit.kind == "asylum_claim",
+        ResidencePermit.status == "applied").limit(1)) is not None
+
+
+def open_proceedings(case) -> list[Proceeding]:
+    return db.session.scalars(select(Proceeding).where(
+        Proceeding.case_id == case.id, Proceeding.status.not_in(CLOSED_STATUSES))).all()

@@ -1,0 +1,43 @@
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from ..auth import roles_required
+from ..extensions import db
+from ..web import home_panel
+from . import service
+
+bp = Blueprint("legal", __name__)
+
+
+@bp.route("/legal/")
+@roles_required("legal_aid")
+def legal_aid_view():
+    cases = service.legal_aid_view(current_user)
+    db.session.commit()
+    return render_template("legal/view.html", cases=cases)
+
+
+@bp.route("/cases/<case_id>/legal")
+@roles_required("caseworker", "supervisor", "legal_aid")
+def case_legal(case_id):
+    case = service.legal_case(current_user, case_id)
+    summary = service.legal_summary(current_user, case)
+    db.session.commit()
+    return render_template("legal/case.html", case=case, **summary)
+
+
+@home_panel("legal_aid", "Hearings and deadlines", "legal/panel.html")
+def legal_panel(user):
+    cases = service.legal_aid_view(user)
+    deadlines = sorted(((d, c) for c in cases for d in c["deadlines"]),
+                       key=lambda pair: pair[0]["due_at"])
+    return {"cases": cases, "deadlines": deadlines[:10]}
+
+
+def _alerts_for_case_file(case):
+    return service.non_punishment_alerts(case)
+
+
+from ..cases.views import register_case_alert  # noqa: E402
+
+register_case_alert(_alerts_for_case_file)

@@ -1,0 +1,85 @@
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..auth import api_actor
+from ..cases import access
+from ..extensions import db
+from . import service
+from .schemas import (AssessmentSchema, CheckInSchema, PlanSchema, ReturnInSchema,
+                      ReturnSchema, ReturnStepSchema)
+
+blp = Blueprint("api-returns", __name__, url_prefix="/api/v1",
+                description="Return, integration, reintegration and check-ins")
+
+
+def _with_state(request):
+    from ..cases.models import Case
+    request.__dict__["_state"] = db.session.get(Case, request.case_id).return_state
+    return request
+
+
+@blp.route("/cases/<case_id>/returns")
+class Returns(MethodView):
+    @blp.arguments(ReturnInSchema)
+    @blp.response(201, ReturnSchema)
+    def post(self, body, case_id):
+        """The person asks to return (RR-1)."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id)
+        request = service.request_return(actor, case, **body)
+        db.session.commit()
+        return _with_state(request)
+
+
+@blp.route("/returns/<return_id>/assessments")
+class Assessments(MethodView):
+    @blp.arguments(AssessmentSchema)
+    @blp.response(201, AssessmentSchema)
+    def post(self, body, return_id):
+        """Risk, non-refoulement, asylum, open proceedings; for a child, best interests and
+        family tracing (RR-2, CH-5)."""
+        actor = api_actor()
+        request = service.get_return_for(actor, return_id)
+        assessment = service.assess(actor, request, **body)
+        db.session.commit()
+        return assessment
+
+
+@blp.route("/returns/<return_id>/<any(approve,refuse,travel,withdraw,start_follow_up):step>")
+class ReturnStep(MethodView):
+    @blp.arguments(ReturnStepSchema)
+    @blp.response(200, ReturnSchema)
+    @blp.alt_response(409, schema="ErrorsSchema", description="Refused: names the rule")
+    def post(self, body, return_id, step):
+        actor = api_actor()
+        request = service.get_return_for(actor, return_id)
+        facts = {"person_view": body["person_view"]} if body.get("person_view") else None
+        service.return_step(actor, request, step, reason=body.get("reason"), facts=facts)
+        db.session.commit()
+        return _with_state(request)
+
+
+@blp.route("/cases/<case_id>/reintegration-plan")
+class Plan(MethodView):
+    @blp.arguments(PlanSchema)
+    @blp.response(201, PlanSchema)
+    def post(self, body, case_id):
+        """A reintegration plan in the person's words, and its check-in schedule (RR-4)."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id)
+        plan = service.create_plan(actor, case, **body)
+        db.session.commit()
+        return plan
+
+
+@blp.route("/cases/<case_id>/checkins")
+class CheckIns(MethodView):
+    @blp.arguments(CheckInSchema)
+    @blp.response(201, CheckInSchema)
+    def post(self, body, case_id):
+        """Record a check-in, held or missed with a coded reason (RR-4)."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id)
+        checkin = service.record_checkin(actor, case, **body)
+        db.session.commit()
+        return checkin
