@@ -1,0 +1,87 @@
+import uuid
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..auth import api_actor
+from ..database import utcnow
+from ..errors import NotFound
+from ..extensions import db
+from . import service
+from .models import Notification
+from .schemas import (FollowUpSchema, LateReasonSchema, NotificationSchema, ReassignSchema,
+                      RemindersArgsSchema, RemindersSchema)
+
+blp = Blueprint("api-reminders", __name__, url_prefix="/api/v1",
+                description="Follow-ups and notifications")
+
+
+def _view(row):
+    from ..cases.models import Case
+    case = db.session.get(Case, row.case_id)
+    return service.follow_up_view(row, case.reference, utcnow())
+
+
+@blp.route("/reminders")
+class Reminders(MethodView):
+    @blp.arguments(RemindersArgsSchema, location="query")
+    @blp.response(200, RemindersSchema)
+    def get(self, args):
+        """My due and overdue follow-ups, and my notifications."""
+        actor = api_actor()
+        return {"follow_ups": service.my_follow_ups(actor),
+                "notifications": service.notifications_for(actor)}
+
+
+@blp.route("/reminders/<deadline_id>/reassign")
+class Reassign(MethodView):
+    @blp.arguments(ReassignSchema)
+    @blp.response(200, FollowUpSchema)
+    def post(self, body, deadline_id):
+        """A supervisor hands a follow-up to another caseworker."""
+        actor = api_actor()
+        row = service.get_deadline_for(actor, deadline_id)
+        service.reassign(actor, row, body["caseworker_id"])
+        db.session.commit()
+        return _view(row)
+
+
+@blp.route("/reminders/<deadline_id>/late-reason")
+class LateReason(MethodView):
+    @blp.arguments(LateReasonSchema)
+    @blp.response(200, FollowUpSchema)
+    def post(self, body, deadline_id):
+        """Record why a follow-up is late."""
+        actor = api_actor()
+        row = service.get_deadline_for(actor, deadline_id)
+        service.record_late_reason(actor, row, body["reason"])
+        db.session.commit()
+        return _view(row)
+
+
+@blp.route("/reminders/<deadline_id>/met")
+class Met(MethodView):
+    @blp.response(200, FollowUpSchema)
+    def post(self, deadline_id):
+        """Mark a follow-up done."""
+        actor = api_actor()
+        row = service.get_deadline_for(actor, deadline_id)
+        service.mark_met(actor, row)
+        db.session.commit()
+        return _view(row)
+
+
+@blp.route("/notifications/<notification_id>/read")
+class ReadNotification(MethodView):
+    @blp.response(200, NotificationSchema)
+    def post(self, notification_id):
+        actor = api_actor()
+        try:
+            note = db.session.get(Notification, uuid.UUID(notification_id))
+        except ValueError:
+            note = None
+        if note is None or note.recipient_id != actor.id:
+            raise NotFound("notification")
+        note.read_at = note.read_at or utcnow()
+        db.session.commit()
+        return note

@@ -1,0 +1,41 @@
+from marshmallow import Schema, fields, validate
+
+
+class RemindersArgsSchema(Schema):
+    mine = fields.Boolean(load_default=True)
+
+
+class FollowUpSchema(Schema):
+    id = fields.UUID()
+    case_id = fields.UUID()
+    case_reference = fields.String()
+    kind = fields.String()
+    label = fields.String()
+    due_at = fields.DateTime()
+    risk = fields.Integer()
+    is_overdue = fields.Boolean()
+    days_overdue = fields.Integer()
+    escalated = fields.Boolean()
+    late_reason = fields.String(allow_none=True)
+
+
+class NotificationSchema(Schema):
+    id = fields.UUID()
+    kind = fields.String()
+    case_reference = fields.String(allow_none=True)
+    message = fields.String()
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+
+
+class RemindersSchema(Schema):
+    follow_ups = fields.List(fields.Nested(FollowUpSchema))
+    notifications = fields.List(fields.Nested(NotificationSchema))
+
+
+class ReassignSchema(Schema):
+    caseworker_id = fields.UUID(required=True)
+
+
+class LateReasonSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))

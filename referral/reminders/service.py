@@ -1,0 +1,317 @@
+"""Planning deadlines. Every area calls ``plan_deadline`` / ``meet_deadline`` /
+``cancel_deadlines``; the sweep (``sweep_due``) sends what falls due."""
+import uuid
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from ..database import utcnow
+from ..extensions import db
+from .models import Deadline, DeadlineStatus, Notification, OutboxMessage
+
+DEFAULT_REMIND_DAYS = (7, 1)
+
+
+def _grace(row) -> timedelta:
+    """Safety tasks escalate at once; everything else after the configured grace."""
+    if row.risk >= 3:
+        return timedelta(0)
+    return timedelta(days=current_app.config["ESCALATION_GRACE_DAYS"])
+
+
+def _next_at(row) -> datetime | None:
+    """When the sweep must next look at the row, or None if nothing is left to send."""
+    sent = set(row.reminders_sent or [])
+    moments = []
+    if row.overdue_notified_at is None:
+        moments += [row.due_at - timedelta(days=d) for d in row.remind_days or []
+                    if d not in sent]
+        moments.append(row.due_at)
+    if row.escalated_at is None:
+        moments.append(row.due_at + _grace(row))
+    return min(moments) if moments else None
+
+
+def plan_deadline(case_id, kind: str, due_at: datetime, *, source_key: str = "",
+                  remind_days=DEFAULT_REMIND_DAYS, risk: int = 1, assignee_id=None,
+                  details: dict | None = None) -> Deadline:
+    """Create or re-plan the one deadline for (case, kind, source). Idempotent."""
+    row = db.session.scalar(select(Deadline).where(
+        Deadline.case_id == case_id, Deadline.kind == kind,
+        Deadline.source_key == str(source_key)))
+    remind_days = sorted({int(d) for d in remind_days}, reverse=True)
+    if row is None:
+        row = Deadline(case_id=case_id, kind=kind, source_key=str(source_key),
+                       reminders_sent=[])
+        db.session.add(row)
+    elif row.due_at != due_at:
+        row.reminders_sent = []
+        row.overdue_notified_at = None
+        row.escalated_at = None
+    row.due_at = due_at
+    row.remind_days = remind_days
+    row.risk = risk
+    row.assignee_id = assignee_id
+    row.details = details or {}
+    row.status = DeadlineStatus.pending
+    row.met_at = None
+    row.next_at = _next_at(row)
+    db.session.flush()
+    return row
+
+
+def meet_deadline(case_id, kind: str, source_key: str = "") -> Deadline | None:
+    row = db.session.scalar(select(Deadline).where(
+        Deadline.case_id == case_id, Deadline.kind == kind,
+        Deadline.source_key == str(source_key)))
+    if row is not None and row.status == DeadlineStatus.pending:
+        row.status = DeadlineStatus.met
+        row.met_at = utcnow()
+        row.next_at = None
+    return row
+
+
+def cancel_deadlines(case_id, kind: str | None = None, source_key: str | None = None) -> int:
+    query = select(Deadline).where(Deadline.case_id == case_id,
+                                   Deadline.status == DeadlineStatus.pending)
+    if kind is not None:
+        query = query.where(Deadline.kind == kind)
+    if source_key is not None:
+        query = query.where(Deadline.source_key == str(source_key))
+    rows = db.session.scalars(query).all()
+    for row in rows:
+        row.status = DeadlineStatus.cancelled
+        row.next_at = None
+    return len(rows)
+
+
+
+# ---- the sweep -----------------------------------------------------------------------------
+
+LABELS = {
+    "reflection_end": "end of the reflection period",
+    "first_decision_target": "first identification decision due",
+    "final_decision_target": "final identification decision due",
+    "decision_review_window": "review window of a negative decision closes",
+    "review_decision": "review decision due",
+    "guardian_appointment": "guardian to be appointed",
+    "restriction_review": "review of a restriction of movement",
+    "restriction_expiry": "restriction of movement expires",
+    "consent_expiry": "a consent expires",
+    "hearing": "hearing",
+    "limitation": "limitation period ends",
+    "permit_renewal": "residence permit renewal",
+    "reintegration_checkin": "reintegration check-in",
+    "missed_checkin": "a reintegration check-in was missed",
+    "protective_measure_review": "review of protective measures",
+    "safety_task": "URGENT safety task",
+}
+
+BATCH_SIZE = 500
+_pause_hook = None  # tests: called after each row, before the batch commits
+
+
+def _recipient_ids(row, case) -> list:
+    assignee = row.assignee_id or (case.assigned_to_id if case else None)
+    if assignee:
+        return [assignee]
+    return _supervisor_ids(None, case)
+
+
+def _supervisor_ids(user_id, case) -> list:
+    """The caseworker's own supervisor, else the supervisors of the case's agency."""
+    from ..accounts.models import Role, User, UserRole
+    if user_id is not None:
+        user = db.session.get(User, user_id)
+        if user is not None and user.supervisor_id:
+            return [user.supervisor_id]
+    if case is None:
+        return []
+    return list(db.session.scalars(
+        select(User.id).join(UserRole).where(User.agency_id == case.agency_id,
+                                             UserRole.role == Role.supervisor,
+                                             User.is_active_account.is_(True))))
+
+
+def _notify(row, case, kind, recipients, days_before=-1):
+    label = LABELS.get(row.kind, row.kind.replace("_", " "))
+    reference = case.reference if case else None
+    when = {"reminder": f"in {days_before} day{'s' if days_before != 1 else ''}",
+            "overdue": "is overdue", "escalation": "is overdue past its grace period"}[kind]
+    message = f"{reference or 'Follow-up'}: {label} {when}"
+    from ..accounts.models import User
+    for recipient_id in recipients:
+        note = Notification(id=uuid.uuid4(), recipient_id=recipient_id, deadline_id=row.id,
+                            case_id=row.case_id, case_reference=reference, kind=kind,
+                            deadline_kind=row.kind, days_before=days_before,
+                            message=message[:300])
+        db.session.add(note)
+        user = db.session.get(User, recipient_id)
+        if user is not None and user.email:
+            db.session.add(OutboxMessage(
+                message_id=f"<{note.id}@referral>", notification_id=note.id,
+                to_address=user.email, subject=message[:200],
+                body=message + "\nOpen referral to see the case.",
+                status="pending" if current_app.config.get("SMTP_HOST") else "skipped"))
+
+
+def process_due(row: Deadline, now: datetime):
+    """Send what has fallen due on one row, once; then plan when to look again."""
+    from ..cases.models import Case
+    case = db.session.get(Case, row.case_id) if row.case_id else None
+    sent = set(row.reminders_sent or [])
+    if row.overdue_notified_at is None:
+        crossed = [d for d in row.remind_days or []
+                   if d not in sent and row.due_at - timedelta(days=d) <= now]
+        if now >= row.due_at:
+            _notify(row, case, "overdue", _recipient_ids(row, case))
+            row.overdue_notified_at = now
+            row.reminders_sent = sorted(sent | set(row.remind_days or []), reverse=True)
+        elif crossed:
+            _notify(row, case, "reminder", _recipient_ids(row, case), days_before=min(crossed))
+            row.reminders_sent = sorted(sent | set(crossed), reverse=True)
+    if row.escalated_at is None and now >= row.due_at + _grace(row):
+        assignee = row.assignee_id or (case.assigned_to_id if case else None)
+        _notify(row, case, "escalation", _supervisor_ids(assignee, case))
+        row.escalated_at = now
+    row.next_at = _next_at(row)
+
+
+def sweep_due(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Send every due reminder, overdue notice and escalation exactly once.
+
+    Rows are taken in batches with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL), marked and
+    notified in the same transaction, and committed per batch: a crash before a commit
+    leaves the batch for the next sweep, a crash after it leaves nothing to resend.
+    Returns the number of rows processed.
+    """
+    now = now or utcnow()
+    done = 0
+    while True:
+        rows = db.session.scalars(
+            select(Deadline).where(Deadline.status == DeadlineStatus.pending,
+                                   Deadline.next_at.is_not(None), Deadline.next_at <= now)
+            .order_by(Deadline.next_at).limit(batch_size)
+            .with_for_update(skip_locked=True)).all()
+        if not rows:
+            break
+        for row in rows:
+            process_due(row, now)
+            if _pause_hook is not None:
+                _pause_hook(row)
+        db.session.commit()
+        done += len(rows)
+        if len(rows) < batch_size:
+            break
+    return done
+
+
+def deliver_outbox(limit: int = 200) -> int:
+    """Send pending emails after the commit that wrote them (at least once)."""
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        return 0
+    import smtplib
+    from email.message import EmailMessage
+    rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending")
+                              .order_by(OutboxMessage.created_at).limit(limit)
+                              .with_for_update(skip_locked=True)).all()
+    sent = 0
+    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
+        for row in rows:
+            message = EmailMessage()
+            message["From"] = config["SMTP_FROM"]
+            message["To"] = row.to_address
+            message["Subject"] = row.subject
+            message["Message-ID"] = row.message_id
+            message.set_content(row.body)
+            row.attempts += 1
+            smtp.send_message(message)
+            row.status, row.sent_at = "sent", utcnow()
+            sent += 1
+    db.session.commit()
+    return sent
+
+
+# ---- follow-ups for people -----------------------------------------------------------------
+
+def my_follow_ups(user, now=None):
+    from ..cases.models import Case
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(Deadline, Case.reference).join(Case, Case.id == Deadline.case_id)
+        .where(Deadline.status == DeadlineStatus.pending,
+               or_(Deadline.assignee_id == user.id,
+                   (Deadline.assignee_id.is_(None)) & (Case.assigned_to_id == user.id)))
+        .order_by(Deadline.due_at).limit(500)).all()
+    return [follow_up_view(row, reference, now) for row, reference in rows]
+
+
+def follow_up_view(row, reference, now):
+    return {"id": row.id, "case_id": row.case_id, "case_reference": reference,
+            "kind": row.kind, "label": LABELS.get(row.kind, row.kind.replace("_", " ")),
+            "due_at": row.due_at, "risk": row.risk, "is_overdue": row.due_at <= now,
+            "days_overdue": max(0, (now - row.due_at).days) if row.due_at <= now else 0,
+            "escalated": row.escalated_at is not None, "late_reason": row.late_reason}
+
+
+def notifications_for(user, unread_only=False, limit=100):
+    query = select(Notification).where(Notification.recipient_id == user.id)
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    return db.session.scalars(query.order_by(Notification.created_at.desc()).limit(limit)).all()
+
+
+def get_deadline_for(actor, deadline_id) -> Deadline:
+    import uuid
+    from ..cases import access
+    from ..errors import NotFound
+    try:
+        row = db.session.get(Deadline, uuid.UUID(str(deadline_id)))
+    except ValueError:
+        row = None
+    if row is None or row.case_id is None:
+        raise NotFound("follow_up")
+    access.get_case_for(actor, row.case_id)
+    return row
+
+
+def reassign(actor, row: Deadline, caseworker_id):
+    from ..accounts.models import User
+    from ..audit.service import record
+    from ..errors import Forbidden, Invalid
+    if not actor.has_role("supervisor"):
+        raise Forbidden("permission", "a supervisor reassigns follow-ups")
+    import uuid
+    try:
+        user = db.session.get(User, uuid.UUID(str(caseworker_id)))
+    except ValueError:
+        user = None
+    if user is None or user.agency_id != actor.agency_id or not user.has_role("caseworker"):
+        raise Invalid("caseworker_id", "a caseworker of your agency")
+    row.assignee_id = user.id
+    record(actor, "follow_up.reassign", "deadline", row.id, case_id=row.case_id,
+           purpose="supervision")
+    return row
+
+
+def record_late_reason(actor, row: Deadline, reason: str):
+    from ..audit.service import record
+    from ..errors import Invalid
+    if not (reason or "").strip():
+        raise Invalid("reason", "say why it is late")
+    row.late_reason = reason.strip()
+    record(actor, "follow_up.late_reason", "deadline", row.id, case_id=row.case_id,
+           purpose="supervision")
+    return row
+
+
+def mark_met(actor, row: Deadline):
+    from ..audit.service import record
+    row.status = DeadlineStatus.met
+    row.met_at = utcnow()
+    row.next_at = None
+    record(actor, "follow_up.met", "deadline", row.id, case_id=row.case_id,
+           purpose="case management")
+    return row

@@ -1,0 +1,50 @@
+from marshmallow import Schema, fields
+
+
+class OverdueSchema(Schema):
+    id = fields.UUID()
+    case_id = fields.UUID()
+    case_reference = fields.String()
+    kind = fields.String()
+    label = fields.String()
+    due_at = fields.DateTime()
+    risk = fields.Integer()
+    days_overdue = fields.Integer()
+    caseworker = fields.String(allow_none=True)
+    agency = fields.String()
+    escalated = fields.Boolean()
+    late_reason = fields.String(allow_none=True)
+
+
+class ReflectionEndingSchema(Schema):
+    case_id = fields.UUID()
+    case_reference = fields.String()
+    reflection_ends_at = fields.DateTime()
+    caseworker = fields.String(allow_none=True)
+
+
+class RestrictionRowSchema(Schema):
+    id = fields.UUID()
+    case_id = fields.UUID()
+    case_reference = fields.String()
+    expires_at = fields.DateTime()
+    review_at = fields.DateTime()
+    legal_basis = fields.String()
+
+
+class RefusedAttemptSchema(Schema):
+    id = fields.UUID()
+    case_id = fields.UUID()
+    case_reference = fields.String()
+    rule = fields.String()
+    track = fields.String()
+    event = fields.String()
+    at = fields.DateTime()
+    actor = fields.String(allow_none=True)
+
+
+class DashboardSchema(Schema):
+    overdue = fields.List(fields.Nested(OverdueSchema))
+    reflection_ending = fields.List(fields.Nested(ReflectionEndingSchema))
+    restrictions = fields.List(fields.Nested(RestrictionRowSchema))
+    refused_attempts = fields.List(fields.Nested(RefusedAttemptSchema))

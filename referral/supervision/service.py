@@ -1,0 +1,95 @@
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from ..accounts.models import Agency, User
+from ..audit.service import record
+from ..cases.models import Case, RefusedAttempt
+from ..database import utcnow
+from ..errors import Forbidden
+from ..extensions import db
+from ..reminders.models import Deadline, DeadlineStatus
+from ..reminders.service import LABELS
+
+REFLECTION_HORIZON_DAYS = 7
+
+
+def require_supervisor(actor):
+    if not actor.has_role("supervisor"):
+        raise Forbidden("permission", "for supervisors")
+
+
+def overdue(actor, now=None, limit=500) -> list[dict]:
+    """Open follow-ups past their due date in the supervisor's agency, riskiest first, then
+    longest overdue. Reads only the partial index of open obligations."""
+    require_supervisor(actor)
+    now = now or utcnow()
+    assignee = User.__table__.alias("assignee")
+    rows = db.session.execute(
+        select(Deadline.id, Deadline.kind, Deadline.due_at, Deadline.risk,
+               Deadline.escalated_at, Deadline.late_reason, Case.id.label("case_id"),
+               Case.reference, assignee.c.display_name, Agency.name.label("agency"))
+        .join(Case, Case.id == Deadline.case_id)
+        .join(Agency, Agency.id == Case.agency_id)
+        .outerjoin(assignee, assignee.c.id == db.func.coalesce(Deadline.assignee_id,
+                                                               Case.assigned_to_id))
+        .where(Deadline.status == DeadlineStatus.pending, Deadline.due_at <= now,
+               Case.agency_id == actor.agency_id)
+        .order_by(Deadline.risk.desc(), Deadline.due_at).limit(limit)).all()
+    return [{"id": r.id, "case_id": r.case_id, "case_reference": r.reference,
+             "kind": r.kind, "label": LABELS.get(r.kind, r.kind), "due_at": r.due_at,
+             "risk": r.risk, "days_overdue": (now - r.due_at).days,
+             "caseworker": r.display_name, "agency": r.agency,
+             "escalated": r.escalated_at is not None, "late_reason": r.late_reason}
+            for r in rows]
+
+
+def reflection_ending(actor, now=None) -> list[dict]:
+    """RP-3: reflection periods ending soon with no identification decision yet."""
+    require_supervisor(actor)
+    now = now or utcnow()
+    rows = db.session.scalars(select(Case).where(
+        Case.agency_id == actor.agency_id, Case.nrm_state == "reflection_period",
+        Case.reflection_ends_at <= now + timedelta(days=REFLECTION_HORIZON_DAYS),
+        Case.identification == "pending").order_by(Case.reflection_ends_at).limit(200)).all()
+    return [{"case_id": c.id, "case_reference": c.reference,
+             "reflection_ends_at": c.reflection_ends_at,
+             "caseworker": c.assigned_to.display_name if c.assigned_to else None}
+            for c in rows]
+
+
+def active_restrictions(actor, now=None) -> list[dict]:
+    require_supervisor(actor)
+    from ..shelter.models import Restriction, Stay
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(Restriction, Case.reference, Case.id).join(Stay, Stay.id == Restriction.stay_id)
+        .join(Case, Case.id == Stay.case_id)
+        .where(Restriction.lifted_at.is_(None), Restriction.expires_at > now,
+               Case.agency_id == actor.agency_id)
+        .order_by(Restriction.expires_at)).all()
+    return [{"id": r.id, "case_id": case_id, "case_reference": reference,
+             "expires_at": r.expires_at, "review_at": r.review_at,
+             "legal_basis": r.legal_basis} for r, reference, case_id in rows]
+
+
+def refused_attempts(actor, limit=200) -> list[dict]:
+    """NC-3 and other watched refusals, newest first, until reviewed."""
+    require_supervisor(actor)
+    rows = db.session.execute(
+        select(RefusedAttempt, Case.reference).join(Case, Case.id == RefusedAttempt.case_id)
+        .where(Case.agency_id == actor.agency_id, RefusedAttempt.reviewed_at.is_(None))
+        .order_by(RefusedAttempt.at.desc()).limit(limit)).all()
+    return [{"id": a.id, "case_id": a.case_id, "case_reference": reference, "rule": a.rule,
+             "track": a.track, "event": a.event, "at": a.at,
+             "actor": a.actor.display_name if a.actor else None} for a, reference in rows]
+
+
+def dashboard(actor, now=None) -> dict:
+    now = now or utcnow()
+    data = {"overdue": overdue(actor, now), "reflection_ending": reflection_ending(actor, now),
+            "restrictions": active_restrictions(actor, now),
+            "refused_attempts": refused_attempts(actor)}
+    record(actor, "supervision.read", "agency", actor.agency_id, purpose="supervision",
+           details={k: len(v) for k, v in data.items()})
+    return data

@@ -1,0 +1,24 @@
+"""Worker settings that make the sweep safe to redeliver."""
+from worker.app import make_celery
+from worker.schedule import BEAT_SCHEDULE
+
+
+def test_tasks_are_acked_late_rejected_on_worker_loss_and_json_only(app):
+    conf = make_celery(app).conf
+    assert conf.task_acks_late and conf.task_reject_on_worker_lost
+    assert conf.task_serializer == "json" and conf.accept_content == ["json"]
+
+
+def test_beat_only_ticks_the_sweep_every_minute():
+    assert BEAT_SCHEDULE == {"sweep-due-follow-ups": {
+        "task": "worker.tasks.sweep_due_follow_ups", "schedule": 60.0}}
+
+
+def test_production_uses_redbeat_so_only_one_beat_schedules(app):
+    saved = {key: app.config[key] for key in ("REFERRAL_ENV", "REDIS_URL")}
+    app.config.update(REFERRAL_ENV="production", REDIS_URL="redis://127.0.0.1:6379/9")
+    try:
+        assert make_celery(app).conf.beat_scheduler == "redbeat.RedBeatScheduler"
+    finally:
+        app.config.update(saved)
+        make_celery(app)  # leave the default app as the suite had it

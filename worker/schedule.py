@@ -1,0 +1,5 @@
+"""What beat ticks. Deadlines are never ETA tasks: beat only ticks the sweep."""
+
+BEAT_SCHEDULE = {
+    "sweep-due-follow-ups": {"task": "worker.tasks.sweep_due_follow_ups", "schedule": 60.0},
+}

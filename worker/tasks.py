@@ -1,0 +1,19 @@
+"""Tasks take ids only and call service functions; no personal data in messages."""
+import logging
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="worker.tasks.sweep_due_follow_ups")
+def sweep_due_follow_ups() -> int:
+    """Send every due follow-up once, then the emails it queued. Idempotent: safe to run
+    twice, on two workers at once, or again after a crash."""
+    from referral.reminders.service import deliver_outbox, sweep_due
+    processed = sweep_due()
+    try:
+        deliver_outbox()
+    except OSError:  # the mail server is down: the outbox keeps them for the next tick
+        logger.warning("outbox delivery failed; will retry on the next sweep")
+    return processed
