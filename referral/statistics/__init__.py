@@ -1,0 +1,1 @@
+"""Aggregate statistics without re-identification (DP-4)."""

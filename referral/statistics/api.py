@@ -1,0 +1,42 @@
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..auth import api_actor
+from ..extensions import db
+from . import service
+
+blp = Blueprint("api-statistics", __name__, url_prefix="/api/v1",
+                description="Aggregate statistics, small cells suppressed (DP-4)")
+
+
+class StatisticsArgsSchema(Schema):
+    by = fields.String(load_default=None, validate=validate.OneOf(service.COLUMNS))
+
+
+class StatisticsRowSchema(Schema):
+    sex = fields.String()
+    age_group = fields.String()
+    cells = fields.Dict(keys=fields.String(), values=fields.Integer(allow_none=True))
+    suppressed = fields.List(fields.String())
+    total = fields.Integer(allow_none=True)
+
+
+class StatisticsSchema(Schema):
+    by = fields.String()
+    threshold = fields.Integer()
+    columns = fields.List(fields.String())
+    rows = fields.List(fields.Nested(StatisticsRowSchema))
+    column_totals = fields.Dict(keys=fields.String(), values=fields.Integer(allow_none=True))
+    total = fields.Integer(allow_none=True)
+
+
+@blp.route("/statistics")
+class Statistics(MethodView):
+    @blp.arguments(StatisticsArgsSchema, location="query")
+    @blp.response(200, StatisticsSchema)
+    def get(self, args):
+        """Counts by sex and age group, optionally by nationality, form or sector."""
+        data = service.statistics(api_actor(), args["by"])
+        db.session.commit()
+        return data

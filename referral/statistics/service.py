@@ -1,0 +1,108 @@
+"""Counts by sex and age group, and by nationality, form of exploitation or sector, with
+small cells suppressed and complementary suppression so no hidden cell can be recovered
+from the published totals (DP-4)."""
+from collections import Counter
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..audit.service import record
+from ..cases.models import AnonymousNotification, Case, Person
+from ..errors import Forbidden, Invalid
+from ..extensions import db
+
+COLUMNS = ("nationality", "exploitation_form", "sector")
+SEX_ORDER = ("female", "male", "intersex", "other", "unknown", "declined")
+AGE_ORDER = ("0-11", "12-17", "18-24", "25-34", "35-49", "50+", "unknown")
+
+
+def _rows(column):
+    """(sex, age group, [column values]) for every case and anonymous notification."""
+    query = select(Person.sex, Case.age_group, Person.nationality, Case.exploitation_forms,
+                   Case.sectors).join(Person, Person.id == Case.person_id)
+    for sex, age, nationality, forms, sectors in db.session.execute(query):
+        yield sex, age, _values(column, nationality, forms, sectors)
+    anonymous = select(AnonymousNotification.sex, AnonymousNotification.age_group,
+                       AnonymousNotification.nationality,
+                       AnonymousNotification.exploitation_forms, AnonymousNotification.sectors)
+    for sex, age, nationality, forms, sectors in db.session.execute(anonymous):
+        yield sex, age, _values(column, nationality, forms, sectors)
+
+
+def _values(column, nationality, forms, sectors):
+    if column is None:
+        return ["all"]
+    if column == "nationality":
+        return [nationality or "unknown"]
+    values = forms if column == "exploitation_form" else sectors
+    return list(values) or ["unknown"]
+
+
+def suppress(table: dict, threshold: int) -> set:
+    """Cells (row, column) to hide: every count from 1 to threshold - 1, then, in any row or
+    column with exactly one hidden cell, the smallest other cell too, until stable."""
+    hidden = {cell for cell, n in table.items() if 0 < n < threshold}
+    rows = {r for r, _ in table}
+    cols = {c for _, c in table}
+    changed = True
+    while changed:
+        changed = False
+        for line in [[(r, c) for c in cols] for r in rows] + [[(r, c) for r in rows]
+                                                                 for c in cols]:
+            line_hidden = [cell for cell in line if cell in hidden]
+            if len(line_hidden) == 1:
+                others = sorted((table.get(cell, 0), cell) for cell in line
+                                if cell not in hidden)
+                if others:
+                    hidden.add(others[0][1])
+                    changed = True
+    return hidden
+
+
+def statistics(actor, by: str | None = None) -> dict:
+    if not actor.has_role("supervisor", "auditor", "admin"):
+        raise Forbidden("permission", "statistics are for supervisors, auditors and admins")
+    if by is not None and by not in COLUMNS:
+        raise Invalid("by", f"one of {', '.join(COLUMNS)}")
+    threshold = current_app.config["STATISTICS_MIN_CELL"]
+    table = Counter()
+    people = 0
+    for sex, age, values in _rows(by):
+        people += 1
+        for value in values:
+            table[(f"{sex}|{age}", value)] += 1
+    rows = sorted({r for r, _ in table}, key=_row_order)
+    cols = sorted({c for _, c in table})
+    for r in rows:  # every cell of the grid exists, zeros included
+        for c in cols:
+            table.setdefault((r, c), 0)
+    hidden = suppress(table, threshold)
+
+    def line_total(cells):
+        # A line with a single hidden cell and nothing to pair it with keeps its total hidden.
+        hidden_here = [cell for cell in cells if cell in hidden]
+        total = sum(table[cell] for cell in cells)
+        if len(hidden_here) == 1 or 0 < total < threshold:  # a small total is a small cell
+            return None
+        return total
+
+    out_rows = []
+    for r in rows:
+        sex, age = r.split("|")
+        cells = [(r, c) for c in cols]
+        out_rows.append({"sex": sex, "age_group": age,
+                         "cells": {c: (None if (r, c) in hidden else table[(r, c)])
+                                   for c in cols},
+                         "suppressed": sorted(c for c in cols if (r, c) in hidden),
+                         "total": line_total(cells)})
+    column_totals = {c: line_total([(r, c) for r in rows]) for c in cols}
+    grand = people if people == 0 or people >= threshold else None
+    record(actor, "statistics.read", "statistics", by or "sex_age", purpose="statistics")
+    return {"by": by or "all", "threshold": threshold, "columns": cols, "rows": out_rows,
+            "column_totals": column_totals, "total": grand}
+
+
+def _row_order(key):
+    sex, age = key.split("|")
+    return (SEX_ORDER.index(sex) if sex in SEX_ORDER else 99,
+            AGE_ORDER.index(age) if age in AGE_ORDER else 99)

@@ -1,0 +1,82 @@
+"""Authentication: MFA with replay protection, a lockout that cannot deny service, rate
+limits on sign-in, CSRF on forms."""
+from datetime import datetime, timedelta, timezone
+
+import pyotp
+import pytest
+from freezegun import freeze_time
+
+from referral import create_app
+from referral.accounts import service as accounts
+from referral.errors import Unauthorized
+from referral.extensions import db
+from tests.factories import PASSWORD, create_user
+
+
+def test_supervisors_need_mfa_unless_deferred(app):
+    supervisor = create_user("supervisor", username="boss", mfa_deferred=False)
+    db.session.commit()
+    with pytest.raises(Unauthorized, match="multi-factor"):
+        accounts.authenticate("boss", PASSWORD)
+    result = app.test_cli_runner().invoke(args=["mfa-enrol", "boss"])
+    assert result.exit_code == 0 and result.output.startswith("otpauth://")
+    totp = pyotp.TOTP(supervisor.mfa_secret)
+    with pytest.raises(Unauthorized):
+        accounts.authenticate("boss", PASSWORD, "000000" if totp.now() != "000000" else "111111")
+    code = totp.now()
+    assert accounts.authenticate("boss", PASSWORD, code) == supervisor
+    with pytest.raises(Unauthorized):  # the same code cannot be used twice
+        accounts.authenticate("boss", PASSWORD, code)
+
+
+def test_caseworkers_sign_in_without_mfa():
+    create_user("caseworker", username="cw", mfa_deferred=False)
+    db.session.commit()
+    assert accounts.authenticate("cw", PASSWORD).username == "cw"
+
+
+def test_lockout_slows_guessing_but_never_for_more_than_15_minutes():
+    user = create_user("caseworker", username="target")
+    db.session.commit()
+    start = datetime.now(timezone.utc)
+    with freeze_time(start):
+        for _ in range(12):
+            with pytest.raises(Unauthorized):
+                accounts.authenticate("target", "wrong guess wrong guess")
+        with pytest.raises(Unauthorized, match="too many"):
+            accounts.authenticate("target", PASSWORD)
+    assert user.locked_until - start <= timedelta(minutes=15)
+    with freeze_time(start + timedelta(minutes=15, seconds=1)):
+        assert accounts.authenticate("target", PASSWORD) == user  # the owner gets back in
+
+
+def test_sign_in_endpoints_are_rate_limited(app):
+    limited = create_app({"TESTING": True, "SECRET_KEY": "x" * 32,
+                          "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                          "REDIS_URL": None, "RATELIMIT_ENABLED": True,
+                          "RATELIMIT_STORAGE_URI": "memory://", "WTF_CSRF_ENABLED": False})
+    client = limited.test_client()
+    try:
+        codes = [client.post("/api/v1/auth/tokens", json={"username": "nobody",
+                                                          "password": "x"}).status_code
+                 for _ in range(12)]
+        assert codes[:10] == [401] * 10 and codes[-1] == 429
+        assert "errors" in client.post("/api/v1/auth/tokens", json={}).json
+        web = [client.post("/login", data={"username": "nobody", "password": "x"}).status_code
+               for _ in range(11)]
+        assert web[-1] == 429
+    finally:
+        from referral.extensions import limiter
+        limiter.init_app(app)  # the limiter is shared: give it back the suite's settings
+
+
+def test_forms_refuse_a_post_without_a_csrf_token(app, caseworker):
+    protected = create_app({"TESTING": True, "SECRET_KEY": "x" * 32,
+                            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                            "REDIS_URL": None, "RATELIMIT_ENABLED": False,
+                            "WTF_CSRF_ENABLED": True})
+    client = protected.test_client()
+    response = client.post("/login", data={"username": "caseworker", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "CSRF" in response.get_data(as_text=True) or "csrf" in \
+        response.get_data(as_text=True).lower()
