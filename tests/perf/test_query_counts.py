@@ -1,0 +1,66 @@
+"""No N+1: the statements a request runs do not grow with a case's history, decisions,
+consents, referrals or follow-ups."""
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from referral.database import utcnow
+from referral.extensions import db
+from referral.reminders.service import plan_deadline
+from tests.cases.conftest import decide, transition
+from tests.factories import create_case, create_provider, give_consent
+
+
+@contextmanager
+def counting():
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def grow(caseworker, case, n):
+    """n of everything: history rows, decisions, consents, referrals, follow-ups."""
+    from referral.services import service as services
+    provider = create_provider(services=("medical",))
+    for i in range(n):
+        transition(caseworker, case, "assistance", "offer")
+        transition(caseworker, case, "assistance", "decline")
+        decide(caseworker, case, kind="risk_assessment", outcome="low")
+        give_consent(caseworker, case, "referral", provider)
+        services.make_referral(caseworker, case, provider_id=provider.id, service="medical")
+        plan_deadline(case.id, "hearing", utcnow() + timedelta(days=5), source_key=str(i))
+    db.session.commit()
+
+
+PATHS = ["/api/v1/cases/{id}", "/api/v1/cases/{id}/history", "/api/v1/cases/{id}/transitions",
+         "/api/v1/cases/{id}/decisions", "/api/v1/cases/{id}/consents",
+         "/api/v1/cases/{id}/referrals", "/api/v1/cases?per_page=50", "/api/v1/reminders?mine=1",
+         "/cases/{id}"]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_statements_per_request_do_not_grow_with_the_case(client, caseworker, cw_headers,
+                                                          path):
+    from tests.web.conftest import login
+    login(client, "caseworker")
+    small, large = create_case(caseworker), create_case(caseworker)
+    grow(caseworker, small, 1)
+    grow(caseworker, large, 30)
+    counts = []
+    for case in (small, large):
+        db.session.expire_all()
+        with counting() as statements:
+            response = client.get(path.format(id=case.id), headers=cw_headers)
+        assert response.status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], f"{path}: {counts[0]} statements for 1, {counts[1]} for 30"

@@ -1,0 +1,76 @@
+"""The case pages: list, new referral, case file with next steps and why refused ones are."""
+from referral.extensions import db
+from tests.factories import create_agency, create_case, create_user
+
+
+def test_the_case_list_shows_the_callers_cases_only(cw_client, caseworker):
+    mine = create_case(caseworker)
+    other = create_case(create_user("caseworker", agency=create_agency("Elsewhere")))
+    page = cw_client.get("/cases/").get_data(as_text=True)
+    assert mine.reference in page and other.reference not in page
+
+
+def test_a_referral_form_opens_a_case(cw_client):
+    response = cw_client.post("/cases/new", data={
+        "given_name": "Grace", "family_name": "M", "age_estimate": "16", "sex": "female",
+        "nationality": "NG", "interpreter_needed": "no", "referred_by": "Hospital",
+        "indicators": ["threats"], "exploitation_forms": ["sexual_exploitation"],
+        "jurisdiction": "baseline"})
+    assert response.status_code == 302
+    page = cw_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "presumed victim" in page and "child" in page and "no removal" in page
+
+
+def test_a_bad_referral_form_shows_field_errors_and_keeps_input(cw_client):
+    response = cw_client.post("/cases/new", data={"given_name": "Grace",
+                                                  "age_estimate": "-4", "sex": "female",
+                                                  "nationality": "NG",
+                                                  "jurisdiction": "baseline"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="referred_by-error"' in page and 'id="age_estimate-error"' in page
+    assert 'value="Grace"' in page
+
+
+def test_the_case_file_shows_allowed_steps_and_the_rule_refusing_others(cw_client,
+                                                                        caseworker):
+    case = create_case(caseworker)
+    page = cw_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Offer assistance" in page
+    assert "RP-1" in page  # moving to assistance is refused during the reflection period
+    assert "Timeline" in page and "reflection period" in page
+
+
+def test_a_step_button_applies_the_transition(cw_client, caseworker):
+    case = create_case(caseworker)
+    response = cw_client.post(f"/cases/{case.id}/transitions", data={
+        "track": "assistance", "event": "offer", "version": str(case.version)})
+    assert response.status_code == 302
+    db.session.refresh(case)
+    assert case.assistance_state == "offered"
+
+
+def test_a_refused_step_explains_the_rule_instead_of_failing(cw_client, caseworker):
+    case = create_case(caseworker)
+    response = cw_client.post(f"/cases/{case.id}/transitions", data={
+        "track": "nrm", "event": "begin_assistance", "version": str(case.version)},
+        follow_redirects=True)
+    assert response.status_code == 200
+    assert "Not done (RP-1)" in response.get_data(as_text=True)
+
+
+def test_another_agencys_case_file_is_404(cw_client):
+    case = create_case(create_user("caseworker", agency=create_agency("Elsewhere")))
+    assert cw_client.get(f"/cases/{case.id}").status_code == 404
+
+
+def test_the_help_page_draws_every_track_from_the_definitions(cw_client):
+    page = cw_client.get("/help/workflows").get_data(as_text=True)
+    assert "stateDiagram-v2" in page
+    assert "presumed_victim --&gt; reflection_period" in page
+    assert "staying --&gt; left: leave" in page
+    assert "UK-style National Referral Mechanism" in page
+
+
+def test_pages_need_sign_in(client):
+    assert client.get("/cases/").status_code == 302

@@ -1,0 +1,68 @@
+"""Consent with one-click withdrawal, and the shelter's residents page (SH-3)."""
+from referral.consent import service as consent_service
+from referral.extensions import db
+from tests.factories import give_consent
+from tests.web.conftest import login
+
+
+def test_CO2_consent_page_withdraws_in_one_click(cw_client, caseworker, a_case):
+    consent = give_consent(caseworker, a_case, "photograph")
+    page = cw_client.get(f"/cases/{a_case.id}/consents").get_data(as_text=True)
+    assert "photograph" in page and "Withdraw" in page
+    response = cw_client.post(f"/consents/{consent.id}/withdraw")
+    assert response.status_code == 302
+    assert not consent_service.has_valid_consent(a_case, "photograph")
+
+
+def test_CO1_consent_form_shows_field_errors(cw_client, a_case):
+    response = cw_client.post(f"/cases/{a_case.id}/consents",
+                              data={"purpose": "service", "given_by": "person"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="language-error"' in page and 'id="information_given-error"' in page
+
+
+def test_SH3_the_residents_page_shows_voluntary_status_not_the_case(client, admitted,
+                                                                    shelter_user):
+    admitted.case.narrative = "SENTINEL-NARRATIVE-2231"
+    db.session.commit()
+    login(client, "shelter")
+    page = client.get("/shelter/residents").get_data(as_text=True)
+    assert "voluntary" in page and "Test" in page
+    assert "SENTINEL-NARRATIVE-2231" not in page and admitted.case.reference not in page
+    home = client.get("/").get_data(as_text=True)
+    assert "1 staying" in home
+    assert client.get(f"/cases/{admitted.case_id}").status_code == 403
+
+
+def test_SH1_shelter_staff_record_leaving_in_one_click(client, admitted, shelter_user):
+    login(client, "shelter")
+    assert client.post(f"/shelter/stays/{admitted.id}/leave").status_code == 302
+    db.session.refresh(admitted)
+    assert admitted.left_at is not None
+
+
+def test_the_caseworker_home_lists_my_cases(cw_client, a_case):
+    assert a_case.reference in cw_client.get("/").get_data(as_text=True)
+
+
+def test_CO1_referral_pages_send_and_receive_with_consent(client, caseworker, a_case,
+                                                         shelter_agency, shelter_user):
+    from referral.services.models import Referral
+    from tests.factories import create_provider
+    clinic = create_provider("Harbour clinic", services=("medical",), agency=shelter_agency)
+    db.session.commit()
+    login(client, "caseworker")
+    url = f"/cases/{a_case.id}/referrals"
+    page = client.post(url, data={"provider_id": str(clinic.id), "service": "medical"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Not referred (CO-1)" in page
+    give_consent(caseworker, a_case, "referral", clinic)
+    client.post(url, data={"provider_id": str(clinic.id), "service": "medical"})
+    referral = db.session.query(Referral).one()
+    client.post("/logout")
+    login(client, "shelter")
+    assert a_case.reference in client.get("/referrals/received").get_data(as_text=True)
+    client.post(f"/referrals/{referral.id}/reject", data={"reason": "full this month"})
+    db.session.refresh(referral)
+    assert referral.status == "rejected" and referral.reason == "full this month"
