@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config
-from .extensions import api, csrf, db, limiter, login_manager, migrate
+from .extensions import api, csrf, db, init_limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,7 +55,7 @@ def create_app(test_config=None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
     api.init_app(app)
 
     from .errors import register_error_handlers

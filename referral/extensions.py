@@ -1,4 +1,5 @@
 """Extensions, created unbound and attached to the app in ``create_app``."""
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -45,4 +46,18 @@ api = ReferralApi()
 # Sign-in endpoints are rate limited per client address (storage: Redis when REDIS_URL is
 # set, memory otherwise; RATELIMIT_STORAGE_URI in config).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+@limiter.request_filter
+def _rate_limits_switched_off():
+    """The limiter object is shared by every app a process builds; each app's own
+    RATELIMIT_ENABLED decides (read per request, so one app cannot switch another's off)."""
+    return not current_app.config.get("RATELIMIT_ENABLED", True)
+
+
+def init_limiter(app):
+    enabled = app.config.get("RATELIMIT_ENABLED", True)
+    app.config["RATELIMIT_ENABLED"] = True  # always set up storage; the filter decides
+    limiter.init_app(app)
+    app.config["RATELIMIT_ENABLED"] = enabled
 SIGN_IN_LIMIT = "10 per minute;100 per hour"
