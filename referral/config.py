@@ -29,6 +29,8 @@ DEFAULTS = {
     "SMTP_FROM": "referral@localhost",
     "RATELIMIT_ENABLED": True,
     "PAGE_SIZE": 25,
+    "BREAK_GLASS_HOURS": 3,  # DP-7: how long a break-the-glass opening lasts
+    "RETENTION_YEARS_AFTER_CLOSURE": 6,  # DP-5: a closed case is erased after this
 }
 
 REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ENCRYPTION_KEYS",

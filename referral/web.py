@@ -1,5 +1,5 @@
 """Web shell: user loading, the home page per role, security headers."""
-from flask import redirect, render_template, url_for
+from flask import redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 
 from .extensions import login_manager
@@ -26,6 +26,7 @@ NAV_LINKS = [
     ("Legal matters", "legal.legal_aid_view", ("legal_aid",)),
     ("Referrals received", "services.received", ("shelter_staff", "legal_aid")),
     ("Supervision", "supervision.dashboard", ("supervisor",)),
+    ("Break-the-glass reviews", "privacy.reviews", ("supervisor",)),
     ("How cases move", "help.workflow_diagrams", ("caseworker", "supervisor", "shelter_staff",
                                                  "legal_aid", "admin", "auditor")),
 ]
@@ -39,9 +40,12 @@ def register(app):
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(session_id):
-        from .accounts.service import load_session_user
-        return load_session_user(session_id)
+    def load_user(user_id):
+        # The cookie names a server-side session; the session decides (idle, absolute,
+        # revoked), and it must belong to the user the cookie claims.
+        from .accounts.service import resume_web_session
+        user = resume_web_session(session.get("sid"))
+        return user if user is not None and user.get_id() == user_id else None
 
     @app.route("/")
     @login_required

@@ -6,7 +6,7 @@ scope rules here with ``register_scope``.
 """
 import uuid
 
-from sqlalchemy import false, or_, select
+from sqlalchemy import and_, false, or_, select
 
 from ..accounts.models import Role, User
 from ..errors import Forbidden, NotFound
@@ -30,10 +30,28 @@ def _agency_scope(user: User):
 register_scope(_agency_scope)
 
 
-def case_scope(user: User):
-    """A SQL condition selecting the cases the user may know exist."""
+_visibility_rules = []  # callables (user) -> SQL expression ANDed into every listing
+_case_guards = []  # callables (user, case) -> None, or raise (e.g. DP-7 restricted cases)
+
+
+def register_visibility(rule):
+    _visibility_rules.append(rule)
+    return rule
+
+
+def register_case_guard(guard):
+    _case_guards.append(guard)
+    return guard
+
+
+def _base_scope(user: User):
     clauses = [c for rule in _scope_rules if (c := rule(user)) is not None]
     return or_(*clauses) if clauses else false()
+
+
+def case_scope(user: User):
+    """A SQL condition selecting the cases the user may see in lists and dashboards."""
+    return and_(_base_scope(user), *[rule(user) for rule in _visibility_rules])
 
 
 def _parse_id(case_id):
@@ -45,14 +63,20 @@ def _parse_id(case_id):
         raise NotFound("case")
 
 
-def get_case_for(user: User, case_id, *, for_update=False) -> Case:
-    """The case if the user's scope includes it; 404 otherwise (never reveals existence)."""
-    query = select(Case).where(Case.id == _parse_id(case_id), case_scope(user))
+def get_case_for(user: User, case_id, *, for_update=False, guarded=True) -> Case:
+    """The case if the user's scope includes it; 404 otherwise (never reveals existence).
+
+    A case in scope that a guard closes (a restricted case, DP-7) answers 403 with the rule,
+    so the user knows to break the glass rather than search again.
+    """
+    query = select(Case).where(Case.id == _parse_id(case_id), _base_scope(user))
     if for_update:
         query = query.with_for_update(of=Case).execution_options(populate_existing=True)
     case = db.session.scalar(query)
     if case is None:
         raise NotFound("case")
+    for guard in _case_guards if guarded else ():
+        guard(user, case)  # in scope but closed to this user: 403 naming the rule
     return case
 
 

@@ -1,0 +1,424 @@
+"""Privacy operations as plain service functions (API, pages, CLI and tasks call these).
+
+- DP-7 restricted cases: only named staff open them; anyone else in scope breaks the glass
+  with a reason and an MFA code, for a limited time, and a supervisor reviews it.
+- DP-5 retention and erasure: a closed case is erased after the retention period; erasure
+  (scheduled or on the person's request) is refused while a legal hold stands, and the hold
+  and its reasons are visible.
+- DP-6 the person's own file, with who has seen it.
+"""
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, or_, select, update
+
+from ..accounts.models import Role, User
+from ..accounts.service import verify_otp
+from ..audit.models import AuditEntry
+from ..audit.service import record
+from ..cases import access
+from ..cases.models import Case, Person
+from ..database import utcnow
+from ..errors import Forbidden, Invalid, NotFound, Refused
+from ..extensions import db
+from .models import (REVIEW_OUTCOMES, BreakGlassAccess, CaseRestriction, Erasure,
+                     NamedAccess)
+
+MIN_REASON_LENGTH = 20
+
+
+def _reason(value, field="reason") -> str:
+    value = (value or "").strip()
+    if len(value) < MIN_REASON_LENGTH:
+        raise Invalid(field, f"give a reason of at least {MIN_REASON_LENGTH} characters")
+    return value
+
+
+# --- DP-7: restricted cases ------------------------------------------------------------
+
+def can_restrict(user: User, case: Case) -> bool:
+    return user.has_role(Role.supervisor) and case.agency_id == user.agency_id
+
+
+def is_named(user: User, case: Case) -> bool:
+    return db.session.scalar(select(NamedAccess.id).where(
+        NamedAccess.case_id == case.id, NamedAccess.user_id == user.id)) is not None
+
+
+def open_break_glass(user: User, case: Case) -> BreakGlassAccess | None:
+    return db.session.scalar(select(BreakGlassAccess).where(
+        BreakGlassAccess.case_id == case.id, BreakGlassAccess.user_id == user.id,
+        BreakGlassAccess.expires_at > utcnow()).order_by(BreakGlassAccess.expires_at.desc()))
+
+
+def may_open(user: User, case: Case) -> bool:
+    return not case.is_restricted or is_named(user, case) or \
+        open_break_glass(user, case) is not None
+
+
+@access.register_case_guard
+def _restricted_case_guard(user: User, case: Case):
+    if case.is_restricted and not may_open(user, case):
+        raise Forbidden("DP-7", "this case is restricted to named staff; to open it, break "
+                                "the glass with a reason (time-limited and reviewed)")
+
+
+@access.register_visibility
+def _restricted_cases_visible_to_named_staff(user: User):
+    now = utcnow()
+    return or_(Case.is_restricted.is_(False),
+               Case.id.in_(select(NamedAccess.case_id).where(NamedAccess.user_id == user.id)),
+               Case.id.in_(select(BreakGlassAccess.case_id).where(
+                   BreakGlassAccess.user_id == user.id, BreakGlassAccess.expires_at > now)))
+
+
+def _users(ids, agency_id) -> list[User]:
+    ids = list(dict.fromkeys(ids or []))
+    found = db.session.scalars(select(User).where(User.id.in_(ids))).all() if ids else []
+    if len(found) != len(ids):
+        raise Invalid("named_staff", "every named person must be an existing user")
+    return found
+
+
+def restrict_case(actor: User, case_id, *, reason: str, named_staff=()) -> Case:
+    """Restrict a case to named staff (the restricting supervisor is always named)."""
+    case = access.get_case_for(actor, case_id, for_update=True)
+    access.require(can_restrict(actor, case), "permission",
+                   "only a supervisor of the case's agency restricts a case")
+    reason = _reason(reason)
+    if case.is_restricted:
+        raise Invalid("case", "the case is already restricted; change its named staff instead")
+    case.is_restricted = True
+    db.session.add(CaseRestriction(case_id=case.id, reason=reason, restricted_by_id=actor.id))
+    people = {u.id: u for u in _users(named_staff, case.agency_id)}
+    people[actor.id] = actor
+    if case.assigned_to_id and case.assigned_to_id not in people:
+        people[case.assigned_to_id] = db.session.get(User, case.assigned_to_id)
+    for user in people.values():
+        db.session.add(NamedAccess(case_id=case.id, user_id=user.id, granted_by_id=actor.id))
+    record(actor, "case.restrict", "case", case.id, case_id=case.id,
+           purpose="DP-7 restriction to named staff", details={"named": len(people)})
+    db.session.flush()
+    return case
+
+
+def name_staff(actor: User, case_id, *, add=(), remove=()) -> list[NamedAccess]:
+    case = access.get_case_for(actor, case_id, for_update=True)
+    access.require(can_restrict(actor, case), "permission",
+                   "only a supervisor of the case's agency changes the named staff")
+    if not case.is_restricted:
+        raise Invalid("case", "the case is not restricted")
+    if actor.id in set(remove):
+        raise Invalid("remove", "you cannot remove yourself; ask another supervisor")
+    for user in _users(add, case.agency_id):
+        if not is_named(user, case):
+            db.session.add(NamedAccess(case_id=case.id, user_id=user.id,
+                                       granted_by_id=actor.id))
+    if remove:
+        db.session.execute(delete(NamedAccess).where(NamedAccess.case_id == case.id,
+                                                     NamedAccess.user_id.in_(list(remove))))
+    record(actor, "case.named_staff", "case", case.id, case_id=case.id,
+           purpose="DP-7 restriction to named staff",
+           details={"added": len(list(add)), "removed": len(list(remove))})
+    db.session.flush()
+    return named_staff(case)
+
+
+def named_staff(case: Case) -> list[NamedAccess]:
+    return db.session.scalars(select(NamedAccess).where(NamedAccess.case_id == case.id)
+                              .order_by(NamedAccess.granted_at)).all()
+
+
+def lift_restriction(actor: User, case_id, *, reason: str) -> Case:
+    case = access.get_case_for(actor, case_id, for_update=True)
+    access.require(can_restrict(actor, case), "permission",
+                   "only a supervisor of the case's agency lifts a restriction")
+    reason = _reason(reason)
+    if not case.is_restricted:
+        raise Invalid("case", "the case is not restricted")
+    current = db.session.scalar(select(CaseRestriction).where(
+        CaseRestriction.case_id == case.id, CaseRestriction.lifted_at.is_(None)))
+    if current is not None:
+        current.lifted_at, current.lifted_by_id, current.lift_reason = utcnow(), actor.id, reason
+    case.is_restricted = False
+    db.session.execute(delete(NamedAccess).where(NamedAccess.case_id == case.id))
+    record(actor, "case.unrestrict", "case", case.id, case_id=case.id,
+           purpose="DP-7 restriction to named staff")
+    db.session.flush()
+    return case
+
+
+def break_the_glass(actor: User, case_id, *, reason: str, otp: str | None) -> BreakGlassAccess:
+    """Open a restricted case one is not named on: a reason, a fresh MFA code (step-up),
+    a time limit, an audit entry, and a supervisor's review to follow."""
+    case = access.get_case_for(actor, case_id, guarded=False)  # scope still applies (404)
+    if not case.is_restricted:
+        raise Invalid("case", "the case is not restricted; open it as usual")
+    if is_named(actor, case):
+        raise Invalid("case", "you are named on this case; open it as usual")
+    reason = _reason(reason)
+    if not actor.mfa_secret:
+        raise Refused("DP-7", "breaking the glass needs multi-factor authentication; "
+                              "enrol first")
+    if not verify_otp(actor, otp):
+        raise Forbidden("otp", "the authentication code is wrong or was already used")
+    hours = int(current_app.config["BREAK_GLASS_HOURS"])
+    opening = BreakGlassAccess(case_id=case.id, user_id=actor.id, reason=reason,
+                               expires_at=utcnow() + timedelta(hours=hours))
+    db.session.add(opening)
+    db.session.flush()
+    record(actor, "case.break_glass", "case", case.id, case_id=case.id,
+           purpose="DP-7 break-the-glass", details={"access": str(opening.id),
+                                                     "hours": hours})
+    return opening
+
+
+def break_glass_to_review(actor: User) -> list[BreakGlassAccess]:
+    """Unreviewed openings on the supervisor's agency's cases, oldest first."""
+    if not actor.has_role(Role.supervisor):
+        return []
+    return db.session.scalars(
+        select(BreakGlassAccess).join(Case, Case.id == BreakGlassAccess.case_id)
+        .where(Case.agency_id == actor.agency_id, BreakGlassAccess.reviewed_at.is_(None))
+        .order_by(BreakGlassAccess.opened_at)).all()
+
+
+def review_break_glass(actor: User, access_id, *, outcome: str, note: str | None = None):
+    opening = db.session.get(BreakGlassAccess, access_id)
+    case = db.session.get(Case, opening.case_id) if opening else None
+    if opening is None or case.agency_id != actor.agency_id:
+        raise NotFound("break_glass")
+    access.require(actor.has_role(Role.supervisor), "permission",
+                   "a supervisor reviews break-the-glass openings")
+    if opening.user_id == actor.id:
+        raise Forbidden("permission", "another supervisor reviews your own opening")
+    if opening.reviewed_at is not None:
+        raise Invalid("break_glass", "already reviewed")
+    if outcome not in REVIEW_OUTCOMES:
+        raise Invalid("outcome", f"one of {', '.join(REVIEW_OUTCOMES)}")
+    if outcome == "not_justified":
+        note = _reason(note, "note")
+        opening.expires_at = min(opening.expires_at, utcnow())  # ends it now
+    opening.reviewed_by_id, opening.reviewed_at = actor.id, utcnow()
+    opening.review_outcome, opening.review_note = outcome, note
+    record(actor, "case.break_glass_review", "break_glass_access", opening.id,
+           case_id=opening.case_id, purpose="DP-7 break-the-glass review",
+           details={"outcome": outcome})
+    db.session.flush()
+    return opening
+
+
+# --- DP-5: retention and erasure ---------------------------------------------------------
+
+def legal_hold_reasons(case: Case) -> list[str]:
+    """Why the case may not be erased now: open proceedings (appeals included) and open
+    compensation claims."""
+    from ..legal.models import OPEN_STATUSES, CompensationClaim, Proceeding
+    reasons = [f"{p.kind} proceeding {p.status}" for p in db.session.scalars(
+        select(Proceeding).where(Proceeding.case_id == case.id,
+                                 Proceeding.status.in_(OPEN_STATUSES)))]
+    reasons += [f"{c.kind.replace('_', ' ')} claim {c.status}" for c in db.session.scalars(
+        select(CompensationClaim).where(CompensationClaim.case_id == case.id,
+                                        CompensationClaim.status.in_(("open", "pending",
+                                                                      "appeal"))))]
+    return reasons
+
+
+def erase_after(case: Case):
+    if case.closed_at is None:
+        return None
+    years = int(current_app.config["RETENTION_YEARS_AFTER_CLOSURE"])
+    return case.closed_at + timedelta(days=round(365.25 * years))
+
+
+def retention_status(case: Case) -> dict:
+    reasons = legal_hold_reasons(case)
+    due_at = erase_after(case)
+    return {"closed_at": case.closed_at, "erase_after": due_at,
+            "due": due_at is not None and due_at <= utcnow(),
+            "legal_hold": bool(reasons), "hold_reasons": reasons}
+
+
+ERASURE_BASES = ("retention_schedule", "person_request")
+
+
+def _dependent_rows(case_id) -> dict:
+    """Every row that hangs off the case, table by table, following foreign keys."""
+    tables = db.metadata.sorted_tables
+    case_table = Case.__table__
+    found = {case_table: {case_id}}
+    frontier = [case_table]
+    while frontier:
+        parent = frontier.pop()
+        for table in tables:
+            if table is case_table or "id" not in table.c:
+                continue
+            for fk in table.foreign_keys:
+                if fk.column.table is not parent:
+                    continue
+                ids = set(db.session.scalars(select(table.c.id).where(
+                    fk.parent.in_(list(found[parent])))))
+                new = ids - found.setdefault(table, set())
+                if new:
+                    found[table] |= new
+                    frontier.append(table)
+    found.pop(case_table)
+    return found
+
+
+def _forget_deleted(*deleted: dict):
+    """Drop erased rows from the session's identity map so nothing stale is served."""
+    for obj in list(db.session.identity_map.values()):
+        table = getattr(type(obj), "__table__", None)
+        if any(getattr(obj, "id", None) in batch.get(table, ()) for batch in deleted):
+            db.session.expunge(obj)
+
+
+def erase_case(actor: User | None, case: Case, *, basis: str) -> Erasure:
+    """Erase a case and everything that hangs off it; the person too when no other case of
+    theirs remains. Refused (DP-5) while a legal hold stands. The audit trail keeps its
+    entries (ids and codes only) and an erasure record keeps the reference."""
+    if basis not in ERASURE_BASES:
+        raise Invalid("basis", f"one of {', '.join(ERASURE_BASES)}")
+    reasons = legal_hold_reasons(case)
+    if reasons:
+        raise Refused("DP-5", "legal hold: " + "; ".join(reasons))
+    if basis == "retention_schedule":
+        due_at = erase_after(case)
+        if due_at is None or due_at > utcnow():
+            raise Refused("DP-5", "the retention period has not ended")
+    rows = _dependent_rows(case.id)
+    erased = 0
+    for table in reversed(db.metadata.sorted_tables):
+        ids = list(rows.get(table, ()))
+        for start in range(0, len(ids), 500):
+            erased += db.session.execute(
+                delete(table).where(table.c.id.in_(ids[start:start + 500]))).rowcount
+    db.session.execute(update(Case).where(Case.previous_case_id == case.id)
+                       .values(previous_case_id=None))
+    reference, agency_id, person_id, case_id = case.reference, case.agency_id, \
+        case.person_id, case.id
+    db.session.execute(delete(Case.__table__).where(Case.__table__.c.id == case_id))
+    others = db.session.scalar(select(func.count()).select_from(Case)
+                               .where(Case.person_id == person_id))
+    if not others:
+        db.session.execute(delete(Person.__table__).where(Person.__table__.c.id == person_id))
+    _forget_deleted(rows, {Case.__table__: {case_id}, Person.__table__: {person_id}})
+    erasure = Erasure(case_id=case_id, case_reference=reference, agency_id=agency_id,
+                      erased_by_id=actor.id if actor else None, basis=basis,
+                      rows_erased=erased + 1)
+    db.session.add(erasure)
+    record(actor, "case.erase", "case", case_id, case_id=case_id,
+           purpose="DP-5 retention and erasure", details={"basis": basis,
+                                                           "rows": erased + 1})
+    db.session.flush()
+    return erasure
+
+
+def request_erasure(actor: User, case_id) -> Erasure:
+    """The person asks for their file to be erased; a supervisor carries it out."""
+    case = access.get_case_for(actor, case_id, for_update=True)
+    access.require(actor.has_role(Role.supervisor) and case.agency_id == actor.agency_id,
+                   "permission", "a supervisor of the case's agency erases a file")
+    return erase_case(actor, case, basis="person_request")
+
+
+def run_retention(now=None) -> dict:
+    """Erase every closed case past its retention date that no legal hold keeps."""
+    years = int(current_app.config["RETENTION_YEARS_AFTER_CLOSURE"])
+    cutoff = (now or utcnow()) - timedelta(days=round(365.25 * years))
+    due = db.session.scalars(select(Case).where(Case.closed_at.is_not(None),
+                                                Case.closed_at <= cutoff)).all()
+    erased, held = [], []
+    for case in due:
+        reasons = legal_hold_reasons(case)
+        if reasons:
+            held.append((case.reference, reasons))
+            continue
+        erased.append(erase_case(None, case, basis="retention_schedule").case_reference)
+    return {"erased": erased, "held": held}
+
+
+# --- DP-6: the person's own file ---------------------------------------------------------
+
+# What the person's copy leaves out: privileged legal advice, and staff or system plumbing
+# that is about staff, not about the person.
+EXPORT_EXCLUDED_TABLES = {"legal_note", "named_access", "break_glass_access",
+                          "case_restriction", "notification", "outbox_message",
+                          "legal_aid_assignment", "refused_attempt"}
+# Third parties: other people named in the file (the referrer, a guardian, recipients) and
+# staff are redacted; the person sees organisations and roles, not colleagues' names.
+THIRD_PARTY_COLUMNS = {"referred_by", "guardian_name", "recipient_name", "decision_maker"}
+REDACTED = "[redacted: third party]"
+
+
+def _plain(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    if isinstance(value, (int, float, str, bool, list, dict)) or value is None:
+        return value
+    return str(value)
+
+
+def _row_dict(table, row) -> dict:
+    data = {}
+    for column in table.c:
+        name = column.name
+        if name.endswith("_enc") or name.endswith("_index") or name == "case_id" or \
+                name.endswith("_by_id") or name in ("actor_id", "user_id", "assignee_id",
+                                                    "author_id", "recipient_id", "version"):
+            continue
+        value = row._mapping[name]
+        data[name] = REDACTED if name in THIRD_PARTY_COLUMNS and value else _plain(value)
+    return data
+
+
+def subject_access_export(actor: User, case_id) -> dict:
+    """The person's file as they are entitled to receive it (DP-6), with who has seen it."""
+    case = access.get_case_for(actor, case_id)
+    access.require(access.can_view_case_file(actor, case), "permission",
+                   "a caseworker or supervisor of the case prepares the person's copy")
+    person = db.session.get(Person, case.person_id)
+    export = {
+        "prepared_at": utcnow().isoformat(),
+        "person": {
+            "given_name": person.given_name, "family_name": person.family_name,
+            "known_as": person.known_as,
+            "date_of_birth": _plain(person.date_of_birth),
+            "safe_contact": person.safe_contact, "sex": person.sex,
+            "nationality": person.nationality, "languages": person.languages,
+        },
+        "case": {**_row_dict(Case.__table__, db.session.execute(
+            select(Case.__table__).where(Case.__table__.c.id == case.id)).one()),
+            "narrative": case.narrative},
+        "records": {},
+        "seen_by": seen_by(case),
+    }
+    for table, ids in sorted(_dependent_rows(case.id).items(), key=lambda kv: kv[0].name):
+        if table.name in EXPORT_EXCLUDED_TABLES:
+            continue
+        rows = db.session.execute(select(table).where(table.c.id.in_(list(ids)))).all()
+        export["records"][table.name] = [_row_dict(table, row) for row in rows]
+    record(actor, "case.subject_access_export", "case", case.id, case_id=case.id,
+           purpose="DP-6 the person's copy of their file")
+    return export
+
+
+def seen_by(case: Case) -> list[dict]:
+    """Every read and write of the file: when, which organisation and role, what for."""
+    rows = db.session.execute(
+        select(AuditEntry.at, AuditEntry.action, AuditEntry.purpose, AuditEntry.actor_id)
+        .where(AuditEntry.case_id == case.id).order_by(AuditEntry.at)).all()
+    actors = {u.id: u for u in db.session.scalars(select(User).where(
+        User.id.in_({r.actor_id for r in rows if r.actor_id})))}
+    result = []
+    for row in rows:
+        user = actors.get(row.actor_id)
+        result.append({
+            "at": row.at.isoformat(), "action": row.action, "purpose": row.purpose,
+            "organisation": user.agency.name if user else "the system",
+            "roles": sorted(r.value for r in user.roles) if user else [],
+        })
+    return result

@@ -1,0 +1,114 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from ..auth import roles_required
+from ..cases import access
+from ..cases.forms import _choices
+from ..cases.views import register_case_alert
+from ..errors import DomainError
+from ..extensions import db
+from ..web import home_panel
+from . import service
+from .models import REVIEW_OUTCOMES
+
+bp = Blueprint("privacy", __name__, url_prefix="/privacy")
+
+STAFF = ("caseworker", "supervisor", "shelter_staff", "legal_aid")
+
+
+class BreakGlassForm(FlaskForm):
+    reason = TextAreaField("Why you need to open this case now", validators=[
+        DataRequired(), Length(min=service.MIN_REASON_LENGTH, max=4000, message=(
+            f"Give a reason of at least {service.MIN_REASON_LENGTH} characters "
+            "(and at most 4000)"))])
+    otp = StringField("Authentication code from your app", validators=[
+        DataRequired(), Regexp(r"^\d{6}$", message="Enter the 6-digit code")])
+
+
+class ReviewForm(FlaskForm):
+    outcome = RadioField("Was the opening justified?", choices=_choices(REVIEW_OUTCOMES),
+        validators=[DataRequired()])
+    note = TextAreaField("Note (needed when not justified)", validators=[
+        Optional(), Length(max=4000)])
+
+
+@bp.route("/cases/<case_id>/break-glass", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def break_glass(case_id):
+    case = access.get_case_for(current_user, case_id, guarded=False)
+    form = BreakGlassForm()
+    if form.validate_on_submit():
+        try:
+            opening = service.break_the_glass(current_user, case_id, reason=form.reason.data,
+                                              otp=form.otp.data)
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.status == 404:
+                raise
+            (form.otp if exc.key == "otp" else form.reason).errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(f"Opened until {opening.expires_at:%H:%M} UTC. A supervisor will review "
+                  "this.", "ok")
+            return redirect(url_for("cases.case_file", case_id=case.id))
+    db.session.commit()
+    return render_template("privacy/break_glass.html", case=case, form=form,
+                           hours=current_app.config["BREAK_GLASS_HOURS"]), \
+        400 if form.errors else 200
+
+
+@bp.route("/break-glass")
+@roles_required("supervisor")
+def reviews():
+    rows = service.break_glass_to_review(current_user)
+    db.session.commit()
+    return render_template("privacy/reviews.html", rows=rows, form=ReviewForm())
+
+
+@bp.route("/break-glass/<uuid:access_id>/review", methods=["POST"])
+@roles_required("supervisor")
+def review(access_id):
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        flash("Choose whether the opening was justified.", "error")
+        return redirect(url_for("privacy.reviews"))
+    try:
+        service.review_break_glass(current_user, access_id, outcome=form.outcome.data,
+                                   note=form.note.data or None)
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            raise
+        flash(f"Not done ({exc.key}): {exc.message}", "error")
+    else:
+        db.session.commit()
+        flash("Review recorded.", "ok")
+    return redirect(url_for("privacy.reviews"))
+
+
+@bp.route("/cases/<case_id>/subject-access")
+@roles_required("caseworker", "supervisor")
+def subject_access(case_id):
+    export = service.subject_access_export(current_user, case_id)
+    db.session.commit()
+    return render_template("privacy/subject_access.html", export=export)
+
+
+@home_panel("supervisor", "Break-the-glass to review", "privacy/panel.html")
+def review_panel(user):
+    return {"rows": service.break_glass_to_review(user)[:10]}
+
+
+@register_case_alert
+def retention_alert(case):
+    status = service.retention_status(case)
+    alerts = []
+    if status["legal_hold"]:
+        alerts.append("Legal hold (DP-5): this file may not be erased while "
+                      + "; ".join(status["hold_reasons"]) + ".")
+    elif status["due"]:
+        alerts.append("This closed file is past its retention date and will be erased.")
+    return alerts

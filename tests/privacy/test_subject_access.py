@@ -1,0 +1,55 @@
+"""DP-6: the person can receive their own file and a list of who has seen it; privileged
+legal notes and third parties are left out."""
+import json
+
+from referral.extensions import db
+from referral.legal import service as legal
+from tests.factories import SENTINEL_NARRATIVE, create_user, token_headers
+
+PRIVILEGED = "PRIVILEGED-ADVICE-SENTINEL"
+
+
+def privileged_note(caseworker, case, body):
+    """A legal aid lawyer assigned to the case writes a privileged note (LP-5)."""
+    lawyer = create_user("legal_aid")
+    db.session.commit()
+    legal.assign_legal_aid(caseworker, case, lawyer.id)
+    legal.add_note(lawyer, case, body)
+    db.session.commit()
+
+
+def test_DP6_the_person_receives_their_file_with_who_has_seen_it(client, caseworker,
+                                                                 supervisor, a_case):
+    privileged_note(caseworker, a_case, PRIVILEGED)
+    reader = create_user("supervisor", agency=supervisor.agency, username="reader",
+                         display_name="Ravindra Quaestor-Pell")
+    db.session.commit()
+    client.get(f"/api/v1/cases/{a_case.id}", headers=token_headers(reader))
+
+    response = client.get(f"/api/v1/cases/{a_case.id}/subject-access",
+                          headers=token_headers(caseworker))
+    assert response.status_code == 200
+    export = response.json
+    assert export["person"]["family_name"] == "Sentinelpd-Family"
+    assert export["case"]["narrative"] == SENTINEL_NARRATIVE
+    assert export["case"]["reference"] == a_case.reference
+    assert "case_transition" in export["records"]
+    text = json.dumps(export)
+    assert PRIVILEGED not in text and "legal_note" not in export["records"]
+    # Third parties: the referrer is redacted; staff appear as organisation and role only.
+    assert export["case"]["referred_by"] == "[redacted: third party]"
+    assert "Labour inspectorate" not in text
+    assert "Quaestor" not in text and "reader" not in text
+    seen = [(row["organisation"], row["roles"], row["action"]) for row in export["seen_by"]]
+    assert ("Safe Passage", ["supervisor"], "case.read") in seen
+
+
+def test_DP6_the_copy_is_audited_and_limited_to_the_case_team(client, caseworker, a_case):
+    outsider = create_user("shelter_staff")
+    db.session.commit()
+    assert client.get(f"/api/v1/cases/{a_case.id}/subject-access",
+                      headers=token_headers(outsider)).status_code == 404
+    client.get(f"/api/v1/cases/{a_case.id}/subject-access", headers=token_headers(caseworker))
+    log = client.get(f"/api/v1/audit?case={a_case.id}",
+                     headers=token_headers(create_user("auditor"))).json
+    assert "case.subject_access_export" in json.dumps(log)
