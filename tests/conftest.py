@@ -9,6 +9,8 @@ import tempfile
 import uuid
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from referral import create_app
@@ -19,6 +21,18 @@ pytest_plugins = ["tests.factories"]
 DATABASE_URL = os.environ.get("DATABASE_URL")
 REDIS_URL = os.environ.get("REDIS_URL")
 ON_POSTGRES = bool(DATABASE_URL and DATABASE_URL.startswith("postgres"))
+
+
+class IsolatedClient(FlaskClient):
+    """Each request starts with no signed-in user cached.
+
+    Tests hold an app context open, and a request in a test reuses it, so Flask-Login's
+    per-request cache in ``g`` would otherwise carry a user from one request to the next and
+    skip the session checks a real request runs."""
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
 
 
 class _LogRecorder(logging.Handler):
@@ -68,6 +82,7 @@ def app(tmp_path_factory):
         "SERVER_NAME": "localhost",
     }
     app = create_app(test_config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _db.drop_all()
         _db.create_all()

@@ -104,3 +104,22 @@ class ApiToken(Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class WebSession(Model):
+    """A signed-in browser, held on the server: the cookie carries only a random id whose
+    digest is stored here. Ends when signed out, after SESSION_IDLE_MINUTES without use,
+    SESSION_ABSOLUTE_HOURS after sign-in, or when the password changes."""
+    __tablename__ = "web_session"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("user_account.id",
+                                                                ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    session_generation: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = created_at()
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -14,7 +14,7 @@ from ..audit.service import record
 from ..database import utcnow
 from ..errors import Invalid, Unauthorized
 from ..extensions import db
-from .models import Agency, AgencyKind, ApiToken, Role, User, UserRole
+from .models import Agency, AgencyKind, ApiToken, Role, User, UserRole, WebSession
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ def change_password(user: User, new_password: str, actor=None):
     for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
                                                            ApiToken.revoked_at.is_(None))):
         token.revoked_at = utcnow()
+    end_all_web_sessions(user, "password_changed")
     record(actor or user, "account.password_change", "user", user.id,
            purpose="account security")
 
@@ -177,13 +178,60 @@ def revoke_token(row: ApiToken, actor: User):
     record(actor, "account.token_revoke", "api_token", row.id, purpose="account security")
 
 
-def load_session_user(session_id: str) -> User | None:
-    try:
-        user_id, generation = session_id.split(":")
-        import uuid
-        user = db.session.get(User, uuid.UUID(user_id))
-    except (ValueError, AttributeError):
+def start_web_session(user: User) -> str:
+    """A new server-side session; returns the random id the cookie will carry."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(WebSession(user_id=user.id, token_hash=_digest(token), created_at=now,
+                              last_seen_at=now, session_generation=user.session_generation))
+    return token
+
+
+def _session_end_reason(row: WebSession, now) -> str | None:
+    config = current_app.config
+    if row.ended_at is not None:
+        return row.end_reason or "ended"
+    if row.session_generation != row.user.session_generation or not row.user.is_active:
+        return "revoked"
+    if now - row.created_at > timedelta(hours=int(config["SESSION_ABSOLUTE_HOURS"])):
+        return "absolute"
+    if now - row.last_seen_at > timedelta(minutes=int(config["SESSION_IDLE_MINUTES"])):
+        return "idle"
+    return None
+
+
+def resume_web_session(token: str | None) -> User | None:
+    """The user behind a session cookie, or None if the session has ended (and it is
+    then marked ended, with why). Use is recorded at most once a minute."""
+    if not token:
         return None
-    if user is None or str(user.session_generation) != generation or not user.is_active:
+    row = db.session.scalar(select(WebSession).where(WebSession.token_hash == _digest(token)))
+    if row is None:
         return None
-    return user
+    now = utcnow()
+    reason = _session_end_reason(row, now)
+    if reason is not None:
+        if row.ended_at is None:
+            row.ended_at, row.end_reason = now, reason
+            db.session.commit()
+        return None
+    if now - row.last_seen_at > timedelta(seconds=60):
+        row.last_seen_at = now
+        db.session.commit()
+    return row.user
+
+
+def end_web_session(token: str | None, reason="signed_out"):
+    if not token:
+        return
+    row = db.session.scalar(select(WebSession).where(WebSession.token_hash == _digest(token),
+                                                     WebSession.ended_at.is_(None)))
+    if row is not None:
+        row.ended_at, row.end_reason = utcnow(), reason
+
+
+def end_all_web_sessions(user: User, reason="revoked"):
+    now = utcnow()
+    for row in db.session.scalars(select(WebSession).where(WebSession.user_id == user.id,
+                                                           WebSession.ended_at.is_(None))):
+        row.ended_at, row.end_reason = now, reason

@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -29,6 +29,8 @@ def login():
         except Unauthorized as exc:
             form.password.errors.append(exc.message)
         else:
+            session.clear()  # a fresh session: nothing carried over from before sign-in
+            session["sid"] = service.start_web_session(user)
             login_user(user)
             db.session.commit()
             target = request.args.get("next", "")
@@ -41,6 +43,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    service.end_web_session(session.pop("sid", None))
+    db.session.commit()
     logout_user()
     flash("You are signed out.")
     return redirect(url_for("accounts.login"))
