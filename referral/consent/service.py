@@ -32,7 +32,10 @@ def _provider(provider_id):
     from ..services.models import Provider
     if provider_id is None:
         return None
-    provider = db.session.get(Provider, provider_id)
+    try:
+        provider = db.session.get(Provider, uuid.UUID(str(provider_id)))
+    except ValueError:
+        provider = None
     if provider is None:
         raise Invalid("provider_id", "no such provider in the directory")
     return provider

@@ -10,6 +10,7 @@ from workflows import jurisdictions
 from ..accounts.models import Agency, AgencyKind, Role
 from ..audit.service import record
 from ..cases import access
+from ..cases.models import Case
 from ..cases.service import apply_transition
 from ..database import utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused
@@ -59,13 +60,31 @@ def admit(actor, case, *, shelter_id, room=None) -> Stay:
         Provider.agency_id == agency.id))
         if "accommodation" in (p.services or [])
         and (c := valid_consent(case.id, "service", p.id))), None)
+    return _admit(actor, case, agency, consent, room)
+
+
+def admit_referred(actor, referral, *, room=None) -> Stay:
+    """The shelter admits the person it accepted an accommodation referral for. Its staff
+    never see the case file; the stay rests on the person's consent to this shelter."""
+    from ..consent.service import valid_consent
+    from ..services.service import is_recipient
+    if not (actor.has_role(Role.shelter_staff) and is_recipient(actor, referral)):
+        raise Forbidden("permission", "only the receiving shelter's staff admit")
+    if referral.service != "accommodation" or referral.status != "accepted":
+        raise Invalid("referral", "admit from an accepted accommodation referral")
+    case = db.session.get(Case, referral.case_id)
+    consent = valid_consent(case.id, "service", referral.provider_id)
+    return _admit(actor, case, db.session.get(Agency, actor.agency_id), consent, room)
+
+
+def _admit(actor, case, agency, consent, room) -> Stay:
     if consent is None:
         raise Refused("SH-1", "admission records the person's consent to stay at this shelter")
-    apply_transition(actor, case, "shelter", "admit", reason="admitted with consent")
     stay = Stay(case_id=case.id, shelter_agency_id=agency.id, consent_id=consent.id,
                 provider_id=consent.provider_id, room=room)
     db.session.add(stay)
-    db.session.flush()
+    db.session.flush()  # first, so the shelter's staff have the case in scope for the step
+    apply_transition(actor, case, "shelter", "admit", reason="admitted with consent")
     record(actor, "stay.admit", "stay", stay.id, case_id=case.id, purpose="shelter")
     return stay
 

@@ -1,8 +1,9 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ..auth import roles_required
+from ..errors import DomainError
 from ..extensions import db
 from ..web import home_panel
 from . import service
@@ -26,6 +27,26 @@ def leave(stay_id):
         service.leave(current_user, stay)
         db.session.commit()
         flash("Recorded: the person has left. Leaving is always their choice.", "ok")
+    return redirect(url_for("shelter.residents"))
+
+
+@bp.route("/referrals/<referral_id>/admit", methods=["POST"])
+@roles_required("shelter_staff")
+def admit(referral_id):
+    from ..services.service import get_referral_for
+    referral = get_referral_for(current_user, referral_id)
+    if FlaskForm().validate_on_submit():
+        try:
+            service.admit_referred(current_user, referral,
+                                   room=(request.form.get("room") or "").strip()[:20] or None)
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.status == 404:
+                raise
+            flash(f"Not admitted ({exc.key}): {exc.message}", "error")
+            return redirect(url_for("services.received"))
+        db.session.commit()
+        flash("Admitted. The stay is voluntary: the person may leave at any time.", "ok")
     return redirect(url_for("shelter.residents"))
 
 

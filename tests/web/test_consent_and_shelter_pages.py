@@ -66,3 +66,37 @@ def test_CO1_referral_pages_send_and_receive_with_consent(client, caseworker, a_
     client.post(f"/referrals/{referral.id}/reject", data={"reason": "full this month"})
     db.session.refresh(referral)
     assert referral.status == "rejected" and referral.reason == "full this month"
+
+
+def test_CO1_consent_to_a_provider_from_the_directory_is_recorded(cw_client, a_case,
+                                                                  shelter_provider):
+    response = cw_client.post(f"/cases/{a_case.id}/consents", data={
+        "purpose": "referral", "provider_id": str(shelter_provider.id), "given_by": "person",
+        "language": "ro", "information_given": "who will see what, and that she may say no"})
+    assert response.status_code == 302
+    assert consent_service.has_valid_consent(a_case, "referral", shelter_provider.id)
+    unknown = cw_client.post(f"/cases/{a_case.id}/consents", data={
+        "purpose": "referral", "provider_id": "not-a-provider", "given_by": "person",
+        "language": "ro", "information_given": "who will see what"})
+    assert unknown.status_code == 400 and "no such provider" in unknown.get_data(as_text=True)
+
+
+def test_SH1_the_shelter_admits_from_an_accepted_referral_it_received(
+        client, caseworker, a_case, shelter_provider, shelter_user):
+    from referral.services import service as services
+    give_consent(caseworker, a_case, "referral", shelter_provider)
+    give_consent(caseworker, a_case, "service", shelter_provider)  # to stay there (SH-1)
+    referral = services.make_referral(caseworker, a_case, provider_id=shelter_provider.id,
+                                      service="accommodation")
+    db.session.commit()
+    login(client, "shelter")
+    refused = client.post(f"/shelter/referrals/{referral.id}/admit", follow_redirects=True)
+    assert "Not admitted" in refused.get_data(as_text=True)  # not accepted yet
+    client.post(f"/referrals/{referral.id}/accept")
+    admitted = client.post(f"/shelter/referrals/{referral.id}/admit", data={"room": "12"},
+                           follow_redirects=True).get_data(as_text=True)
+    assert "Admitted" in admitted, admitted
+    db.session.refresh(a_case)
+    assert a_case.shelter_state == "staying"
+    page = client.get("/shelter/residents").get_data(as_text=True)
+    assert "voluntary" in page and a_case.reference not in page
