@@ -116,3 +116,17 @@ def test_the_case_file_works_on_a_phone(phone, caseworker, a_case):
     if __import__("os").environ.get("UPDATE_SCREENSHOTS"):
         from tests.browser.conftest import SCREENSHOTS
         phone.screenshot(path=str(SCREENSHOTS / "case-file-phone.png"), full_page=True)
+
+
+def test_consent_is_withdrawn_in_one_click_without_leaving_the_page(page, caseworker, a_case):
+    from tests.factories import give_consent
+    give_consent(caseworker, a_case, "photograph", recipient_name="Caseworker's file")
+    db.session.commit()
+    sign_in(page, "caseworker", PASSWORD)
+    page.goto(f"/cases/{a_case.id}/consents")
+    page.evaluate("window.stillTheSamePage = true")
+    page.get_by_role("button", name="Withdraw").click()
+    expect(page.locator("#flashes")).to_contain_text("ithdrawn")
+    expect(page.get_by_role("button", name="Withdraw")).to_have_count(0)
+    # htmx swapped the consent table in place: no full reload happened.
+    assert page.evaluate("window.stillTheSamePage") is True
