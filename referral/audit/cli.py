@@ -34,9 +34,10 @@ def crypto():
 @with_appcontext
 def rotate_command():
     """Re-seal every sealed value under the first key of ENCRYPTION_KEYS."""
-    from ..cases.models import Case, Person
-    from ..crypto import rotate
+    from ..crypto import rotate, sealed_attributes
     from ..extensions import db
-    count = rotate(db.session, [Person, Case])
+    models = [mapper.class_ for mapper in db.Model.registry.mappers
+              if sealed_attributes(mapper.class_)]
+    count = rotate(db.session, models)
     db.session.commit()
     click.echo(f"Re-sealed {count} value(s) under the current key.")

@@ -5,6 +5,7 @@ from sqlalchemy import select
 import workflows
 
 from ..audit.service import record
+from ..drafts import service as drafts
 from ..auth import roles_required
 from ..errors import DomainError
 from ..extensions import db
@@ -16,6 +17,7 @@ from .models import Case, Decision
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 STAFF = ("caseworker", "supervisor")
+DRAFT_KEY = "referral:new"
 
 # Alerts other areas show on the case file header: fn(case) -> list of messages.
 _case_alerts = []
@@ -46,8 +48,13 @@ def case_list():
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def new_referral():
-    form = ReferralForm()
-    if form.validate_on_submit():
+    restored = None
+    if request.method == "GET" and (draft := drafts.load_draft(current_user, DRAFT_KEY)):
+        data, restored = draft
+        form = ReferralForm(formdata=data)
+    else:
+        form = ReferralForm()
+    if request.method == "POST" and form.validate_on_submit():
         try:
             case = service.open_case(current_user, person=form.person(),
                                      referral=form.referral())
@@ -55,11 +62,14 @@ def new_referral():
             db.session.rollback()
             getattr(form, exc.key, form.referred_by).errors.append(exc.message)
         else:
+            drafts.discard_draft(current_user, DRAFT_KEY)
             db.session.commit()
             flash(f"Referral registered as {case.reference}. The person is a presumed "
                   "victim from now.", "ok")
             return redirect(url_for("cases.case_file", case_id=case.id))
-    return render_template("cases/new.html", form=form), 400 if form.errors else 200
+    db.session.commit()
+    return render_template("cases/new.html", form=form, draft_key=DRAFT_KEY,
+                           restored=restored), 400 if form.errors else 200
 
 
 def case_file_context(case, actor):

@@ -130,3 +130,18 @@ def test_consent_is_withdrawn_in_one_click_without_leaving_the_page(page, casewo
     expect(page.get_by_role("button", name="Withdraw")).to_have_count(0)
     # htmx swapped the consent table in place: no full reload happened.
     assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_what_is_typed_into_a_referral_survives_the_session_ending(page, caseworker):
+    sign_in(page, "caseworker", PASSWORD)
+    page.goto("/cases/new")
+    page.get_by_label("Given name").fill("Marta")
+    page.get_by_label("What happened (in the person's words)").fill(
+        "She answered an advert for cleaning work abroad.")
+    expect(page.locator("#draft-status")).to_contain_text("Draft saved at")
+    page.context.clear_cookies()  # the session is gone, as after a timeout
+    sign_in(page, "caseworker", PASSWORD)
+    page.goto("/cases/new")
+    expect(page.get_by_label("Given name")).to_have_value("Marta")
+    expect(page.get_by_label("What happened (in the person's words)")).to_have_value(
+        "She answered an advert for cleaning work abroad.")

@@ -1,0 +1,62 @@
+"""Save, restore and discard a form's draft. Drafts belong to their author alone."""
+import json
+import re
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from werkzeug.datastructures import MultiDict
+
+from ..database import utcnow
+from ..errors import Invalid
+from ..extensions import db
+from .models import FormDraft
+
+# Which forms keep drafts: key pattern -> fields never stored (tokens, passwords).
+DRAFTABLE = re.compile(r"^(referral:new|consent:[0-9a-f-]{36})$")
+NEVER_STORED = {"csrf_token", "password", "otp"}
+MAX_DRAFT_BYTES = 64_000
+KEEP_FOR = timedelta(days=7)
+
+
+def _check_key(form_key: str):
+    if not DRAFTABLE.match(form_key or ""):
+        raise Invalid("form_key", "this form does not keep drafts")
+
+
+def save_draft(user, form_key: str, form: MultiDict) -> FormDraft:
+    _check_key(form_key)
+    data = [(k, v) for k, v in form.items(multi=True) if k not in NEVER_STORED]
+    content = json.dumps(data, ensure_ascii=False)
+    if len(content.encode()) > MAX_DRAFT_BYTES:
+        raise Invalid("draft", "too long to keep as a draft")
+    draft = db.session.scalar(select(FormDraft).where(FormDraft.user_id == user.id,
+                                                      FormDraft.form_key == form_key))
+    if draft is None:
+        draft = FormDraft(user_id=user.id, form_key=form_key)
+        db.session.add(draft)
+    draft.content = content
+    draft.saved_at = utcnow()
+    db.session.flush()
+    return draft
+
+
+def load_draft(user, form_key: str) -> tuple[MultiDict, object] | None:
+    """The draft as form data and when it was saved, if there is a fresh one."""
+    draft = db.session.scalar(select(FormDraft).where(FormDraft.user_id == user.id,
+                                                      FormDraft.form_key == form_key))
+    if draft is None:
+        return None
+    if draft.saved_at < utcnow() - KEEP_FOR:
+        db.session.delete(draft)
+        return None
+    return MultiDict(json.loads(draft.content or "[]")), draft.saved_at
+
+
+def discard_draft(user, form_key: str):
+    db.session.execute(delete(FormDraft).where(FormDraft.user_id == user.id,
+                                               FormDraft.form_key == form_key))
+
+
+def purge_old_drafts(now=None) -> int:
+    return db.session.execute(delete(FormDraft).where(
+        FormDraft.saved_at < (now or utcnow()) - KEEP_FOR)).rowcount

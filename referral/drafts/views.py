@@ -1,0 +1,38 @@
+from flask import Blueprint, redirect, render_template, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from ..auth import roles_required
+from ..errors import DomainError
+from ..extensions import db
+from . import service
+
+bp = Blueprint("drafts", __name__, url_prefix="/drafts")
+
+
+@bp.route("/<path:form_key>", methods=["POST"])
+@roles_required()
+def save(form_key):
+    """Called by htmx as the user types (the form's own CSRF token comes with it); answers
+    the small status line under the form."""
+    if not FlaskForm().validate_on_submit():
+        return render_template("drafts/status.html", saved_at=None,
+                               problem="not saved: reload the page"), 400
+    try:
+        draft = service.save_draft(current_user, form_key, request.form)
+    except DomainError as exc:
+        db.session.rollback()
+        return render_template("drafts/status.html", saved_at=None,
+                               problem=exc.message), exc.status
+    db.session.commit()
+    return render_template("drafts/status.html", saved_at=draft.saved_at, problem=None)
+
+
+@bp.route("/<path:form_key>/discard", methods=["POST"])
+@roles_required()
+def discard(form_key):
+    if FlaskForm().validate_on_submit():
+        service.discard_draft(current_user, form_key)
+        db.session.commit()
+    target = request.form.get("next") or "/"
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
