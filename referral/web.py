@@ -27,6 +27,7 @@ NAV_LINKS = [
     ("Referrals received", "services.received", ("shelter_staff", "legal_aid")),
     ("Supervision", "supervision.dashboard", ("supervisor",)),
     ("Break-the-glass reviews", "privacy.reviews", ("supervisor",)),
+    ("Audit trail", "audit.search", ("auditor",)),
     ("How cases move", "help.workflow_diagrams", ("caseworker", "supervisor", "shelter_staff",
                                                  "legal_aid", "admin", "auditor")),
 ]

@@ -100,3 +100,59 @@ def verify_chain(session=None) -> list[str]:
 def entries_for_case(case_id, limit=500):
     return db.session.scalars(select(AuditEntry).where(AuditEntry.case_id == case_id)
                               .order_by(AuditEntry.seq).limit(limit)).all()
+
+
+SEARCH_LIMIT = 500
+
+
+def search_entries(actor, *, case_id=None, case_reference=None, username=None, action=None,
+                   since=None, until=None, limit=200) -> list[AuditEntry]:
+    """Audit entries for an auditor (any case) or a supervisor (their agency's cases, one
+    case at a time). Filters combine; the newest come first. The search is itself audited."""
+    from ..accounts.models import User
+    from ..cases import access
+    from ..cases.models import Case
+    from ..errors import Forbidden, Invalid
+    if case_reference:
+        case_id = db.session.scalar(select(Case.id).where(
+            Case.reference == case_reference.strip().upper()))
+        if case_id is None:
+            return []
+    if actor.has_role("auditor"):
+        pass
+    elif actor.has_role("supervisor"):
+        if case_id is None:
+            raise Forbidden("permission", "supervisors read the audit trail one case at a time")
+        access.get_case_for(actor, case_id)
+    else:
+        raise Forbidden("permission", "auditors and supervisors read the audit trail")
+    if since and until and since > until:
+        raise Invalid("until", "the end is before the start")
+    query = select(AuditEntry)
+    if case_id is not None:
+        query = query.where(AuditEntry.case_id == case_id)
+    if username:
+        user_id = db.session.scalar(select(User.id).where(User.username == username.strip()))
+        query = query.where(AuditEntry.actor_id == user_id)
+    if action:
+        query = query.where(AuditEntry.action.startswith(action.strip(), autoescape=True))
+    if since:
+        query = query.where(AuditEntry.at >= since)
+    if until:
+        query = query.where(AuditEntry.at <= until)
+    rows = db.session.scalars(query.order_by(AuditEntry.id.desc())
+                              .limit(min(limit, SEARCH_LIMIT))).all()
+    record(actor, "audit.search", "audit_entry", None, case_id=case_id, purpose="audit",
+           details={"count": len(rows), "filters": sorted(
+               k for k, v in {"case": case_id, "user": username, "action": action,
+                              "since": since, "until": until}.items() if v)})
+    return rows
+
+
+def staff_names(user_ids) -> dict:
+    from ..accounts.models import User
+    ids = [i for i in user_ids if i]
+    if not ids:
+        return {}
+    return {u.id: f"{u.display_name} ({u.username})"
+            for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
