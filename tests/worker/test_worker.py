@@ -85,6 +85,43 @@ def test_task_messages_carry_no_personal_data(app, caseworker, clean_broker):
     assert raw and b"Test" not in raw and b"Person" not in raw and b"RF-" not in raw
 
 
+def _every_value_in(client) -> bytes:
+    """Every key and value in the broker's database, whatever the type."""
+    found = []
+    for key in client.scan_iter(count=500):
+        found.append(key)
+        kind = client.type(key)
+        if kind == b"string":
+            found.append(client.get(key) or b"")
+        elif kind == b"list":
+            found.extend(client.lrange(key, 0, -1))
+        elif kind == b"hash":
+            for field, value in client.hgetall(key).items():
+                found.extend((field, value))
+        elif kind == b"set":
+            found.extend(client.smembers(key))
+        elif kind == b"zset":
+            found.extend(member for member, _ in client.zrange(key, 0, -1, withscores=True))
+    return b"\n".join(found)
+
+
+def test_DP8_no_personal_data_reaches_redis_through_a_whole_sweep(app, caseworker,
+                                                                  clean_broker):
+    from celery.contrib.testing.worker import start_worker
+    case = plant_due(caseworker, 3)  # sentinel family name and narrative planted
+    celery_app = make_worker_app(app, REDIS_URL)
+    with start_worker(celery_app, pool="solo", perform_ping_check=False,
+                      shutdown_timeout=10):
+        celery_app.send_task("worker.tasks.sweep_due_follow_ups")
+        assert wait_for(lambda: count_overdue() == 3)
+        celery_app.send_task("worker.tasks.sweep_due_follow_ups")  # delivers the outbox too
+        time.sleep(1.0)
+        everything = _every_value_in(clean_broker)
+    assert everything, "the broker was not used"
+    for secret in (b"Sentinelpd", b"SENTINEL-PD", case.reference.encode(), b"Test "):
+        assert secret not in everything
+
+
 def _worker_env(app):
     env = dict(os.environ)
     env["DATABASE_URL"] = app.config["SQLALCHEMY_DATABASE_URI"]
