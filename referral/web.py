@@ -28,6 +28,8 @@ NAV_LINKS = [
     ("Supervision", "supervision.dashboard", ("supervisor",)),
     ("Break-the-glass reviews", "privacy.reviews", ("supervisor",)),
     ("Audit trail", "audit.search", ("auditor",)),
+    ("Two-step sign-in", "accounts.mfa", ("caseworker", "supervisor", "shelter_staff",
+                                         "legal_aid", "admin", "auditor")),
     ("How cases move", "help.workflow_diagrams", ("caseworker", "supervisor", "shelter_staff",
                                                  "legal_aid", "admin", "auditor")),
 ]

@@ -80,9 +80,14 @@ def change_password(user: User, new_password: str, actor=None):
            purpose="account security")
 
 
-def mfa_required(user: User) -> bool:
+def mfa_required_by_role(user: User) -> bool:
     roles = {r.strip() for r in current_app.config["MFA_REQUIRED_ROLES"].split(",") if r.strip()}
-    return bool(roles & {r.value for r in user.roles}) and not user.mfa_deferred
+    return bool(roles & {r.value for r in user.roles})
+
+
+def mfa_required(user: User) -> bool:
+    """Required for the user's role, unless an administrator deferred enrolment."""
+    return mfa_required_by_role(user) and not user.mfa_deferred
 
 
 def enrol_mfa(user: User) -> str:
@@ -90,6 +95,33 @@ def enrol_mfa(user: User) -> str:
     user.mfa_last_step = None
     record(user, "account.mfa_enrol", "user", user.id, purpose="account security")
     return user.mfa_secret
+
+
+def new_mfa_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name="referral")
+
+
+def confirm_mfa_enrolment(user: User, secret: str | None, otp: str | None,
+                          current_otp: str | None = None):
+    """Turn on (or replace) two-step sign-in once the user proves their app shows the
+    codes. Replacing an existing one needs a code from the current app first."""
+    if not secret:
+        raise Invalid("otp", "start again: the set-up expired")
+    if user.mfa_secret and not verify_otp(user, current_otp):
+        raise Invalid("current_otp", "enter a code from the app you use now")
+    totp = pyotp.TOTP(secret)
+    now = utcnow()
+    step = next((int((now + timedelta(seconds=30 * d)).timestamp()) // 30 for d in (0, -1)
+                 if totp.verify(otp or "", for_time=now + timedelta(seconds=30 * d),
+                                valid_window=0)), None)
+    if step is None:
+        raise Invalid("otp", "that code does not match; check the time on your phone")
+    user.mfa_secret, user.mfa_last_step, user.mfa_deferred = secret, step, False
+    record(user, "account.mfa_enrol", "user", user.id, purpose="account security")
 
 
 def verify_otp(user: User, otp: str | None) -> bool:

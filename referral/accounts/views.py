@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from ..errors import Unauthorized
+from ..errors import Invalid, Unauthorized
 from ..extensions import SIGN_IN_LIMIT, db, limiter
 from . import service
 
@@ -33,6 +33,9 @@ def login():
             session["sid"] = service.start_web_session(user)
             login_user(user)
             db.session.commit()
+            if service.mfa_required_by_role(user) and not user.mfa_secret:
+                flash("Your role needs two-step sign-in. Set it up now.", "error")
+                return redirect(url_for("accounts.mfa"))
             target = request.args.get("next", "")
             if not target.startswith("/") or target.startswith("//"):
                 target = url_for("home")
@@ -48,3 +51,38 @@ def logout():
     logout_user()
     flash("You are signed out.")
     return redirect(url_for("accounts.login"))
+
+
+class MfaForm(FlaskForm):
+    otp = StringField("Code shown in your app", validators=[
+        DataRequired(), Regexp(r"^\d{6}$", message="Enter the 6-digit code")])
+    current_otp = StringField("Code from the app you use now", validators=[
+        Optional(), Regexp(r"^\d{6}$", message="Enter the 6-digit code")])
+
+
+@bp.route("/account/mfa", methods=["GET", "POST"])
+@login_required
+def mfa():
+    """Set up two-step sign-in: scan or type the key into an authenticator app, then prove
+    it with one code. The key waits in the session until it is confirmed."""
+    from flask_login import current_user
+    form = MfaForm()
+    if request.method == "GET" or not session.get("mfa_pending"):
+        session["mfa_pending"] = service.new_mfa_secret()
+    secret = session["mfa_pending"]
+    if form.validate_on_submit():
+        try:
+            service.confirm_mfa_enrolment(current_user, secret, form.otp.data,
+                                          form.current_otp.data or None)
+        except Invalid as exc:
+            db.session.rollback()
+            getattr(form, exc.key, form.otp).errors.append(exc.message)
+        else:
+            db.session.commit()
+            session.pop("mfa_pending", None)
+            flash("Two-step sign-in is on. You will be asked for a code each time.", "ok")
+            return redirect(url_for("home"))
+    grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return render_template("accounts/mfa.html", form=form, secret=grouped,
+                           uri=service.provisioning_uri(current_user, secret),
+                           enrolled=bool(current_user.mfa_secret)), 400 if form.errors else 200

@@ -81,3 +81,30 @@ def test_forms_refuse_a_post_without_a_csrf_token(app, caseworker):
     assert response.status_code == 400
     assert "CSRF" in response.get_data(as_text=True) or "csrf" in \
         response.get_data(as_text=True).lower()
+
+
+def test_a_supervisor_is_sent_to_set_up_mfa_and_then_signs_in_with_a_code(client, agency):
+    import re
+    boss = create_user("supervisor", agency=agency, username="newboss", mfa_deferred=True)
+    db.session.commit()
+    response = client.post("/login", data={"username": "newboss", "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "/account/mfa")
+    page = client.get("/account/mfa").get_data(as_text=True)
+    secret = re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', page).group(1)
+    assert "otpauth://totp/referral:newboss" in page
+    totp = pyotp.TOTP(secret.replace(" ", ""))
+    wrong = client.post("/account/mfa", data={"otp": "000000" if totp.now() != "000000"
+                                              else "111111"})
+    assert wrong.status_code == 400 and "does not match" in wrong.get_data(as_text=True)
+    assert client.post("/account/mfa", data={"otp": totp.now()}).status_code == 302
+    db.session.refresh(boss)
+    assert boss.mfa_secret == secret.replace(" ", "") and boss.mfa_deferred is False
+    client.post("/logout")
+    without = client.post("/login", data={"username": "newboss", "password": PASSWORD})
+    assert without.status_code == 400  # a code is now required
+    # The next 30-second step: the enrolment code may not be used twice (replay).
+    with freeze_time(datetime.now(timezone.utc) + timedelta(seconds=31)):
+        signed = client.post("/login", data={"username": "newboss", "password": PASSWORD,
+                                             "otp": totp.now()})
+        assert signed.status_code == 302
