@@ -39,6 +39,8 @@ class ReviewForm(FlaskForm):
 @roles_required(*STAFF)
 def break_glass(case_id):
     case = access.get_case_for(current_user, case_id, guarded=False)
+    if not case.is_restricted or service.may_open(current_user, case):
+        return redirect(url_for("home"))  # nothing to break; and no case details here
     form = BreakGlassForm()
     if form.validate_on_submit():
         try:
