@@ -61,3 +61,36 @@ def test_upgrade_downgrade_upgrade_round_trip_matches_the_models(scratch_url, tm
                 conn, opts={"compare_type": False}), db.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
         db.engine.dispose()
+
+
+def test_sealing_migration_seals_existing_text_and_the_downgrade_opens_it(scratch_url):
+    """Rows written before free text was sealed are sealed in place, readable through the
+    model, and the downgrade gives the plain text back."""
+    from referral.legal.models import LegalNote
+    scratch = create_app({"TESTING": True, "DATABASE_URL": scratch_url,
+                          "SECRET_KEY": "x" * 32})
+    note_id = uuid.uuid4()
+    with scratch.app_context():
+        upgrade(directory=MIGRATIONS, revision="cf4b9c23c889")
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SET session_replication_role = replica"))  # no FK checks
+            conn.execute(text("INSERT INTO legal_note (id, case_id, author_id, body, created_at)"
+                              " VALUES (:id, :case, :author, :body, CURRENT_TIMESTAMP)"),
+                         {"id": note_id if conn.dialect.name == "postgresql" else note_id.hex,
+                          "case": uuid.uuid4() if conn.dialect.name == "postgresql"
+                          else uuid.uuid4().hex,
+                          "author": uuid.uuid4() if conn.dialect.name == "postgresql"
+                          else uuid.uuid4().hex,
+                          "body": "PRIVILEGED-PLAIN-TEXT"})
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as conn:
+            stored = conn.execute(text("SELECT body_enc FROM legal_note")).scalar()
+        assert stored and "PRIVILEGED" not in stored
+        assert db.session.get(LegalNote, note_id).body == "PRIVILEGED-PLAIN-TEXT"
+        db.session.remove()
+        downgrade(directory=MIGRATIONS, revision="cf4b9c23c889")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT body FROM legal_note")).scalar() == \
+                "PRIVILEGED-PLAIN-TEXT"
+        db.engine.dispose()

@@ -223,10 +223,12 @@ class Decision(Model):
     decision_maker: Mapped[str] = mapped_column(String(200))
     reasons: Mapped[str] = mapped_column(Text)
     reason_codes: Mapped[list] = mapped_column(JSONType, default=list)
-    best_interests: Mapped[str | None] = mapped_column(Text)  # CH-2, for a child
+    best_interests = sealed()  # CH-2, for a child
+    best_interests_enc: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[list] = mapped_column(JSONType, default=list)
     language_explained_in: Mapped[str | None] = mapped_column(String(40))
-    child_views: Mapped[str | None] = mapped_column(Text)
+    child_views = sealed()
+    child_views_enc: Mapped[str | None] = mapped_column(Text)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     review_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("decision.id"))

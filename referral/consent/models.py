@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import sealed
 from ..database import JSONType, Model, UTCDateTime, created_at, uuid_pk
 
 PURPOSES = ("service", "data_share", "referral", "interview_recording", "photograph",
@@ -30,7 +31,8 @@ class Consent(Model):
     data_categories: Mapped[list] = mapped_column(JSONType, default=list)
     given_by: Mapped[str] = mapped_column(String(20))  # person | guardian
     guardian_name: Mapped[str | None] = mapped_column(String(400))
-    child_views: Mapped[str | None] = mapped_column(Text)
+    child_views = sealed()
+    child_views_enc: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(40))
     information_given: Mapped[str] = mapped_column(Text)
     given_at: Mapped[datetime] = mapped_column(UTCDateTime)

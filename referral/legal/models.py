@@ -5,6 +5,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import sealed
 from ..database import Model, UTCDateTime, created_at, uuid_pk
 
 PROCEEDING_KINDS = ("criminal", "civil", "compensation", "administrative", "immigration")
@@ -148,5 +149,6 @@ class LegalNote(Model):
     id: Mapped[uuid.UUID] = uuid_pk()
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))
     author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
-    body: Mapped[str] = mapped_column(Text)
+    body = sealed()  # privileged legal advice (LP-5), sealed at rest
+    body_enc: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at()

@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import sealed
 from ..database import Model, UTCDateTime, created_at, uuid_pk
 
 RISK_LEVELS = ("low", "medium", "high")
@@ -19,7 +20,8 @@ class ReturnRequest(Model):
                                                index=True)
     destination_country: Mapped[str] = mapped_column(String(40))
     requested_by_person: Mapped[bool] = mapped_column(default=True)
-    person_words: Mapped[str] = mapped_column(Text)  # the request, as the person put it
+    person_words = sealed()  # the request, as the person put it
+    person_words_enc: Mapped[str | None] = mapped_column(Text)
     receiving_organisation: Mapped[str | None] = mapped_column(String(200))
     requested_at: Mapped[datetime] = created_at()
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -41,11 +43,13 @@ class ReturnAssessment(Model):
     risk_retaliation: Mapped[str | None] = mapped_column(String(10))
     risk_retrafficking: Mapped[str | None] = mapped_column(String(10))
     risk_stigma: Mapped[str | None] = mapped_column(String(10))
-    risk_notes: Mapped[str | None] = mapped_column(Text)
+    risk_notes = sealed()
+    risk_notes_enc: Mapped[str | None] = mapped_column(Text)
     non_refoulement_checked: Mapped[bool] = mapped_column(default=False)
     asylum_information_given: Mapped[bool] = mapped_column(default=False)
     open_proceedings_checked: Mapped[bool] = mapped_column(default=False)
-    best_interests_determination: Mapped[str | None] = mapped_column(Text)
+    best_interests_determination = sealed()
+    best_interests_determination_enc: Mapped[str | None] = mapped_column(Text)
     family_tracing_done: Mapped[bool] = mapped_column(default=False)
     family_involved: Mapped[str] = mapped_column(String(10), default="unknown")
     assessed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
@@ -59,7 +63,8 @@ class ReintegrationPlan(Model):
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"),
                                                index=True)
     outcome: Mapped[str] = mapped_column(String(20))
-    wellbeing: Mapped[str] = mapped_column(Text)
+    wellbeing = sealed()  # health and well-being
+    wellbeing_enc: Mapped[str | None] = mapped_column(Text)
     economic: Mapped[str] = mapped_column(Text)
     social: Mapped[str] = mapped_column(Text)
     cultural: Mapped[str] = mapped_column(Text)
@@ -75,5 +80,6 @@ class CheckIn(Model):
     schedule_key: Mapped[str | None] = mapped_column(String(20))
     held: Mapped[bool] = mapped_column()
     missed_reason: Mapped[str | None] = mapped_column(String(30))
-    inclusion_notes: Mapped[str | None] = mapped_column(Text)  # RR-5: social inclusion
+    inclusion_notes = sealed()  # RR-5: social inclusion
+    inclusion_notes_enc: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = created_at()

@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import sealed
 from ..database import Model, UTCDateTime, created_at, utcnow, uuid_pk
 
 
@@ -83,7 +84,8 @@ class HeldItem(Model):
     stay_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stay.id", ondelete="CASCADE"),
                                                index=True)
     kind: Mapped[str] = mapped_column(String(20))  # document | phone | keys | other
-    description: Mapped[str | None] = mapped_column(Text)
+    description = sealed()  # may name documents and their numbers
+    description_enc: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = created_at()
     return_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

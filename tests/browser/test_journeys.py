@@ -97,6 +97,9 @@ def test_a_supervisor_sees_an_overdue_follow_up(page, screens, caseworker, agenc
                             assignee_id=caseworker.id, risk=3, next_at=None))
     db.session.commit()
     sign_in(page, "boss", PASSWORD)
+    # Enrolment is deferred for this supervisor, so sign-in offers the MFA set-up first.
+    expect(page.get_by_role("heading", name="Two-step sign-in")).to_be_visible()
+    page.get_by_role("link", name="Home").first.click()
     panel = page.get_by_role("region", name="Needs your attention")
     expect(panel).to_contain_text(case.reference)
     expect(panel).to_contain_text("4 days overdue")

@@ -94,3 +94,28 @@ def test_blind_index_finds_a_person_by_exact_name_or_birth_date(client, casework
         assert case.reference in references
     body = client.get("/api/v1/cases?q=Olena K", headers=cw_headers).json
     assert body["total"] == 0
+
+
+def test_privileged_notes_childrens_views_and_held_documents_are_sealed(caseworker, admitted):
+    """Free text that is most dangerous in the wrong hands is sealed like identity: a raw
+    read of every table finds none of it."""
+    from referral.legal import service as legal
+    from referral.shelter.models import HeldItem
+    from tests.factories import create_user
+    case = admitted.case
+    lawyer = create_user("legal_aid")
+    db.session.commit()
+    legal.assign_legal_aid(caseworker, case, lawyer.id)
+    note = legal.add_note(lawyer, case, "SEALED-SENTINEL advice on the trafficker's threats")
+    item = HeldItem(stay_id=admitted.id, kind="document",
+                    description="SEALED-SENTINEL passport no. X1234567")
+    db.session.add(item)
+    db.session.commit()
+    dump = []
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            dump += [str(row) for row in conn.execute(text(f'SELECT * FROM "{table.name}"'))]
+    assert not [row for row in dump if "SEALED-SENTINEL" in row]
+    db.session.expire_all()
+    assert db.session.get(type(note), note.id).body.startswith("SEALED-SENTINEL")
+    assert "X1234567" in db.session.get(HeldItem, item.id).description
