@@ -1,21 +1,31 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..errors import Unauthorized
 from ..extensions import SIGN_IN_LIMIT, db, limiter
+from ..i18n import LANGUAGES
 from . import service
 
 bp = Blueprint("accounts", __name__)
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
-    otp = StringField("Authentication code", validators=[
-        Optional(), Regexp(r"^\d{6}$", message="Enter the 6-digit code")])
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    otp = StringField(_l("Authentication code"), validators=[
+        Optional(), Regexp(r"^\d{6}$", message=_l("Enter the 6-digit code"))])
+
+
+class LanguageForm(FlaskForm):
+    # Each language is named in its own words, so it can be found by someone who reads it.
+    locale = SelectField(_l("Language"), choices=[
+        SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()])
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -46,5 +56,19 @@ def logout():
     service.end_web_session(session.pop("sid", None))
     db.session.commit()
     logout_user()
-    flash("You are signed out.")
+    flash(_("You are signed out."))
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/language", methods=["GET", "POST"])
+@login_required
+def language():
+    """The language of the web pages for this user (saved, so it follows them)."""
+    form = LanguageForm(locale=current_user.locale)
+    if form.validate_on_submit():
+        current_user.locale = form.locale.data
+        db.session.commit()
+        refresh()  # this response is already in the new language
+        flash(_("Language saved."), "ok")
+        return redirect(url_for("accounts.language"))
+    return render_template("accounts/language.html", form=form), 400 if form.errors else 200

@@ -1,4 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -125,7 +126,7 @@ def apply_step(case_id):
     return redirect(url_for("cases.case_file", case_id=case_id))
 
 
-@home_panel("caseworker", "My cases", "cases/panel.html")
+@home_panel("caseworker", _l("My cases"), "cases/panel.html")
 def my_cases_panel(user):
     query = service.case_list_query(user, assigned_to="me")
     return {"cases": db.session.scalars(query.order_by(Case.referred_at.desc()).limit(10)).all()}

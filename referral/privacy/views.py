@@ -1,4 +1,5 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
@@ -97,7 +98,7 @@ def subject_access(case_id):
     return render_template("privacy/subject_access.html", export=export)
 
 
-@home_panel("supervisor", "Break-the-glass to review", "privacy/panel.html")
+@home_panel("supervisor", _l("Break-the-glass to review"), "privacy/panel.html")
 def review_panel(user):
     return {"rows": service.break_glass_to_review(user)[:10]}
 

@@ -1,4 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -50,7 +51,7 @@ def admit(referral_id):
     return redirect(url_for("shelter.residents"))
 
 
-@home_panel("shelter_staff", "Residents", "shelter/panel.html")
+@home_panel("shelter_staff", _l("Residents"), "shelter/panel.html")
 def residents_panel(user):
     view = service.shelter_view(user, user.agency_id)
     return {"residents": view,
