@@ -1,7 +1,7 @@
 """The NRM stage: presumed victim -> reflection period -> assistance -> return/integration
 -> closed. Identification decisions move it; a negative decision is not final until its
 review window has passed (ID-1)."""
-from . import T, Track, guard
+from . import N_, T, Track, guard
 
 PRESUMED_VICTIM = "presumed_victim"
 REFLECTION_PERIOD = "reflection_period"
@@ -85,33 +85,33 @@ def adult_may_decline(facts):
 
 NRM = Track(
     name="nrm",
-    description="National referral mechanism stage",
+    description=N_("National referral mechanism stage"),
     states=(PRESUMED_VICTIM, REFLECTION_PERIOD, ASSISTANCE, RETURN_REINTEGRATION,
             LOCAL_INTEGRATION, THIRD_COUNTRY, CHILD_PROTECTION, CLOSED),
     initial=PRESUMED_VICTIM,
     final=frozenset({CLOSED}),
     transitions=(
         T("start_reflection_period", PRESUMED_VICTIM, REFLECTION_PERIOD,
-          guards=(reflection_trigger_met,), label="Start reflection period"),
+          guards=(reflection_trigger_met,), label=N_("Start reflection period")),
         T("begin_assistance", REFLECTION_PERIOD, ASSISTANCE,
           guards=(reflection_minimum_respected, identified_as_victim),
-          label="Move to assistance"),
+          label=N_("Move to assistance")),
         T("begin_return", ASSISTANCE, RETURN_REINTEGRATION, guards=(return_approved,),
-          label="Return and reintegration"),
-        T("integrate_locally", ASSISTANCE, LOCAL_INTEGRATION, label="Local integration"),
-        T("resettle", ASSISTANCE, THIRD_COUNTRY, label="Resettle in a third country"),
+          label=N_("Return and reintegration")),
+        T("integrate_locally", ASSISTANCE, LOCAL_INTEGRATION, label=N_("Local integration")),
+        T("resettle", ASSISTANCE, THIRD_COUNTRY, label=N_("Resettle in a third country")),
         T("change_outcome", OUTCOMES, ASSISTANCE, reason_required=True,
-          label="Back to assistance"),
+          label=N_("Back to assistance")),
         T("hand_to_child_protection", OPEN_BEFORE_IDENTIFICATION, CHILD_PROTECTION,
           guards=(is_a_child, negative_decision_final), reason_required=True,
-          label="Hand over to child protection"),
+          label=N_("Hand over to child protection")),
         T("close", OPEN_BEFORE_IDENTIFICATION, CLOSED,
           guards=(negative_decision_final, not_a_child, closure_ready),
-          reason_required=True, adverse=True, label="Close after a negative decision"),
+          reason_required=True, adverse=True, label=N_("Close after a negative decision")),
         T("decline_identification", OPEN_BEFORE_IDENTIFICATION, CLOSED,
           guards=(adult_may_decline,), reason_required=True,
-          label="Person declines identification"),
+          label=N_("Person declines identification")),
         T("close", (ASSISTANCE, CHILD_PROTECTION) + OUTCOMES, CLOSED,
-          guards=(closure_ready,), reason_required=True, label="Close the case"),
+          guards=(closure_ready,), reason_required=True, label=N_("Close the case")),
     ),
 )

@@ -1,5 +1,5 @@
 """Return: individual, safe and preferably voluntary (RR-1..3, CH-5)."""
-from . import T, Track, guard
+from . import N_, T, Track, guard
 
 
 @guard("RR-1", reads=("requested_by_person",))
@@ -44,23 +44,23 @@ def handover_consent(facts):
 
 RETURN = Track(
     name="return",
-    description="Return to the country of origin",
+    description=N_("Return to the country of origin"),
     states=("none", "requested", "assessed", "approved", "refused", "travelled", "follow_up",
             "withdrawn"),
     initial="none",
     final=frozenset({"follow_up"}),  # reintegration follow-up continues on its own schedule
     transitions=(
         T("request", ("none", "refused", "withdrawn"), "requested",
-          guards=(requested_by_person,), label="Person requests return"),
+          guards=(requested_by_person,), label=N_("Person requests return")),
         T("assess", "requested", "assessed", guards=(return_assessed, child_return_checks),
-          label="Assessment complete"),
+          label=N_("Assessment complete")),
         T("approve", "assessed", "approved", guards=(nothing_pending, child_return_checks),
-          label="Approve return"),
+          label=N_("Approve return")),
         T("refuse", "assessed", "refused", reason_required=True, adverse=True,
-          label="Refuse return"),
-        T("travel", "approved", "travelled", guards=(handover_consent,), label="Travelled"),
-        T("start_follow_up", "travelled", "follow_up", label="Follow-up"),
+          label=N_("Refuse return")),
+        T("travel", "approved", "travelled", guards=(handover_consent,), label=N_("Travelled")),
+        T("start_follow_up", "travelled", "follow_up", label=N_("Follow-up")),
         T("withdraw", ("requested", "assessed", "approved"), "withdrawn",
-          label="Person withdraws the request"),
+          label=N_("Person withdraws the request")),
     ),
 )

@@ -1,4 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -57,8 +58,8 @@ def new_referral():
             getattr(form, exc.key, form.referred_by).errors.append(exc.message)
         else:
             db.session.commit()
-            flash(f"Referral registered as {case.reference}. The person is a presumed "
-                  "victim from now.", "ok")
+            flash(_("Referral registered as %(reference)s. The person is a presumed victim "
+                    "from now.", reference=case.reference), "ok")
             return redirect(url_for("cases.case_file", case_id=case.id))
     return render_template("cases/new.html", form=form), 400 if form.errors else 200
 
@@ -73,10 +74,11 @@ def case_file_context(case, actor):
             if options["state"] not in t.src or any(s["event"] == t.event for s in steps):
                 continue
             refusal = options["refused"].get(t.event)
-            steps.append({"event": t.event, "label": t.label or t.event.replace("_", " "),
+            steps.append({"event": t.event,
+                          "label": _(t.label) if t.label else t.event.replace("_", " "),
                           "reason_required": t.reason_required, "adverse": t.adverse,
                           "allowed": t.event in options["allowed"], "refusal": refusal})
-        tracks.append({"name": name, "title": definition.description,
+        tracks.append({"name": name, "title": _(definition.description),
                        "state": options["state"].replace("_", " "), "steps": steps})
     timeline = service.history(actor, case)
     decisions = db.session.scalars(select(Decision).where(Decision.case_id == case.id)
@@ -103,7 +105,7 @@ def case_file(case_id):
 def apply_step(case_id):
     form = TransitionForm()
     if not form.validate_on_submit():
-        flash("The step could not be read; please try again.", "error")
+        flash(_("The step could not be read; please try again."), "error")
         return redirect(url_for("cases.case_file", case_id=case_id))
     facts = {"person_requested": bool(form.person_requested.data)}
     if form.person_view.data:
@@ -114,15 +116,16 @@ def apply_step(case_id):
                                  reason=form.reason.data or None, facts=facts,
                                  version=version)
     except ValueError:
-        flash("The step could not be read; please try again.", "error")
+        flash(_("The step could not be read; please try again."), "error")
     except DomainError as exc:
         db.session.rollback()
         if exc.status == 404:
             raise
-        flash(f"Not done ({exc.key}): {exc.message}", "error")
+        flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.message),
+              "error")
     else:
         db.session.commit()
-        flash("Done: " + form.event.data.replace("_", " ") + ".", "ok")
+        flash(_("Done: %(step)s.", step=form.event.data.replace("_", " ")), "ok")
     return redirect(url_for("cases.case_file", case_id=case_id))
 
 
