@@ -1,9 +1,17 @@
 """The web UI in English, French and Arabic: who gets which language, and right to left.
 
 The JSON API stays English whatever the caller's language: its messages are a contract."""
+import os
 from html import unescape
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po, write_po
 
 from referral.extensions import db
+from referral.i18n import compile_catalogs, stale_catalogs
 from tests.web.conftest import login
 
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
@@ -125,3 +133,80 @@ def test_flash_messages_and_form_errors_are_in_french(client, caseworker):
         "sex": "female", "jurisdiction": "baseline"}, follow_redirects=True)
     assert "La personne est désormais victime présumée." in page(response)
 
+
+# -- French complete: the catalog against the sources ----------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "referral" / "translations"
+# The keywords `make messages` passes to pybabel: babel's defaults (_, gettext, ngettext, N_
+# ...) and _l, our name for lazy_gettext.
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None}
+
+
+def read_catalog(lang: str):
+    with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as fileobj:
+        return read_po(fileobj, locale=lang)
+
+
+def msgid(message) -> str:
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def extract_template(tmp_path) -> Catalog:
+    """What `make messages` extracts, done here in-process into a .pot and read back."""
+    with (ROOT / "babel.cfg").open() as fileobj:
+        method_map, options_map = parse_mapping_cfg(fileobj, str(ROOT / "babel.cfg"))
+    template = Catalog(project="referral")
+    for filename, lineno, message, comments, context in extract_from_dir(
+            ROOT, method_map, options_map, keywords=KEYWORDS):
+        template.add(message, locations=[(filename, lineno)], context=context)
+    pot = tmp_path / "messages.pot"
+    with pot.open("wb") as fileobj:
+        write_po(fileobj, template)
+    with pot.open("rb") as fileobj:
+        return read_po(fileobj)
+
+
+def test_every_french_entry_has_a_translation():
+    catalog = read_catalog("fr")
+    untranslated = [msgid(m) for m in catalog if m.id and not (
+        all(m.string) if isinstance(m.string, (tuple, list)) else m.string)]
+    fuzzy = [msgid(m) for m in catalog if m.id and m.fuzzy]
+    assert not untranslated, f"French missing for: {untranslated}"
+    assert not fuzzy, f"French marked fuzzy (check, then drop the flag): {fuzzy}"
+
+
+def test_every_string_in_the_sources_is_in_the_french_catalog(tmp_path):
+    """Fails when a page, flash message or form label gains a string French lacks:
+    run `make messages`, translate the new entries in fr/messages.po."""
+    extracted = {msgid(m) for m in extract_template(tmp_path) if m.id}
+    assert len(extracted) > 300  # the extraction really read the sources
+    in_catalog = {msgid(m) for m in read_catalog("fr") if m.id}
+    assert not extracted - in_catalog, f"not in fr/messages.po: {sorted(extracted - in_catalog)}"
+
+
+def test_translations_keep_every_placeholder():
+    """%(name)s in a msgid must be in its msgstr, or the page fails to render (babel's own
+    catalog checks)."""
+    for lang in ("fr", "ar"):
+        problems = [(msgid(m), [str(e) for e in errors])
+                    for m, errors in read_catalog(lang).check() if errors]
+        assert not problems, (lang, problems)
+
+
+def test_the_arabic_stub_covers_the_layout_sign_in_and_home_page():
+    catalog = read_catalog("ar")
+    for text in ("Home", "Sign in", "Sign out", "Username", "Password", "Language",
+                 "Skip to content", "Cases", "New referral", "Welcome, %(name)s"):
+        assert catalog.get(text) is not None and catalog.get(text).string, text
+
+
+def test_missing_or_stale_catalogs_are_compiled(tmp_path):
+    po = tmp_path / "fr" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_bytes((TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po").read_bytes())
+    assert stale_catalogs(tmp_path) == [po]
+    assert compile_catalogs(tmp_path) == [po]
+    assert po.with_suffix(".mo").exists() and stale_catalogs(tmp_path) == []
+    os.utime(po, (po.stat().st_mtime + 10,) * 2)  # the .po edited after compiling
+    assert stale_catalogs(tmp_path) == [po]
