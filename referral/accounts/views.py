@@ -25,6 +25,7 @@ class LoginForm(FlaskForm):
 class LanguageForm(FlaskForm):
     # Each language is named in its own words, so it can be found by someone who reads it.
     locale = SelectField(_l("Language"), choices=[
+        SelectChoice("", _l("The one my browser asks for"))] + [
         SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()])
 
 
@@ -64,7 +65,7 @@ def logout():
 @login_required
 def language():
     """The language of the web pages for this user (saved, so it follows them)."""
-    form = LanguageForm(locale=current_user.locale)
+    form = LanguageForm(locale=current_user.locale or "")
     if form.validate_on_submit():
         current_user.locale = form.locale.data
         db.session.commit()

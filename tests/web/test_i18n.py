@@ -62,10 +62,27 @@ def test_a_user_saves_their_language_and_the_pages_follow(client, caseworker):
     assert '<html lang="ar" dir="rtl">' in page(client.get("/"))
 
 
+def test_a_signed_in_user_who_never_chose_follows_the_browser(client, caseworker):
+    assert caseworker.locale == ""
+    login(client, "caseworker")
+    assert "Bienvenue" in page(client.get("/", headers=FRENCH))
+    assert "Welcome" in page(client.get("/"))
+
+
+def test_a_user_can_go_back_to_following_the_browser(client, caseworker):
+    caseworker.locale = "fr"
+    db.session.commit()
+    login(client, "caseworker")
+    client.post("/account/language", data={"locale": ""})
+    assert db.session.get(type(caseworker), caseworker.id).locale == ""
+    assert '<html lang="ar" dir="rtl">' in page(client.get("/", headers={
+        "Accept-Language": "ar"}))
+
+
 def test_a_language_that_is_not_offered_is_refused(client, caseworker):
     login(client, "caseworker")
     assert client.post("/account/language", data={"locale": "xx"}).status_code == 400
-    assert db.session.get(type(caseworker), caseworker.id).locale == "en"
+    assert db.session.get(type(caseworker), caseworker.id).locale == ""
 
 
 def test_the_language_setting_needs_the_csrf_token(app, client, caseworker):
@@ -76,7 +93,7 @@ def test_the_language_setting_needs_the_csrf_token(app, client, caseworker):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400
-    assert db.session.get(type(caseworker), caseworker.id).locale == "en"
+    assert db.session.get(type(caseworker), caseworker.id).locale == ""
 
 
 def test_the_api_stays_english_for_a_french_browser(client):
