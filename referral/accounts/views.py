@@ -22,6 +22,17 @@ class LoginForm(FlaskForm):
         Optional(), Regexp(r"^\d{6}$", message=_l("Enter the 6-digit code"))])
 
 
+# The sign-in refusals of service.authenticate, as the sign-in page words them. The API gives
+# the service's English message; a message missing here shows as the service words it.
+SIGN_IN_REFUSALS = {
+    "wrong username, password or code": _l("Wrong username, password or code."),
+    "too many failed attempts; try again in a few minutes": _l(
+        "Too many failed attempts; try again in a few minutes."),
+    "multi-factor authentication must be set up for this account": _l(
+        "Two-step sign-in must be set up for this account."),
+}
+
+
 class LanguageForm(FlaskForm):
     # Each language is named in its own words, so it can be found by someone who reads it.
     locale = SelectField(_l("Language"), choices=[
@@ -38,7 +49,7 @@ def login():
             user = service.authenticate(form.username.data, form.password.data,
                                         form.otp.data or None)
         except Unauthorized as exc:
-            form.password.errors.append(exc.message)
+            form.password.errors.append(SIGN_IN_REFUSALS.get(exc.message, exc.message))
         else:
             session.clear()  # a fresh session: nothing carried over from before sign-in
             session["sid"] = service.start_web_session(user)

@@ -33,6 +33,13 @@ def test_a_signed_out_browser_asking_for_french_gets_the_sign_in_page_in_french(
     assert "Se connecter" in text and "Nom d'utilisateur" in text and "Mot de passe" in text
 
 
+def test_a_refused_sign_in_is_explained_in_french(client, caseworker):
+    response = client.post("/login", data={"username": "caseworker", "password": "wrong"},
+                           headers=FRENCH)
+    assert response.status_code == 400
+    assert "Nom d'utilisateur, mot de passe ou code incorrect." in page(response)
+
+
 def test_an_unoffered_language_falls_back_to_english(client):
     text = page(client.get("/login", headers={"Accept-Language": "de-DE,de;q=0.9"}))
     assert '<html lang="en" dir="ltr">' in text and "Sign in" in text
