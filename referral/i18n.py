@@ -41,6 +41,29 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
 
 
+# ISO 639-2 codes people's languages may be recorded with, for the languages we write in.
+_THREE_LETTER = {"eng": "en", "fra": "fr", "fre": "fr", "ara": "ar"}
+
+
+def primary_language(code: str | None) -> str | None:
+    """``fr`` for ``fr``, ``FR``, ``fr-BE``, ``fr_CA`` or ``fra``; None for nothing."""
+    if not code or not code.strip():
+        return None
+    primary = code.strip().replace("_", "-").split("-")[0].lower()
+    return _THREE_LETTER.get(primary, primary)
+
+
+def person_language(person, available) -> str:
+    """The language to write to a person in: the first of the languages recorded on their
+    file (in the order recorded) that we have the text in, else English. It is the
+    person's language, never the language of the staff member who prints the letter."""
+    for code in person.languages or []:
+        lang = primary_language(code)
+        if lang in available:
+            return lang
+    return DEFAULT_LANGUAGE
+
+
 def text_direction(lang: str) -> str:
     return "rtl" if lang in RIGHT_TO_LEFT else "ltr"
 
