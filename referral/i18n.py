@@ -96,6 +96,13 @@ def compile_catalogs(directory: Path = TRANSLATIONS, force: bool = False) -> lis
     return todo
 
 
+def service_label(code: str) -> str:
+    """A service code (services.models.SERVICES) named in the reader's language."""
+    from flask_babel import gettext
+    from .services.models import SERVICES
+    return gettext(SERVICES[code]) if code in SERVICES else code.replace("_", " ")
+
+
 def init_app(app):
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
@@ -112,6 +119,14 @@ def init_app(app):
             return
         g.lang = str(get_locale())
         g.text_direction = text_direction(g.lang)
+
+    from .labels import (MISSED_REASON_LABELS, REFERRAL_STATUS_LABELS, code_label, labelled,
+                         state_label)
+    app.jinja_env.filters["code"] = code_label
+    app.jinja_env.filters["state"] = state_label
+    app.jinja_env.filters["referral_status"] = labelled(REFERRAL_STATUS_LABELS)
+    app.jinja_env.filters["missed_reason"] = labelled(MISSED_REASON_LABELS)
+    app.jinja_env.filters["service"] = service_label
 
     @app.context_processor
     def languages():

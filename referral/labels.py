@@ -80,6 +80,94 @@ CODE_LABELS = {
 }
 
 
+# States of the workflow tracks (workflows/), as a stage reads inline: "Stage: %(stage)s".
+STATE_LABELS = {
+    # NRM stage
+    "presumed_victim": _l("presumed victim"),
+    "reflection_period": _l("reflection period"),
+    "assistance": _l("assistance"),
+    "return_reintegration": _l("return and reintegration"),
+    "local_integration": _l("local integration"),
+    "third_country": _l("third country"),
+    "child_protection": _l("child protection"),
+    "closed": _l("closed"),
+    # Assistance
+    "not_started": _l("not started"),
+    "offered": _l("offered"),
+    "declined": _l("declined"),
+    "in_progress": _l("in progress"),
+    "suspended": _l("suspended"),
+    "ended": _l("ended"),
+    # Shelter stay
+    "not_in_shelter": _l("not in shelter"),
+    "staying": _l("staying"),
+    "left": _l("left"),
+    # Legal
+    "not_involved": _l("not involved"),
+    "involved": _l("involved"),
+    "concluded": _l("concluded"),
+    # Return
+    "none": _l("none"),
+    "requested": _l("requested"),
+    "assessed": _l("assessed"),
+    "approved": _l("approved"),
+    "refused": _l("refused"),
+    "travelled": _l("travelled"),
+    "follow_up": _l("follow-up"),
+    "withdrawn": _l("withdrawn"),
+}
+
+
+def labelled(labels: dict):
+    """A function showing a code with ``labels``, or the code with spaces if it has none."""
+    return lambda code: labels.get(code) or (code or "").replace("_", " ")
+
+
+def state_label(state: str) -> str:
+    """A workflow state in the reader's language, or the state with spaces."""
+    return STATE_LABELS.get(state) or state.replace("_", " ")
+
+
 def code_label(code: str) -> str:
     """The name of ``code`` in the reader's language (a lazy string), or the code itself."""
     return CODE_LABELS.get(code) or code.replace("_", " ")
+
+
+# Follow-up names as referral.reminders.service.LABELS words them (English, stored in
+# notifications and served by the API), marked here so the pages can show them translated:
+# templates write ``_(item.label)``. tests/web/test_i18n.py checks the two lists agree.
+FOLLOW_UP_NAMES = (
+    N_("end of the reflection period"),
+    N_("first identification decision due"),
+    N_("final identification decision due"),
+    N_("review window of a negative decision closes"),
+    N_("review decision due"),
+    N_("guardian to be appointed"),
+    N_("review of a restriction of movement"),
+    N_("restriction of movement expires"),
+    N_("a consent expires"),
+    N_("hearing"),
+    N_("limitation period ends"),
+    N_("residence permit renewal"),
+    N_("reintegration check-in"),
+    N_("a reintegration check-in was missed"),
+    N_("review of protective measures"),
+    N_("URGENT safety task"),
+)
+
+# Referral statuses (services.models.Referral.status) and missed check-in reasons
+# (returns.models.MISSED_REASONS), as the pages show them.
+REFERRAL_STATUS_LABELS = {
+    "requested": _l("Requested"),
+    "accepted": _l("Accepted"),
+    "rejected": _l("Rejected"),
+    "completed": _l("Completed"),
+    "revoked": _l("Revoked"),
+}
+MISSED_REASON_LABELS = {
+    "unreachable": _l("could not be reached"),
+    "declined": _l("the person declined"),
+    "moved": _l("moved away"),
+    "unsafe_to_contact": _l("unsafe to contact"),
+    "other": _l("other reason"),
+}

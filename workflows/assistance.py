@@ -7,7 +7,7 @@ from .guards import person_view_recorded, reason_not_tied_to_cooperation
 @guard("CO-1", reads=("has_service_consent",))
 def service_consent_given(facts):
     if not facts["has_service_consent"]:
-        return "assistance starts with the person's informed consent to the service"
+        return N_("assistance starts with the person's informed consent to the service")
     return None
 
 

@@ -5,7 +5,7 @@ from . import N_, T, Track, guard
 @guard("RR-1", reads=("requested_by_person",))
 def requested_by_person(facts):
     if not facts["requested_by_person"]:
-        return "a return is requested by the person, individually"
+        return N_("a return is requested by the person, individually")
     return None
 
 
@@ -20,9 +20,9 @@ def return_assessed(facts):
 @guard("RR-2", reads=("asylum_claim_pending", "identification"))
 def nothing_pending(facts):
     if facts["asylum_claim_pending"]:
-        return "a pending asylum claim blocks return"
+        return N_("a pending asylum claim blocks return")
     if facts["identification"] in ("pending", "negative_pending_review"):
-        return "a pending identification blocks return"
+        return N_("a pending identification blocks return")
     return None
 
 
@@ -30,15 +30,15 @@ def nothing_pending(facts):
 def child_return_checks(facts):
     if facts["is_child"] and not (facts["best_interests_determined"]
                                   and facts["family_tracing_done"]):
-        return ("a child's return needs a best interests determination and family tracing "
-                "that checked whether the family was involved")
+        return N_("a child's return needs a best interests determination and family tracing "
+                  "that checked whether the family was involved")
     return None
 
 
 @guard("CO-1", reads=("has_handover_consent",))
 def handover_consent(facts):
     if not facts["has_handover_consent"]:
-        return "handover to a receiving organisation needs the person's consent"
+        return N_("handover to a receiving organisation needs the person's consent")
     return None
 
 

@@ -6,7 +6,7 @@ from .guards import person_view_recorded, reason_not_tied_to_cooperation
 @guard("SH-1", reads=("has_admission_consent",))
 def admission_consent_given(facts):
     if not facts["has_admission_consent"]:
-        return "admission to a shelter records the person's consent"
+        return N_("admission to a shelter records the person's consent")
     return None
 
 

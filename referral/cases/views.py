@@ -10,6 +10,7 @@ from ..audit.service import record
 from ..auth import roles_required
 from ..errors import DomainError
 from ..extensions import db
+from ..labels import state_label
 from ..web import home_panel
 from . import access, service
 from .forms import ReferralForm, TransitionForm
@@ -74,12 +75,14 @@ def case_file_context(case, actor):
             if options["state"] not in t.src or any(s["event"] == t.event for s in steps):
                 continue
             refusal = options["refused"].get(t.event)
+            if refusal:  # guard messages are English in workflows/; shown translated here
+                refusal = {**refusal, "message": _(refusal["message"])}
             steps.append({"event": t.event,
                           "label": _(t.label) if t.label else t.event.replace("_", " "),
                           "reason_required": t.reason_required, "adverse": t.adverse,
                           "allowed": t.event in options["allowed"], "refusal": refusal})
         tracks.append({"name": name, "title": _(definition.description),
-                       "state": options["state"].replace("_", " "), "steps": steps})
+                       "state": state_label(options["state"]), "steps": steps})
     timeline = service.history(actor, case)
     decisions = db.session.scalars(select(Decision).where(Decision.case_id == case.id)
                                    .order_by(Decision.decided_at)).all()

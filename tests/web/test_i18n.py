@@ -234,3 +234,26 @@ def test_missing_or_stale_catalogs_are_compiled(tmp_path):
     assert po.with_suffix(".mo").exists() and stale_catalogs(tmp_path) == []
     os.utime(po, (po.stat().st_mtime + 10,) * 2)  # the .po edited after compiling
     assert stale_catalogs(tmp_path) == [po]
+
+
+def test_stages_and_refusals_read_in_french_while_the_api_stays_english(client, caseworker,
+                                                                       cw_headers):
+    from tests.factories import create_case
+    case = create_case(caseworker)
+    french_client(client, caseworker)
+    case_file = page(client.get(f"/cases/{case.id}"))
+    assert "délai de rétablissement et de réflexion" in case_file  # the NRM stage
+    assert "l'admission en foyer consigne le consentement" in case_file  # SH-1's guard
+    assert "RP-1" in case_file and "durée minimale légale" in case_file
+    body = client.get(f"/api/v1/cases/{case.id}/transitions", headers={
+        **cw_headers, "Accept-Language": "fr"}).get_data(as_text=True)
+    assert "admission to a shelter records the person's consent" in body
+    assert "consentement" not in body
+
+
+def test_every_follow_up_name_is_marked_for_translation():
+    """The pages show reminders' follow-up names through FOLLOW_UP_NAMES: a name added to
+    the service and not there would stay English on French pages."""
+    from referral.labels import FOLLOW_UP_NAMES
+    from referral.reminders.service import LABELS
+    assert set(LABELS.values()) <= set(FOLLOW_UP_NAMES)
