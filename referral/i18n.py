@@ -103,6 +103,21 @@ def service_label(code: str) -> str:
     return gettext(SERVICES[code]) if code in SERVICES else code.replace("_", " ")
 
 
+def follow_up_label(kind: str) -> str:
+    """A deadline kind named as reminders name it, in the reader's language."""
+    from flask_babel import gettext
+    from .reminders.service import LABELS
+    return gettext(LABELS[kind]) if kind in LABELS else kind.replace("_", " ")
+
+
+def track_label(name: str) -> str:
+    """A workflow track (``nrm``, ``assistance`` ...) by its description, translated."""
+    import workflows
+    from flask_babel import gettext
+    track = workflows.tracks().get(name)
+    return gettext(track.description) if track is not None else name
+
+
 def init_app(app):
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
@@ -120,13 +135,18 @@ def init_app(app):
         g.lang = str(get_locale())
         g.text_direction = text_direction(g.lang)
 
-    from .labels import (MISSED_REASON_LABELS, REFERRAL_STATUS_LABELS, code_label, labelled,
-                         state_label)
+    from .labels import (DECISION_LABELS, LEGAL_LABELS, MISSED_REASON_LABELS, OFFENCE_LABELS,
+                         REFERRAL_STATUS_LABELS, code_label, labelled, state_label)
     app.jinja_env.filters["code"] = code_label
     app.jinja_env.filters["state"] = state_label
     app.jinja_env.filters["referral_status"] = labelled(REFERRAL_STATUS_LABELS)
     app.jinja_env.filters["missed_reason"] = labelled(MISSED_REASON_LABELS)
     app.jinja_env.filters["service"] = service_label
+    app.jinja_env.filters["legal"] = labelled(LEGAL_LABELS)
+    app.jinja_env.filters["decision"] = labelled(DECISION_LABELS)
+    app.jinja_env.filters["offence"] = labelled(OFFENCE_LABELS)
+    app.jinja_env.filters["follow_up"] = follow_up_label
+    app.jinja_env.filters["track"] = track_label
 
     @app.context_processor
     def languages():

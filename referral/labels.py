@@ -171,3 +171,50 @@ MISSED_REASON_LABELS = {
     "unsafe_to_contact": _l("unsafe to contact"),
     "other": _l("other reason"),
 }
+
+# Legal matters (legal.models): kinds of proceedings, the person's role, statuses, protective
+# measures, compensation and residence permits; and decisions (cases.decisions).
+LEGAL_LABELS = {
+    "criminal": _l("criminal"), "civil": _l("civil"), "compensation": _l("compensation"),
+    "administrative": _l("administrative"), "immigration": _l("immigration"),
+    "victim": _l("victim"), "witness": _l("witness"), "complainant": _l("complainant"),
+    "party": _l("party"), "suspect": _l("suspect"),
+    "open": _l("open"), "pending": _l("pending"), "appeal": _l("on appeal"),
+    "concluded": _l("concluded"), "discontinued": _l("discontinued"), "closed": _l("closed"),
+    "screen": _l("screen"), "video_link": _l("video link"),
+    "statement_instead_of_testimony": _l("statement instead of testimony"),
+    "anonymity": _l("anonymity"), "witness_protection": _l("witness protection"),
+    "criminal_restitution": _l("restitution in criminal proceedings"),
+    "civil_claim": _l("civil claim"), "state_scheme": _l("state compensation scheme"),
+    "lost_wages": _l("lost wages"),
+    "reflection": _l("reflection period permit"),
+    "temporary_residence": _l("temporary residence permit"),
+    "asylum_claim": _l("asylum claim"), "t_visa_like": _l("victim's residence permit"),
+    "continued_presence_like": _l("permission to stay during proceedings"),
+    "applied": _l("applied for"), "granted": _l("granted"), "refused": _l("refused"),
+    "expired": _l("expired"), "other": _l("other"),
+}
+DECISION_LABELS = {
+    "identification": _l("identification"),
+    "reasonable_grounds": _l("reasonable grounds"),
+    "conclusive_grounds": _l("conclusive grounds"),
+    "age_assessment": _l("age assessment"),
+    "best_interests_assessment": _l("best interests assessment"),
+    "risk_assessment": _l("risk assessment"),
+    "review": _l("review"),
+    "positive": _l("positive"), "negative": _l("negative"),
+    "child": _l("child"), "adult": _l("adult"), "disputed": _l("disputed"),
+    "completed": _l("completed"), "low": _l("low"), "medium": _l("medium"),
+    "high": _l("high"), "upheld": _l("upheld"), "overturned": _l("overturned"),
+}
+
+# Offences a person may be charged with (legal.models.OFFENCE_CATEGORIES), as a letter
+# names them: the non-punishment letter renders under the letter's own locale.
+OFFENCE_LABELS = {
+    "false_documents": _l("use of false documents"),
+    "illegal_entry": _l("illegal entry"),
+    "illegal_stay": _l("illegal stay"),
+    "illegal_work": _l("illegal work"),
+    "forced_criminality": _l("offences the person was forced to commit"),
+    "other": _l("other offence"),
+}

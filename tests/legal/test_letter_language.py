@@ -47,3 +47,10 @@ def test_the_letter_follows_the_person_not_the_staff_members_language(
     speaks(assigned, "tir", "en")
     body = client.get(letter_url, headers={**cw_headers, "Accept-Language": "fr"}).json
     assert '<html lang="en">' in body and "Non-punishment advisory" in body
+
+
+def test_the_french_letter_names_the_offence_in_french(client, assigned, letter_url,
+                                                       cw_headers):
+    speaks(assigned, "fr")
+    body = client.get(letter_url, headers=cw_headers).json
+    assert "travail illégal" in body and "illegal work" not in body
