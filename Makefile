@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: run test install install-test migrate seed lint clean
+.PHONY: run test install install-test translations messages migrate seed lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,18 @@ $(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install: $(VENV)/.installed translations
+install-test: $(VENV)/.installed-test translations
+
+# Compiled catalogs (.mo) are build output, never committed: built from the .po files here.
+translations: | $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d referral/translations
+
+# After changing user-facing strings: extract them and merge into every catalog, then
+# translate the new entries (tests/web/test_i18n.py fails while French lacks any).
+messages: | $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o referral/translations/messages.pot .
+	$(BIN)/pybabel -q update -i referral/translations/messages.pot -d referral/translations
 
 migrate: install
 	$(BIN)/flask --app referral db upgrade
@@ -37,3 +47,4 @@ test: install-test
 
 clean:
 	rm -rf $(VENV) instance/referral.sqlite instance/broker instance/celerybeat-schedule*
+	find referral/translations -name "*.mo" -delete

@@ -55,6 +55,8 @@ def create_app(test_config=None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    from . import i18n
+    i18n.init_app(app)
     init_limiter(app)
     api.init_app(app)
 

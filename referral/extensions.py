@@ -1,5 +1,6 @@
 """Extensions, created unbound and attached to the app in ``create_app``."""
 from flask import current_app
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -30,6 +31,7 @@ db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+babel = Babel()
 
 
 class ErrorsSchema(Schema):

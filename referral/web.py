@@ -1,10 +1,12 @@
 """Web shell: user loading, the home page per role, security headers."""
 from flask import redirect, render_template, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .extensions import login_manager
 
-# Home panels by role: (role, title, template, context function(user) -> dict).
+# Home panels by role: (role, title, template, context function(user) -> dict). Titles are
+# lazy strings (``lazy_gettext``), translated when the page renders.
 # Areas add theirs with ``home_panel``; the home page shows those of the user's roles.
 _HOME_PANELS = []
 
@@ -17,21 +19,22 @@ def home_panel(role: str, title: str, template: str):
 
 
 # Main navigation: (label, endpoint, roles that see it). Links to pages that do not exist in
-# this build are left out.
+# this build are left out. Labels are lazy: translated per request, in the reader's language.
 NAV_LINKS = [
-    ("Cases", "cases.case_list", ("caseworker", "supervisor")),
-    ("New referral", "cases.new_referral", ("caseworker", "supervisor")),
-    ("My follow-ups", "reminders.my_follow_ups", ("caseworker",)),
-    ("Residents", "shelter.residents", ("shelter_staff",)),
-    ("Legal matters", "legal.legal_aid_view", ("legal_aid",)),
-    ("Referrals received", "services.received", ("shelter_staff", "legal_aid")),
-    ("Supervision", "supervision.dashboard", ("supervisor",)),
-    ("Break-the-glass reviews", "privacy.reviews", ("supervisor",)),
-    ("Audit trail", "audit.search", ("auditor",)),
-    ("Two-step sign-in", "accounts.mfa", ("caseworker", "supervisor", "shelter_staff",
-                                         "legal_aid", "admin", "auditor")),
-    ("How cases move", "help.workflow_diagrams", ("caseworker", "supervisor", "shelter_staff",
-                                                 "legal_aid", "admin", "auditor")),
+    (_l("Cases"), "cases.case_list", ("caseworker", "supervisor")),
+    (_l("New referral"), "cases.new_referral", ("caseworker", "supervisor")),
+    (_l("My follow-ups"), "reminders.my_follow_ups", ("caseworker",)),
+    (_l("Residents"), "shelter.residents", ("shelter_staff",)),
+    (_l("Legal matters"), "legal.legal_aid_view", ("legal_aid",)),
+    (_l("Referrals received"), "services.received", ("shelter_staff", "legal_aid")),
+    (_l("Supervision"), "supervision.dashboard", ("supervisor",)),
+    (_l("Break-the-glass reviews"), "privacy.reviews", ("supervisor",)),
+    (_l("Audit trail"), "audit.search", ("auditor",)),
+    (_l("Two-step sign-in"), "accounts.mfa", ("caseworker", "supervisor", "shelter_staff",
+                                             "legal_aid", "admin", "auditor")),
+    (_l("How cases move"), "help.workflow_diagrams", ("caseworker", "supervisor",
+                                                     "shelter_staff", "legal_aid", "admin",
+                                                     "auditor")),
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from referral import create_app
 from referral.extensions import db as _db
+from referral.i18n import compile_catalogs
 
 pytest_plugins = ["tests.factories"]
 
@@ -28,10 +29,12 @@ class IsolatedClient(FlaskClient):
 
     Tests hold an app context open, and a request in a test reuses it, so Flask-Login's
     per-request cache in ``g`` would otherwise carry a user from one request to the next and
-    skip the session checks a real request runs."""
+    skip the session checks a real request runs. Flask-Babel caches the chosen locale in
+    ``g`` the same way, so it is dropped too: each request chooses its language afresh."""
 
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)
         return super().open(*args, **kwargs)
 
 
@@ -50,6 +53,12 @@ class _LogRecorder(logging.Handler):
 
 
 LOG_RECORDER = _LogRecorder()
+
+
+def pytest_sessionstart(session):
+    """Compiled catalogs are build output (make translations); compile any that are missing
+    or older than their .po, so the suite never depends on make having run first."""
+    compile_catalogs()
 
 
 def pytest_configure(config):

@@ -19,6 +19,12 @@ COOPERATION_FACTS = frozenset({
 })
 
 
+def N_(message: str) -> str:
+    """Marks a label for extraction into the web UI's catalogs (babel.cfg) and returns it
+    unchanged: definitions stay English and Flask-free; the web pages translate them."""
+    return message
+
+
 @dataclass(frozen=True)
 class Refusal:
     rule: str

@@ -1,33 +1,33 @@
 """Assistance: offered, accepted or declined, in progress, suspended, ended. Never
 conditional on cooperation (NC-1..3); declining changes nothing else (CO-3)."""
-from . import T, Track, guard
+from . import N_, T, Track, guard
 from .guards import person_view_recorded, reason_not_tied_to_cooperation
 
 
 @guard("CO-1", reads=("has_service_consent",))
 def service_consent_given(facts):
     if not facts["has_service_consent"]:
-        return "assistance starts with the person's informed consent to the service"
+        return N_("assistance starts with the person's informed consent to the service")
     return None
 
 
 ASSISTANCE = Track(
     name="assistance",
-    description="Assistance and support services",
+    description=N_("Assistance and support services"),
     states=("not_started", "offered", "declined", "in_progress", "suspended", "ended"),
     initial="not_started",
     final=frozenset(),  # assistance can always be offered again
     transitions=(
-        T("offer", ("not_started", "declined", "ended"), "offered", label="Offer assistance"),
+        T("offer", ("not_started", "declined", "ended"), "offered", label=N_("Offer assistance")),
         T("accept", "offered", "in_progress", guards=(service_consent_given,),
-          label="Person accepts"),
-        T("decline", "offered", "declined", label="Person declines"),
+          label=N_("Person accepts")),
+        T("decline", "offered", "declined", label=N_("Person declines")),
         T("suspend", "in_progress", "suspended", reason_required=True, adverse=True,
           guards=(reason_not_tied_to_cooperation, person_view_recorded),
-          label="Suspend assistance"),
-        T("resume", "suspended", "in_progress", label="Resume assistance"),
+          label=N_("Suspend assistance")),
+        T("resume", "suspended", "in_progress", label=N_("Resume assistance")),
         T("end", ("in_progress", "suspended"), "ended", reason_required=True, adverse=True,
           guards=(reason_not_tied_to_cooperation, person_view_recorded),
-          label="End assistance"),
+          label=N_("End assistance")),
     ),
 )

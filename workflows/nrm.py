@@ -1,7 +1,7 @@
 """The NRM stage: presumed victim -> reflection period -> assistance -> return/integration
 -> closed. Identification decisions move it; a negative decision is not final until its
 review window has passed (ID-1)."""
-from . import T, Track, guard
+from . import N_, T, Track, guard
 
 PRESUMED_VICTIM = "presumed_victim"
 REFLECTION_PERIOD = "reflection_period"
@@ -20,98 +20,99 @@ OUTCOMES = (RETURN_REINTEGRATION, LOCAL_INTEGRATION, THIRD_COUNTRY)
 def reflection_trigger_met(facts):
     if facts["reflection_trigger"] == "positive_first_decision" \
             and facts["first_decision_outcome"] != "positive":
-        return "in this jurisdiction the period starts on a positive first decision"
+        return N_("in this jurisdiction the period starts on a positive first decision")
     return None
 
 
 @guard("RP-1", reads=("reflection_minimum_elapsed", "person_requested"))
 def reflection_minimum_respected(facts):
     if not facts["reflection_minimum_elapsed"] and not facts["person_requested"]:
-        return ("the reflection period cannot end before its statutory minimum unless the "
-                "person asks")
+        return N_("the reflection period cannot end before its statutory minimum unless the "
+                  "person asks")
     return None
 
 
 @guard("ID-1", reads=("identification",))
 def identified_as_victim(facts):
     if facts["identification"] != "positive":
-        return "assistance after the reflection period follows a positive final decision"
+        return N_("assistance after the reflection period follows a positive final decision")
     return None
 
 
 @guard("ID-1", reads=("identification",))
 def negative_decision_final(facts):
     if facts["identification"] != "negative_final":
-        return ("the person stays a presumed victim until a negative decision is final "
-                "(its review window has passed or its review is decided)")
+        return N_("the person stays a presumed victim until a negative decision is final "
+                  "(its review window has passed or its review is decided)")
     return None
 
 
 @guard("CH-4", reads=("is_child",))
 def not_a_child(facts):
     if facts["is_child"]:
-        return ("a negative decision for a child hands the case to child protection; it "
-                "does not close it")
+        return N_("a negative decision for a child hands the case to child protection; it "
+                  "does not close it")
     return None
 
 
 @guard("CH-4", reads=("is_child",))
 def is_a_child(facts):
-    return None if facts["is_child"] else "only a child's case is handed to child protection"
+    return None if facts["is_child"] else N_("only a child's case is handed to child "
+                                             "protection")
 
 
 @guard("RR-6", reads=("has_current_risk_review", "has_followup_schedule"))
 def closure_ready(facts):
     if not facts["has_current_risk_review"]:
-        return "a case is closed only after a current re-trafficking risk review"
+        return N_("a case is closed only after a current re-trafficking risk review")
     if not facts["has_followup_schedule"]:
-        return "a case is closed only with a follow-up schedule"
+        return N_("a case is closed only with a follow-up schedule")
     return None
 
 
 @guard("RR-2", reads=("return_state",))
 def return_approved(facts):
     if facts["return_state"] not in ("approved", "travelled", "follow_up"):
-        return "return starts only once an individual return has been approved"
+        return N_("return starts only once an individual return has been approved")
     return None
 
 
 @guard("ID-8", reads=("is_child",))
 def adult_may_decline(facts):
     if facts["is_child"]:
-        return "a child's case is not closed because identification is declined (CH-2)"
+        return N_("a child's case is not closed because identification is declined (CH-2)")
     return None
 
 
 NRM = Track(
     name="nrm",
-    description="National referral mechanism stage",
+    description=N_("National referral mechanism stage"),
     states=(PRESUMED_VICTIM, REFLECTION_PERIOD, ASSISTANCE, RETURN_REINTEGRATION,
             LOCAL_INTEGRATION, THIRD_COUNTRY, CHILD_PROTECTION, CLOSED),
     initial=PRESUMED_VICTIM,
     final=frozenset({CLOSED}),
     transitions=(
         T("start_reflection_period", PRESUMED_VICTIM, REFLECTION_PERIOD,
-          guards=(reflection_trigger_met,), label="Start reflection period"),
+          guards=(reflection_trigger_met,), label=N_("Start reflection period")),
         T("begin_assistance", REFLECTION_PERIOD, ASSISTANCE,
           guards=(reflection_minimum_respected, identified_as_victim),
-          label="Move to assistance"),
+          label=N_("Move to assistance")),
         T("begin_return", ASSISTANCE, RETURN_REINTEGRATION, guards=(return_approved,),
-          label="Return and reintegration"),
-        T("integrate_locally", ASSISTANCE, LOCAL_INTEGRATION, label="Local integration"),
-        T("resettle", ASSISTANCE, THIRD_COUNTRY, label="Resettle in a third country"),
+          label=N_("Return and reintegration")),
+        T("integrate_locally", ASSISTANCE, LOCAL_INTEGRATION, label=N_("Local integration")),
+        T("resettle", ASSISTANCE, THIRD_COUNTRY, label=N_("Resettle in a third country")),
         T("change_outcome", OUTCOMES, ASSISTANCE, reason_required=True,
-          label="Back to assistance"),
+          label=N_("Back to assistance")),
         T("hand_to_child_protection", OPEN_BEFORE_IDENTIFICATION, CHILD_PROTECTION,
           guards=(is_a_child, negative_decision_final), reason_required=True,
-          label="Hand over to child protection"),
+          label=N_("Hand over to child protection")),
         T("close", OPEN_BEFORE_IDENTIFICATION, CLOSED,
           guards=(negative_decision_final, not_a_child, closure_ready),
-          reason_required=True, adverse=True, label="Close after a negative decision"),
+          reason_required=True, adverse=True, label=N_("Close after a negative decision")),
         T("decline_identification", OPEN_BEFORE_IDENTIFICATION, CLOSED,
           guards=(adult_may_decline,), reason_required=True,
-          label="Person declines identification"),
+          label=N_("Person declines identification")),
         T("close", (ASSISTANCE, CHILD_PROTECTION) + OUTCOMES, CLOSED,
-          guards=(closure_ready,), reason_required=True, label="Close the case"),
+          guards=(closure_ready,), reason_required=True, label=N_("Close the case")),
     ),
 )

@@ -1,11 +1,11 @@
 """Return: individual, safe and preferably voluntary (RR-1..3, CH-5)."""
-from . import T, Track, guard
+from . import N_, T, Track, guard
 
 
 @guard("RR-1", reads=("requested_by_person",))
 def requested_by_person(facts):
     if not facts["requested_by_person"]:
-        return "a return is requested by the person, individually"
+        return N_("a return is requested by the person, individually")
     return None
 
 
@@ -20,9 +20,9 @@ def return_assessed(facts):
 @guard("RR-2", reads=("asylum_claim_pending", "identification"))
 def nothing_pending(facts):
     if facts["asylum_claim_pending"]:
-        return "a pending asylum claim blocks return"
+        return N_("a pending asylum claim blocks return")
     if facts["identification"] in ("pending", "negative_pending_review"):
-        return "a pending identification blocks return"
+        return N_("a pending identification blocks return")
     return None
 
 
@@ -30,37 +30,37 @@ def nothing_pending(facts):
 def child_return_checks(facts):
     if facts["is_child"] and not (facts["best_interests_determined"]
                                   and facts["family_tracing_done"]):
-        return ("a child's return needs a best interests determination and family tracing "
-                "that checked whether the family was involved")
+        return N_("a child's return needs a best interests determination and family tracing "
+                  "that checked whether the family was involved")
     return None
 
 
 @guard("CO-1", reads=("has_handover_consent",))
 def handover_consent(facts):
     if not facts["has_handover_consent"]:
-        return "handover to a receiving organisation needs the person's consent"
+        return N_("handover to a receiving organisation needs the person's consent")
     return None
 
 
 RETURN = Track(
     name="return",
-    description="Return to the country of origin",
+    description=N_("Return to the country of origin"),
     states=("none", "requested", "assessed", "approved", "refused", "travelled", "follow_up",
             "withdrawn"),
     initial="none",
     final=frozenset({"follow_up"}),  # reintegration follow-up continues on its own schedule
     transitions=(
         T("request", ("none", "refused", "withdrawn"), "requested",
-          guards=(requested_by_person,), label="Person requests return"),
+          guards=(requested_by_person,), label=N_("Person requests return")),
         T("assess", "requested", "assessed", guards=(return_assessed, child_return_checks),
-          label="Assessment complete"),
+          label=N_("Assessment complete")),
         T("approve", "assessed", "approved", guards=(nothing_pending, child_return_checks),
-          label="Approve return"),
+          label=N_("Approve return")),
         T("refuse", "assessed", "refused", reason_required=True, adverse=True,
-          label="Refuse return"),
-        T("travel", "approved", "travelled", guards=(handover_consent,), label="Travelled"),
-        T("start_follow_up", "travelled", "follow_up", label="Follow-up"),
+          label=N_("Refuse return")),
+        T("travel", "approved", "travelled", guards=(handover_consent,), label=N_("Travelled")),
+        T("start_follow_up", "travelled", "follow_up", label=N_("Follow-up")),
         T("withdraw", ("requested", "assessed", "approved"), "withdrawn",
-          label="Person withdraws the request"),
+          label=N_("Person withdraws the request")),
     ),
 )

@@ -54,7 +54,9 @@ class User(UserMixin, Model):
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
     supervisor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     is_active_account: Mapped[bool] = mapped_column(default=True)
-    locale: Mapped[str] = mapped_column(String(10), default="en")
+    # The web UI language the user chose (referral.i18n.LANGUAGES); empty until they choose:
+    # their browser's Accept-Language decides. A Python-side default: no schema change.
+    locale: Mapped[str] = mapped_column(String(10), default="")
     # Bumped on password change or forced sign-out: every session and token older dies.
     session_generation: Mapped[int] = mapped_column(default=0)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,21 +1,43 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..errors import Invalid, Unauthorized
 from ..extensions import SIGN_IN_LIMIT, db, limiter
+from ..i18n import LANGUAGES
 from . import service
 
 bp = Blueprint("accounts", __name__)
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
-    otp = StringField("Authentication code", validators=[
-        Optional(), Regexp(r"^\d{6}$", message="Enter the 6-digit code")])
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    otp = StringField(_l("Authentication code"), validators=[
+        Optional(), Regexp(r"^\d{6}$", message=_l("Enter the 6-digit code"))])
+
+
+# The sign-in refusals of service.authenticate, as the sign-in page words them. The API gives
+# the service's English message; a message missing here shows as the service words it.
+SIGN_IN_REFUSALS = {
+    "wrong username, password or code": _l("Wrong username, password or code."),
+    "too many failed attempts; try again in a few minutes": _l(
+        "Too many failed attempts; try again in a few minutes."),
+    "multi-factor authentication must be set up for this account": _l(
+        "Two-step sign-in must be set up for this account."),
+}
+
+
+class LanguageForm(FlaskForm):
+    # Each language is named in its own words, so it can be found by someone who reads it.
+    locale = SelectField(_l("Language"), choices=[
+        SelectChoice("", _l("The one my browser asks for"))] + [
+        SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()])
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -27,14 +49,14 @@ def login():
             user = service.authenticate(form.username.data, form.password.data,
                                         form.otp.data or None)
         except Unauthorized as exc:
-            form.password.errors.append(exc.message)
+            form.password.errors.append(SIGN_IN_REFUSALS.get(exc.message, exc.message))
         else:
             session.clear()  # a fresh session: nothing carried over from before sign-in
             session["sid"] = service.start_web_session(user)
             login_user(user)
             db.session.commit()
             if service.mfa_required_by_role(user) and not user.mfa_secret:
-                flash("Your role needs two-step sign-in. Set it up now.", "error")
+                flash(_("Your role needs two-step sign-in. Set it up now."), "error")
                 return redirect(url_for("accounts.mfa"))
             target = request.args.get("next", "")
             if not target.startswith("/") or target.startswith("//"):
@@ -49,15 +71,15 @@ def logout():
     service.end_web_session(session.pop("sid", None))
     db.session.commit()
     logout_user()
-    flash("You are signed out.")
+    flash(_("You are signed out."))
     return redirect(url_for("accounts.login"))
 
 
 class MfaForm(FlaskForm):
-    otp = StringField("Code shown in your app", validators=[
-        DataRequired(), Regexp(r"^\d{6}$", message="Enter the 6-digit code")])
-    current_otp = StringField("Code from the app you use now", validators=[
-        Optional(), Regexp(r"^\d{6}$", message="Enter the 6-digit code")])
+    otp = StringField(_l("Code shown in your app"), validators=[
+        DataRequired(), Regexp(r"^\d{6}$", message=_l("Enter the 6-digit code"))])
+    current_otp = StringField(_l("Code from the app you use now"), validators=[
+        Optional(), Regexp(r"^\d{6}$", message=_l("Enter the 6-digit code"))])
 
 
 @bp.route("/account/mfa", methods=["GET", "POST"])
@@ -65,7 +87,6 @@ class MfaForm(FlaskForm):
 def mfa():
     """Set up two-step sign-in: scan or type the key into an authenticator app, then prove
     it with one code. The key waits in the session until it is confirmed."""
-    from flask_login import current_user
     form = MfaForm()
     if request.method == "GET" or not session.get("mfa_pending"):
         session["mfa_pending"] = service.new_mfa_secret()
@@ -80,9 +101,23 @@ def mfa():
         else:
             db.session.commit()
             session.pop("mfa_pending", None)
-            flash("Two-step sign-in is on. You will be asked for a code each time.", "ok")
+            flash(_("Two-step sign-in is on. You will be asked for a code each time."), "ok")
             return redirect(url_for("home"))
     grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
     return render_template("accounts/mfa.html", form=form, secret=grouped,
                            uri=service.provisioning_uri(current_user, secret),
                            enrolled=bool(current_user.mfa_secret)), 400 if form.errors else 200
+
+
+@bp.route("/account/language", methods=["GET", "POST"])
+@login_required
+def language():
+    """The language of the web pages for this user (saved, so it follows them)."""
+    form = LanguageForm(locale=current_user.locale or "")
+    if form.validate_on_submit():
+        current_user.locale = form.locale.data
+        db.session.commit()
+        refresh()  # this response is already in the new language
+        flash(_("Language saved."), "ok")
+        return redirect(url_for("accounts.language"))
+    return render_template("accounts/language.html", form=form), 400 if form.errors else 200

@@ -1,4 +1,5 @@
 from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
@@ -17,12 +18,12 @@ class AuditSearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
-    case_reference = StringField("Case reference", validators=[Optional(), Length(max=20)])
-    username = StringField("Staff username", validators=[Optional(), Length(max=80)])
-    action = StringField("Action (or its start, e.g. case.)", validators=[Optional(),
+    case_reference = StringField(_l("Case reference"), validators=[Optional(), Length(max=20)])
+    username = StringField(_l("Staff username"), validators=[Optional(), Length(max=80)])
+    action = StringField(_l("Action (or its start, e.g. case.)"), validators=[Optional(),
                                                                          Length(max=80)])
-    since = DateField("From", validators=[Optional()])
-    until = DateField("Until", validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])
 
 
 @bp.route("/")
@@ -50,6 +51,6 @@ def search():
         400 if form.errors else 200
 
 
-@home_panel("auditor", "Audit trail", "audit/panel.html")
+@home_panel("auditor", _l("Audit trail"), "audit/panel.html")
 def audit_panel(user):
     return {}

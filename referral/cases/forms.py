@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectChoice,
                      SelectField, SelectMultipleField, StringField, TextAreaField)
@@ -5,6 +6,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from workflows import jurisdictions
 
+from ..labels import code_label
 from .taxonomies import EXPLOITATION_FORMS, SECTORS, SEX_VALUES
 
 INDICATORS = ("documents_withheld", "debt_bondage", "restricted_movement", "threats",
@@ -12,35 +14,36 @@ INDICATORS = ("documents_withheld", "debt_bondage", "restricted_movement", "thre
 
 
 def _choices(values):
-    return [SelectChoice(v, v.replace("_", " ").capitalize()) for v in values]
+    """Choices for codes: the code is sent, its name in the reader's language is shown."""
+    return [SelectChoice(v, code_label(v)) for v in values]
 
 
 class ReferralForm(FlaskForm):
-    given_name = StringField("Given name", validators=[Optional(), Length(max=400)])
-    family_name = StringField("Family name", validators=[Optional(), Length(max=400)])
-    known_as = StringField("Known as", validators=[Optional(), Length(max=400)])
-    date_of_birth = DateField("Date of birth", validators=[Optional()])
-    age_estimate = IntegerField("Age estimate (if no date of birth)",
+    given_name = StringField(_l("Given name"), validators=[Optional(), Length(max=400)])
+    family_name = StringField(_l("Family name"), validators=[Optional(), Length(max=400)])
+    known_as = StringField(_l("Known as"), validators=[Optional(), Length(max=400)])
+    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
+    age_estimate = IntegerField(_l("Age estimate (if no date of birth)"),
                                 validators=[Optional(), NumberRange(min=0, max=120)])
-    is_child = BooleanField("This person may be a child")
-    sex = SelectField("Sex, as the person states it", choices=_choices(SEX_VALUES),
+    is_child = BooleanField(_l("This person may be a child"))
+    sex = SelectField(_l("Sex, as the person states it"), choices=_choices(SEX_VALUES),
                       default="unknown")
-    gender = StringField("Gender, in the person's words", validators=[Optional(),
-                                                                      Length(max=100)])
-    nationality = StringField("Nationality (code or 'unknown')", default="unknown",
+    gender = StringField(_l("Gender, in the person's words"),
+                         validators=[Optional(), Length(max=100)])
+    nationality = StringField(_l("Nationality (code or 'unknown')"), default="unknown",
                               validators=[DataRequired(), Length(min=2, max=40)])
-    languages = StringField("Languages (comma-separated codes)",
+    languages = StringField(_l("Languages (comma-separated codes)"),
                             validators=[Optional(), Length(max=200)])
-    interpreter_needed = SelectField("Interpreter needed", choices=_choices(
+    interpreter_needed = SelectField(_l("Interpreter needed"), choices=_choices(
         ("unknown", "yes", "no")))
-    referred_by = StringField("Referred by", validators=[DataRequired(), Length(max=200)])
-    indicators = SelectMultipleField("Indicators observed", choices=_choices(INDICATORS))
-    exploitation_forms = SelectMultipleField("Forms of exploitation",
+    referred_by = StringField(_l("Referred by"), validators=[DataRequired(), Length(max=200)])
+    indicators = SelectMultipleField(_l("Indicators observed"), choices=_choices(INDICATORS))
+    exploitation_forms = SelectMultipleField(_l("Forms of exploitation"),
                                              choices=_choices(EXPLOITATION_FORMS))
-    sectors = SelectMultipleField("Sectors", choices=_choices(SECTORS))
-    jurisdiction = SelectField("Jurisdiction", choices=[
+    sectors = SelectMultipleField(_l("Sectors"), choices=_choices(SECTORS))
+    jurisdiction = SelectField(_l("Jurisdiction"), choices=[
         SelectChoice(j.code, j.name) for j in jurisdictions.REGISTRY.values()])
-    narrative = TextAreaField("What happened (in the person's words)",
+    narrative = TextAreaField(_l("What happened (in the person's words)"),
                               validators=[Optional(), Length(max=20000)])
 
     def person(self) -> dict:
@@ -66,6 +69,7 @@ class TransitionForm(FlaskForm):
     track = HiddenField(validators=[DataRequired()])
     event = HiddenField(validators=[DataRequired()])
     version = HiddenField(validators=[DataRequired()])
-    reason = TextAreaField("Reason", validators=[Optional(), Length(max=5000)])
-    person_view = TextAreaField("The person's view", validators=[Optional(), Length(max=5000)])
-    person_requested = BooleanField("The person asked for this")
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
+    person_view = TextAreaField(_l("The person's view"),
+                                validators=[Optional(), Length(max=5000)])
+    person_requested = BooleanField(_l("The person asked for this"))

@@ -1,4 +1,6 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -9,6 +11,7 @@ from ..drafts import service as drafts
 from ..auth import roles_required
 from ..errors import DomainError
 from ..extensions import db
+from ..labels import state_label
 from ..web import home_panel
 from . import access, service
 from .forms import ReferralForm, TransitionForm
@@ -64,8 +67,8 @@ def new_referral():
         else:
             drafts.discard_draft(current_user, DRAFT_KEY)
             db.session.commit()
-            flash(f"Referral registered as {case.reference}. The person is a presumed "
-                  "victim from now.", "ok")
+            flash(_("Referral registered as %(reference)s. The person is a presumed victim "
+                    "from now.", reference=case.reference), "ok")
             return redirect(url_for("cases.case_file", case_id=case.id))
     db.session.commit()
     return render_template("cases/new.html", form=form, draft_key=DRAFT_KEY,
@@ -82,11 +85,14 @@ def case_file_context(case, actor):
             if options["state"] not in t.src or any(s["event"] == t.event for s in steps):
                 continue
             refusal = options["refused"].get(t.event)
-            steps.append({"event": t.event, "label": t.label or t.event.replace("_", " "),
+            if refusal:  # guard messages are English in workflows/; shown translated here
+                refusal = {**refusal, "message": _(refusal["message"])}
+            steps.append({"event": t.event,
+                          "label": _(t.label) if t.label else t.event.replace("_", " "),
                           "reason_required": t.reason_required, "adverse": t.adverse,
                           "allowed": t.event in options["allowed"], "refusal": refusal})
-        tracks.append({"name": name, "title": definition.description,
-                       "state": options["state"].replace("_", " "), "steps": steps})
+        tracks.append({"name": name, "title": _(definition.description),
+                       "state": state_label(options["state"]), "steps": steps})
     timeline = service.history(actor, case)
     decisions = db.session.scalars(select(Decision).where(Decision.case_id == case.id)
                                    .order_by(Decision.decided_at)).all()
@@ -112,7 +118,7 @@ def case_file(case_id):
 def apply_step(case_id):
     form = TransitionForm()
     if not form.validate_on_submit():
-        flash("The step could not be read; please try again.", "error")
+        flash(_("The step could not be read; please try again."), "error")
         return redirect(url_for("cases.case_file", case_id=case_id))
     facts = {"person_requested": bool(form.person_requested.data)}
     if form.person_view.data:
@@ -123,19 +129,20 @@ def apply_step(case_id):
                                  reason=form.reason.data or None, facts=facts,
                                  version=version)
     except ValueError:
-        flash("The step could not be read; please try again.", "error")
+        flash(_("The step could not be read; please try again."), "error")
     except DomainError as exc:
         db.session.rollback()
         if exc.status == 404:
             raise
-        flash(f"Not done ({exc.key}): {exc.message}", "error")
+        flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.message),
+              "error")
     else:
         db.session.commit()
-        flash("Done: " + form.event.data.replace("_", " ") + ".", "ok")
+        flash(_("Done: %(step)s.", step=form.event.data.replace("_", " ")), "ok")
     return redirect(url_for("cases.case_file", case_id=case_id))
 
 
-@home_panel("caseworker", "My cases", "cases/panel.html")
+@home_panel("caseworker", _l("My cases"), "cases/panel.html")
 def my_cases_panel(user):
     query = service.case_list_query(user, assigned_to="me")
     return {"cases": db.session.scalars(query.order_by(Case.referred_at.desc()).limit(10)).all()}

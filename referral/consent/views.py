@@ -1,4 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -38,7 +39,7 @@ def case_consents(case_id):
                 f"{exc.message} ({exc.key})" if target is None else exc.message)
         else:
             db.session.commit()
-            flash("Consent recorded.", "ok")
+            flash(_("Consent recorded."), "ok")
             return redirect(url_for("consent.case_consents", case_id=case.id))
     status = service.consent_status(case)
     db.session.commit()
@@ -53,6 +54,6 @@ def withdraw(consent_id):
     if WithdrawForm().validate_on_submit():
         service.withdraw_consent(current_user, consent)
         db.session.commit()
-        flash("Consent withdrawn. Open referrals to that recipient were revoked and the "
-              "recipient was told.", "ok")
+        flash(_("Consent withdrawn. Open referrals to that recipient were revoked and the "
+                "recipient was told."), "ok")
     return redirect(url_for("consent.case_consents", case_id=consent.case_id))

@@ -1,4 +1,5 @@
 from flask import Blueprint, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -17,7 +18,7 @@ def save(form_key):
     the small status line under the form."""
     if not FlaskForm().validate_on_submit():
         return render_template("drafts/status.html", saved_at=None,
-                               problem="not saved: reload the page"), 400
+                               problem=_("not saved: reload the page")), 400
     try:
         draft = service.save_draft(current_user, form_key, request.form)
     except DomainError as exc:

@@ -1,17 +1,21 @@
 """The non-punishment advisory letter (LP-4), in the person's language where we have it."""
 from flask import render_template
+from flask_babel import force_locale
 
 from ..audit.service import record
 from ..cases.models import Case
 from ..consent.service import has_valid_consent
 from ..errors import Refused
 from ..extensions import db
+from ..i18n import person_language
 
 LETTER_LANGUAGES = ("en", "fr")
 
 
 def letter_language(person) -> str:
-    return next((lang for lang in person.languages or [] if lang in LETTER_LANGUAGES), "en")
+    """The person's recorded language where we have the letter in it (``fr-BE`` and ``FRA``
+    count as French), else English."""
+    return person_language(person, LETTER_LANGUAGES)
 
 
 def advisory_letter(actor, proceeding) -> str:
@@ -24,4 +28,7 @@ def advisory_letter(actor, proceeding) -> str:
     record(actor, "legal.letter", "proceeding", proceeding.id, case_id=case.id,
            purpose="non-punishment")
     lang = letter_language(case.person)
-    return render_template(f"legal/letter_{lang}.html", case=case, proceeding=proceeding)
+    # Anything localised while rendering (dates, shared strings) follows the letter's
+    # language, not the language of whoever asked for it.
+    with force_locale(lang):
+        return render_template(f"legal/letter_{lang}.html", case=case, proceeding=proceeding)

@@ -1,4 +1,5 @@
 from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth import roles_required
@@ -26,7 +27,7 @@ def case_legal(case_id):
     return render_template("legal/case.html", case=case, **summary)
 
 
-@home_panel("legal_aid", "Hearings and deadlines", "legal/panel.html")
+@home_panel("legal_aid", _l("Hearings and deadlines"), "legal/panel.html")
 def legal_panel(user):
     cases = service.legal_aid_view(user)
     deadlines = sorted(((d, c) for c in cases for d in c["deadlines"]),

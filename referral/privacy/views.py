@@ -1,4 +1,6 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
@@ -20,18 +22,18 @@ STAFF = ("caseworker", "supervisor", "shelter_staff", "legal_aid")
 
 
 class BreakGlassForm(FlaskForm):
-    reason = TextAreaField("Why you need to open this case now", validators=[
-        DataRequired(), Length(min=service.MIN_REASON_LENGTH, max=4000, message=(
-            f"Give a reason of at least {service.MIN_REASON_LENGTH} characters "
-            "(and at most 4000)"))])
-    otp = StringField("Authentication code from your app", validators=[
-        DataRequired(), Regexp(r"^\d{6}$", message="Enter the 6-digit code")])
+    reason = TextAreaField(_l("Why you need to open this case now"), validators=[
+        DataRequired(), Length(min=service.MIN_REASON_LENGTH, max=4000, message=_l(
+            # Length fills in min and max.
+            "Give a reason of at least %(min)d characters (and at most %(max)d)"))])
+    otp = StringField(_l("Authentication code from your app"), validators=[
+        DataRequired(), Regexp(r"^\d{6}$", message=_l("Enter the 6-digit code"))])
 
 
 class ReviewForm(FlaskForm):
-    outcome = RadioField("Was the opening justified?", choices=_choices(REVIEW_OUTCOMES),
-        validators=[DataRequired()])
-    note = TextAreaField("Note (needed when not justified)", validators=[
+    outcome = RadioField(_l("Was the opening justified?"), choices=_choices(REVIEW_OUTCOMES),
+                         validators=[DataRequired()])
+    note = TextAreaField(_l("Note (needed when not justified)"), validators=[
         Optional(), Length(max=4000)])
 
 
@@ -53,8 +55,8 @@ def break_glass(case_id):
             (form.otp if exc.key == "otp" else form.reason).errors.append(exc.message)
         else:
             db.session.commit()
-            flash(f"Opened until {opening.expires_at:%H:%M} UTC. A supervisor will review "
-                  "this.", "ok")
+            flash(_("Opened until %(time)s UTC. A supervisor will review this.",
+                    time=opening.expires_at.strftime("%H:%M")), "ok")
             return redirect(url_for("cases.case_file", case_id=case.id))
     db.session.commit()
     return render_template("privacy/break_glass.html", case=case, form=form,
@@ -75,7 +77,7 @@ def reviews():
 def review(access_id):
     form = ReviewForm()
     if not form.validate_on_submit():
-        flash("Choose whether the opening was justified.", "error")
+        flash(_("Choose whether the opening was justified."), "error")
         return redirect(url_for("privacy.reviews"))
     try:
         service.review_break_glass(current_user, access_id, outcome=form.outcome.data,
@@ -84,10 +86,11 @@ def review(access_id):
         db.session.rollback()
         if exc.status == 404:
             raise
-        flash(f"Not done ({exc.key}): {exc.message}", "error")
+        flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.message),
+              "error")
     else:
         db.session.commit()
-        flash("Review recorded.", "ok")
+        flash(_("Review recorded."), "ok")
     return redirect(url_for("privacy.reviews"))
 
 
@@ -99,7 +102,7 @@ def subject_access(case_id):
     return render_template("privacy/subject_access.html", export=export)
 
 
-@home_panel("supervisor", "Break-the-glass to review", "privacy/panel.html")
+@home_panel("supervisor", _l("Break-the-glass to review"), "privacy/panel.html")
 def review_panel(user):
     return {"rows": service.break_glass_to_review(user)[:10]}
 
@@ -109,8 +112,8 @@ def retention_alert(case):
     status = service.retention_status(case)
     alerts = []
     if status["legal_hold"]:
-        alerts.append("Legal hold (DP-5): this file may not be erased while "
-                      + "; ".join(status["hold_reasons"]) + ".")
+        alerts.append(_("Legal hold (DP-5): this file may not be erased while %(reasons)s.",
+                        reasons="; ".join(status["hold_reasons"])))
     elif status["due"]:
-        alerts.append("This closed file is past its retention date and will be erased.")
+        alerts.append(_("This closed file is past its retention date and will be erased."))
     return alerts

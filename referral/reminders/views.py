@@ -1,4 +1,5 @@
 from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth import roles_required
@@ -16,7 +17,7 @@ def my_follow_ups():
                            notifications=service.notifications_for(current_user))
 
 
-@home_panel("caseworker", "My follow-ups", "reminders/panel.html")
+@home_panel("caseworker", _l("My follow-ups"), "reminders/panel.html")
 def follow_ups_panel(user):
     items = service.my_follow_ups(user)
     return {"overdue": [i for i in items if i["is_overdue"]],

@@ -1,4 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -28,10 +29,11 @@ def reintegration(case_id):
                                    inclusion_notes=request.form.get("inclusion_notes") or None)
         except DomainError as exc:
             db.session.rollback()
-            flash(f"Not recorded ({exc.key}): {exc.message}", "error")
+            flash(_("Not recorded (%(rule)s): %(message)s", rule=exc.key,
+                    message=exc.message), "error")
         else:
             db.session.commit()
-            flash("Check-in recorded.", "ok")
+            flash(_("Check-in recorded."), "ok")
         return redirect(url_for("returns.reintegration", case_id=case.id))
     context = {
         "case": case, "form": form, "missed_reasons": MISSED_REASONS,

@@ -5,20 +5,23 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import JSONType, Model, UTCDateTime, created_at, uuid_pk
+from ..labels import N_
 
+# Service codes and their English names (the API and HSDS export use these names; the web
+# pages show them translated).
 SERVICES = {
-    "accommodation": "Safe accommodation",
-    "medical": "Medical care",
-    "psychological": "Psychological support",
-    "sexual_reproductive_health": "Sexual and reproductive health",
-    "legal_counselling": "Legal counselling",
-    "interpretation": "Interpretation",
-    "material_assistance": "Material assistance",
-    "education": "Education",
-    "training_employment": "Training and employment",
-    "childcare": "Childcare",
-    "family_tracing": "Family tracing",
-    "safe_return_support": "Safe return support",
+    "accommodation": N_("Safe accommodation"),
+    "medical": N_("Medical care"),
+    "psychological": N_("Psychological support"),
+    "sexual_reproductive_health": N_("Sexual and reproductive health"),
+    "legal_counselling": N_("Legal counselling"),
+    "interpretation": N_("Interpretation"),
+    "material_assistance": N_("Material assistance"),
+    "education": N_("Education"),
+    "training_employment": N_("Training and employment"),
+    "childcare": N_("Childcare"),
+    "family_tracing": N_("Family tracing"),
+    "safe_return_support": N_("Safe return support"),
 }
 
 

@@ -1,4 +1,6 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -11,6 +13,15 @@ from . import service
 from .models import SERVICES, Referral
 
 bp = Blueprint("services", __name__)
+
+# What the user is told after each step on a referral.
+STEP_DONE = {"accept": _l("Referral accepted."), "reject": _l("Referral rejected."),
+             "complete": _l("Referral completed."), "revoke": _l("Referral revoked.")}
+
+
+def service_labels() -> dict:
+    """Service codes and their names in the reader's language."""
+    return {code: _(label) for code, label in SERVICES.items()}
 
 
 @bp.route("/cases/<case_id>/referrals", methods=["GET", "POST"])
@@ -27,15 +38,17 @@ def case_referrals(case_id):
                                   note=request.form.get("note") or None)
         except DomainError as exc:
             db.session.rollback()
-            flash(f"Not referred ({exc.key}): {exc.message}", "error")
+            flash(_("Not referred (%(rule)s): %(message)s", rule=exc.key,
+                    message=exc.message), "error")
         else:
             db.session.commit()
-            flash("Referral sent.", "ok")
+            flash(_("Referral sent."), "ok")
         return redirect(url_for("services.case_referrals", case_id=case.id))
     referrals = db.session.scalars(select(Referral).where(Referral.case_id == case.id)
                                    .order_by(Referral.requested_at)).all()
     return render_template("services/case_referrals.html", case=case, referrals=referrals,
-                           providers=service.list_providers(), services=SERVICES, form=form)
+                           providers=service.list_providers(), services=service_labels(),
+                           form=form)
 
 
 @bp.route("/referrals/<referral_id>/<any(accept,reject,complete,revoke):step>",
@@ -49,10 +62,11 @@ def referral_step(referral_id, step):
                                   reason=request.form.get("reason") or None)
         except DomainError as exc:
             db.session.rollback()
-            flash(f"Not done ({exc.key}): {exc.message}", "error")
+            flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.message),
+                  "error")
         else:
             db.session.commit()
-            flash(f"Referral {referral.status}.", "ok")
+            flash(STEP_DONE[step], "ok")
     if service.is_recipient(current_user, referral):
         return redirect(url_for("services.received"))
     return redirect(url_for("services.case_referrals", case_id=referral.case_id))

@@ -1,4 +1,6 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -26,7 +28,7 @@ def leave(stay_id):
     if FlaskForm().validate_on_submit():
         service.leave(current_user, stay)
         db.session.commit()
-        flash("Recorded: the person has left. Leaving is always their choice.", "ok")
+        flash(_("Recorded: the person has left. Leaving is always their choice."), "ok")
     return redirect(url_for("shelter.residents"))
 
 
@@ -43,14 +45,15 @@ def admit(referral_id):
             db.session.rollback()
             if exc.status == 404:
                 raise
-            flash(f"Not admitted ({exc.key}): {exc.message}", "error")
+            flash(_("Not admitted (%(rule)s): %(message)s", rule=exc.key,
+                    message=exc.message), "error")
             return redirect(url_for("services.received"))
         db.session.commit()
-        flash("Admitted. The stay is voluntary: the person may leave at any time.", "ok")
+        flash(_("Admitted. The stay is voluntary: the person may leave at any time."), "ok")
     return redirect(url_for("shelter.residents"))
 
 
-@home_panel("shelter_staff", "Residents", "shelter/panel.html")
+@home_panel("shelter_staff", _l("Residents"), "shelter/panel.html")
 def residents_panel(user):
     view = service.shelter_view(user, user.agency_id)
     return {"residents": view,

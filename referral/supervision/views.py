@@ -1,4 +1,5 @@
 from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth import roles_required
@@ -17,7 +18,7 @@ def dashboard():
     return render_template("supervision/dashboard.html", **data)
 
 
-@home_panel("supervisor", "Needs your attention", "supervision/panel.html")
+@home_panel("supervisor", _l("Needs your attention"), "supervision/panel.html")
 def supervisor_panel(user):
     return {"overdue": service.overdue(user, limit=10),
             "refused": service.refused_attempts(user, limit=5),

@@ -1,0 +1,259 @@
+"""The web UI in English, French and Arabic: who gets which language, and right to left.
+
+The JSON API stays English whatever the caller's language: its messages are a contract."""
+import os
+from html import unescape
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po, write_po
+
+from referral.extensions import db
+from referral.i18n import compile_catalogs, stale_catalogs
+from tests.web.conftest import login
+
+FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
+
+
+def page(response) -> str:
+    """The page's text with entities decoded (an apostrophe may come out as &#39;)."""
+    return unescape(response.get_data(as_text=True))
+
+
+def test_with_no_preference_the_pages_are_english(client):
+    text = page(client.get("/login"))
+    assert '<html lang="en" dir="ltr">' in text and "Sign in" in text
+
+
+def test_a_signed_out_browser_asking_for_french_gets_the_sign_in_page_in_french(client):
+    text = page(client.get("/login", headers=FRENCH))
+    assert '<html lang="fr" dir="ltr">' in text
+    assert "Se connecter" in text and "Nom d'utilisateur" in text and "Mot de passe" in text
+
+
+def test_a_refused_sign_in_is_explained_in_french(client, caseworker):
+    response = client.post("/login", data={"username": "caseworker", "password": "wrong"},
+                           headers=FRENCH)
+    assert response.status_code == 400
+    assert "Nom d'utilisateur, mot de passe ou code incorrect." in page(response)
+
+
+def test_an_unoffered_language_falls_back_to_english(client):
+    text = page(client.get("/login", headers={"Accept-Language": "de-DE,de;q=0.9"}))
+    assert '<html lang="en" dir="ltr">' in text and "Sign in" in text
+
+
+def test_arabic_is_laid_out_right_to_left(client):
+    text = page(client.get("/login", headers={"Accept-Language": "ar"}))
+    assert '<html lang="ar" dir="rtl">' in text and "تسجيل الدخول" in text
+
+
+def test_the_saved_language_of_a_user_wins_over_the_browser(client, caseworker):
+    caseworker.locale = "fr"
+    db.session.commit()
+    login(client, "caseworker")
+    text = page(client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}))
+    assert '<html lang="fr" dir="ltr">' in text
+    assert "Bienvenue" in text and "Mes dossiers" in text and "Se déconnecter" in text
+
+
+def test_a_user_saves_their_language_and_the_pages_follow(client, caseworker):
+    login(client, "caseworker")
+    assert "Language" in page(client.get("/account/language"))
+    response = client.post("/account/language", data={"locale": "ar"}, follow_redirects=True)
+    text = page(response)
+    assert '<html lang="ar" dir="rtl">' in text and "تم حفظ اللغة." in text
+    assert db.session.get(type(caseworker), caseworker.id).locale == "ar"
+    assert '<html lang="ar" dir="rtl">' in page(client.get("/"))
+
+
+def test_a_signed_in_user_who_never_chose_follows_the_browser(client, caseworker):
+    assert caseworker.locale == ""
+    login(client, "caseworker")
+    assert "Bienvenue" in page(client.get("/", headers=FRENCH))
+    assert "Welcome" in page(client.get("/"))
+
+
+def test_a_user_can_go_back_to_following_the_browser(client, caseworker):
+    caseworker.locale = "fr"
+    db.session.commit()
+    login(client, "caseworker")
+    client.post("/account/language", data={"locale": ""})
+    assert db.session.get(type(caseworker), caseworker.id).locale == ""
+    assert '<html lang="ar" dir="rtl">' in page(client.get("/", headers={
+        "Accept-Language": "ar"}))
+
+
+def test_a_language_that_is_not_offered_is_refused(client, caseworker):
+    login(client, "caseworker")
+    assert client.post("/account/language", data={"locale": "xx"}).status_code == 400
+    assert db.session.get(type(caseworker), caseworker.id).locale == ""
+
+
+def test_the_language_setting_needs_the_csrf_token(app, client, caseworker):
+    login(client, "caseworker")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post("/account/language", data={"locale": "fr"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 400
+    assert db.session.get(type(caseworker), caseworker.id).locale == ""
+
+
+def test_the_api_stays_english_for_a_french_browser(client):
+    response = client.get("/api/v1/cases", headers=FRENCH)
+    assert response.status_code == 401
+    assert response.json == {"errors": {"auth": ["a valid bearer token is required"]}}
+
+
+def french_client(client, user):
+    user.locale = "fr"
+    db.session.commit()
+    return login(client, user.username)
+
+
+def test_the_case_pages_read_in_french(client, caseworker):
+    from tests.factories import create_case
+    case = create_case(caseworker)
+    french_client(client, caseworker)
+    listing = page(client.get("/cases/"))
+    assert "Toutes les étapes" in listing and "Nouvelle orientation" in listing
+    case_file = page(client.get(f"/cases/{case.id}"))
+    assert "victime présumée" in case_file and "Prochaines étapes" in case_file
+    assert "Proposer l'assistance" in case_file  # a step of the assistance track
+    assert "Étape du mécanisme national d'orientation" in case_file
+    assert "RP-1" in case_file  # rule ids are never translated
+    new = page(client.get("/cases/new"))
+    assert "Formes d'exploitation" in new and "Servitude pour dettes" in new
+    assert 'value="debt_bondage"' in new  # the code sent stays the code
+    assert "Enregistrer l'orientation" in new
+
+
+def test_consent_referral_and_return_pages_read_in_french(client, caseworker):
+    from tests.factories import create_case
+    case = create_case(caseworker)
+    french_client(client, caseworker)
+    consent = page(client.get(f"/cases/{case.id}/consents"))
+    assert "Enregistrer le consentement" in consent and "Le tuteur" in consent
+    assert "Partage de données" in consent and 'value="data_share"' in consent
+    referrals = page(client.get(f"/cases/{case.id}/referrals"))
+    assert "Envoyer l'orientation" in referrals and "Hébergement sûr" in referrals
+    returns = page(client.get(f"/cases/{case.id}/reintegration"))
+    assert "Retour et réintégration" in returns and "Enregistrer un point de suivi" in returns
+
+
+def test_flash_messages_and_form_errors_are_in_french(client, caseworker):
+    french_client(client, caseworker)
+    response = client.post("/cases/new", data={"nationality": "NG", "jurisdiction": "baseline",
+                                               "age_estimate": "-4"})
+    assert response.status_code == 400
+    text = page(response)
+    assert "Ce champ est requis." in text  # WTForms' own messages follow the locale
+    response = client.post("/cases/new", data={
+        "nationality": "NG", "interpreter_needed": "no", "referred_by": "Hôpital",
+        "sex": "female", "jurisdiction": "baseline"}, follow_redirects=True)
+    assert "La personne est désormais victime présumée." in page(response)
+
+
+# -- French complete: the catalog against the sources ----------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "referral" / "translations"
+# The keywords `make messages` passes to pybabel: babel's defaults (_, gettext, ngettext, N_
+# ...) and _l, our name for lazy_gettext.
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None}
+
+
+def read_catalog(lang: str):
+    with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as fileobj:
+        return read_po(fileobj, locale=lang)
+
+
+def msgid(message) -> str:
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def extract_template(tmp_path) -> Catalog:
+    """What `make messages` extracts, done here in-process into a .pot and read back."""
+    with (ROOT / "babel.cfg").open() as fileobj:
+        method_map, options_map = parse_mapping_cfg(fileobj, str(ROOT / "babel.cfg"))
+    template = Catalog(project="referral")
+    for filename, lineno, message, comments, context in extract_from_dir(
+            ROOT, method_map, options_map, keywords=KEYWORDS):
+        template.add(message, locations=[(filename, lineno)], context=context)
+    pot = tmp_path / "messages.pot"
+    with pot.open("wb") as fileobj:
+        write_po(fileobj, template)
+    with pot.open("rb") as fileobj:
+        return read_po(fileobj)
+
+
+def test_every_french_entry_has_a_translation():
+    catalog = read_catalog("fr")
+    untranslated = [msgid(m) for m in catalog if m.id and not (
+        all(m.string) if isinstance(m.string, (tuple, list)) else m.string)]
+    fuzzy = [msgid(m) for m in catalog if m.id and m.fuzzy]
+    assert not untranslated, f"French missing for: {untranslated}"
+    assert not fuzzy, f"French marked fuzzy (check, then drop the flag): {fuzzy}"
+
+
+def test_every_string_in_the_sources_is_in_the_french_catalog(tmp_path):
+    """Fails when a page, flash message or form label gains a string French lacks:
+    run `make messages`, translate the new entries in fr/messages.po."""
+    extracted = {msgid(m) for m in extract_template(tmp_path) if m.id}
+    assert len(extracted) > 300  # the extraction really read the sources
+    in_catalog = {msgid(m) for m in read_catalog("fr") if m.id}
+    assert not extracted - in_catalog, f"not in fr/messages.po: {sorted(extracted - in_catalog)}"
+
+
+def test_translations_keep_every_placeholder():
+    """%(name)s in a msgid must be in its msgstr, or the page fails to render (babel's own
+    catalog checks)."""
+    for lang in ("fr", "ar"):
+        problems = [(msgid(m), [str(e) for e in errors])
+                    for m, errors in read_catalog(lang).check() if errors]
+        assert not problems, (lang, problems)
+
+
+def test_the_arabic_stub_covers_the_layout_sign_in_and_home_page():
+    catalog = read_catalog("ar")
+    for text in ("Home", "Sign in", "Sign out", "Username", "Password", "Language",
+                 "Skip to content", "Cases", "New referral", "Welcome, %(name)s"):
+        assert catalog.get(text) is not None and catalog.get(text).string, text
+
+
+def test_missing_or_stale_catalogs_are_compiled(tmp_path):
+    po = tmp_path / "fr" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_bytes((TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po").read_bytes())
+    assert stale_catalogs(tmp_path) == [po]
+    assert compile_catalogs(tmp_path) == [po]
+    assert po.with_suffix(".mo").exists() and stale_catalogs(tmp_path) == []
+    os.utime(po, (po.stat().st_mtime + 10,) * 2)  # the .po edited after compiling
+    assert stale_catalogs(tmp_path) == [po]
+
+
+def test_stages_and_refusals_read_in_french_while_the_api_stays_english(client, caseworker,
+                                                                       cw_headers):
+    from tests.factories import create_case
+    case = create_case(caseworker)
+    french_client(client, caseworker)
+    case_file = page(client.get(f"/cases/{case.id}"))
+    assert "délai de rétablissement et de réflexion" in case_file  # the NRM stage
+    assert "l'admission en foyer consigne le consentement" in case_file  # SH-1's guard
+    assert "RP-1" in case_file and "durée minimale légale" in case_file
+    body = client.get(f"/api/v1/cases/{case.id}/transitions", headers={
+        **cw_headers, "Accept-Language": "fr"}).get_data(as_text=True)
+    assert "admission to a shelter records the person's consent" in body
+    assert "consentement" not in body
+
+
+def test_every_follow_up_name_is_marked_for_translation():
+    """The pages show reminders' follow-up names through FOLLOW_UP_NAMES: a name added to
+    the service and not there would stay English on French pages."""
+    from referral.labels import FOLLOW_UP_NAMES
+    from referral.reminders.service import LABELS
+    assert set(LABELS.values()) <= set(FOLLOW_UP_NAMES)
