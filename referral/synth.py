@@ -176,9 +176,9 @@ def _tables():
         "proceeding": "id case_id kind person_role court_or_authority reference status "
                       "opened_at closed_at",
         "hearing": "id proceeding_id at place person_must created_at",
-        "deadline": "id case_id kind source_key due_at remind_days reminders_sent next_at "
-                    "risk assignee_id status overdue_notified_at escalated_at met_at details "
-                    "created_at",
+        "deadline": "id case_id agency_id kind source_key due_at remind_days reminders_sent "
+                    "next_at risk assignee_id status overdue_notified_at escalated_at met_at "
+                    "details created_at",
     }
     return {name: Table(name, cols.split()) for name, cols in spec.items()}
 
@@ -329,6 +329,7 @@ class Synth:
         rule_version = jur.rule_version
         agency_id, workers, supervisors = self.agencies[
             _bisect(self.agency_cum, rng.random() * self.agency_cum[-1])]
+        self.agency_id = agency_id
         worker = rng.choice(workers) if rng.random() < 0.95 else None
         actor = worker or supervisors[0]
 
@@ -684,7 +685,7 @@ class Synth:
                 moments.append(due + grace)
             next_at = min(moments) if moments else None
         self.t["deadline"].add(
-            self.uid(), case_id, kind, source_key, due, json.dumps(remind), json.dumps(sent),
+            self.uid(), case_id, self.agency_id, kind, source_key, due, json.dumps(remind), json.dumps(sent),
             next_at, risk, assignee, status, overdue_at, escalated_at,
             met_at if status == "met" else None, "{}", min(created or due, due))
 

@@ -42,8 +42,10 @@ def plan_deadline(case_id, kind: str, due_at: datetime, *, source_key: str = "",
         Deadline.source_key == str(source_key)))
     remind_days = sorted({int(d) for d in remind_days}, reverse=True)
     if row is None:
+        from ..cases.models import Case
+        case = db.session.get(Case, case_id) if case_id is not None else None
         row = Deadline(case_id=case_id, kind=kind, source_key=str(source_key),
-                       reminders_sent=[])
+                       agency_id=case.agency_id if case else None, reminders_sent=[])
         db.session.add(row)
     elif row.due_at != due_at:
         row.reminders_sent = []
