@@ -36,6 +36,10 @@ class Deadline(Model):
         Index("ix_deadline_pending_agency_id_due_at", "agency_id", "due_at",
               postgresql_where=text("status = 'pending'"),
               sqlite_where=text("status = 'pending'")),
+        # ... and a caseworker's own follow-ups only theirs.
+        Index("ix_deadline_pending_assignee_id_due_at", "assignee_id", "due_at",
+              postgresql_where=text("status = 'pending'"),
+              sqlite_where=text("status = 'pending'")),
     )
     id: Mapped[uuid.UUID] = uuid_pk()
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case_file.id",
