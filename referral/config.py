@@ -23,6 +23,8 @@ DEFAULTS = {
     "SESSION_ABSOLUTE_HOURS": 12,
     "MFA_REQUIRED_ROLES": "supervisor,admin,auditor",
     "STATISTICS_MIN_CELL": 11,
+    # A statistics table is recounted at most this often per process (0: every request).
+    "STATISTICS_CACHE_SECONDS": 300,
     "ESCALATION_GRACE_DAYS": 2,
     "SMTP_HOST": None,
     "SMTP_PORT": 25,

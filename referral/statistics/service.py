@@ -1,6 +1,7 @@
 """Counts by sex and age group, and by nationality, form of exploitation or sector, with
 small cells suppressed and complementary suppression so no hidden cell can be recovered
 from the published totals (DP-4)."""
+import time
 from collections import Counter
 
 from flask import current_app
@@ -60,12 +61,32 @@ def suppress(table: dict, threshold: int) -> set:
     return hidden
 
 
+# (database, column, threshold) -> (when computed, the published table). Per process.
+_recent: dict = {}
+
+
 def statistics(actor, by: str | None = None) -> dict:
+    """The published table. Counting reads every case (about a second at a million), so
+    a table computed less than STATISTICS_CACHE_SECONDS ago is served again; every read is
+    audited either way."""
     if not actor.has_role("supervisor", "auditor", "admin"):
         raise Forbidden("permission", "statistics are for supervisors, auditors and admins")
     if by is not None and by not in COLUMNS:
         raise Invalid("by", f"one of {', '.join(COLUMNS)}")
     threshold = current_app.config["STATISTICS_MIN_CELL"]
+    max_age = current_app.config["STATISTICS_CACHE_SECONDS"]
+    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], by, threshold)
+    computed_at, data = _recent.get(key, (None, None))
+    if not max_age:
+        data = _table(by, threshold)
+    elif data is None or time.monotonic() - computed_at >= max_age:
+        data = _table(by, threshold)
+        _recent[key] = (time.monotonic(), data)
+    record(actor, "statistics.read", "statistics", by or "sex_age", purpose="statistics")
+    return data
+
+
+def _table(by, threshold) -> dict:
     table = Counter()
     people = 0
     for sex, age, values, count in _rows(by):
@@ -98,7 +119,6 @@ def statistics(actor, by: str | None = None) -> dict:
                          "total": line_total(cells)})
     column_totals = {c: line_total([(r, c) for r in rows]) for c in cols}
     grand = people if people == 0 or people >= threshold else None
-    record(actor, "statistics.read", "statistics", by or "sex_age", purpose="statistics")
     return {"by": by or "all", "threshold": threshold, "columns": cols, "rows": out_rows,
             "column_totals": column_totals, "total": grand}
 
