@@ -13,6 +13,10 @@ from pathlib import Path
 DEFAULTS = {
     "REFERRAL_ENV": "development",
     "DATABASE_URL": None,  # default: sqlite file under instance/
+    # Connections each web or worker process keeps open to PostgreSQL, and how many more it
+    # may open at a peak (docs/deployment.md sizes them against max_connections).
+    "DATABASE_POOL_SIZE": 5,
+    "DATABASE_MAX_OVERFLOW": 10,
     "REDIS_URL": None,  # default: an embedded filesystem broker under instance/
     "SECRET_KEY": None,  # default: generated into instance/secret_key
     "ENCRYPTION_KEYS": None,  # "kid:base64key,kid2:base64key"; the first one encrypts
@@ -105,7 +109,11 @@ def load(app, test_config=None):
                                  or _instance_secret(instance, "blind_index_key"))
     database_url = values["DATABASE_URL"] or f"sqlite:///{instance / 'referral.sqlite'}"
     values["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(database_url)
-    values.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    engine_options = {"pool_pre_ping": True}
+    if not database_url.startswith("sqlite"):
+        engine_options.update(pool_size=values["DATABASE_POOL_SIZE"],
+                              max_overflow=values["DATABASE_MAX_OVERFLOW"])
+    values.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options)
     if values["REDIS_URL"]:
         values["CELERY_BROKER_URL"] = values["REDIS_URL"]
     else:

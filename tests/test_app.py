@@ -53,6 +53,16 @@ def test_postgres_urls_use_psycopg3():
     assert config.sqlalchemy_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
 
 
+def test_the_postgresql_pool_is_sized_from_the_environment(monkeypatch, tmp_path):
+    from flask import Flask
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "3")
+    monkeypatch.setenv("DATABASE_MAX_OVERFLOW", "2")
+    settings = config.load(Flask(__name__, instance_path=str(tmp_path)))
+    assert settings["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True, "pool_size": 3,
+                                                    "max_overflow": 2}
+
+
 def test_nul_characters_are_refused_with_a_4xx(client, cw_headers):
     for response in (
         client.post("/api/v1/auth/tokens", json={"username": "a\x00b", "password": "x"}),
