@@ -5,9 +5,9 @@ Run by ``bench/load.sh`` (which starts gunicorn, issues tokens and stops it afte
     locust -f bench/locustfile.py --headless -u 50 -r 10 -t 2m --host http://127.0.0.1:8765
 
 ``LOCUST_TOKENS`` names the JSON file ``bench/issue_tokens.py`` wrote. ``THINK_MIN`` and
-``THINK_MAX`` (seconds, default 0.5 and 2) bound the pause between a user's actions. Each simulated user
-takes one real user's token of its role, so no two simulated users share a caseworker and
-a transition never races another one for the same case.
+``THINK_MAX`` (seconds, default 0.5 and 2) bound the pause between a user's actions. Each
+simulated user takes one real user's token of its role, so no two simulated users share a
+caseworker and a transition never races another one for the same case.
 
 - caseworker: my cases, a case file with its history and allowed transitions, my
   follow-ups, a filtered list, now and then offer or decline assistance on one of my cases;

@@ -9,12 +9,13 @@ Everything is invented from word lists; nothing comes from real people. Identity
 the narrative are sealed with the app's own keys (``referral.crypto``), with the same
 associated data the models use, so the case file opens them as it would any other.
 
-Proportions, per case (see ``_case``): the longer ago a case was referred, the likelier it
-is closed; open cases are spread over the NRM stages; a child's case has a guardian, or a
-pending (often overdue) guardian deadline; a few shelters, legal aid offices and providers
-per thousand cases, so a shelter houses tens of people and an agency holds a few thousand
-cases, whatever N is. Tables of the returns area (requests, assessments, plans) and the
-audit log are not synthesised; their tables stay empty.
+Proportions, per case (see ``Synth.case``): the longer ago a case was referred, the likelier
+it is closed; open cases are spread over the NRM stages; a child's case has a guardian, or
+a pending (often overdue) guardian deadline. One agency and one shelter per 5,000 cases, a
+legal aid office per 20,000 and a provider per 2,000, so an agency holds a few thousand
+cases and a shelter houses tens of people whatever N is. No case is on the return path
+(the returns area's requests, assessments and plans are not synthesised), and the audit
+log starts empty.
 
 PostgreSQL only: SQLite has no COPY. Use ``seed-demo`` for a small local data set.
 """
@@ -408,7 +409,6 @@ class Synth:
             state = "reflection_period"
         else:
             start = None
-        span = now - referred
         if stage in ("assistance", "outcome", "closed_after", "closed_early", "child") \
                 or (stage == "reflection" and code == "uk"):
             # the first decision comes within the target, rarely later
@@ -685,8 +685,8 @@ class Synth:
                 moments.append(due + grace)
             next_at = min(moments) if moments else None
         self.t["deadline"].add(
-            self.uid(), case_id, self.agency_id, kind, source_key, due, json.dumps(remind), json.dumps(sent),
-            next_at, risk, assignee, status, overdue_at, escalated_at,
+            self.uid(), case_id, self.agency_id, kind, source_key, due, json.dumps(remind),
+            json.dumps(sent), next_at, risk, assignee, status, overdue_at, escalated_at,
             met_at if status == "met" else None, "{}", min(created or due, due))
 
     # -- the load -------------------------------------------------------------------------
