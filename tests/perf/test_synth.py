@@ -45,9 +45,16 @@ def test_synth_loads_cases_the_api_reads(app, client):
     open_cases = client.get("/api/v1/cases?state=assistance&overdue=true", headers=headers)
     assert open_cases.status_code == 200
 
+    from referral.reminders.models import Deadline
+    assert not db.session.scalar(select(func.count()).select_from(Deadline).where(
+        Deadline.agency_id.is_(None)))  # the dashboard reads deadlines by agency
     supervisor = _user(Role.supervisor, agency_id=caseworker.agency_id)
     dashboard = client.get("/api/v1/supervision/overdue", headers=token_headers(supervisor))
     assert dashboard.status_code == 200, dashboard.get_json()
+    overdue = db.session.scalar(select(func.count()).select_from(Deadline).join(Case).where(
+        Case.agency_id == supervisor.agency_id, Deadline.status == "pending",
+        Deadline.due_at <= func.now()))
+    assert len(dashboard.get_json()["overdue"]) == min(overdue, 500)
     statistics = client.get("/api/v1/statistics?by=exploitation_form",
                             headers=token_headers(supervisor))
     assert statistics.status_code == 200
