@@ -34,6 +34,10 @@ DEFAULTS = {
     "SMTP_PORT": 25,
     "SMTP_FROM": "referral@localhost",
     "RATELIMIT_ENABLED": True,
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host; 0 when
+    # the app is reached directly. Behind a proxy, without it every client has the proxy's
+    # address and the sign-in rate limit is one limit for everyone.
+    "TRUSTED_PROXIES": 0,
     "PAGE_SIZE": 25,
     "BREAK_GLASS_HOURS": 3,  # DP-7: how long a break-the-glass opening lasts
     "RETENTION_YEARS_AFTER_CLOSURE": 6,  # DP-5: a closed case is erased after this
