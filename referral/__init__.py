@@ -37,6 +37,10 @@ def create_app(test_config=None) -> Flask:
                 template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "referral" / "static"))
     config.load(app, test_config)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s "
                                                    "%(message)s")
     app.config.setdefault("API_TITLE", "referral")

@@ -1,4 +1,4 @@
-"""Commands: ``flask --app referral seed-demo``, ``create-user``."""
+"""Commands: ``flask --app referral seed-demo``, ``create-user``, ``synth``."""
 import click
 from flask.cli import with_appcontext
 
@@ -12,6 +12,7 @@ def register(app):
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(mfa_enrol_command)
+    app.cli.add_command(synth_command)
 
 
 @click.command("mfa-enrol")
@@ -74,3 +75,25 @@ def create_user_command(username, roles, agency, agency_kind, display_name, pass
         raise click.ClickException(f"{exc.key}: {exc.message}")
     db.session.commit()
     click.echo(f"Created {user.username} ({', '.join(roles)}) in {agency_row.name}.")
+
+
+@click.command("synth")
+@click.option("--cases", "cases_count", type=click.IntRange(min=1), required=True,
+              help="How many cases to load (1000000 for the national-scale benchmarks).")
+@click.option("--seed", default=1, show_default=True, help="Same seed, same data.")
+@click.option("--password", help="Give every synthetic user this password (default: a "
+                                  "random one nobody is told).")
+@with_appcontext
+def synth_command(cases_count, seed, password):
+    """Load synthetic cases into an empty PostgreSQL database with COPY (benchmarks)."""
+    from .synth import SynthError, synthesise
+    try:
+        result = synthesise(cases_count, seed=seed, password=password, echo=click.echo)
+    except (SynthError, DomainError) as exc:
+        raise click.ClickException(str(getattr(exc, "message", exc)))
+    click.echo(f"loaded {cases_count:,} cases in {result['seconds']:.1f} s "
+               f"(generate {result['generate']:.1f} s, of which sealing "
+               f"{result['sealing']:.1f} s; COPY {result['copy']:.1f} s; "
+               f"ANALYZE {result['analyze']:.1f} s)")
+    for table, count in result["rows"].items():
+        click.echo(f"  {table:22} {count:>12,}")

@@ -13,6 +13,10 @@ from pathlib import Path
 DEFAULTS = {
     "REFERRAL_ENV": "development",
     "DATABASE_URL": None,  # default: sqlite file under instance/
+    # Connections each web or worker process keeps open to PostgreSQL, and how many more it
+    # may open at a peak (docs/deployment.md sizes them against max_connections).
+    "DATABASE_POOL_SIZE": 5,
+    "DATABASE_MAX_OVERFLOW": 10,
     "REDIS_URL": None,  # default: an embedded filesystem broker under instance/
     "SECRET_KEY": None,  # default: generated into instance/secret_key
     "ENCRYPTION_KEYS": None,  # "kid:base64key,kid2:base64key"; the first one encrypts
@@ -23,11 +27,17 @@ DEFAULTS = {
     "SESSION_ABSOLUTE_HOURS": 12,
     "MFA_REQUIRED_ROLES": "supervisor,admin,auditor",
     "STATISTICS_MIN_CELL": 11,
+    # A statistics table is recounted at most this often per process (0: every request).
+    "STATISTICS_CACHE_SECONDS": 300,
     "ESCALATION_GRACE_DAYS": 2,
     "SMTP_HOST": None,
     "SMTP_PORT": 25,
     "SMTP_FROM": "referral@localhost",
     "RATELIMIT_ENABLED": True,
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host; 0 when
+    # the app is reached directly. Behind a proxy, without it every client has the proxy's
+    # address and the sign-in rate limit is one limit for everyone.
+    "TRUSTED_PROXIES": 0,
     "PAGE_SIZE": 25,
     "BREAK_GLASS_HOURS": 3,  # DP-7: how long a break-the-glass opening lasts
     "RETENTION_YEARS_AFTER_CLOSURE": 6,  # DP-5: a closed case is erased after this
@@ -103,7 +113,11 @@ def load(app, test_config=None):
                                  or _instance_secret(instance, "blind_index_key"))
     database_url = values["DATABASE_URL"] or f"sqlite:///{instance / 'referral.sqlite'}"
     values["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(database_url)
-    values.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    engine_options = {"pool_pre_ping": True}
+    if not database_url.startswith("sqlite"):
+        engine_options.update(pool_size=values["DATABASE_POOL_SIZE"],
+                              max_overflow=values["DATABASE_MAX_OVERFLOW"])
+    values.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options)
     if values["REDIS_URL"]:
         values["CELERY_BROKER_URL"] = values["REDIS_URL"]
     else:

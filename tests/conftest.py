@@ -88,6 +88,7 @@ def app(tmp_path_factory):
         "REDIS_URL": REDIS_URL,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "STATISTICS_CACHE_SECONDS": 0,  # tests change the data between reads
         "SERVER_NAME": "localhost",
     }
     app = create_app(test_config)

@@ -53,6 +53,27 @@ def test_postgres_urls_use_psycopg3():
     assert config.sqlalchemy_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
 
 
+def test_the_postgresql_pool_is_sized_from_the_environment(monkeypatch, tmp_path):
+    from flask import Flask
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "3")
+    monkeypatch.setenv("DATABASE_MAX_OVERFLOW", "2")
+    settings = config.load(Flask(__name__, instance_path=str(tmp_path)))
+    assert settings["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True, "pool_size": 3,
+                                                    "max_overflow": 2}
+
+
+@pytest.mark.parametrize("proxies, seen", [(0, "10.0.0.2"), (1, "203.0.113.9")])
+def test_behind_a_trusted_proxy_the_client_is_the_forwarded_address(tmp_path, proxies, seen):
+    from flask import request
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "TRUSTED_PROXIES": proxies,
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'proxy.sqlite'}"})
+    app.add_url_rule("/_address", "address", lambda: request.remote_addr)
+    response = app.test_client().get("/_address", headers={"X-Forwarded-For": "203.0.113.9"},
+                                     environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert response.get_data(as_text=True) == seen
+
+
 def test_nul_characters_are_refused_with_a_4xx(client, cw_headers):
     for response in (
         client.post("/api/v1/auth/tokens", json={"username": "a\x00b", "password": "x"}),

@@ -2,6 +2,7 @@ from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload, selectinload
 
 from ..audit.service import record
 from ..auth import api_actor
@@ -41,7 +42,10 @@ class Cases(MethodView):
         query = service.case_list_query(actor, **{k: args[k] for k in
                                                   ("state", "assigned_to", "overdue", "q")})
         total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-        items = db.session.scalars(query.order_by(Case.referred_at.desc())
+        # A page of summaries: no person (sealed, not shown), the caseworkers in one query.
+        items = db.session.scalars(query.options(lazyload(Case.person),
+                                                 selectinload(Case.assigned_to))
+                                   .order_by(Case.referred_at.desc())
                                    .limit(args["per_page"])
                                    .offset((args["page"] - 1) * args["per_page"])).all()
         record(actor, "case.list", "case", None, purpose="case management",

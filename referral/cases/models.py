@@ -67,7 +67,11 @@ class Case(Model):
     __table_args__ = (
         CheckConstraint("(nrm_state = 'closed') = (closed_at IS NOT NULL)",
                         name="closed_iff_closed_at"),
-        Index("ix_case_file_agency_nrm_state", "agency_id", "nrm_state"),
+        # The case list: an agency's cases (in a state) newest first, read in index order
+        # and stopped after one page instead of sorting every match.
+        Index("ix_case_file_agency_id_nrm_state_referred_at", "agency_id", "nrm_state",
+              "referred_at"),
+        Index("ix_case_file_agency_id_referred_at", "agency_id", "referred_at"),
     )
     id: Mapped[uuid.UUID] = uuid_pk()
     reference: Mapped[str] = mapped_column(String(20), unique=True)

@@ -208,11 +208,18 @@ def review_non_punishment(actor, proceeding, *, review, outcome) -> Proceeding:
     return proceeding
 
 
-def non_punishment_alerts(case) -> list[str]:
-    """An open proceeding against the victim shows an alert on the case (LP-4)."""
-    rows = db.session.scalars(select(Proceeding).where(
-        Proceeding.case_id == case.id, Proceeding.person_role == "suspect",
-        Proceeding.status.not_in(CLOSED_STATUSES))).all()
+def non_punishment_alerts(case, proceedings=None) -> list[str]:
+    """An open proceeding against the victim shows an alert on the case (LP-4).
+
+    ``proceedings``: the case's proceedings when the caller has loaded them already (a
+    list of many cases must not query once per case)."""
+    if proceedings is None:
+        rows = db.session.scalars(select(Proceeding).where(
+            Proceeding.case_id == case.id, Proceeding.person_role == "suspect",
+            Proceeding.status.not_in(CLOSED_STATUSES))).all()
+    else:
+        rows = [p for p in proceedings
+                if p.person_role == "suspect" and p.status not in CLOSED_STATUSES]
     alerts = []
     for p in rows:
         offence = (p.offence_category or "other").replace("_", " ")
@@ -316,7 +323,8 @@ def legal_aid_view(actor) -> list[dict]:
     return [{"case_id": c.id, "reference": c.reference,
              "proceedings": proceedings.get(c.id, []),
              "deadlines": [{"kind": d.kind, "due_at": d.due_at} for d in deadlines.get(c.id, [])],
-             "non_punishment_alerts": non_punishment_alerts(c)} for c in cases]
+             "non_punishment_alerts": non_punishment_alerts(c, proceedings.get(c.id, []))}
+            for c in cases]
 
 
 @register_facts(tracks=("legal",))

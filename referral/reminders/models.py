@@ -31,10 +31,21 @@ class Deadline(Model):
         Index("ix_deadline_pending_due_at", "due_at", "risk",
               postgresql_where=text("status = 'pending'"),
               sqlite_where=text("status = 'pending'")),
+        # ... and a supervisor's dashboard only their agency's: it reads tens of rows, not
+        # the agency's cases nor the whole country's open obligations.
+        Index("ix_deadline_pending_agency_id_due_at", "agency_id", "due_at",
+              postgresql_where=text("status = 'pending'"),
+              sqlite_where=text("status = 'pending'")),
+        # ... and a caseworker's own follow-ups only theirs.
+        Index("ix_deadline_pending_assignee_id_due_at", "assignee_id", "due_at",
+              postgresql_where=text("status = 'pending'"),
+              sqlite_where=text("status = 'pending'")),
     )
     id: Mapped[uuid.UUID] = uuid_pk()
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case_file.id",
                                                                  ondelete="CASCADE"))
+    # The case's agency (a case never changes agency), copied when the deadline is planned.
+    agency_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agency.id"))
     kind: Mapped[str] = mapped_column(String(40))
     # What the deadline belongs to (a stay restriction id, a hearing id...) or "" for the case.
     source_key: Mapped[str] = mapped_column(String(64), default="")

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..database import utcnow
 from ..extensions import db
@@ -42,8 +42,10 @@ def plan_deadline(case_id, kind: str, due_at: datetime, *, source_key: str = "",
         Deadline.source_key == str(source_key)))
     remind_days = sorted({int(d) for d in remind_days}, reverse=True)
     if row is None:
+        from ..cases.models import Case
+        case = db.session.get(Case, case_id) if case_id is not None else None
         row = Deadline(case_id=case_id, kind=kind, source_key=str(source_key),
-                       reminders_sent=[])
+                       agency_id=case.agency_id if case else None, reminders_sent=[])
         db.session.add(row)
     elif row.due_at != due_at:
         row.reminders_sent = []
@@ -239,12 +241,15 @@ def deliver_outbox(limit: int = 200) -> int:
 def my_follow_ups(user, now=None):
     from ..cases.models import Case
     now = now or utcnow()
-    rows = db.session.execute(
-        select(Deadline, Case.reference).join(Case, Case.id == Deadline.case_id)
-        .where(Deadline.status == DeadlineStatus.pending,
-               or_(Deadline.assignee_id == user.id,
-                   (Deadline.assignee_id.is_(None)) & (Case.assigned_to_id == user.id)))
-        .order_by(Deadline.due_at).limit(500)).all()
+    # Two index reads instead of one OR that no index answers: the follow-ups assigned to
+    # me, and the unassigned ones of the cases assigned to me.
+    base = (select(Deadline, Case.reference).join(Case, Case.id == Deadline.case_id)
+            .where(Deadline.status == DeadlineStatus.pending)
+            .order_by(Deadline.due_at).limit(500))
+    rows = db.session.execute(base.where(Deadline.assignee_id == user.id)).all()
+    rows += db.session.execute(base.where(Deadline.assignee_id.is_(None),
+                                          Case.assigned_to_id == user.id)).all()
+    rows = sorted(rows, key=lambda row: row[0].due_at)[:500]
     return [follow_up_view(row, reference, now) for row, reference in rows]
 
 

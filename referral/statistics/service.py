@@ -1,10 +1,11 @@
 """Counts by sex and age group, and by nationality, form of exploitation or sector, with
 small cells suppressed and complementary suppression so no hidden cell can be recovered
 from the published totals (DP-4)."""
+import time
 from collections import Counter
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..audit.service import record
 from ..cases.models import AnonymousNotification, Case, Person
@@ -17,25 +18,26 @@ AGE_ORDER = ("0-11", "12-17", "18-24", "25-34", "35-49", "50+", "unknown")
 
 
 def _rows(column):
-    """(sex, age group, [column values]) for every case and anonymous notification."""
-    query = select(Person.sex, Case.age_group, Person.nationality, Case.exploitation_forms,
-                   Case.sectors).join(Person, Person.id == Case.person_id)
-    for sex, age, nationality, forms, sectors in db.session.execute(query):
-        yield sex, age, _values(column, nationality, forms, sectors)
-    anonymous = select(AnonymousNotification.sex, AnonymousNotification.age_group,
-                       AnonymousNotification.nationality,
-                       AnonymousNotification.exploitation_forms, AnonymousNotification.sectors)
-    for sex, age, nationality, forms, sectors in db.session.execute(anonymous):
-        yield sex, age, _values(column, nationality, forms, sectors)
+    """(sex, age group, [column values], how many) for the cases and the anonymous
+    notifications. The database counts: one row comes back per distinct combination, not
+    one per case."""
+    for model, person in ((Case, Person), (AnonymousNotification, AnonymousNotification)):
+        by = {None: None, "nationality": person.nationality,
+              "exploitation_form": model.exploitation_forms, "sector": model.sectors}[column]
+        keys = [person.sex, model.age_group] + ([by] if by is not None else [])
+        query = select(*keys, func.count()).select_from(model).group_by(*keys)
+        if model is Case:
+            query = query.join(Person, Person.id == Case.person_id)
+        for row in db.session.execute(query):
+            yield row[0], row[1], _values(column, row[2] if by is not None else None), row[-1]
 
 
-def _values(column, nationality, forms, sectors):
+def _values(column, value):
     if column is None:
         return ["all"]
     if column == "nationality":
-        return [nationality or "unknown"]
-    values = forms if column == "exploitation_form" else sectors
-    return list(values) or ["unknown"]
+        return [value or "unknown"]
+    return list(value or []) or ["unknown"]
 
 
 def suppress(table: dict, threshold: int) -> set:
@@ -59,18 +61,38 @@ def suppress(table: dict, threshold: int) -> set:
     return hidden
 
 
+# (database, column, threshold) -> (when computed, the published table). Per process.
+_recent: dict = {}
+
+
 def statistics(actor, by: str | None = None) -> dict:
+    """The published table. Counting reads every case (about a second at a million), so
+    a table computed less than STATISTICS_CACHE_SECONDS ago is served again; every read is
+    audited either way."""
     if not actor.has_role("supervisor", "auditor", "admin"):
         raise Forbidden("permission", "statistics are for supervisors, auditors and admins")
     if by is not None and by not in COLUMNS:
         raise Invalid("by", f"one of {', '.join(COLUMNS)}")
     threshold = current_app.config["STATISTICS_MIN_CELL"]
+    max_age = current_app.config["STATISTICS_CACHE_SECONDS"]
+    key = (current_app.config["SQLALCHEMY_DATABASE_URI"], by, threshold)
+    computed_at, data = _recent.get(key, (None, None))
+    if not max_age:
+        data = _table(by, threshold)
+    elif data is None or time.monotonic() - computed_at >= max_age:
+        data = _table(by, threshold)
+        _recent[key] = (time.monotonic(), data)
+    record(actor, "statistics.read", "statistics", by or "sex_age", purpose="statistics")
+    return data
+
+
+def _table(by, threshold) -> dict:
     table = Counter()
     people = 0
-    for sex, age, values in _rows(by):
-        people += 1
+    for sex, age, values, count in _rows(by):
+        people += count
         for value in values:
-            table[(f"{sex}|{age}", value)] += 1
+            table[(f"{sex}|{age}", value)] += count
     rows = sorted({r for r, _ in table}, key=_row_order)
     cols = sorted({c for _, c in table})
     for r in rows:  # every cell of the grid exists, zeros included
@@ -97,7 +119,6 @@ def statistics(actor, by: str | None = None) -> dict:
                          "total": line_total(cells)})
     column_totals = {c: line_total([(r, c) for r in rows]) for c in cols}
     grand = people if people == 0 or people >= threshold else None
-    record(actor, "statistics.read", "statistics", by or "sex_age", purpose="statistics")
     return {"by": by or "all", "threshold": threshold, "columns": cols, "rows": out_rows,
             "column_totals": column_totals, "total": grand}
 

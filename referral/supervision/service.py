@@ -21,7 +21,8 @@ def require_supervisor(actor):
 
 def overdue(actor, now=None, limit=500) -> list[dict]:
     """Open follow-ups past their due date in the supervisor's agency, riskiest first, then
-    longest overdue. Reads only the partial index of open obligations."""
+    longest overdue. Reads only the agency's open obligations (a partial index), so it does
+    not grow with the number of cases."""
     require_supervisor(actor)
     now = now or utcnow()
     assignee = User.__table__.alias("assignee")
@@ -34,7 +35,7 @@ def overdue(actor, now=None, limit=500) -> list[dict]:
         .outerjoin(assignee, assignee.c.id == db.func.coalesce(Deadline.assignee_id,
                                                                Case.assigned_to_id))
         .where(Deadline.status == DeadlineStatus.pending, Deadline.due_at <= now,
-               Case.agency_id == actor.agency_id)
+               Deadline.agency_id == actor.agency_id, Case.agency_id == actor.agency_id)
         .order_by(Deadline.risk.desc(), Deadline.due_at).limit(limit)).all()
     return [{"id": r.id, "case_id": r.case_id, "case_reference": r.reference,
              "kind": r.kind, "label": LABELS.get(r.kind, r.kind), "due_at": r.due_at,
@@ -48,14 +49,16 @@ def reflection_ending(actor, now=None) -> list[dict]:
     """RP-3: reflection periods ending soon with no identification decision yet."""
     require_supervisor(actor)
     now = now or utcnow()
-    rows = db.session.scalars(select(Case).where(
-        Case.agency_id == actor.agency_id, Case.nrm_state == "reflection_period",
-        Case.reflection_ends_at <= now + timedelta(days=REFLECTION_HORIZON_DAYS),
-        Case.identification == "pending").order_by(Case.reflection_ends_at).limit(200)).all()
-    return [{"case_id": c.id, "case_reference": c.reference,
-             "reflection_ends_at": c.reflection_ends_at,
-             "caseworker": c.assigned_to.display_name if c.assigned_to else None}
-            for c in rows]
+    rows = db.session.execute(
+        select(Case.id, Case.reference, Case.reflection_ends_at, User.display_name)
+        .outerjoin(User, User.id == Case.assigned_to_id)
+        .where(Case.agency_id == actor.agency_id, Case.nrm_state == "reflection_period",
+               Case.reflection_ends_at <= now + timedelta(days=REFLECTION_HORIZON_DAYS),
+               Case.identification == "pending")
+        .order_by(Case.reflection_ends_at).limit(200)).all()
+    return [{"case_id": r.id, "case_reference": r.reference,
+             "reflection_ends_at": r.reflection_ends_at, "caseworker": r.display_name}
+            for r in rows]
 
 
 def active_restrictions(actor, now=None) -> list[dict]:

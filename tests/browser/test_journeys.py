@@ -9,7 +9,7 @@ import pytest
 from referral.accounts.models import AgencyKind
 from referral.database import utcnow
 from referral.extensions import db
-from referral.reminders.models import Deadline
+from referral.reminders import service as reminders
 from tests.browser.conftest import sign_in, sign_out
 from tests.factories import PASSWORD, create_agency, create_case, create_provider, create_user
 
@@ -92,9 +92,9 @@ def test_referral_consent_shelter_admission_and_leaving(page, screens, caseworke
 def test_a_supervisor_sees_an_overdue_follow_up(page, screens, caseworker, agency):
     create_user("supervisor", agency=agency, username="boss", mfa_deferred=True)
     case = create_case(caseworker)
-    db.session.add(Deadline(case_id=case.id, kind="reintegration_check_in",
-                            source_key="browser-journey", due_at=utcnow() - timedelta(days=4),
-                            assignee_id=caseworker.id, risk=3, next_at=None))
+    reminders.plan_deadline(case.id, "reintegration_check_in", utcnow() - timedelta(days=4),
+                            source_key="browser-journey", remind_days=(), risk=3,
+                            assignee_id=caseworker.id)
     db.session.commit()
     sign_in(page, "boss", PASSWORD)
     # Enrolment is deferred for this supervisor, so sign-in offers the MFA set-up first.

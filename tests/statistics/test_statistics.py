@@ -70,3 +70,24 @@ def test_DP1_statistics_never_carry_names_or_references(client, caseworker):
 
 def test_DP4_caseworkers_do_not_get_statistics(client, cw_headers):
     assert client.get("/api/v1/statistics", headers=cw_headers).status_code == 403
+
+
+def test_a_recent_table_is_served_again_and_every_read_is_audited(app, client, caseworker,
+                                                                   monkeypatch):
+    from sqlalchemy import func, select
+
+    from referral.audit.models import AuditEntry
+    for _ in range(12):
+        create_case(caseworker, person={"sex": "female"})
+    supervisor = create_user("supervisor", agency=caseworker.agency)
+    db.session.commit()
+    headers = token_headers(supervisor)
+    monkeypatch.setitem(app.config, "STATISTICS_CACHE_SECONDS", 300)
+    first = client.get("/api/v1/statistics", headers=headers).json["total"]
+    create_case(caseworker, person={"sex": "female"})
+    assert client.get("/api/v1/statistics", headers=headers).json["total"] == first
+    monkeypatch.setitem(app.config, "STATISTICS_CACHE_SECONDS", 0)
+    assert client.get("/api/v1/statistics", headers=headers).json["total"] == first + 1
+    reads = db.session.scalar(select(func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.action == "statistics.read"))
+    assert reads == 3

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Production processes, one kind per invocation; a process manager (systemd, a container
+# platform) runs each and restarts it. See docs/deployment.md.
+#
+#   bench/serve.sh migrate   once per release, before the new web processes start
+#   bench/serve.sh web       gunicorn: WEB_WORKERS sync workers (default 2 x cores + 1) on BIND
+#   bench/serve.sh worker    a Celery worker: run as many as needed, on as many machines
+#   bench/serve.sh beat      Celery beat with RedBeat: run one per machine on two machines;
+#                            the RedBeat lock lets one of them schedule at a time
+#
+# REFERRAL_ENV defaults to production here, which needs SECRET_KEY, DATABASE_URL,
+# REDIS_URL, ENCRYPTION_KEYS and BLIND_INDEX_KEY in the environment (referral/config.py).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+export REFERRAL_ENV=${REFERRAL_ENV:-production}
+BIN=${PYTHON_BIN:-$( [ -x .venv/bin/python ] && echo .venv/bin || dirname "$(command -v python)")}
+
+case "${1:-}" in
+    migrate)
+        exec "$BIN/flask" --app referral db upgrade
+        ;;
+    web)
+        # The access log names the path only: a query string can hold a searched name.
+        exec "$BIN/gunicorn" \
+            --workers "${WEB_WORKERS:-$((2 * $(nproc) + 1))}" \
+            --bind "${BIND:-127.0.0.1:8000}" \
+            --timeout 30 --graceful-timeout 30 \
+            --max-requests 5000 --max-requests-jitter 500 \
+            --access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms' \
+            "referral:create_app()"
+        ;;
+    worker)
+        exec "$BIN/celery" -A worker.main worker --loglevel=INFO \
+            --concurrency "${WORKER_CONCURRENCY:-2}" --hostname "referral@%h"
+        ;;
+    beat)
+        exec "$BIN/celery" -A worker.main beat --loglevel=INFO
+        ;;
+    *)
+        echo "usage: $0 migrate|web|worker|beat" >&2
+        exit 2
+        ;;
+esac
