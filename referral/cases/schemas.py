@@ -174,6 +174,10 @@ class HistoryItemSchema(Schema):
     reasons = fields.String()
     superseded = fields.Boolean()
     rule_version = fields.String()
+    purpose = fields.String(metadata={"description": "consent items"})
+    recipient = fields.String(allow_none=True)
+    service = fields.String(metadata={"description": "referral items"})
+    provider = fields.String(allow_none=True)
 
 
 class DecisionInSchema(Schema):

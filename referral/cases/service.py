@@ -217,8 +217,16 @@ def transitions_overview(actor: User, case: Case) -> dict:
     return overview
 
 
+_history_sources = []  # fn(case) -> list of timeline items; e.g. consents, referrals
+
+
+def register_history_source(fn):
+    _history_sources.append(fn)
+    return fn
+
+
 def history(actor: User, case: Case) -> list[dict]:
-    """Transitions and decisions, oldest first."""
+    """Transitions, decisions and what other areas add (consents, referrals), oldest first."""
     rows = db.session.scalars(select(CaseTransition).where(CaseTransition.case_id == case.id)
                               .order_by(CaseTransition.at)).all()
     decisions = db.session.scalars(select(Decision).where(Decision.case_id == case.id)
@@ -233,6 +241,7 @@ def history(actor: User, case: Case) -> list[dict]:
                "decision_maker": d.decision_maker, "reasons": d.reasons,
                "rule_version": d.rule_version, "superseded": d.superseded_by_id is not None}
               for d in decisions]
+    items += [item for source in _history_sources for item in source(case)]
     return sorted(items, key=lambda item: item["at"])
 
 

@@ -8,6 +8,7 @@ from ..accounts.models import Role
 from ..audit.service import record
 from ..cases import access
 from ..cases.facts import register_facts
+from ..cases.service import register_history_source
 from ..database import utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused
 from ..extensions import db
@@ -244,3 +245,16 @@ def shelter_consent_facts(case) -> dict:
 @register_facts(tracks=("return",))
 def return_consent_facts(case) -> dict:
     return {"has_handover_consent": has_valid_consent(case, "cross_border_transfer")}
+
+
+@register_history_source
+def consent_timeline(case) -> list[dict]:
+    """CO-1/CO-2 on the case timeline: each consent given and each withdrawal."""
+    items = []
+    for c in db.session.scalars(select(Consent).where(Consent.case_id == case.id)):
+        items.append({"type": "consent", "at": c.given_at, "event": "given",
+                      "purpose": c.purpose, "recipient": c.recipient_name})
+        if c.withdrawn_at is not None:
+            items.append({"type": "consent", "at": c.withdrawn_at, "event": "withdrawn",
+                          "purpose": c.purpose, "recipient": c.recipient_name})
+    return items

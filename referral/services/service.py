@@ -6,6 +6,7 @@ from sqlalchemy import select
 from ..accounts.models import Role
 from ..audit.service import record
 from ..cases import access
+from ..cases.service import register_history_source
 from ..consent import service as consent_service
 from ..database import utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused
@@ -318,3 +319,18 @@ def get_offer_for(actor, offer_id) -> ServiceOffer:
         raise NotFound("offer")
     access.get_case_for(actor, offer.case_id)
     return offer
+
+
+@register_history_source
+def referral_timeline(case) -> list[dict]:
+    """Referrals on the case timeline: when sent, and when answered or closed."""
+    items = []
+    for r in db.session.scalars(select(Referral).where(Referral.case_id == case.id)):
+        provider = r.provider.name if r.provider else None
+        items.append({"type": "referral", "at": r.requested_at, "event": "requested",
+                      "service": r.service, "provider": provider})
+        ended = r.closed_at or r.decided_at
+        if ended is not None and r.status != "requested":
+            items.append({"type": "referral", "at": ended, "event": r.status,
+                          "service": r.service, "provider": provider})
+    return items

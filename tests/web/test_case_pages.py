@@ -1,6 +1,7 @@
 """The case pages: list, new referral, case file with next steps and why refused ones are."""
 from referral.extensions import db
-from tests.factories import create_agency, create_case, create_user
+from tests.factories import create_agency, create_case, create_user, token_headers
+from tests.web.conftest import login
 
 
 def test_the_case_list_shows_the_callers_cases_only(cw_client, caseworker):
@@ -74,3 +75,25 @@ def test_the_help_page_draws_every_track_from_the_definitions(cw_client):
 
 def test_pages_need_sign_in(client):
     assert client.get("/cases/").status_code == 302
+
+
+def test_the_timeline_shows_consents_and_referrals_beside_transitions(client, caseworker,
+                                                                      a_case, shelter_agency):
+    from referral.consent import service as consent_service
+    from referral.services import service as services
+    from tests.factories import create_provider, give_consent
+    clinic = create_provider("Harbour clinic", services=("medical",), agency=shelter_agency)
+    consent = give_consent(caseworker, a_case, "referral", clinic)
+    services.make_referral(caseworker, a_case, provider_id=clinic.id, service="medical")
+    consent_service.withdraw_consent(caseworker, consent, note="changed her mind")
+    db.session.commit()
+    login(client, "caseworker")
+    page = client.get(f"/cases/{a_case.id}").get_data(as_text=True)
+    timeline = page[page.index('id="timeline"'):]
+    assert "Consent given: Referral — Harbour clinic" in timeline
+    assert "Referral (Medical care) to Harbour clinic: Requested" in timeline
+    assert "Referral (Medical care) to Harbour clinic: Revoked" in timeline
+    assert "Consent withdrawn: Referral — Harbour clinic" in timeline
+    history = client.get(f"/api/v1/cases/{a_case.id}/history",
+                         headers=token_headers(caseworker)).json
+    assert {item["type"] for item in history} >= {"transition", "consent", "referral"}
