@@ -147,6 +147,9 @@ def init_app(app):
     app.jinja_env.filters["offence"] = labelled(OFFENCE_LABELS)
     app.jinja_env.filters["follow_up"] = follow_up_label
     app.jinja_env.filters["track"] = track_label
+    from .labels import field_label, record_label
+    app.jinja_env.filters["field"] = field_label
+    app.jinja_env.filters["record"] = record_label
 
     @app.context_processor
     def languages():

@@ -218,3 +218,65 @@ OFFENCE_LABELS = {
     "forced_criminality": _l("offences the person was forced to commit"),
     "other": _l("other offence"),
 }
+
+
+# The person's own copy of their file (DP-6): record headings and field names. A field not
+# listed here shows as its name with spaces.
+RECORD_LABELS = {
+    "case_transition": _l("Steps in your case"),
+    "decision": _l("Decisions"),
+    "consent": _l("Your consents"),
+    "consent_override": _l("Data shared without your consent, and why"),
+    "referral": _l("Referrals to services"),
+    "service_offer": _l("Services offered"),
+    "stay": _l("Shelter stays"),
+    "restriction": _l("Restrictions of movement"),
+    "outing": _l("Outings"),
+    "held_item": _l("Belongings held for you"),
+    "proceeding": _l("Legal proceedings"),
+    "hearing": _l("Hearings"),
+    "information_given": _l("Information given to you about proceedings"),
+    "protective_measure": _l("Protective measures"),
+    "cooperation_record": _l("Your statements to the authorities"),
+    "compensation_claim": _l("Compensation claims"),
+    "residence_permit": _l("Residence permits"),
+    "return_request": _l("Your request to return"),
+    "return_assessment": _l("Return risk assessment"),
+    "reintegration_plan": _l("Reintegration plan"),
+    "check_in": _l("Check-ins"),
+    "deadline": _l("Follow-ups planned"),
+}
+FIELD_LABELS = {
+    "given_name": _l("Given name"), "family_name": _l("Family name"),
+    "known_as": _l("Known as"), "date_of_birth": _l("Date of birth"),
+    "safe_contact": _l("Safe contact"), "sex": _l("Sex"), "nationality": _l("Nationality"),
+    "languages": _l("Languages"), "reference": _l("Reference"),
+    "jurisdiction": _l("Jurisdiction"), "nrm_state": _l("National referral mechanism stage"),
+    "assistance_state": _l("Assistance"), "shelter_state": _l("Shelter stay"),
+    "legal_state": _l("Legal proceedings"), "return_state": _l("Return"),
+    "referred_by": _l("Referred by"), "referred_at": _l("Referred on"),
+    "indicators": _l("Indicators observed"), "exploitation_forms": _l("Forms of exploitation"),
+    "sectors": _l("Sectors"), "narrative": _l("What happened (in the person's words)"),
+    "reflection_ends_at": _l("Reflection period ends"), "closed_at": _l("Closed on"),
+    "identification": _l("Identification"), "guardian_name": _l("Guardian"),
+    "purpose": _l("Purpose"), "recipient_name": _l("Recipient"), "given_at": _l("Given on"),
+    "withdrawn_at": _l("Withdrawn on"), "expires_at": _l("Ends on"),
+    "language": _l("Language"), "information_given": _l("What the person was told"),
+    "status": _l("Status"), "kind": _l("Kind"), "outcome": _l("Outcome"),
+    "reasons": _l("Reasons"), "decided_at": _l("Decided on"), "at": _l("When"),
+    "track": _l("Track"), "event": _l("Step"), "from_state": _l("From"),
+    "to_state": _l("To"), "reason": _l("Reason"), "person_view": _l("Your view"),
+    "service": _l("Service"), "requested_at": _l("Requested on"),
+    "admitted_at": _l("Admitted on"), "left_at": _l("Left on"), "due_at": _l("Due on"),
+    "created_at": _l("Recorded on"), "opened_at": _l("Opened on"),
+    "court_or_authority": _l("Court or authority"), "legal_basis": _l("Legal basis"),
+    "description": _l("Description"), "summary": _l("Summary"),
+}
+
+
+def record_label(name: str) -> str:
+    return RECORD_LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
+def field_label(name: str) -> str:
+    return FIELD_LABELS.get(name) or name.replace("_", " ")

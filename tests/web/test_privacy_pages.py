@@ -75,3 +75,12 @@ def test_DP5_a_legal_hold_shows_on_the_case_file(client, caseworker, a_case):
     login(client, "caseworker")
     text = client.get(f"/cases/{a_case.id}").get_data(as_text=True)
     assert "Legal hold (DP-5)" in text and "civil proceeding open" in text
+
+
+def test_DP6_the_persons_copy_reads_in_french_for_a_french_reader(client, caseworker, a_case):
+    caseworker.locale = "fr"
+    db.session.commit()
+    login(client, "caseworker")
+    text = client.get(f"/privacy/cases/{a_case.id}/subject-access").get_data(as_text=True)
+    assert "Étapes de votre dossier" in text and "Nom de famille" in text
+    assert "family_name" not in text and "case transition" not in text.lower()
