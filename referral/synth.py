@@ -164,10 +164,10 @@ def _tables():
         "case_transition": "id case_id track event from_state to_state actor_id at reason "
                            "facts rule_version",
         "decision": "id case_id kind outcome decision_maker reasons reason_codes "
-                    "best_interests evidence language_explained_in child_views decided_at "
+                    "best_interests_enc evidence language_explained_in child_views_enc decided_at "
                     "review_deadline rule_version recorded_by_id details created_at",
         "consent": "id case_id purpose provider_id recipient_name data_categories given_by "
-                   "child_views language information_given given_at withdrawn_at "
+                   "child_views_enc language information_given given_at withdrawn_at "
                    "recorded_by_id created_at",
         "referral": "id case_id provider_id service consent_id status requested_by_id "
                     "requested_at decided_at closed_at",
@@ -575,11 +575,15 @@ class Synth:
         for kind, outcome, at in decisions:
             review_deadline = at + timedelta(days=jur.review_window_days) \
                 if outcome == "negative" else None
-            t["decision"].add(uid(), case_id, kind, outcome, "Competent authority",
+            decision_id = uid()
+            t["decision"].add(decision_id, case_id, kind, outcome, "Competent authority",
                               "Indicators assessed against the definition; reasons recorded.",
                               "[]" if outcome == "positive" else '["insufficient_information"]',
-                              "Recorded by the guardian." if child else None, "[]", language,
-                              "The child's views were heard." if child else None, at,
+                              self.seal("Recorded by the guardian.", "decision",
+                                        "best_interests", decision_id) if child else None,
+                              "[]", language,
+                              self.seal("The child's views were heard.", "decision",
+                                        "child_views", decision_id) if child else None, at,
                               review_deadline, rule_version, actor, "{}", at)
 
         # follow-ups: the scheduler of record
@@ -660,7 +664,8 @@ class Synth:
         self.t["consent"].add(
             consent_id, case_id, purpose, provider_id, recipient,
             '["identity", "contact", "needs"]', "guardian" if child else "person",
-            "The child agrees." if child else None, language,
+            self.seal("The child agrees.", "consent", "child_views", consent_id)
+            if child else None, language,
             "What is shared, why, who sees it, and how to withdraw.", at, None, actor, at)
         return consent_id
 

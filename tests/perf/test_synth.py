@@ -68,6 +68,14 @@ def test_synth_loads_cases_the_api_reads(app, client):
     legal = client.get("/api/v1/legal/cases", headers=token_headers(_user(Role.legal_aid)))
     assert legal.status_code == 200, legal.get_json()
 
+    # Children's views are sealed by synth exactly as the models seal them.
+    from referral.cases.models import Decision
+    from referral.consent.models import Consent
+    decision = db.session.scalar(select(Decision).where(Decision.child_views_enc.is_not(None)))
+    consent = db.session.scalar(select(Consent).where(Consent.child_views_enc.is_not(None)))
+    assert decision.child_views == "The child's views were heard."
+    assert consent.child_views == "The child agrees."
+
 
 @pytest.mark.skipif(ON_POSTGRES, reason="checks the refusal on SQLite")
 def test_synth_refuses_sqlite_with_a_reason(app):
