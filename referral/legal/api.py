@@ -7,7 +7,7 @@ from ..cases import access
 from ..extensions import db
 from . import service
 from .schemas import (AssignLegalAidSchema, CompensationSchema, CooperationSchema,
-                      HearingSchema, InformationSchema, LegalAidCaseSchema,
+                      HearingSchema, InformationSchema, LegalAidCaseSchema, LegalAidPageArgsSchema,
                       LegalSummarySchema, MeasureSchema, NonPunishmentSchema, NoteSchema,
                       PermitSchema, ProceedingInSchema, ProceedingSchema,
                       ProceedingUpdateSchema, ReleaseSchema, SafetyTaskSchema)
@@ -29,10 +29,12 @@ class LegalSummary(MethodView):
 
 @blp.route("/legal/cases")
 class LegalAidView(MethodView):
+    @blp.arguments(LegalAidPageArgsSchema, location="query")
     @blp.response(200, LegalAidCaseSchema(many=True))
-    def get(self):
-        """The legal aid view: my assigned cases' proceedings, hearings and deadlines."""
-        data = service.legal_aid_view(api_actor())
+    def get(self, args):
+        """The legal aid view: my assigned cases' proceedings, hearings and deadlines; open
+        matters first, a page at a time (``page``, ``per_page`` up to 200)."""
+        data = service.legal_aid_view(api_actor(), **args)
         db.session.commit()
         return data
 

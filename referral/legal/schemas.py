@@ -141,3 +141,8 @@ class LegalAidCaseSchema(Schema):
     proceedings = fields.List(fields.Nested(ProceedingSchema))
     deadlines = fields.List(fields.Nested(DeadlineRowSchema))
     non_punishment_alerts = fields.List(fields.String())
+
+
+class LegalAidPageArgsSchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

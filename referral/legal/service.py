@@ -16,7 +16,7 @@ from ..errors import Forbidden, Invalid, NotFound, Refused
 from ..extensions import db
 from ..reminders.service import meet_deadline, plan_deadline
 from .models import (CLOSED_STATUSES, COMPENSATION_KINDS, COOPERATION_KINDS, MEASURE_KINDS,
-                     NON_PUNISHMENT_OUTCOMES, OFFENCE_CATEGORIES, PERMIT_KINDS,
+                     NON_PUNISHMENT_OUTCOMES, OFFENCE_CATEGORIES, OPEN_STATUSES, PERMIT_KINDS,
                      PERSON_ROLES, PROCEEDING_KINDS, CompensationClaim, CooperationRecord,
                      Hearing, InformationGiven, LegalAidAssignment, LegalNote, Proceeding,
                      ProtectiveMeasure, ResidencePermit)
@@ -299,15 +299,28 @@ def legal_summary(actor, case) -> dict:
             "non_punishment_alerts": non_punishment_alerts(case)}
 
 
-def legal_aid_view(actor) -> list[dict]:
+LEGAL_DEADLINE_KINDS = ("hearing", "limitation", "protective_measure_review", "permit_renewal")
+
+
+def _assigned_cases(actor):
+    return select(Case).join(LegalAidAssignment, LegalAidAssignment.case_id == Case.id) \
+        .where(LegalAidAssignment.user_id == actor.id)
+
+
+def legal_aid_view(actor, *, page=1, per_page=50) -> list[dict]:
     """The legal aid view: proceedings, hearings, deadlines and measures of assigned cases,
-    and no other case data."""
+    and no other case data. Matters with an open proceeding come first, newest first, a
+    page at a time: a lawyer's assignments only grow."""
     if not actor.has_role(Role.legal_aid):
         raise Forbidden("permission", "for legal aid staff")
+    if page < 1 or not 1 <= per_page <= 200:
+        raise Invalid("page", "page from 1, per_page from 1 to 200")
     from ..reminders.models import Deadline, DeadlineStatus
-    cases = db.session.scalars(select(Case).join(
-        LegalAidAssignment, LegalAidAssignment.case_id == Case.id)
-        .where(LegalAidAssignment.user_id == actor.id).order_by(Case.referred_at)).all()
+    has_open = select(Proceeding.id).where(Proceeding.case_id == Case.id,
+                                           Proceeding.status.in_(OPEN_STATUSES)).exists()
+    cases = db.session.scalars(_assigned_cases(actor)
+                               .order_by(has_open.desc(), Case.referred_at.desc(), Case.id)
+                               .limit(per_page).offset((page - 1) * per_page)).all()
     ids = [c.id for c in cases]
     proceedings, deadlines = {}, {}
     if ids:
@@ -315,16 +328,36 @@ def legal_aid_view(actor) -> list[dict]:
             proceedings.setdefault(p.case_id, []).append(p)
         for d in db.session.scalars(select(Deadline).where(
                 Deadline.case_id.in_(ids), Deadline.status == DeadlineStatus.pending,
-                Deadline.kind.in_(("hearing", "limitation", "protective_measure_review",
-                                   "permit_renewal"))).order_by(Deadline.due_at)):
+                Deadline.kind.in_(LEGAL_DEADLINE_KINDS)).order_by(Deadline.due_at)):
             deadlines.setdefault(d.case_id, []).append(d)
     record(actor, "legal.view", "user", actor.id, purpose="legal aid",
-           details={"cases": len(cases)})
+           details={"cases": len(cases), "page": page})
     return [{"case_id": c.id, "reference": c.reference,
              "proceedings": proceedings.get(c.id, []),
              "deadlines": [{"kind": d.kind, "due_at": d.due_at} for d in deadlines.get(c.id, [])],
              "non_punishment_alerts": non_punishment_alerts(c, proceedings.get(c.id, []))}
             for c in cases]
+
+
+def assigned_count(actor) -> int:
+    from sqlalchemy import func
+    return db.session.scalar(select(func.count()).select_from(
+        _assigned_cases(actor).subquery()))
+
+
+def upcoming_legal_deadlines(actor, limit=10) -> list[dict]:
+    """The next hearings and legal deadlines across every assigned case, in one query."""
+    from ..reminders.models import Deadline, DeadlineStatus
+    rows = db.session.execute(
+        select(Deadline.kind, Deadline.due_at, Case.reference)
+        .join(Case, Case.id == Deadline.case_id)
+        .join(LegalAidAssignment, LegalAidAssignment.case_id == Case.id)
+        .where(LegalAidAssignment.user_id == actor.id,
+               Deadline.status == DeadlineStatus.pending,
+               Deadline.kind.in_(LEGAL_DEADLINE_KINDS))
+        .order_by(Deadline.due_at).limit(limit)).all()
+    return [{"kind": kind, "due_at": due_at, "reference": reference}
+            for kind, due_at, reference in rows]
 
 
 @register_facts(tracks=("legal",))

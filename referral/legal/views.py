@@ -1,4 +1,4 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -8,14 +8,19 @@ from ..web import home_panel
 from . import service
 
 bp = Blueprint("legal", __name__)
+PER_PAGE = 50
 
 
 @bp.route("/legal/")
 @roles_required("legal_aid")
 def legal_aid_view():
-    cases = service.legal_aid_view(current_user)
+    page = request.args.get("page", 1, type=int)
+    page = page if page and page > 0 else 1
+    cases = service.legal_aid_view(current_user, page=page, per_page=PER_PAGE)
+    total = service.assigned_count(current_user)
     db.session.commit()
-    return render_template("legal/view.html", cases=cases)
+    return render_template("legal/view.html", cases=cases, page=page,
+                           more=page * PER_PAGE < total, total=total)
 
 
 @bp.route("/cases/<case_id>/legal")
@@ -29,10 +34,8 @@ def case_legal(case_id):
 
 @home_panel("legal_aid", _l("Hearings and deadlines"), "legal/panel.html")
 def legal_panel(user):
-    cases = service.legal_aid_view(user)
-    deadlines = sorted(((d, c) for c in cases for d in c["deadlines"]),
-                       key=lambda pair: pair[0]["due_at"])
-    return {"cases": cases, "deadlines": deadlines[:10]}
+    return {"count": service.assigned_count(user),
+            "deadlines": service.upcoming_legal_deadlines(user, limit=10)}
 
 
 def _alerts_for_case_file(case):

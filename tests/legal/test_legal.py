@@ -200,3 +200,24 @@ def test_the_legal_aid_home_and_view_pages(client, caseworker, assigned, legal_u
     login(client, "legal")
     assert "hearing" in client.get("/").get_data(as_text=True)
     assert "Employment Tribunal" in client.get("/legal/").get_data(as_text=True)
+
+
+def test_the_legal_aid_view_puts_open_matters_first_a_page_at_a_time(client, caseworker,
+                                                                       legal_user):
+    from tests.factories import create_case
+    cases = [create_case(caseworker) for _ in range(5)]
+    for case in cases:
+        legal.assign_legal_aid(caseworker, case, legal_user.id)
+    open_matter = cases[0]  # the oldest, but with a proceeding under way
+    legal.open_proceeding(caseworker, open_matter, kind="criminal", person_role="victim",
+                          court_or_authority="Crown Court")
+    db.session.commit()
+    headers = token_headers(legal_user)
+    first = client.get("/api/v1/legal/cases?per_page=2", headers=headers).json
+    assert [row["reference"] for row in first][0] == open_matter.reference and len(first) == 2
+    pages = [client.get(f"/api/v1/legal/cases?per_page=2&page={n}", headers=headers).json
+             for n in (1, 2, 3)]
+    seen = [row["reference"] for page in pages for row in page]
+    assert sorted(seen) == sorted(c.reference for c in cases)  # each once, none lost
+    too_many = client.get("/api/v1/legal/cases?per_page=500", headers=headers)
+    assert too_many.status_code == 422 and "per_page" in too_many.json["errors"]
