@@ -5,6 +5,7 @@ from flask import request
 from flask_login import current_user, login_required
 
 from .errors import Forbidden, Unauthorized
+from .labels import N_
 
 
 def bearer_token() -> str | None:
@@ -46,7 +47,7 @@ def roles_required(*roles):
         @login_required
         def wrapped(*args, **kwargs):
             if roles and not current_user.has_role(*roles):
-                raise Forbidden("role", "your role may not open this page")
+                raise Forbidden("role", N_("your role may not open this page"))
             return view(*args, **kwargs)
         return wrapped
     return decorate

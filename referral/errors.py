@@ -9,20 +9,41 @@ from flask import jsonify, render_template, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from .labels import N_
+
 logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
+    """``message`` is English, as the API serves it. Raise sites mark it with ``N_()`` and
+    give any values as ``params`` (``N_("one of %(choices)s"), {"choices": ...}``), so that
+    a web page can show it in the reader's language with ``localized()``."""
     status = 400
 
-    def __init__(self, key: str, message: str):
-        super().__init__(f"{key}: {message}")
+    def __init__(self, key: str, message: str, params: dict | None = None):
         self.key = key
-        self.message = message
+        self.template = message
+        self.params = dict(params or {})
+        self.message = message % self.params if self.params else message
+        super().__init__(f"{key}: {self.message}")
 
     @property
     def errors(self):
         return {self.key: [self.message]}
+
+    def localized(self) -> str:
+        """The message in the language of the current page (English where no catalog has
+        it). Only web pages call this; the API keeps ``message``."""
+        from flask_babel import gettext
+        try:
+            text = gettext(self.template)
+            return text % self.params if self.params else text
+        except (KeyError, ValueError, TypeError):  # a translation that lost a placeholder
+            return self.message
+
+    @property
+    def localized_errors(self):
+        return {self.key: [self.localized()]}
 
 
 class Invalid(DomainError):
@@ -42,39 +63,42 @@ class Refused(DomainError):
 class StaleVersion(DomainError):
     status = 409
 
-    def __init__(self, message="the case changed since you loaded it; reload and try again"):
-        super().__init__("version", message)
+    def __init__(self, message=N_("the case changed since you loaded it; reload and try "
+                                  "again"), params=None):
+        super().__init__("version", message, params)
 
 
 class NotFound(DomainError):
     status = 404
 
-    def __init__(self, what="record", message="not found"):
-        super().__init__(what, message)
+    def __init__(self, what="record", message=N_("not found"), params=None):
+        super().__init__(what, message, params)
 
 
 class Forbidden(DomainError):
     status = 403
 
-    def __init__(self, what="permission", message="you may not do this"):
-        super().__init__(what, message)
+    def __init__(self, what="permission", message=N_("you may not do this"), params=None):
+        super().__init__(what, message, params)
 
 
 class Unauthorized(DomainError):
     status = 401
 
-    def __init__(self, message="sign in first"):
-        super().__init__("auth", message)
+    def __init__(self, message=N_("sign in first"), params=None):
+        super().__init__("auth", message, params)
 
 
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(errors: dict, status: int):
+def error_response(errors: dict, status: int, page_errors: dict | None = None):
+    """``errors`` as JSON (English, for the API), or the error page showing ``page_errors``
+    (the same errors in the reader's language) where given."""
     if wants_json():
         return jsonify({"errors": errors}), status
-    return render_template("errors.html", errors=errors, status=status), status
+    return render_template("errors.html", errors=page_errors or errors, status=status), status
 
 
 def flatten(messages, prefix="") -> dict:
@@ -113,7 +137,7 @@ def _http_errors(exc: HTTPException) -> dict:
 def register_error_handlers(app):
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
-        return error_response(exc.errors, exc.status)
+        return error_response(exc.errors, exc.status, exc.localized_errors)
 
     @app.errorhandler(ValidationError)
     def validation_error(exc: ValidationError):

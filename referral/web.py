@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .extensions import login_manager
+from .labels import N_
 
 # Home panels by role: (role, title, template, context function(user) -> dict). Titles are
 # lazy strings (``lazy_gettext``), translated when the page renders.
@@ -69,7 +70,7 @@ def register(app):
         data = request.get_data(cache=True) or b""
         if (b"\x00" in data or b"\\u0000" in data or "\x00" in request.path
                 or any("\x00" in value for value in request.args.values())):
-            raise Invalid("request", "contains a NUL character")
+            raise Invalid("request", N_("contains a NUL character"))
 
     @app.route("/healthz")
     def healthz():

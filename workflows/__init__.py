@@ -27,8 +27,17 @@ def N_(message: str) -> str:
 
 @dataclass(frozen=True)
 class Refusal:
+    """``message`` is English with any values filled in (as the API serves it); where it has
+    values, ``template`` is the marked message with ``%(name)s`` placeholders and ``params``
+    the values, so that a web page can translate the template and fill it in."""
     rule: str
     message: str
+    template: str = field(default="", compare=False)
+    params: Mapping | None = field(default=None, compare=False)
+
+    @classmethod
+    def with_params(cls, rule: str, template: str, **params) -> "Refusal":
+        return cls(rule, template % params, template, params)
 
 
 class FactNotDeclared(KeyError):
@@ -128,12 +137,14 @@ def evaluate(track: Track, state: str, event: str, facts: Mapping,
     transition = track.find(event, state)
     if transition is None:
         if not track.candidates(event):
-            return None, Refusal("WF-UNKNOWN", f"{track.name} has no event {event!r}")
-        return None, Refusal("WF-STATE", f"{event!r} is not allowed while {track.name} is "
-                                         f"{state!r}")
+            return None, Refusal.with_params("WF-UNKNOWN", N_("%(track)s has no event %(event)s"),
+                                             track=track.name, event=repr(event))
+        return None, Refusal.with_params(
+            "WF-STATE", N_("%(event)s is not allowed while %(track)s is %(state)s"),
+            event=repr(event), track=track.name, state=repr(state))
     if transition.reason_required and not (reason and reason.strip()):
         return transition, Refusal("ID-6" if transition.adverse else "WF-REASON",
-                                   "a reason is required for this step")
+                                   N_("a reason is required for this step"))
     for g in transition.guards:
         refusal = g(facts)
         if refusal:

@@ -14,6 +14,7 @@ from ..audit.service import record
 from ..database import utcnow
 from ..errors import Invalid, Unauthorized
 from ..extensions import db
+from ..labels import N_
 from .models import Agency, AgencyKind, ApiToken, Role, User, UserRole, WebSession
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,8 @@ MIN_PASSWORD_LENGTH = 12
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid("password", f"use at least {MIN_PASSWORD_LENGTH} characters")
+        raise Invalid("password", N_("use at least %(count)s characters"),
+                      {"count": MIN_PASSWORD_LENGTH})
     return _hasher.hash(password)
 
 
@@ -49,12 +51,12 @@ def create_user(username, password, *, agency, roles, display_name=None, email=N
                 supervisor=None, mfa_deferred=False, actor=None) -> User:
     username = (username or "").strip().lower()
     if not username:
-        raise Invalid("username", "a username is required")
+        raise Invalid("username", N_("a username is required"))
     if db.session.scalar(select(User.id).where(User.username == username)):
-        raise Invalid("username", "this username is taken")
+        raise Invalid("username", N_("this username is taken"))
     roles = [Role(r) for r in roles]
     if not roles:
-        raise Invalid("roles", "give at least one role")
+        raise Invalid("roles", N_("give at least one role"))
     user = User(username=username, display_name=display_name or username,
                 email=email, password_hash=hash_password(password), agency=agency,
                 supervisor_id=supervisor.id if supervisor else None,
@@ -110,16 +112,16 @@ def confirm_mfa_enrolment(user: User, secret: str | None, otp: str | None,
     """Turn on (or replace) two-step sign-in once the user proves their app shows the
     codes. Replacing an existing one needs a code from the current app first."""
     if not secret:
-        raise Invalid("otp", "start again: the set-up expired")
+        raise Invalid("otp", N_("start again: the set-up expired"))
     if user.mfa_secret and not verify_otp(user, current_otp):
-        raise Invalid("current_otp", "enter a code from the app you use now")
+        raise Invalid("current_otp", N_("enter a code from the app you use now"))
     totp = pyotp.TOTP(secret)
     now = utcnow()
     step = next((int((now + timedelta(seconds=30 * d)).timestamp()) // 30 for d in (0, -1)
                  if totp.verify(otp or "", for_time=now + timedelta(seconds=30 * d),
                                 valid_window=0)), None)
     if step is None:
-        raise Invalid("otp", "that code does not match; check the time on your phone")
+        raise Invalid("otp", N_("that code does not match; check the time on your phone"))
     user.mfa_secret, user.mfa_last_step, user.mfa_deferred = secret, step, False
     record(user, "account.mfa_enrol", "user", user.id, purpose="account security")
 

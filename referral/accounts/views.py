@@ -49,7 +49,7 @@ def login():
             user = service.authenticate(form.username.data, form.password.data,
                                         form.otp.data or None)
         except Unauthorized as exc:
-            form.password.errors.append(SIGN_IN_REFUSALS.get(exc.message, exc.message))
+            form.password.errors.append(SIGN_IN_REFUSALS.get(exc.message, exc.localized()))
         else:
             session.clear()  # a fresh session: nothing carried over from before sign-in
             session["sid"] = service.start_web_session(user)
@@ -97,7 +97,7 @@ def mfa():
                                           form.current_otp.data or None)
         except Invalid as exc:
             db.session.rollback()
-            getattr(form, exc.key, form.otp).errors.append(exc.message)
+            getattr(form, exc.key, form.otp).errors.append(exc.localized())
         else:
             db.session.commit()
             session.pop("mfa_pending", None)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..database import utcnow
 from ..extensions import db
+from ..labels import N_
 from .models import AuditEntry
 
 _CHAIN_LOCK_KEY = 0x5245464552  # any constant; "REFER"
@@ -122,12 +123,12 @@ def search_entries(actor, *, case_id=None, case_reference=None, username=None, a
         pass
     elif actor.has_role("supervisor"):
         if case_id is None:
-            raise Forbidden("permission", "supervisors read the audit trail one case at a time")
+            raise Forbidden("permission", N_("supervisors read the audit trail one case at a time"))
         access.get_case_for(actor, case_id)
     else:
-        raise Forbidden("permission", "auditors and supervisors read the audit trail")
+        raise Forbidden("permission", N_("auditors and supervisors read the audit trail"))
     if since and until and since > until:
-        raise Invalid("until", "the end is before the start")
+        raise Invalid("until", N_("the end is before the start"))
     query = select(AuditEntry)
     if case_id is not None:
         query = query.where(AuditEntry.case_id == case_id)

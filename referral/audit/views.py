@@ -43,7 +43,7 @@ def search():
                                                            timezone.utc))
         except DomainError as exc:
             db.session.rollback()
-            getattr(form, exc.key, form.case_reference).errors.append(exc.message)
+            getattr(form, exc.key, form.case_reference).errors.append(exc.localized())
     staff = service.staff_names({row.actor_id for row in rows})
     db.session.commit()
     return render_template("audit/search.html", form=form, rows=rows, searched=searched,

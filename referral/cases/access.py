@@ -11,6 +11,7 @@ from sqlalchemy import and_, false, or_, select
 from ..accounts.models import Role, User
 from ..errors import Forbidden, NotFound
 from ..extensions import db
+from ..labels import N_
 from .models import Case
 
 _scope_rules = []  # callables (user) -> SQL expression or None
@@ -115,7 +116,7 @@ def can_record_decision(user: User, case: Case) -> bool:
     return user.has_role(Role.caseworker, Role.supervisor)
 
 
-def require(allowed: bool, what="permission", message="you may not do this"):
+def require(allowed: bool, what="permission", message=N_("you may not do this")):
     if not allowed:
         raise Forbidden(what, message)
 

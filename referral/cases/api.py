@@ -8,6 +8,7 @@ from ..audit.service import record
 from ..auth import api_actor
 from ..extensions import db
 from ..errors import Refused
+from ..labels import N_
 from . import access, decisions, service
 from .models import Case, Decision
 from .schemas import (AnonymousNotificationSchema, AssignSchema, CaseCreateSchema,
@@ -38,7 +39,7 @@ class Cases(MethodView):
         """Cases in the caller's scope, filtered and paginated."""
         actor = api_actor()
         access.require(access.can_list_cases(actor), "permission",
-                       "your role works from its own view, not the case list")
+                       N_("your role works from its own view, not the case list"))
         query = service.case_list_query(actor, **{k: args[k] for k in
                                                   ("state", "assigned_to", "overdue", "q")})
         total = db.session.scalar(select(func.count()).select_from(query.subquery()))
@@ -164,7 +165,7 @@ class ReviewDecision(MethodView):
         case = access.get_case_for(actor, case_id, for_update=True)
         reviewed = decisions._decision_of(case, decision_id)
         if reviewed.review_requested_at is None:
-            raise Refused("ID-6", "no review was requested for this decision")
+            raise Refused("ID-6", N_("no review was requested for this decision"))
         body["kind"] = "review"
         decision = decisions.record_decision(actor, case, review_of=reviewed, **body)
         db.session.commit()

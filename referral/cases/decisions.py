@@ -15,6 +15,7 @@ from ..audit.service import record
 from ..database import utcnow
 from ..errors import Invalid, NotFound, Refused
 from ..extensions import db
+from ..labels import N_
 from ..reminders.service import meet_deadline, plan_deadline
 from ..signals import decision_recorded
 from . import access
@@ -83,43 +84,45 @@ def record_decision(actor, case: Case, *, kind: str, outcome: str, decision_make
                     child_views=None, best_interests=None, deadline=None, review_of=None,
                     details=None) -> Decision:
     access.require(access.can_record_decision(actor, case), "permission",
-                   "only caseworkers and supervisors record decisions")
+                   N_("only caseworkers and supervisors record decisions"))
     if case.nrm_state == "closed":
-        raise Refused("WF-STATE", "the case is closed: register a new referral linked to it "
-                                  "(previous_case_id)")
+        raise Refused("WF-STATE", N_("the case is closed: register a new referral linked to it "
+                                     "(previous_case_id)"))
     jurisdiction = _jurisdiction(case)
     allowed_kinds = {jurisdiction.first_decision, jurisdiction.final_decision} | set(OTHER_KINDS)
     if review_of is not None:
         kind = "review"
     elif kind not in allowed_kinds:
-        raise Invalid("kind", f"one of {', '.join(sorted(allowed_kinds))} in the "
-                              f"{jurisdiction.name}")
+        raise Invalid("kind", N_("one of %(choices)s in the %(jurisdiction)s"),
+                      {"choices": ", ".join(sorted(allowed_kinds)),
+                       "jurisdiction": jurisdiction.name})
     if outcome not in OUTCOMES[kind]:
-        raise Invalid("outcome", f"one of {', '.join(OUTCOMES[kind])}")
-    _require_text(decision_maker, "decision_maker", "name who decided (ID-5)")
-    _require_text(reasons, "reasons", "every decision records its reasons (ID-5)")
+        raise Invalid("outcome", N_("one of %(choices)s"), {"choices": ", ".join(OUTCOMES[kind])})
+    _require_text(decision_maker, "decision_maker", N_("name who decided (ID-5)"))
+    _require_text(reasons, "reasons", N_("every decision records its reasons (ID-5)"))
     is_identification = kind in IDENTIFICATION_KINDS
     if is_identification:
         _require_text(language_explained_in, "language_explained_in",
-                      "record the language the decision was explained in (ID-5)")
+                      N_("record the language the decision was explained in (ID-5)"))
     if case.is_child:
-        _require_text(child_views, "child_views", "a decision about a child records the "
-                                                  "child's views (CH-2)")
+        _require_text(child_views, "child_views", N_("a decision about a child records the "
+                                                     "child's views (CH-2)"))
         if kind != "best_interests_assessment":
             _require_text(best_interests, "best_interests",
-                          "a decision about a child records a best interests assessment (CH-2)")
+                          N_("a decision about a child records a best interests assessment (CH-2)"))
     reason_codes = list(dict.fromkeys(reason_codes or ()))
     unknown = [c for c in reason_codes if c not in NEGATIVE_REASON_CODES]
     if unknown:
-        raise Invalid("reason_codes", f"unknown codes: {', '.join(unknown)}")
+        raise Invalid("reason_codes", N_("unknown codes: %(codes)s"),
+                      {"codes": ", ".join(unknown)})
     if is_identification and outcome == "negative":
         substantive = [c for c in reason_codes if c not in IRRELEVANT_REASON_CODES]
         if not substantive and (reason_codes or _CONSENT_ONLY.match(reasons.strip())):
-            raise Refused("ID-3", "the person's consent to the exploitation is irrelevant "
-                                  "once any means was used (for a child, always): it cannot "
-                                  "be the only reason for a negative decision")
+            raise Refused("ID-3", N_("the person's consent to the exploitation is irrelevant "
+                                     "once any means was used (for a child, always): it cannot "
+                                     "be the only reason for a negative decision"))
         if not reason_codes:
-            raise Invalid("reason_codes", "a negative decision gives its coded reasons")
+            raise Invalid("reason_codes", N_("a negative decision gives its coded reasons"))
     now = utcnow()
     decision = Decision(case_id=case.id, kind=kind, outcome=outcome,
                         decision_maker=decision_maker.strip(), reasons=reasons.strip(),
@@ -185,14 +188,14 @@ def _apply_identification(actor, case, decision, jurisdiction):
 def request_review(actor, case: Case, decision_id, reason: str) -> Decision:
     """ID-6: an adverse decision can be reviewed; the review has its own deadline."""
     access.require(access.can_record_decision(actor, case))
-    _require_text(reason, "reason", "say why a review is requested")
+    _require_text(reason, "reason", N_("say why a review is requested"))
     decision = _decision_of(case, decision_id)
     if decision.kind not in IDENTIFICATION_KINDS or decision.outcome != "negative":
-        raise Refused("ID-6", "only a negative identification decision is reviewed here")
+        raise Refused("ID-6", N_("only a negative identification decision is reviewed here"))
     if decision.superseded_by_id is not None or decision.review_requested_at is not None:
-        raise Refused("ID-6", "this decision is already under review or superseded")
+        raise Refused("ID-6", N_("this decision is already under review or superseded"))
     if effective_identification(case) == "negative_final":
-        raise Refused("ID-6", "the review window of this decision has passed")
+        raise Refused("ID-6", N_("the review window of this decision has passed"))
     jurisdiction = _jurisdiction(case)
     now = utcnow()
     decision.review_requested_at = now
@@ -254,7 +257,7 @@ def _apply_age_assessment(case, decision):
 def appoint_guardian(actor, case: Case, *, name: str, organisation: str | None = None):
     """CH-3: a child's guardian or representative; consent for the child is theirs."""
     access.require(access.can_edit_case(actor, case))
-    _require_text(name, "name", "name the guardian or representative")
+    _require_text(name, "name", N_("name the guardian or representative"))
     case.guardian_name = name.strip()
     case.guardian_organisation = (organisation or "").strip() or None
     case.guardian_appointed_at = utcnow()
@@ -289,10 +292,10 @@ def extend_reflection_period(actor, case: Case, *, days: int, reason: str):
     """RP-1: the period can be extended with reasons, never shortened."""
     access.require(access.can_edit_case(actor, case))
     if case.nrm_state != "reflection_period":
-        raise Refused("RP-1", "only a running reflection period can be extended")
+        raise Refused("RP-1", N_("only a running reflection period can be extended"))
     if not isinstance(days, int) or days < 1:
-        raise Invalid("days", "extend by at least one day; the period is never shortened")
-    _require_text(reason, "reason", "an extension records its reasons")
+        raise Invalid("days", N_("extend by at least one day; the period is never shortened"))
+    _require_text(reason, "reason", N_("an extension records its reasons"))
     case.reflection_ends_at = case.reflection_ends_at + timedelta(days=days)
     plan_reflection_end(case)
     record(actor, "case.reflection_extended", "case", case.id, case_id=case.id,

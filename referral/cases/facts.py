@@ -13,6 +13,7 @@ from workflows import jurisdictions
 from ..database import utcnow
 from .decisions import effective_identification
 from ..errors import Invalid
+from ..labels import N_
 
 # What a client may assert in a transition request; everything else is computed.
 CLIENT_FACTS = frozenset({"person_requested", "person_view", "reason_code"})
@@ -50,8 +51,9 @@ def check_client_facts(given: dict | None) -> dict:
     given = dict(given or {})
     unknown = sorted(set(given) - CLIENT_FACTS)
     if unknown:
-        raise Invalid("facts", f"unknown or computed facts: {', '.join(unknown)}; "
-                               f"a request may give {', '.join(sorted(CLIENT_FACTS))}")
+        raise Invalid("facts", N_("unknown or computed facts: %(facts)s; a request may give "
+                                  "%(allowed)s"),
+                      {"facts": ", ".join(unknown), "allowed": ", ".join(sorted(CLIENT_FACTS))})
     return given
 
 

@@ -19,6 +19,7 @@ from ..audit.service import record
 from ..database import utcnow
 from ..errors import Invalid, NotFound, Refused, StaleVersion
 from ..extensions import db
+from ..labels import N_
 from ..signals import case_opened, decision_recorded, transition_applied
 from ..reminders.service import cancel_deadlines, meet_deadline
 from . import access, decisions
@@ -71,7 +72,7 @@ def age_group_from(person: dict) -> str:
 def open_case(actor: User, *, person: dict, referral: dict) -> Case:
     """Register a referral: the person is a presumed victim at once (ID-1)."""
     access.require(actor.has_role("caseworker", "supervisor"), "permission",
-                   "only caseworkers and supervisors register referrals")
+                   N_("only caseworkers and supervisors register referrals"))
     referral = dict(referral)
     code = referral.pop("jurisdiction", None) or _default_jurisdiction()
     try:
@@ -84,7 +85,7 @@ def open_case(actor: User, *, person: dict, referral: dict) -> Case:
         try:
             previous = access.get_case_for(actor, previous_id)
         except NotFound:
-            raise Invalid("previous_case_id", "no such case in your scope")
+            raise Invalid("previous_case_id", N_("no such case in your scope"))
         referral["previous_case_id"] = previous.id
     person_row = Person(**person)
     now = utcnow()
@@ -140,7 +141,8 @@ def apply_transition(actor: User, case_or_id, track: str, event: str, *, reason=
     """
     tracks = workflows.tracks()
     if track not in tracks:
-        raise Invalid("track", f"unknown track; one of {', '.join(tracks)}")
+        raise Invalid("track", N_("unknown track; one of %(choices)s"),
+                      {"choices": ", ".join(tracks)})
     case_id = getattr(case_or_id, "id", case_or_id)
     case = access.get_case_for(actor, case_id, for_update=True)
     access.require(access.can_transition(actor, case, track), "permission",
@@ -155,7 +157,7 @@ def apply_transition(actor: User, case_or_id, track: str, event: str, *, reason=
     transition, refusal = workflows.evaluate(definition, state, event, all_facts, reason)
     if refusal:
         _record_refusal(actor, case, track, event, refusal, reason)
-        raise Refused(refusal.rule, refusal.message)
+        raise Refused(refusal.rule, refusal.template or refusal.message, refusal.params)
     case.set_state(track, transition.dst)
     jurisdiction = jurisdictions.get(case.jurisdiction)
     _on_enter(case, track, transition.dst, jurisdiction, given)
@@ -257,7 +259,7 @@ def case_list_query(actor: User, *, state=None, assigned_to=None, overdue=None, 
             try:
                 query = query.where(Case.assigned_to_id == uuid.UUID(assigned_to))
             except ValueError:
-                raise Invalid("assigned_to", "a user id or 'me'")
+                raise Invalid("assigned_to", N_("a user id or 'me'"))
     if q:
         query = query.where(_search_condition(q))
     for hook in _list_filters:
@@ -287,14 +289,14 @@ def register_list_filter(hook):
 def assign_case(actor: User, case: Case, caseworker_id) -> Case:
     """Assign a case to a caseworker of the case's agency; their follow-ups move with it."""
     access.require(access.can_assign(actor, case), "permission",
-                   "only a supervisor or the case's caseworkers assign it")
+                   N_("only a supervisor or the case's caseworkers assign it"))
     try:
         assignee = db.session.get(User, uuid.UUID(str(caseworker_id)))
     except ValueError:
         assignee = None
     if assignee is None or assignee.agency_id != case.agency_id \
             or not assignee.has_role("caseworker"):
-        raise Invalid("caseworker_id", "a caseworker of the case's agency")
+        raise Invalid("caseworker_id", N_("a caseworker of the case's agency"))
     case.assigned_to_id = assignee.id
     from ..reminders.models import Deadline, DeadlineStatus
     for row in db.session.scalars(select(Deadline).where(
@@ -313,7 +315,8 @@ def record_anonymous_notification(actor: User, *, sex="unknown", age_group="unkn
     access.require(actor.has_role("caseworker", "supervisor"))
     code = jurisdiction or _default_jurisdiction()
     if code not in jurisdictions.REGISTRY:
-        raise Invalid("jurisdiction", f"one of {', '.join(sorted(jurisdictions.REGISTRY))}")
+        raise Invalid("jurisdiction", N_("one of %(choices)s"),
+                      {"choices": ", ".join(sorted(jurisdictions.REGISTRY))})
     row = AnonymousNotification(agency_id=actor.agency_id, sex=sex, age_group=age_group,
                                 nationality=nationality,
                                 exploitation_forms=list(exploitation_forms),

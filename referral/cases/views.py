@@ -63,7 +63,7 @@ def new_referral():
                                      referral=form.referral())
         except DomainError as exc:
             db.session.rollback()
-            getattr(form, exc.key, form.referred_by).errors.append(exc.message)
+            getattr(form, exc.key, form.referred_by).errors.append(exc.localized())
         else:
             drafts.discard_draft(current_user, DRAFT_KEY)
             db.session.commit()
@@ -134,7 +134,7 @@ def apply_step(case_id):
         db.session.rollback()
         if exc.status == 404:
             raise
-        flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.message),
+        flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.localized()),
               "error")
     else:
         db.session.commit()

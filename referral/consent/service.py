@@ -12,6 +12,7 @@ from ..cases.service import register_history_source
 from ..database import utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused
 from ..extensions import db
+from ..labels import N_
 from ..reminders.service import cancel_deadlines, plan_deadline
 from .models import (DATA_CATEGORIES, FORBIDDEN_RECIPIENTS, PURPOSES, Consent,
                      ConsentOverride, RecipientNotice)
@@ -38,17 +39,17 @@ def _provider(provider_id):
     except ValueError:
         provider = None
     if provider is None:
-        raise Invalid("provider_id", "no such provider in the directory")
+        raise Invalid("provider_id", N_("no such provider in the directory"))
     return provider
 
 
 def _check_recipient(name: str):
     lowered = (name or "").strip().lower()
     if not lowered:
-        raise Invalid("recipient_name", "name the recipient (CO-1)")
+        raise Invalid("recipient_name", N_("name the recipient (CO-1)"))
     if any(word in lowered.split() or lowered == word for word in FORBIDDEN_RECIPIENTS):
-        raise Refused("DP-1", "identities are never made public: the media is never a "
-                              "recipient")
+        raise Refused("DP-1", N_("identities are never made public: the media is never a "
+                                 "recipient"))
 
 
 def give_consent(actor, case, *, purpose, language, information_given, given_by="person",
@@ -58,34 +59,35 @@ def give_consent(actor, case, *, purpose, language, information_given, given_by=
     information and until when."""
     access.require(access.can_edit_case(actor, case))
     if purpose not in PURPOSES:
-        raise Invalid("purpose", f"one of {', '.join(PURPOSES)}")
+        raise Invalid("purpose", N_("one of %(choices)s"), {"choices": ", ".join(PURPOSES)})
     provider = _provider(provider_id)
     recipient_name = recipient_name or (provider.name if provider else None)
     _check_recipient(recipient_name)
     if purpose == "referral" and provider is None:
-        raise Invalid("provider_id", "a referral consent names the provider (CO-1)")
+        raise Invalid("provider_id", N_("a referral consent names the provider (CO-1)"))
     unknown = [c for c in data_categories if c not in DATA_CATEGORIES]
     if unknown:
-        raise Invalid("data_categories", f"unknown: {', '.join(unknown)}")
+        raise Invalid("data_categories", N_("unknown: %(codes)s"),
+                      {"codes": ", ".join(unknown)})
     if not (language or "").strip():
-        raise Invalid("language", "record the language the information was given in")
+        raise Invalid("language", N_("record the language the information was given in"))
     if not (information_given or "").strip():
-        raise Invalid("information_given", "record what the person was told (informed "
-                                           "consent)")
+        raise Invalid("information_given", N_("record what the person was told (informed "
+                                              "consent)"))
     now = utcnow()
     if expires_at is not None and expires_at <= now:
-        raise Invalid("expires_at", "must be in the future")
+        raise Invalid("expires_at", N_("must be in the future"))
     if case.is_child:
         if given_by != "guardian":
-            raise Invalid("given_by", "for a child, consent is given by the guardian (CH-3)")
+            raise Invalid("given_by", N_("for a child, consent is given by the guardian (CH-3)"))
         if case.guardian_appointed_at is None:
-            raise Refused("CH-3", "appoint a guardian first, or record a supervised "
-                                  "override (CO-4)")
+            raise Refused("CH-3", N_("appoint a guardian first, or record a supervised "
+                                     "override (CO-4)"))
         if not (child_views or "").strip():
-            raise Invalid("child_views", "record the child's views (CH-3)")
+            raise Invalid("child_views", N_("record the child's views (CH-3)"))
         guardian_name = guardian_name or case.guardian_name
     elif given_by != "person":
-        raise Invalid("given_by", "an adult gives their own consent")
+        raise Invalid("given_by", N_("an adult gives their own consent"))
     consent = Consent(case_id=case.id, purpose=purpose,
                       provider_id=provider.id if provider else None,
                       recipient_name=recipient_name.strip(),
@@ -168,17 +170,17 @@ def withdraw_consent(actor, consent: Consent, note: str | None = None) -> Consen
 def request_override(actor, case, *, purpose, grounds, reason, provider_id=None):
     """CO-4: needs a permission and a written reason; only works once approved."""
     access.require(actor.has_role(Role.caseworker, Role.supervisor), "permission",
-                   "only caseworkers and supervisors request a consent override")
+                   N_("only caseworkers and supervisors request a consent override"))
     access.get_case_for(actor, case.id)
     if purpose not in PURPOSES:
-        raise Invalid("purpose", f"one of {', '.join(PURPOSES)}")
+        raise Invalid("purpose", N_("one of %(choices)s"), {"choices": ", ".join(PURPOSES)})
     if grounds not in OVERRIDE_GROUNDS:
-        raise Invalid("grounds", f"one of {', '.join(OVERRIDE_GROUNDS)}")
+        raise Invalid("grounds", N_("one of %(choices)s"), {"choices": ", ".join(OVERRIDE_GROUNDS)})
     if grounds == "child_without_guardian" and not (case.is_child
                                                     and case.guardian_appointed_at is None):
-        raise Refused("CO-4", "this ground applies only to a child with no guardian yet")
+        raise Refused("CO-4", N_("this ground applies only to a child with no guardian yet"))
     if not (reason or "").strip():
-        raise Invalid("reason", "a written reason is required (CO-4)")
+        raise Invalid("reason", N_("a written reason is required (CO-4)"))
     _provider(provider_id)
     row = ConsentOverride(case_id=case.id, purpose=purpose, provider_id=provider_id,
                           grounds=grounds, reason=reason.strip(), requested_by_id=actor.id,
@@ -192,9 +194,9 @@ def request_override(actor, case, *, purpose, grounds, reason, provider_id=None)
 
 def approve_override(actor, override: ConsentOverride):
     if not actor.has_role(Role.supervisor):
-        raise Forbidden("permission", "a supervisor approves a consent override (CO-4)")
+        raise Forbidden("permission", N_("a supervisor approves a consent override (CO-4)"))
     if override.requested_by_id == actor.id:
-        raise Refused("CO-4", "the person who asked cannot approve their own override")
+        raise Refused("CO-4", N_("the person who asked cannot approve their own override"))
     access.get_case_for(actor, override.case_id)
     override.approved_by_id = actor.id
     override.approved_at = utcnow()

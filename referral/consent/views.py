@@ -36,7 +36,7 @@ def case_consents(case_id):
             db.session.rollback()
             target = getattr(form, exc.key, None)
             (target.errors if target is not None else form.purpose.errors).append(
-                f"{exc.message} ({exc.key})" if target is None else exc.message)
+                f"{exc.localized()} ({exc.key})" if target is None else exc.localized())
         else:
             db.session.commit()
             flash(_("Consent recorded."), "ok")

@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 from ..database import utcnow
 from ..errors import Invalid
 from ..extensions import db
+from ..labels import N_
 from .models import FormDraft
 
 # Which forms keep drafts: key pattern -> fields never stored (tokens, passwords).
@@ -20,7 +21,7 @@ KEEP_FOR = timedelta(days=7)
 
 def _check_key(form_key: str):
     if not DRAFTABLE.match(form_key or ""):
-        raise Invalid("form_key", "this form does not keep drafts")
+        raise Invalid("form_key", N_("this form does not keep drafts"))
 
 
 def save_draft(user, form_key: str, form: MultiDict) -> FormDraft:
@@ -28,7 +29,7 @@ def save_draft(user, form_key: str, form: MultiDict) -> FormDraft:
     data = [(k, v) for k, v in form.items(multi=True) if k not in NEVER_STORED]
     content = json.dumps(data, ensure_ascii=False)
     if len(content.encode()) > MAX_DRAFT_BYTES:
-        raise Invalid("draft", "too long to keep as a draft")
+        raise Invalid("draft", N_("too long to keep as a draft"))
     draft = db.session.scalar(select(FormDraft).where(FormDraft.user_id == user.id,
                                                       FormDraft.form_key == form_key))
     if draft is None:

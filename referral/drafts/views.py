@@ -24,7 +24,7 @@ def save(form_key):
     except DomainError as exc:
         db.session.rollback()
         return render_template("drafts/status.html", saved_at=None,
-                               problem=exc.message), exc.status
+                               problem=exc.localized()), exc.status
     db.session.commit()
     return render_template("drafts/status.html", saved_at=draft.saved_at, problem=None)
 

@@ -8,6 +8,7 @@ from ..consent.service import has_valid_consent
 from ..errors import Refused
 from ..extensions import db
 from ..i18n import person_language
+from ..labels import N_
 
 LETTER_LANGUAGES = ("en", "fr")
 
@@ -21,10 +22,10 @@ def letter_language(person) -> str:
 def advisory_letter(actor, proceeding) -> str:
     case = db.session.get(Case, proceeding.case_id)
     if not proceeding.is_against_victim:
-        raise Refused("LP-4", "a non-punishment letter concerns proceedings against the person")
+        raise Refused("LP-4", N_("a non-punishment letter concerns proceedings against the person"))
     if not has_valid_consent(case, "data_share"):
-        raise Refused("CO-1", "the letter shares the person's situation: it needs their "
-                              "consent to share data")
+        raise Refused("CO-1", N_("the letter shares the person's situation: it needs their "
+                                 "consent to share data"))
     record(actor, "legal.letter", "proceeding", proceeding.id, case_id=case.id,
            purpose="non-punishment")
     lang = letter_language(case.person)

@@ -14,6 +14,7 @@ from ..cases.service import apply_transition
 from ..database import utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused
 from ..extensions import db
+from ..labels import N_
 from ..reminders.service import meet_deadline, plan_deadline
 from .models import (CLOSED_STATUSES, COMPENSATION_KINDS, COOPERATION_KINDS, MEASURE_KINDS,
                      NON_PUNISHMENT_OUTCOMES, OFFENCE_CATEGORIES, OPEN_STATUSES, PERMIT_KINDS,
@@ -42,13 +43,13 @@ def is_assigned_legal_aid(user, case) -> bool:
 def legal_case(actor, case_id) -> Case:
     case = access.get_case_for(actor, case_id)
     if not actor.has_role(*LEGAL_ROLES):
-        raise Forbidden("permission", "not a legal matter for your role")
+        raise Forbidden("permission", N_("not a legal matter for your role"))
     return case
 
 
 def _choice(value, allowed, field):
     if value not in allowed:
-        raise Invalid(field, f"one of {', '.join(allowed)}")
+        raise Invalid(field, N_("one of %(choices)s"), {"choices": ", ".join(allowed)})
 
 
 def _parse(model, row_id, what):
@@ -71,7 +72,7 @@ def assign_legal_aid(actor, case, user_id) -> LegalAidAssignment:
     access.require(access.can_edit_case(actor, case))
     user = _parse(User, user_id, "user")
     if not user.has_role(Role.legal_aid):
-        raise Invalid("user_id", "assign a member of legal aid staff")
+        raise Invalid("user_id", N_("assign a member of legal aid staff"))
     row = db.session.scalar(select(LegalAidAssignment).where(
         LegalAidAssignment.case_id == case.id, LegalAidAssignment.user_id == user.id))
     if row is None:
@@ -89,7 +90,7 @@ def open_proceeding(actor, case, *, kind, person_role, court_or_authority, refer
     if person_role == "suspect":
         _choice(offence_category, OFFENCE_CATEGORIES, "offence_category")
     if not (court_or_authority or "").strip():
-        raise Invalid("court_or_authority", "name the court or authority")
+        raise Invalid("court_or_authority", N_("name the court or authority"))
     proceeding = Proceeding(case_id=case.id, kind=kind, person_role=person_role,
                             court_or_authority=court_or_authority.strip(),
                             reference=reference, offence_category=offence_category,
@@ -120,7 +121,7 @@ def update_proceeding(actor, proceeding, *, status=None, outcome=None) -> Procee
 def add_hearing(actor, proceeding, *, at, place, person_must=None) -> Hearing:
     """LP-1: a hearing is a deadline with reminders."""
     if not (place or "").strip():
-        raise Invalid("place", "where the hearing is")
+        raise Invalid("place", N_("where the hearing is"))
     hearing = Hearing(proceeding_id=proceeding.id, at=at, place=place.strip(),
                       person_must=person_must)
     db.session.add(hearing)
@@ -136,7 +137,7 @@ def log_information(actor, proceeding, *, stage, summary, language) -> Informati
     """LP-1: the person is informed at each stage; what and in which language is logged."""
     for field, value in (("stage", stage), ("summary", summary), ("language", language)):
         if not (value or "").strip():
-            raise Invalid(field, "required")
+            raise Invalid(field, N_("required"))
     row = InformationGiven(proceeding_id=proceeding.id, stage=stage.strip(),
                            summary=summary.strip(), language=language.strip(),
                            given_by_id=actor.id)
@@ -150,7 +151,7 @@ def log_information(actor, proceeding, *, stage, summary, language) -> Informati
 def offender_released(actor, proceeding, *, event="release"):
     """LP-1: release or escape of an offender creates an urgent safety task, at once."""
     if event not in ("release", "escape"):
-        raise Invalid("event", "release or escape")
+        raise Invalid("event", N_("release or escape"))
     now = utcnow()
     row = plan_deadline(proceeding.case_id, "safety_task", now,
                         source_key=f"{event}-{uuid.uuid4()}", remind_days=(), risk=3,
@@ -164,7 +165,7 @@ def add_measure(actor, proceeding, *, kind, review_at, note=None) -> ProtectiveM
     """LP-2: protective measures are recorded and reviewed."""
     _choice(kind, MEASURE_KINDS, "kind")
     if review_at <= utcnow():
-        raise Invalid("review_at", "must be in the future")
+        raise Invalid("review_at", N_("must be in the future"))
     measure = ProtectiveMeasure(proceeding_id=proceeding.id, kind=kind, review_at=review_at,
                                 note=note)
     db.session.add(measure)
@@ -182,7 +183,7 @@ def record_cooperation(actor, case, *, kind, value, proceeding_id=None, note=Non
     if proceeding_id is not None:
         proceeding = get_proceeding_for(actor, proceeding_id)
         if proceeding.case_id != case.id:
-            raise Invalid("proceeding_id", "a proceeding of this case")
+            raise Invalid("proceeding_id", N_("a proceeding of this case"))
     row = CooperationRecord(case_id=case.id, proceeding_id=proceeding_id, kind=kind,
                             value=value, note=note)
     db.session.add(row)
@@ -195,10 +196,10 @@ def record_cooperation(actor, case, *, kind, value, proceeding_id=None, note=Non
 def review_non_punishment(actor, proceeding, *, review, outcome) -> Proceeding:
     """LP-4: a non-punishment review and its outcome for proceedings against the victim."""
     if not proceeding.is_against_victim:
-        raise Refused("LP-4", "non-punishment applies to proceedings against the person")
+        raise Refused("LP-4", N_("non-punishment applies to proceedings against the person"))
     _choice(outcome, NON_PUNISHMENT_OUTCOMES, "outcome")
     if not (review or "").strip():
-        raise Invalid("review", "record the non-punishment review")
+        raise Invalid("review", N_("record the non-punishment review"))
     proceeding.non_punishment_review = review.strip()
     proceeding.non_punishment_outcome = outcome
     if outcome in ("discontinued", "record_erased"):
@@ -233,9 +234,9 @@ def add_compensation(actor, case, *, kind, amount_claimed, currency, limitation_
     """LP-3: claimable whatever the residence status; each claim has its limitation."""
     _choice(kind, COMPENSATION_KINDS, "kind")
     if amount_claimed < 0 or (amount_awarded is not None and amount_awarded < 0):
-        raise Invalid("amount_claimed", "amounts are not negative")
+        raise Invalid("amount_claimed", N_("amounts are not negative"))
     if not (currency or "").strip():
-        raise Invalid("currency", "an ISO 4217 code")
+        raise Invalid("currency", N_("an ISO 4217 code"))
     claim = CompensationClaim(case_id=case.id, kind=kind, amount_claimed=amount_claimed,
                               amount_awarded=amount_awarded, currency=currency.upper(),
                               limitation_at=limitation_at)
@@ -268,7 +269,7 @@ def add_note(actor, case, body) -> LegalNote:
     if not is_assigned_legal_aid(actor, case):
         raise NotFound("notes")
     if not (body or "").strip():
-        raise Invalid("body", "the note is empty")
+        raise Invalid("body", N_("the note is empty"))
     note = LegalNote(case_id=case.id, author_id=actor.id, body=body.strip())
     db.session.add(note)
     db.session.flush()
@@ -312,9 +313,9 @@ def legal_aid_view(actor, *, page=1, per_page=50) -> list[dict]:
     and no other case data. Matters with an open proceeding come first, newest first, a
     page at a time: a lawyer's assignments only grow."""
     if not actor.has_role(Role.legal_aid):
-        raise Forbidden("permission", "for legal aid staff")
+        raise Forbidden("permission", N_("for legal aid staff"))
     if page < 1 or not 1 <= per_page <= 200:
-        raise Invalid("page", "page from 1, per_page from 1 to 200")
+        raise Invalid("page", N_("page from 1, per_page from 1 to 200"))
     from ..reminders.models import Deadline, DeadlineStatus
     has_open = select(Proceeding.id).where(Proceeding.case_id == Case.id,
                                            Proceeding.status.in_(OPEN_STATUSES)).exists()

@@ -5,6 +5,7 @@ from ..auth import api_actor
 from ..cases import access
 from ..errors import Invalid
 from ..extensions import db
+from ..labels import N_
 from . import service
 from .schemas import (BreakGlassInSchema, BreakGlassReviewInSchema, BreakGlassSchema,
                       ErasureInSchema, ErasureSchema, LiftInSchema, NamedStaffChangeSchema,
@@ -122,7 +123,7 @@ class Erasure(MethodView):
         actor = api_actor()
         case = access.get_case_for(actor, case_id)
         if body["confirm_reference"].strip().upper() != case.reference:
-            raise Invalid("confirm_reference", "type the case reference to confirm")
+            raise Invalid("confirm_reference", N_("type the case reference to confirm"))
         erasure = service.request_erasure(actor, case_id)
         db.session.commit()
         return erasure

@@ -21,6 +21,7 @@ from ..cases.models import Case, Person
 from ..database import utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused
 from ..extensions import db
+from ..labels import N_
 from .models import (REVIEW_OUTCOMES, BreakGlassAccess, CaseRestriction, Erasure,
                      NamedAccess)
 
@@ -30,7 +31,8 @@ MIN_REASON_LENGTH = 20
 def _reason(value, field="reason") -> str:
     value = (value or "").strip()
     if len(value) < MIN_REASON_LENGTH:
-        raise Invalid(field, f"give a reason of at least {MIN_REASON_LENGTH} characters")
+        raise Invalid(field, N_("give a reason of at least %(count)s characters"),
+                      {"count": MIN_REASON_LENGTH})
     return value
 
 
@@ -59,8 +61,8 @@ def may_open(user: User, case: Case) -> bool:
 @access.register_case_guard
 def _restricted_case_guard(user: User, case: Case):
     if case.is_restricted and not may_open(user, case):
-        raise Forbidden("DP-7", "this case is restricted to named staff; to open it, break "
-                                "the glass with a reason (time-limited and reviewed)")
+        raise Forbidden("DP-7", N_("this case is restricted to named staff; to open it, break "
+                                   "the glass with a reason (time-limited and reviewed)"))
 
 
 @access.register_visibility
@@ -76,7 +78,7 @@ def _users(ids, agency_id) -> list[User]:
     ids = list(dict.fromkeys(ids or []))
     found = db.session.scalars(select(User).where(User.id.in_(ids))).all() if ids else []
     if len(found) != len(ids):
-        raise Invalid("named_staff", "every named person must be an existing user")
+        raise Invalid("named_staff", N_("every named person must be an existing user"))
     return found
 
 
@@ -84,10 +86,10 @@ def restrict_case(actor: User, case_id, *, reason: str, named_staff=()) -> Case:
     """Restrict a case to named staff (the restricting supervisor is always named)."""
     case = access.get_case_for(actor, case_id, for_update=True)
     access.require(can_restrict(actor, case), "permission",
-                   "only a supervisor of the case's agency restricts a case")
+                   N_("only a supervisor of the case's agency restricts a case"))
     reason = _reason(reason)
     if case.is_restricted:
-        raise Invalid("case", "the case is already restricted; change its named staff instead")
+        raise Invalid("case", N_("the case is already restricted; change its named staff instead"))
     case.is_restricted = True
     db.session.add(CaseRestriction(case_id=case.id, reason=reason, restricted_by_id=actor.id))
     people = {u.id: u for u in _users(named_staff, case.agency_id)}
@@ -105,11 +107,11 @@ def restrict_case(actor: User, case_id, *, reason: str, named_staff=()) -> Case:
 def name_staff(actor: User, case_id, *, add=(), remove=()) -> list[NamedAccess]:
     case = access.get_case_for(actor, case_id, for_update=True)
     access.require(can_restrict(actor, case), "permission",
-                   "only a supervisor of the case's agency changes the named staff")
+                   N_("only a supervisor of the case's agency changes the named staff"))
     if not case.is_restricted:
-        raise Invalid("case", "the case is not restricted")
+        raise Invalid("case", N_("the case is not restricted"))
     if actor.id in set(remove):
-        raise Invalid("remove", "you cannot remove yourself; ask another supervisor")
+        raise Invalid("remove", N_("you cannot remove yourself; ask another supervisor"))
     for user in _users(add, case.agency_id):
         if not is_named(user, case):
             db.session.add(NamedAccess(case_id=case.id, user_id=user.id,
@@ -132,10 +134,10 @@ def named_staff(case: Case) -> list[NamedAccess]:
 def lift_restriction(actor: User, case_id, *, reason: str) -> Case:
     case = access.get_case_for(actor, case_id, for_update=True)
     access.require(can_restrict(actor, case), "permission",
-                   "only a supervisor of the case's agency lifts a restriction")
+                   N_("only a supervisor of the case's agency lifts a restriction"))
     reason = _reason(reason)
     if not case.is_restricted:
-        raise Invalid("case", "the case is not restricted")
+        raise Invalid("case", N_("the case is not restricted"))
     current = db.session.scalar(select(CaseRestriction).where(
         CaseRestriction.case_id == case.id, CaseRestriction.lifted_at.is_(None)))
     if current is not None:
@@ -153,15 +155,15 @@ def break_the_glass(actor: User, case_id, *, reason: str, otp: str | None) -> Br
     a time limit, an audit entry, and a supervisor's review to follow."""
     case = access.get_case_for(actor, case_id, guarded=False)  # scope still applies (404)
     if not case.is_restricted:
-        raise Invalid("case", "the case is not restricted; open it as usual")
+        raise Invalid("case", N_("the case is not restricted; open it as usual"))
     if is_named(actor, case):
-        raise Invalid("case", "you are named on this case; open it as usual")
+        raise Invalid("case", N_("you are named on this case; open it as usual"))
     reason = _reason(reason)
     if not actor.mfa_secret:
-        raise Refused("DP-7", "breaking the glass needs multi-factor authentication; "
-                              "enrol first")
+        raise Refused("DP-7", N_("breaking the glass needs multi-factor authentication; "
+                                 "enrol first"))
     if not verify_otp(actor, otp):
-        raise Forbidden("otp", "the authentication code is wrong or was already used")
+        raise Forbidden("otp", N_("the authentication code is wrong or was already used"))
     hours = int(current_app.config["BREAK_GLASS_HOURS"])
     opening = BreakGlassAccess(case_id=case.id, user_id=actor.id, reason=reason,
                                expires_at=utcnow() + timedelta(hours=hours))
@@ -189,13 +191,13 @@ def review_break_glass(actor: User, access_id, *, outcome: str, note: str | None
     if opening is None or case.agency_id != actor.agency_id:
         raise NotFound("break_glass")
     access.require(actor.has_role(Role.supervisor), "permission",
-                   "a supervisor reviews break-the-glass openings")
+                   N_("a supervisor reviews break-the-glass openings"))
     if opening.user_id == actor.id:
-        raise Forbidden("permission", "another supervisor reviews your own opening")
+        raise Forbidden("permission", N_("another supervisor reviews your own opening"))
     if opening.reviewed_at is not None:
-        raise Invalid("break_glass", "already reviewed")
+        raise Invalid("break_glass", N_("already reviewed"))
     if outcome not in REVIEW_OUTCOMES:
-        raise Invalid("outcome", f"one of {', '.join(REVIEW_OUTCOMES)}")
+        raise Invalid("outcome", N_("one of %(choices)s"), {"choices": ", ".join(REVIEW_OUTCOMES)})
     if outcome == "not_justified":
         note = _reason(note, "note")
         opening.expires_at = min(opening.expires_at, utcnow())  # ends it now
@@ -279,14 +281,14 @@ def erase_case(actor: User | None, case: Case, *, basis: str) -> Erasure:
     theirs remains. Refused (DP-5) while a legal hold stands. The audit trail keeps its
     entries (ids and codes only) and an erasure record keeps the reference."""
     if basis not in ERASURE_BASES:
-        raise Invalid("basis", f"one of {', '.join(ERASURE_BASES)}")
+        raise Invalid("basis", N_("one of %(choices)s"), {"choices": ", ".join(ERASURE_BASES)})
     reasons = legal_hold_reasons(case)
     if reasons:
-        raise Refused("DP-5", "legal hold: " + "; ".join(reasons))
+        raise Refused("DP-5", N_("legal hold: %(reasons)s"), {"reasons": "; ".join(reasons)})
     if basis == "retention_schedule":
         due_at = erase_after(case)
         if due_at is None or due_at > utcnow():
-            raise Refused("DP-5", "the retention period has not ended")
+            raise Refused("DP-5", N_("the retention period has not ended"))
     rows = _dependent_rows(case.id)
     erased = 0
     for table in reversed(db.metadata.sorted_tables):
@@ -319,7 +321,7 @@ def request_erasure(actor: User, case_id) -> Erasure:
     """The person asks for their file to be erased; a supervisor carries it out."""
     case = access.get_case_for(actor, case_id, for_update=True)
     access.require(actor.has_role(Role.supervisor) and case.agency_id == actor.agency_id,
-                   "permission", "a supervisor of the case's agency erases a file")
+                   "permission", N_("a supervisor of the case's agency erases a file"))
     return erase_case(actor, case, basis="person_request")
 
 
@@ -379,7 +381,7 @@ def subject_access_export(actor: User, case_id) -> dict:
     """The person's file as they are entitled to receive it (DP-6), with who has seen it."""
     case = access.get_case_for(actor, case_id)
     access.require(access.can_view_case_file(actor, case), "permission",
-                   "a caseworker or supervisor of the case prepares the person's copy")
+                   N_("a caseworker or supervisor of the case prepares the person's copy"))
     person = db.session.get(Person, case.person_id)
     export = {
         "prepared_at": utcnow().isoformat(),

@@ -52,7 +52,7 @@ def break_glass(case_id):
             db.session.rollback()
             if exc.status == 404:
                 raise
-            (form.otp if exc.key == "otp" else form.reason).errors.append(exc.message)
+            (form.otp if exc.key == "otp" else form.reason).errors.append(exc.localized())
         else:
             db.session.commit()
             flash(_("Opened until %(time)s UTC. A supervisor will review this.",
@@ -86,7 +86,7 @@ def review(access_id):
         db.session.rollback()
         if exc.status == 404:
             raise
-        flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.message),
+        flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.localized()),
               "error")
     else:
         db.session.commit()

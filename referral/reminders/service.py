@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..database import utcnow
 from ..extensions import db
+from ..labels import N_
 from .models import Deadline, DeadlineStatus, Notification, OutboxMessage
 
 DEFAULT_REMIND_DAYS = (7, 1)
@@ -287,14 +288,14 @@ def reassign(actor, row: Deadline, caseworker_id):
     from ..audit.service import record
     from ..errors import Forbidden, Invalid
     if not actor.has_role("supervisor"):
-        raise Forbidden("permission", "a supervisor reassigns follow-ups")
+        raise Forbidden("permission", N_("a supervisor reassigns follow-ups"))
     import uuid
     try:
         user = db.session.get(User, uuid.UUID(str(caseworker_id)))
     except ValueError:
         user = None
     if user is None or user.agency_id != actor.agency_id or not user.has_role("caseworker"):
-        raise Invalid("caseworker_id", "a caseworker of your agency")
+        raise Invalid("caseworker_id", N_("a caseworker of your agency"))
     row.assignee_id = user.id
     record(actor, "follow_up.reassign", "deadline", row.id, case_id=row.case_id,
            purpose="supervision")
@@ -305,7 +306,7 @@ def record_late_reason(actor, row: Deadline, reason: str):
     from ..audit.service import record
     from ..errors import Invalid
     if not (reason or "").strip():
-        raise Invalid("reason", "say why it is late")
+        raise Invalid("reason", N_("say why it is late"))
     row.late_reason = reason.strip()
     record(actor, "follow_up.late_reason", "deadline", row.id, case_id=row.case_id,
            purpose="supervision")

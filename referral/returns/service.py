@@ -13,6 +13,7 @@ from ..cases.service import apply_transition
 from ..database import utcnow
 from ..errors import Invalid, NotFound, Refused
 from ..extensions import db
+from ..labels import N_
 from ..reminders.models import Deadline, DeadlineStatus
 from ..reminders.service import meet_deadline, plan_deadline
 from .models import (MISSED_REASONS, OUTCOMES, RISK_LEVELS, CheckIn, ReintegrationPlan,
@@ -50,9 +51,9 @@ def request_return(actor, case, *, destination_country, person_words,
     """RR-1: the person asks, for themselves; one person per return."""
     access.require(access.can_edit_case(actor, case))
     if not (person_words or "").strip():
-        raise Invalid("person_words", "record the request in the person's own words")
+        raise Invalid("person_words", N_("record the request in the person's own words"))
     if current_return(case) is not None:
-        raise Refused("RR-1", "this person already has a return request open")
+        raise Refused("RR-1", N_("this person already has a return request open"))
     row = ReturnRequest(case_id=case.id, destination_country=destination_country,
                         person_words=person_words.strip(),
                         receiving_organisation=receiving_organisation)
@@ -69,7 +70,7 @@ def assess(actor, request: ReturnRequest, **checks) -> ReturnAssessment:
     case = db.session.get(Case, request.case_id)
     for key in ("risk_retaliation", "risk_retrafficking", "risk_stigma"):
         if checks.get(key) is not None and checks[key] not in RISK_LEVELS:
-            raise Invalid(key, f"one of {', '.join(RISK_LEVELS)}")
+            raise Invalid(key, N_("one of %(choices)s"), {"choices": ", ".join(RISK_LEVELS)})
     assessment = ReturnAssessment(return_id=request.id, assessed_by_id=actor.id, **checks)
     db.session.add(assessment)
     db.session.flush()
@@ -123,13 +124,13 @@ def create_plan(actor, case, *, outcome, wellbeing, economic, social, cultural, 
     resettlement alike, and the check-in schedule that outlasts assistance."""
     access.require(access.can_edit_case(actor, case))
     if outcome not in OUTCOMES:
-        raise Invalid("outcome", f"one of {', '.join(OUTCOMES)}")
+        raise Invalid("outcome", N_("one of %(choices)s"), {"choices": ", ".join(OUTCOMES)})
     areas = {"wellbeing": wellbeing, "economic": economic, "social": social,
              "cultural": cultural, "political": political}
     for field, value in areas.items():
         if not (value or "").strip():
-            raise Invalid(field, "write the person's own words for every area (or that they "
-                                 "chose not to say)")
+            raise Invalid(field, N_("write the person's own words for every area (or that they "
+                                    "chose not to say)"))
     plan = ReintegrationPlan(case_id=case.id, outcome=outcome,
                              **{k: v.strip() for k, v in areas.items()})
     db.session.add(plan)
@@ -148,7 +149,8 @@ def record_checkin(actor, case, *, held, missed_reason=None, inclusion_notes=Non
     """RR-4: a missed check-in records a coded reason and escalates."""
     access.require(access.can_edit_case(actor, case))
     if not held and missed_reason not in MISSED_REASONS:
-        raise Invalid("missed_reason", f"one of {', '.join(MISSED_REASONS)}")
+        raise Invalid("missed_reason", N_("one of %(choices)s"),
+                      {"choices": ", ".join(MISSED_REASONS)})
     due = db.session.scalars(select(Deadline).where(
         Deadline.case_id == case.id, Deadline.kind == "reintegration_checkin",
         Deadline.status == DeadlineStatus.pending).order_by(Deadline.due_at).limit(1)).first()

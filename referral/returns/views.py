@@ -30,7 +30,7 @@ def reintegration(case_id):
         except DomainError as exc:
             db.session.rollback()
             flash(_("Not recorded (%(rule)s): %(message)s", rule=exc.key,
-                    message=exc.message), "error")
+                    message=exc.localized()), "error")
         else:
             db.session.commit()
             flash(_("Check-in recorded."), "ok")

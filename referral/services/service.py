@@ -11,6 +11,7 @@ from ..consent import service as consent_service
 from ..database import utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused
 from ..extensions import db
+from ..labels import N_
 from .models import SERVICES, Provider, Referral, ServiceOffer
 
 REJECTION_NEEDS_REASON = True
@@ -31,16 +32,17 @@ def list_providers(service=None, language=None):
 
 def save_provider(actor, data: dict, provider: Provider | None = None) -> Provider:
     if not actor.has_role(Role.admin, Role.supervisor):
-        raise Forbidden("permission", "administrators and supervisors keep the directory")
+        raise Forbidden("permission", N_("administrators and supervisors keep the directory"))
     unknown = [s for s in data.get("services", []) if s not in SERVICES]
     if unknown:
-        raise Invalid("services", f"unknown services: {', '.join(unknown)}")
+        raise Invalid("services", N_("unknown services: %(codes)s"),
+                      {"codes": ", ".join(unknown)})
     name = (data.get("name") or (provider.name if provider else "")).strip()
     if not name:
-        raise Invalid("name", "a provider has a name")
+        raise Invalid("name", N_("a provider has a name"))
     clash = db.session.scalar(select(Provider).where(Provider.name == name))
     if clash is not None and clash is not provider:
-        raise Invalid("name", "a provider with this name exists")
+        raise Invalid("name", N_("a provider with this name exists"))
     provider = provider or Provider()
     for key, value in data.items():
         setattr(provider, key, value)
@@ -95,7 +97,7 @@ def _eligibility(p: Provider) -> str:
 def hsds_import(actor, document: dict) -> int:
     """Create or update providers from an HSDS document produced here or elsewhere."""
     if not isinstance(document, dict) or not isinstance(document.get("organizations"), list):
-        raise Invalid("organizations", "an HSDS document has a list of organizations")
+        raise Invalid("organizations", N_("an HSDS document has a list of organizations"))
     services_by_org = {}
     for s in document.get("services", []):
         code = s.get("x_referral_service") or _service_code(s.get("name", ""))
@@ -107,7 +109,7 @@ def hsds_import(actor, document: dict) -> int:
     for org in document["organizations"]:
         name = (org.get("name") or "").strip()
         if not name:
-            raise Invalid("organizations", "every organization has a name")
+            raise Invalid("organizations", N_("every organization has a name"))
         extra = org.get("x_referral") or {}
         offered = services_by_org.get(org.get("id"), [])
         data = {"name": name, "description": org.get("description"),
@@ -138,7 +140,7 @@ def _get_provider(provider_id) -> Provider:
     except ValueError:
         provider = None
     if provider is None:
-        raise Invalid("provider_id", "no such provider in the directory")
+        raise Invalid("provider_id", N_("no such provider in the directory"))
     return provider
 
 
@@ -154,13 +156,13 @@ def make_referral(actor, case, *, provider_id, service, note=None) -> Referral:
     access.require(access.can_edit_case(actor, case))
     provider = _get_provider(provider_id)
     if service not in SERVICES:
-        raise Invalid("service", f"one of {', '.join(SERVICES)}")
+        raise Invalid("service", N_("one of %(choices)s"), {"choices": ", ".join(SERVICES)})
     if service not in (provider.services or []):
-        raise Invalid("service", "this provider does not offer that service")
+        raise Invalid("service", N_("this provider does not offer that service"))
     consent, override = _referral_authority(case, provider)
     if consent is None and override is None:
-        raise Refused("CO-1", "a referral needs the person's consent to share with this "
-                              "provider (or an approved override, CO-4)")
+        raise Refused("CO-1", N_("a referral needs the person's consent to share with this "
+                                 "provider (or an approved override, CO-4)"))
     referral = Referral(case_id=case.id, provider_id=provider.id, service=service,
                         consent_id=consent.id if consent else None,
                         override_id=override.id if override else None, note=note,
@@ -198,8 +200,8 @@ def _still_authorised(actor, referral):
     if consent is None and override is None:
         _close(actor, referral, "revoked", "consent no longer in force")
         db.session.commit()  # the revocation stands even though the step is refused
-        raise Refused("CO-2", "the consent for this referral is no longer in force; the "
-                              "referral was revoked")
+        raise Refused("CO-2", N_("the consent for this referral is no longer in force; the "
+                                 "referral was revoked"))
 
 
 def _close(actor, referral, status, reason=None, person_view=None):
@@ -228,14 +230,15 @@ def referral_step(actor, referral, step, *, reason=None, person_view=None) -> Re
         raise NotFound("step")
     sources, target, who = STEPS[step]
     if who == "recipient" and not is_recipient(actor, referral):
-        raise Forbidden("permission", "only the receiving provider's staff do this")
+        raise Forbidden("permission", N_("only the receiving provider's staff do this"))
     if who == "sender":
         case = access.get_case_for(actor, referral.case_id)
         access.require(access.can_edit_case(actor, case))
     if referral.status not in sources:
-        raise Refused("WF-STATE", f"a {referral.status} referral cannot be {target}")
+        raise Refused("WF-STATE", N_("a %(status)s referral cannot be %(target)s"),
+                      {"status": referral.status, "target": target})
     if step == "reject" and not (reason or "").strip():
-        raise Refused("ID-6", "a refused referral records its reasons")
+        raise Refused("ID-6", N_("a refused referral records its reasons"))
     if step in ("accept", "complete"):
         _still_authorised(actor, referral)
     _close(actor, referral, target, reason, person_view)
@@ -286,7 +289,7 @@ def referrals_for_recipient(actor):
 def offer_service(actor, case, *, service, provider_id=None) -> ServiceOffer:
     access.require(access.can_edit_case(actor, case))
     if service not in SERVICES:
-        raise Invalid("service", f"one of {', '.join(SERVICES)}")
+        raise Invalid("service", N_("one of %(choices)s"), {"choices": ", ".join(SERVICES)})
     if provider_id is not None:
         _get_provider(provider_id)
     offer = ServiceOffer(case_id=case.id, service=service, provider_id=provider_id)
@@ -302,7 +305,8 @@ def answer_offer(actor, offer: ServiceOffer, accepted: bool) -> ServiceOffer:
     case = access.get_case_for(actor, offer.case_id)
     access.require(access.can_edit_case(actor, case))
     if offer.status != "offered":
-        raise Refused("WF-STATE", f"this offer was already {offer.status}")
+        raise Refused("WF-STATE", N_("this offer was already %(status)s"),
+                      {"status": offer.status})
     offer.status = "accepted" if accepted else "declined"
     offer.decided_at = utcnow()
     record(actor, f"offer.{offer.status}", "service_offer", offer.id, case_id=case.id,

@@ -39,7 +39,7 @@ def case_referrals(case_id):
         except DomainError as exc:
             db.session.rollback()
             flash(_("Not referred (%(rule)s): %(message)s", rule=exc.key,
-                    message=exc.message), "error")
+                    message=exc.localized()), "error")
         else:
             db.session.commit()
             flash(_("Referral sent."), "ok")
@@ -62,7 +62,7 @@ def referral_step(referral_id, step):
                                   reason=request.form.get("reason") or None)
         except DomainError as exc:
             db.session.rollback()
-            flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.message),
+            flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.localized()),
                   "error")
         else:
             db.session.commit()

@@ -15,6 +15,7 @@ from ..cases.service import apply_transition
 from ..database import utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused
 from ..extensions import db
+from ..labels import N_
 from ..reminders.service import cancel_deadlines, plan_deadline
 from .models import HeldItem, Outing, Restriction, Stay
 
@@ -28,7 +29,7 @@ def _shelter_agency(agency_id) -> Agency:
     except ValueError:
         agency = None
     if agency is None or agency.kind != AgencyKind.shelter:
-        raise Invalid("shelter_id", "no such shelter")
+        raise Invalid("shelter_id", N_("no such shelter"))
     return agency
 
 
@@ -69,9 +70,9 @@ def admit_referred(actor, referral, *, room=None) -> Stay:
     from ..consent.service import valid_consent
     from ..services.service import is_recipient
     if not (actor.has_role(Role.shelter_staff) and is_recipient(actor, referral)):
-        raise Forbidden("permission", "only the receiving shelter's staff admit")
+        raise Forbidden("permission", N_("only the receiving shelter's staff admit"))
     if referral.service != "accommodation" or referral.status != "accepted":
-        raise Invalid("referral", "admit from an accepted accommodation referral")
+        raise Invalid("referral", N_("admit from an accepted accommodation referral"))
     case = db.session.get(Case, referral.case_id)
     consent = valid_consent(case.id, "service", referral.provider_id)
     return _admit(actor, case, db.session.get(Agency, actor.agency_id), consent, room)
@@ -79,7 +80,7 @@ def admit_referred(actor, referral, *, room=None) -> Stay:
 
 def _admit(actor, case, agency, consent, room) -> Stay:
     if consent is None:
-        raise Refused("SH-1", "admission records the person's consent to stay at this shelter")
+        raise Refused("SH-1", N_("admission records the person's consent to stay at this shelter"))
     stay = Stay(case_id=case.id, shelter_agency_id=agency.id, consent_id=consent.id,
                 provider_id=consent.provider_id, room=room)
     db.session.add(stay)
@@ -124,33 +125,33 @@ def impose_restriction(actor, stay: Stay, *, legal_basis, decision_maker, ground
                        expires_at, review_at) -> Restriction:
     """SH-2: exceptional, dated, reviewed; CH-4: never for a child on migration grounds."""
     if not (is_shelter_staff_of(actor, stay) or actor.has_role(Role.supervisor)):
-        raise Forbidden("permission", "shelter staff or a supervisor record restrictions")
+        raise Forbidden("permission", N_("shelter staff or a supervisor record restrictions"))
     if stay.left_at is not None:
-        raise Refused("SH-1", "the person has left; there is nothing to restrict")
+        raise Refused("SH-1", N_("the person has left; there is nothing to restrict"))
     from ..cases.models import Case
     case = db.session.get(Case, stay.case_id)
     if grounds != "safety":
         if case.is_child:
-            raise Refused("CH-4", "a child's movement is never restricted on migration or "
-                                  "other non-safety grounds")
-        raise Refused("SH-2", "a restriction of movement is only ever for the person's "
-                              "safety")
+            raise Refused("CH-4", N_("a child's movement is never restricted on migration or "
+                                     "other non-safety grounds"))
+        raise Refused("SH-2", N_("a restriction of movement is only ever for the person's "
+                                 "safety"))
     for field, value in (("legal_basis", legal_basis), ("decision_maker", decision_maker),
                          ("reason", reason)):
         if not (value or "").strip():
-            raise Invalid(field, "required for a restriction of movement (SH-2)")
+            raise Invalid(field, N_("required for a restriction of movement (SH-2)"))
     now = utcnow()
     maximum = jurisdictions.get(case.jurisdiction).restriction_max_days
     if expires_at <= now:
-        raise Invalid("expires_at", "must be in the future")
+        raise Invalid("expires_at", N_("must be in the future"))
     if expires_at > now + timedelta(days=maximum):
-        raise Invalid("expires_at", f"a restriction lasts at most {maximum} days; a new "
-                                    "decision is needed to go on")
+        raise Invalid("expires_at", N_("a restriction lasts at most %(days)s days; a new "
+                                       "decision is needed to go on"), {"days": maximum})
     if not now < review_at <= expires_at:
-        raise Invalid("review_at", "review before the restriction expires")
+        raise Invalid("review_at", N_("review before the restriction expires"))
     if stay.active_restrictions(now):
-        raise Refused("SH-2", "a restriction is already in force: review it, do not stack "
-                              "or renew it")
+        raise Refused("SH-2", N_("a restriction is already in force: review it, do not stack "
+                                 "or renew it"))
     restriction = Restriction(legal_basis=legal_basis.strip(),
                               decision_maker=decision_maker.strip(), grounds=grounds,
                               reason=reason.strip(), expires_at=expires_at,
@@ -181,7 +182,7 @@ def lift_restriction(actor, restriction: Restriction, reason: str) -> Restrictio
 def go_out(actor, stay: Stay, purpose: str) -> Outing:
     """SH-5: leaving to attend court, a lawyer or a doctor is always allowed."""
     if purpose not in OUTING_PURPOSES:
-        raise Invalid("purpose", f"one of {', '.join(OUTING_PURPOSES)}")
+        raise Invalid("purpose", N_("one of %(choices)s"), {"choices": ", ".join(OUTING_PURPOSES)})
     outing = Outing(stay_id=stay.id, purpose=purpose)
     db.session.add(outing)
     db.session.flush()
@@ -192,7 +193,7 @@ def go_out(actor, stay: Stay, purpose: str) -> Outing:
 def log_held_item(actor, stay: Stay, *, kind, description=None) -> HeldItem:
     """SH-4: anything the shelter holds is logged."""
     if kind not in ITEM_KINDS:
-        raise Invalid("kind", f"one of {', '.join(ITEM_KINDS)}")
+        raise Invalid("kind", N_("one of %(choices)s"), {"choices": ", ".join(ITEM_KINDS)})
     item = HeldItem(stay_id=stay.id, kind=kind, description=description)
     db.session.add(item)
     db.session.flush()

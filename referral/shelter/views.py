@@ -46,7 +46,7 @@ def admit(referral_id):
             if exc.status == 404:
                 raise
             flash(_("Not admitted (%(rule)s): %(message)s", rule=exc.key,
-                    message=exc.message), "error")
+                    message=exc.localized()), "error")
             return redirect(url_for("services.received"))
         db.session.commit()
         flash(_("Admitted. The stay is voluntary: the person may leave at any time."), "ok")

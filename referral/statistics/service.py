@@ -11,6 +11,7 @@ from ..audit.service import record
 from ..cases.models import AnonymousNotification, Case, Person
 from ..errors import Forbidden, Invalid
 from ..extensions import db
+from ..labels import N_
 
 COLUMNS = ("nationality", "exploitation_form", "sector")
 SEX_ORDER = ("female", "male", "intersex", "other", "unknown", "declined")
@@ -70,9 +71,9 @@ def statistics(actor, by: str | None = None) -> dict:
     a table computed less than STATISTICS_CACHE_SECONDS ago is served again; every read is
     audited either way."""
     if not actor.has_role("supervisor", "auditor", "admin"):
-        raise Forbidden("permission", "statistics are for supervisors, auditors and admins")
+        raise Forbidden("permission", N_("statistics are for supervisors, auditors and admins"))
     if by is not None and by not in COLUMNS:
-        raise Invalid("by", f"one of {', '.join(COLUMNS)}")
+        raise Invalid("by", N_("one of %(choices)s"), {"choices": ", ".join(COLUMNS)})
     threshold = current_app.config["STATISTICS_MIN_CELL"]
     max_age = current_app.config["STATISTICS_CACHE_SECONDS"]
     key = (current_app.config["SQLALCHEMY_DATABASE_URI"], by, threshold)

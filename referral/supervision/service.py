@@ -8,6 +8,7 @@ from ..cases.models import Case, RefusedAttempt
 from ..database import utcnow
 from ..errors import Forbidden
 from ..extensions import db
+from ..labels import N_
 from ..reminders.models import Deadline, DeadlineStatus
 from ..reminders.service import LABELS
 
@@ -16,7 +17,7 @@ REFLECTION_HORIZON_DAYS = 7
 
 def require_supervisor(actor):
     if not actor.has_role("supervisor"):
-        raise Forbidden("permission", "for supervisors")
+        raise Forbidden("permission", N_("for supervisors"))
 
 
 def overdue(actor, now=None, limit=500) -> list[dict]:
