@@ -110,6 +110,24 @@ def follow_up_label(kind: str) -> str:
     return gettext(LABELS[kind]) if kind in LABELS else kind.replace("_", " ")
 
 
+def notification_text(note) -> str:
+    """A stored notification in the reader's language, rebuilt from its kind, follow-up and
+    reference (the stored English message is what e-mail carried)."""
+    from flask_babel import gettext, ngettext
+    reference = note.case_reference or gettext("Follow-up")
+    label = follow_up_label(note.deadline_kind) if note.deadline_kind else ""
+    if note.kind == "reminder" and note.days_before is not None and note.days_before >= 0:
+        return ngettext("%(reference)s: %(label)s in %(num)d day",
+                        "%(reference)s: %(label)s in %(num)d days", note.days_before,
+                        reference=reference, label=label)
+    if note.kind == "overdue":
+        return gettext("%(reference)s: %(label)s is overdue", reference=reference, label=label)
+    if note.kind == "escalation":
+        return gettext("%(reference)s: %(label)s is overdue past its grace period",
+                       reference=reference, label=label)
+    return note.message
+
+
 def track_label(name: str) -> str:
     """A workflow track (``nrm``, ``assistance`` ...) by its description, translated."""
     import workflows
@@ -147,6 +165,7 @@ def init_app(app):
     app.jinja_env.filters["offence"] = labelled(OFFENCE_LABELS)
     app.jinja_env.filters["follow_up"] = follow_up_label
     app.jinja_env.filters["track"] = track_label
+    app.jinja_env.filters["notification"] = notification_text
     from .labels import field_label, record_label
     app.jinja_env.filters["field"] = field_label
     app.jinja_env.filters["record"] = record_label

@@ -212,18 +212,24 @@ def review_break_glass(actor: User, access_id, *, outcome: str, note: str | None
 
 # --- DP-5: retention and erasure ---------------------------------------------------------
 
-def legal_hold_reasons(case: Case) -> list[str]:
-    """Why the case may not be erased now: open proceedings (appeals included) and open
-    compensation claims."""
+def legal_hold_items(case: Case) -> list[tuple[str, str, str]]:
+    """What holds the file: (``proceeding`` or ``claim``, its kind, its status) for each open
+    proceeding (appeals included) and open compensation claim."""
     from ..legal.models import OPEN_STATUSES, CompensationClaim, Proceeding
-    reasons = [f"{p.kind} proceeding {p.status}" for p in db.session.scalars(
+    items = [("proceeding", p.kind, p.status) for p in db.session.scalars(
         select(Proceeding).where(Proceeding.case_id == case.id,
                                  Proceeding.status.in_(OPEN_STATUSES)))]
-    reasons += [f"{c.kind.replace('_', ' ')} claim {c.status}" for c in db.session.scalars(
+    items += [("claim", c.kind, c.status) for c in db.session.scalars(
         select(CompensationClaim).where(CompensationClaim.case_id == case.id,
                                         CompensationClaim.status.in_(("open", "pending",
                                                                       "appeal"))))]
-    return reasons
+    return items
+
+
+def legal_hold_reasons(case: Case) -> list[str]:
+    """The hold in words (English, as the API and audit carry it)."""
+    return [f"{kind.replace('_', ' ')} {what} {status}"
+            for what, kind, status in legal_hold_items(case)]
 
 
 def erase_after(case: Case):

@@ -107,13 +107,23 @@ def review_panel(user):
     return {"rows": service.break_glass_to_review(user)[:10]}
 
 
+def _hold_in_words(item) -> str:
+    from ..labels import LEGAL_LABELS, labelled
+    what, kind, status = item
+    name, state = labelled(LEGAL_LABELS)(kind), labelled(LEGAL_LABELS)(status)
+    if what == "proceeding":
+        return _("%(kind)s proceeding %(status)s", kind=name, status=state)
+    return _("%(kind)s claim %(status)s", kind=kind.replace("_", " "), status=state)
+
+
 @register_case_alert
 def retention_alert(case):
     status = service.retention_status(case)
     alerts = []
     if status["legal_hold"]:
         alerts.append(_("Legal hold (DP-5): this file may not be erased while %(reasons)s.",
-                        reasons="; ".join(status["hold_reasons"])))
+                        reasons="; ".join(_hold_in_words(item)
+                                          for item in service.legal_hold_items(case))))
     elif status["due"]:
         alerts.append(_("This closed file is past its retention date and will be erased."))
     return alerts

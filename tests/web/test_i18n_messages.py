@@ -94,3 +94,28 @@ def test_a_refused_step_is_flashed_in_french_with_its_values(client, caseworker,
     text = page(response)
     assert "WF-UNKNOWN" in text
     assert "le volet nrm n'a pas d'étape 'no_such_step'" in text
+
+
+def test_a_legal_hold_reads_in_french_on_the_case_page(client, caseworker, a_case):
+    from referral.legal import service as legal
+    legal.open_proceeding(caseworker, a_case, kind="civil", person_role="party",
+                          court_or_authority="Tribunal judiciaire")
+    db.session.commit()
+    text = page(french_client(client, caseworker).get(f"/cases/{a_case.id}"))
+    assert "(DP-5)" in text and "procédure" in text
+    assert "civil proceeding open" not in text
+
+
+def test_follow_up_notifications_read_in_french(client, caseworker, a_case):
+    from datetime import timedelta
+
+    from referral.database import utcnow
+    from referral.reminders import service as reminders
+    reminders.plan_deadline(a_case.id, "hearing", utcnow() - timedelta(days=1),
+                            source_key="fr", remind_days=(), assignee_id=caseworker.id)
+    db.session.commit()
+    reminders.sweep_due()
+    db.session.commit()
+    text = page(french_client(client, caseworker).get("/follow-ups/"))
+    assert f"{a_case.reference} : " in text and "en retard" in text
+    assert "is overdue" not in text
