@@ -47,8 +47,13 @@ class Jurisdiction:
             raise ValueError(f"{self.code}: unknown reflection trigger")
 
 
+def N_(message: str) -> str:
+    """Marks a name for translation (pybabel extracts it); pages translate at display."""
+    return message
+
+
 BASELINE = Jurisdiction(
-    code="baseline", name="Baseline (Palermo Protocol and CoE Convention)", version="2026.1",
+    code="baseline", name=N_("Baseline (Palermo Protocol and CoE Convention)"), version="2026.1",
     reflection_min_days=30, reflection_trigger="referral",
     first_decision="identification", final_decision="identification",
     first_decision_target_days=30, first_decision_working_days=False,
@@ -57,7 +62,7 @@ BASELINE = Jurisdiction(
 )
 
 UK_NRM = Jurisdiction(
-    code="uk", name="UK-style National Referral Mechanism", version="2026.1",
+    code="uk", name=N_("UK-style National Referral Mechanism"), version="2026.1",
     reflection_min_days=30, reflection_trigger="positive_first_decision",
     first_decision="reasonable_grounds", final_decision="conclusive_grounds",
     first_decision_target_days=5, first_decision_working_days=True,

@@ -42,7 +42,7 @@ class ReferralForm(FlaskForm):
                                              choices=_choices(EXPLOITATION_FORMS))
     sectors = SelectMultipleField(_l("Sectors"), choices=_choices(SECTORS))
     jurisdiction = SelectField(_l("Jurisdiction"), choices=[
-        SelectChoice(j.code, j.name) for j in jurisdictions.REGISTRY.values()])
+        SelectChoice(j.code, _l(j.name)) for j in jurisdictions.REGISTRY.values()])
     narrative = TextAreaField(_l("What happened (in the person's words)"),
                               validators=[Optional(), Length(max=20000)])
 

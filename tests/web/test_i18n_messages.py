@@ -119,3 +119,9 @@ def test_follow_up_notifications_read_in_french(client, caseworker, a_case):
     text = page(french_client(client, caseworker).get("/follow-ups/"))
     assert f"{a_case.reference} : " in text and "en retard" in text
     assert "is overdue" not in text
+
+
+def test_the_help_page_names_jurisdictions_in_french(client, caseworker):
+    text = page(french_client(client, caseworker).get("/help/workflows"))
+    assert "Mécanisme national d'orientation de type britannique" in text
+    assert "UK-style National Referral Mechanism" not in text
