@@ -134,6 +134,24 @@ def _http_errors(exc: HTTPException) -> dict:
     return {exc.name.lower().replace(" ", "_"): [exc.description or exc.name]}
 
 
+# Werkzeug's own descriptions are English; error pages say these instead, translated.
+HTTP_PAGE_MESSAGES = {
+    400: N_("the request could not be understood; go back and try again"),
+    404: N_("there is no page at this address"),
+    405: N_("this page cannot be used that way"),
+    413: N_("what was sent is too large"),
+    429: N_("too many attempts; wait a minute and try again"),
+}
+
+
+def _http_page_errors(exc: HTTPException) -> dict | None:
+    message = HTTP_PAGE_MESSAGES.get(exc.code)
+    if message is None or getattr(exc, "data", None):
+        return None  # form and argument errors keep their field names and messages
+    from flask_babel import gettext
+    return {exc.name.lower().replace(" ", "_"): [gettext(message)]}
+
+
 def register_error_handlers(app):
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
@@ -145,7 +163,7 @@ def register_error_handlers(app):
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return error_response(_http_errors(exc), exc.code or 500)
+        return error_response(_http_errors(exc), exc.code or 500, _http_page_errors(exc))
 
     if app.testing:
         return  # let tests see the traceback of anything unexpected
@@ -154,4 +172,6 @@ def register_error_handlers(app):
     def unexpected(exc: Exception):  # never leak internals, never log personal data
         logger.error("unhandled %s on %s %s", type(exc).__name__, request.method,
                      request.url_rule.rule if request.url_rule else "?")
-        return error_response({"server": ["an unexpected error occurred"]}, 500)
+        from flask_babel import gettext
+        return error_response({"server": ["an unexpected error occurred"]}, 500,
+                              {"server": [gettext("an unexpected error occurred")]})

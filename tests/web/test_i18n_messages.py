@@ -125,3 +125,14 @@ def test_the_help_page_names_jurisdictions_in_french(client, caseworker):
     text = page(french_client(client, caseworker).get("/help/workflows"))
     assert "Mécanisme national d'orientation de type britannique" in text
     assert "UK-style National Referral Mechanism" not in text
+
+
+def test_an_unknown_address_is_explained_in_french_and_stays_english_in_the_api(client,
+                                                                                caseworker):
+    french = french_client(client, caseworker)
+    response = french.get("/no-such-page")
+    assert response.status_code == 404
+    assert "il n'y a pas de page à cette adresse" in page(response)
+    assert "requested URL" not in page(response)
+    api = client.get("/api/v1/no-such-thing", headers=FRENCH)
+    assert api.status_code == 404 and "requested URL" in str(api.json)
