@@ -92,7 +92,7 @@ def test_referral_consent_shelter_admission_and_leaving(page, screens, caseworke
 def test_a_supervisor_sees_an_overdue_follow_up(page, screens, caseworker, agency):
     create_user("supervisor", agency=agency, username="boss", mfa_deferred=True)
     case = create_case(caseworker)
-    reminders.plan_deadline(case.id, "reintegration_check_in", utcnow() - timedelta(days=4),
+    reminders.plan_deadline(case.id, "reintegration_checkin", utcnow() - timedelta(days=4),
                             source_key="browser-journey", remind_days=(), risk=3,
                             assignee_id=caseworker.id)
     db.session.commit()
@@ -102,7 +102,7 @@ def test_a_supervisor_sees_an_overdue_follow_up(page, screens, caseworker, agenc
     page.get_by_role("link", name="Home").first.click()
     panel = page.get_by_role("region", name="Needs your attention")
     expect(panel).to_contain_text(case.reference)
-    expect(panel).to_contain_text("4 days overdue")
+    expect(panel).to_contain_text("reintegration check-in, 4 days overdue")
     screens("home-supervisor")
     page.get_by_role("link", name="Supervision").first.click()
     expect(page.locator("main")).to_contain_text(case.reference)
