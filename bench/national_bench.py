@@ -159,7 +159,8 @@ def main():
     from referral.supervision.service import overdue
 
     # Statistics are timed as computed, not as served from the recent-table cache.
-    app = create_app({"RATELIMIT_ENABLED": False, "STATISTICS_CACHE_SECONDS": 0})
+    app = create_app({"RATELIMIT_ENABLED": False, "STATISTICS_CACHE_SECONDS": 0,
+                      "STATISTICS_PUBLISHED_MAX_AGE": 0})
     floor = Floor(url)
     ctx = app.app_context()
     ctx.push()

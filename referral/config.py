@@ -27,6 +27,8 @@ DEFAULTS = {
     "SESSION_ABSOLUTE_HOURS": 12,
     "MFA_REQUIRED_ROLES": "supervisor,admin,auditor",
     "STATISTICS_MIN_CELL": 11,
+    # A table the worker published less than this many seconds ago is served as it is.
+    "STATISTICS_PUBLISHED_MAX_AGE": 900,
     # A statistics table is recounted at most this often per process (0: every request).
     "STATISTICS_CACHE_SECONDS": 300,
     "ESCALATION_GRACE_DAYS": 2,

@@ -17,3 +17,10 @@ def sweep_due_follow_ups() -> int:
     except OSError:  # the mail server is down: the outbox keeps them for the next tick
         logger.warning("outbox delivery failed; will retry on the next sweep")
     return processed
+
+
+@shared_task(name="worker.tasks.publish_statistics")
+def publish_statistics() -> int:
+    """Count and publish every statistics table (suppressed, DP-4), so reads are instant."""
+    from referral.statistics.service import publish_all
+    return publish_all()

@@ -29,6 +29,7 @@ class StatisticsSchema(Schema):
     rows = fields.List(fields.Nested(StatisticsRowSchema))
     column_totals = fields.Dict(keys=fields.String(), values=fields.Integer(allow_none=True))
     total = fields.Integer(allow_none=True)
+    counted_at = fields.DateTime(metadata={"description": "when these counts were made"})
 
 
 @blp.route("/statistics")

@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..audit.service import record
+from ..database import utcnow
 from ..cases.models import AnonymousNotification, Case, Person
 from ..errors import Forbidden, Invalid
 from ..extensions import db
@@ -67,24 +68,63 @@ _recent: dict = {}
 
 
 def statistics(actor, by: str | None = None) -> dict:
-    """The published table. Counting reads every case (about a second at a million), so
-    a table computed less than STATISTICS_CACHE_SECONDS ago is served again; every read is
-    audited either way."""
+    """The published table. Counting reads every case (about a second at a million), so the
+    worker publishes every table on a schedule (``publish_all``) and a read serves the
+    published one while it is younger than STATISTICS_PUBLISHED_MAX_AGE seconds; failing
+    that, a table computed by this process less than STATISTICS_CACHE_SECONDS ago; failing
+    that, it counts. Every read is audited either way, and says when it was counted."""
     if not actor.has_role("supervisor", "auditor", "admin"):
         raise Forbidden("permission", N_("statistics are for supervisors, auditors and admins"))
     if by is not None and by not in COLUMNS:
         raise Invalid("by", N_("one of %(choices)s"), {"choices": ", ".join(COLUMNS)})
     threshold = current_app.config["STATISTICS_MIN_CELL"]
+    data = _published(by, threshold) or _counted_here(by, threshold)
+    record(actor, "statistics.read", "statistics", by or "sex_age", purpose="statistics")
+    return data
+
+
+def _published(by, threshold) -> dict | None:
+    from .models import PublishedTable
+    max_age = current_app.config["STATISTICS_PUBLISHED_MAX_AGE"]
+    if not max_age:
+        return None
+    row = db.session.scalar(select(PublishedTable).where(
+        PublishedTable.breakdown == (by or "all"), PublishedTable.threshold == threshold))
+    if row is None or (utcnow() - row.computed_at).total_seconds() >= max_age:
+        return None
+    return {**row.data, "counted_at": row.computed_at}
+
+
+def _counted_here(by, threshold) -> dict:
     max_age = current_app.config["STATISTICS_CACHE_SECONDS"]
     key = (current_app.config["SQLALCHEMY_DATABASE_URI"], by, threshold)
     computed_at, data = _recent.get(key, (None, None))
-    if not max_age:
-        data = _table(by, threshold)
-    elif data is None or time.monotonic() - computed_at >= max_age:
-        data = _table(by, threshold)
-        _recent[key] = (time.monotonic(), data)
-    record(actor, "statistics.read", "statistics", by or "sex_age", purpose="statistics")
+    if not max_age or data is None or time.monotonic() - computed_at >= max_age:
+        data = {**_table(by, threshold), "counted_at": utcnow()}
+        if max_age:
+            _recent[key] = (time.monotonic(), data)
     return data
+
+
+def publish_all() -> int:
+    """Count every table and publish it (the worker runs this on a schedule). Returns how
+    many tables were published."""
+    from .models import PublishedTable
+    threshold = current_app.config["STATISTICS_MIN_CELL"]
+    published = 0
+    for by in (None, *COLUMNS):
+        data = _table(by, threshold)
+        row = db.session.scalar(select(PublishedTable).where(
+            PublishedTable.breakdown == (by or "all"), PublishedTable.threshold == threshold))
+        if row is None:
+            row = PublishedTable(breakdown=by or "all", threshold=threshold)
+            db.session.add(row)
+        row.data, row.computed_at = data, utcnow()
+        published += 1
+    record(None, "statistics.publish", "statistics", None, purpose="statistics",
+           details={"tables": published})
+    db.session.commit()
+    return published
 
 
 def _table(by, threshold) -> dict:

@@ -1,6 +1,7 @@
 """DP-4, DP-1: aggregate statistics only, small cells suppressed, nothing recoverable."""
 import itertools
 import random
+from datetime import timedelta
 
 from hypothesis import given, settings, strategies as st
 
@@ -91,3 +92,25 @@ def test_a_recent_table_is_served_again_and_every_read_is_audited(app, client, c
     reads = db.session.scalar(select(func.count()).select_from(AuditEntry)
                               .where(AuditEntry.action == "statistics.read"))
     assert reads == 3
+
+
+def test_DP4_reads_serve_the_table_the_worker_published_and_say_when_it_was_counted(
+        app, client, caseworker, supervisor):
+    from freezegun import freeze_time
+
+    from referral.database import utcnow
+    from referral.statistics import service as statistics
+    from tests.factories import create_case, token_headers
+    for _ in range(12):
+        create_case(caseworker)
+    start = utcnow()
+    with freeze_time(start):
+        assert statistics.publish_all() == 4
+    headers = token_headers(supervisor)
+    create_case(caseworker)  # counted only at the next publication
+    with freeze_time(start + timedelta(minutes=10)):
+        served = client.get("/api/v1/statistics", headers=headers).json
+    assert served["total"] == 12 and served["counted_at"].startswith(start.isoformat()[:16])
+    with freeze_time(start + timedelta(minutes=16)):  # too old: counted afresh
+        fresh = client.get("/api/v1/statistics", headers=headers).json
+    assert fresh["total"] == 13

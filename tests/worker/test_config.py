@@ -9,9 +9,13 @@ def test_tasks_are_acked_late_rejected_on_worker_loss_and_json_only(app):
     assert conf.task_serializer == "json" and conf.accept_content == ["json"]
 
 
-def test_beat_only_ticks_the_sweep_every_minute():
-    assert BEAT_SCHEDULE == {"sweep-due-follow-ups": {
-        "task": "worker.tasks.sweep_due_follow_ups", "schedule": 60.0}}
+def test_beat_ticks_the_sweep_every_minute_and_schedules_no_deadline_of_its_own():
+    # Deadlines live in the database and the sweep finds them; beat never holds one.
+    assert BEAT_SCHEDULE == {
+        "sweep-due-follow-ups": {"task": "worker.tasks.sweep_due_follow_ups",
+                                 "schedule": 60.0},
+        "publish-statistics": {"task": "worker.tasks.publish_statistics", "schedule": 300.0},
+    }
 
 
 def test_production_uses_redbeat_so_only_one_beat_schedules(app):
