@@ -115,32 +115,37 @@ def confirm_mfa_enrolment(user: User, secret: str | None, otp: str | None,
         raise Invalid("otp", N_("start again: the set-up expired"))
     if user.mfa_secret and not verify_otp(user, current_otp):
         raise Invalid("current_otp", N_("enter a code from the app you use now"))
-    totp = pyotp.TOTP(secret)
-    now = utcnow()
-    step = next((int((now + timedelta(seconds=30 * d)).timestamp()) // 30 for d in (0, -1)
-                 if totp.verify(otp or "", for_time=now + timedelta(seconds=30 * d),
-                                valid_window=0)), None)
+    step = _matching_step(secret, otp)
     if step is None:
         raise Invalid("otp", N_("that code does not match; check the time on your phone"))
     user.mfa_secret, user.mfa_last_step, user.mfa_deferred = secret, step, False
     record(user, "account.mfa_enrol", "user", user.id, purpose="account security")
 
 
-def verify_otp(user: User, otp: str | None) -> bool:
-    """A TOTP code, valid for the current or the previous 30-second step, usable once."""
-    if not user.mfa_secret or not otp:
-        return False
-    totp = pyotp.TOTP(user.mfa_secret)
+def _matching_step(secret: str, otp: str | None) -> int | None:
+    """The 30-second step ``otp`` belongs to, the current or the previous one, or None."""
+    if not otp:
+        return None
+    totp = pyotp.TOTP(secret)
     now = utcnow()
     for drift in (0, -1):
         at = now + timedelta(seconds=30 * drift)
-        step = int(at.timestamp()) // 30
         if totp.verify(otp, for_time=at, valid_window=0):
-            if user.mfa_last_step is not None and step <= user.mfa_last_step:
-                return False  # replay of a code already used
-            user.mfa_last_step = step
-            return True
-    return False
+            return int(at.timestamp()) // 30
+    return None
+
+
+def verify_otp(user: User, otp: str | None) -> bool:
+    """A TOTP code, valid for the current or the previous 30-second step, usable once."""
+    if not user.mfa_secret:
+        return False
+    step = _matching_step(user.mfa_secret, otp)
+    if step is None:
+        return False
+    if user.mfa_last_step is not None and step <= user.mfa_last_step:
+        return False  # replay of a code already used
+    user.mfa_last_step = step
+    return True
 
 
 def _lockout_delay(failures: int) -> timedelta:
