@@ -12,6 +12,13 @@ from .labels import N_
 _HOME_PANELS = []
 
 
+def local_redirect(target: str | None, fallback: str):
+    """Redirect to ``target`` only if it is a path on this site (never ``//elsewhere``)."""
+    target = target or ""
+    return redirect(target if target.startswith("/") and not target.startswith("//")
+                    else fallback)
+
+
 def home_panel(role: str, title: str, template: str):
     def wrap(context):
         _HOME_PANELS.append((role, title, template, context))

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from ..errors import Invalid, Unauthorized
 from ..extensions import SIGN_IN_LIMIT, db, limiter
 from ..i18n import LANGUAGES
+from ..web import local_redirect
 from . import service
 
 bp = Blueprint("accounts", __name__)
@@ -58,10 +59,7 @@ def login():
             if service.mfa_required_by_role(user) and not user.mfa_secret:
                 flash(_("Your role needs two-step sign-in. Set it up now."), "error")
                 return redirect(url_for("accounts.mfa"))
-            target = request.args.get("next", "")
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for("home")
-            return redirect(target)
+            return local_redirect(request.args.get("next"), url_for("home"))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
 
 

@@ -1,4 +1,4 @@
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from ..auth import roles_required
 from ..errors import DomainError
 from ..extensions import db
+from ..web import local_redirect
 from . import service
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
@@ -35,5 +36,4 @@ def discard(form_key):
     if FlaskForm().validate_on_submit():
         service.discard_draft(current_user, form_key)
         db.session.commit()
-    target = request.form.get("next") or "/"
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    return local_redirect(request.form.get("next"), "/")
