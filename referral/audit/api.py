@@ -1,14 +1,11 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
-from ..accounts.models import User
 from ..auth import api_actor
 from ..cases import access
 from ..extensions import db
-from .models import AuditEntry
-from .service import record, search_entries
+from .service import access_entries, record, search_entries
 
 blp = Blueprint("api-audit", __name__, url_prefix="/api/v1",
                 description="The audit trail (DP-3) and who has seen a file (DP-6)")
@@ -52,13 +49,9 @@ class Audit(MethodView):
 
 def access_log(case_id) -> list[dict]:
     """DP-6: who read or wrote this file, and when (staff names, roles and agencies)."""
-    rows = db.session.execute(
-        select(AuditEntry.at, AuditEntry.action, AuditEntry.purpose, User)
-        .join(User, User.id == AuditEntry.actor_id)
-        .where(AuditEntry.case_id == case_id).order_by(AuditEntry.seq)).all()
     return [{"at": at, "who": user.display_name, "roles": sorted(r.value for r in user.roles),
              "agency": user.agency.name, "action": action, "purpose": purpose}
-            for at, action, purpose, user in rows]
+            for at, action, purpose, user in access_entries(case_id) if user is not None]
 
 
 @blp.route("/cases/<case_id>/access-log")

@@ -157,3 +157,13 @@ def staff_names(user_ids) -> dict:
         return {}
     return {u.id: f"{u.display_name} ({u.username})"
             for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def access_entries(case_id) -> list[tuple]:
+    """Every audited read and write of one case file in chain order, as
+    (at, action, purpose, user), the user None for the system's own work."""
+    from ..accounts.models import User
+    return db.session.execute(
+        select(AuditEntry.at, AuditEntry.action, AuditEntry.purpose, User)
+        .outerjoin(User, User.id == AuditEntry.actor_id)
+        .where(AuditEntry.case_id == case_id).order_by(AuditEntry.seq)).all()

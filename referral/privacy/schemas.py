@@ -1,9 +1,9 @@
 from marshmallow import Schema, fields, validate
 
 from .models import REVIEW_OUTCOMES
-from .service import ERASURE_BASES  # noqa: F401  (documented values)
+from .service import MIN_REASON_LENGTH
 
-REASON = dict(required=True, validate=validate.Length(min=20, max=4000))
+REASON = dict(required=True, validate=validate.Length(min=MIN_REASON_LENGTH, max=4000))
 
 
 class RestrictInSchema(Schema):
