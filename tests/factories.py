@@ -40,6 +40,17 @@ def create_case(actor, *, person=None, **referral):
     return case
 
 
+def write_privileged_note(caseworker, case, body):
+    """A legal aid lawyer assigned to the case writes a privileged note (LP-5)."""
+    from referral.legal import service as legal
+    lawyer = create_user("legal_aid")
+    db.session.commit()
+    legal.assign_legal_aid(caseworker, case, lawyer.id)
+    note = legal.add_note(lawyer, case, body)
+    db.session.commit()
+    return note
+
+
 def token_headers(user) -> dict:
     token, _ = accounts.issue_token(user)
     db.session.commit()

@@ -13,16 +13,9 @@ from referral.extensions import db
 from referral.legal import service as legal
 from referral.privacy import service as privacy
 from referral.privacy.models import Erasure
-from tests.factories import create_user, SENTINEL_NARRATIVE, create_case, give_consent, token_headers
+from tests.factories import (SENTINEL_NARRATIVE, create_case, give_consent, token_headers,
+                             write_privileged_note)
 
-
-def privileged_note(caseworker, case, body):
-    """A legal aid lawyer assigned to the case writes a privileged note (LP-5)."""
-    lawyer = create_user("legal_aid")
-    db.session.commit()
-    legal.assign_legal_aid(caseworker, case, lawyer.id)
-    legal.add_note(lawyer, case, body)
-    db.session.commit()
 
 
 def close_long_ago(case, years=7):
@@ -35,7 +28,7 @@ def close_long_ago(case, years=7):
 def test_DP5_a_case_is_erased_after_its_retention_period_with_everything_hanging_off_it(
         caseworker, supervisor, a_case):
     give_consent(caseworker, a_case)
-    privileged_note(caseworker, a_case, "privileged advice " + SENTINEL_NARRATIVE)
+    write_privileged_note(caseworker, a_case, "privileged advice " + SENTINEL_NARRATIVE)
     recent = create_case(caseworker)
     close_long_ago(a_case)
     close_long_ago(recent, years=1)

@@ -3,24 +3,16 @@ legal notes and third parties are left out."""
 import json
 
 from referral.extensions import db
-from referral.legal import service as legal
-from tests.factories import SENTINEL_NARRATIVE, create_user, token_headers
+from tests.factories import (SENTINEL_NARRATIVE, create_user, token_headers,
+                             write_privileged_note)
 
 PRIVILEGED = "PRIVILEGED-ADVICE-SENTINEL"
 
 
-def privileged_note(caseworker, case, body):
-    """A legal aid lawyer assigned to the case writes a privileged note (LP-5)."""
-    lawyer = create_user("legal_aid")
-    db.session.commit()
-    legal.assign_legal_aid(caseworker, case, lawyer.id)
-    legal.add_note(lawyer, case, body)
-    db.session.commit()
-
 
 def test_DP6_the_person_receives_their_file_with_who_has_seen_it(client, caseworker,
                                                                  supervisor, a_case):
-    privileged_note(caseworker, a_case, PRIVILEGED)
+    write_privileged_note(caseworker, a_case, PRIVILEGED)
     reader = create_user("supervisor", agency=supervisor.agency, username="reader",
                          display_name="Ravindra Quaestor-Pell")
     db.session.commit()

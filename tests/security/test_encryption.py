@@ -99,14 +99,10 @@ def test_blind_index_finds_a_person_by_exact_name_or_birth_date(client, casework
 def test_privileged_notes_childrens_views_and_held_documents_are_sealed(caseworker, admitted):
     """Free text that is most dangerous in the wrong hands is sealed like identity: a raw
     read of every table finds none of it."""
-    from referral.legal import service as legal
     from referral.shelter.models import HeldItem
-    from tests.factories import create_user
-    case = admitted.case
-    lawyer = create_user("legal_aid")
-    db.session.commit()
-    legal.assign_legal_aid(caseworker, case, lawyer.id)
-    note = legal.add_note(lawyer, case, "SEALED-SENTINEL advice on the trafficker's threats")
+    from tests.factories import write_privileged_note
+    note = write_privileged_note(caseworker, admitted.case,
+                                 "SEALED-SENTINEL advice on the trafficker's threats")
     item = HeldItem(stay_id=admitted.id, kind="document",
                     description="SEALED-SENTINEL passport no. X1234567")
     db.session.add(item)

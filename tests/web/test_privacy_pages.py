@@ -6,7 +6,7 @@ from referral.accounts import service as accounts
 from referral.extensions import db
 from referral.legal import service as legal
 from referral.privacy import service as privacy
-from tests.factories import create_user
+from tests.factories import create_user, write_privileged_note
 from tests.web.conftest import login
 
 REASON = "suspected involvement of a border official in the transport"
@@ -54,11 +54,7 @@ def test_DP7_the_supervisor_sees_and_reviews_openings(client, agency, supervisor
 
 def test_DP6_the_persons_copy_is_a_readable_page_without_privileged_notes(client, caseworker,
                                                                           a_case):
-    lawyer = create_user("legal_aid")
-    db.session.commit()
-    legal.assign_legal_aid(caseworker, a_case, lawyer.id)
-    legal.add_note(lawyer, a_case, "PRIVILEGED-NOTE-SENTINEL")
-    db.session.commit()
+    write_privileged_note(caseworker, a_case, "PRIVILEGED-NOTE-SENTINEL")
     login(client, "caseworker")
     page = client.get(f"/privacy/cases/{a_case.id}/subject-access")
     text = page.get_data(as_text=True)
