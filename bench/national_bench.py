@@ -147,7 +147,7 @@ def main():
     if not url.startswith("postgres"):
         sys.exit("set DATABASE_URL to the PostgreSQL database synth loaded")
 
-    from sqlalchemy import func, select, text
+    from sqlalchemy import func, select
 
     from referral import create_app
     from referral.accounts.models import Role, User, UserRole

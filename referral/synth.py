@@ -484,7 +484,6 @@ class Synth:
 
         # assistance track
         assistance_state = "not_started"
-        consent_service = None
         if state in ("reflection_period", "presumed_victim") and rng.random() < 0.5 \
                 or stage in ("assistance", "outcome", "closed_after", "child"):
             offered = referred + (last - referred) * rng.uniform(0.01, 0.1)
@@ -493,9 +492,8 @@ class Synth:
             if rng.random() < 0.9:
                 accepted = offered + timedelta(hours=rng.uniform(1, 72))
                 if accepted < last:
-                    consent_service = self.consent(case_id, "service", None,
-                                                   "Case management agency", child, actor,
-                                                   accepted - timedelta(minutes=5), language)
+                    self.consent(case_id, "service", None, "Case management agency", child,
+                                 actor, accepted - timedelta(minutes=5), language)
                     step("assistance", "accept", "offered", "in_progress", accepted)
                     assistance_state = "in_progress"
                     if not is_open:

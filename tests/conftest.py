@@ -5,8 +5,6 @@ REDIS_URL is set. Tests marked ``postgres`` or ``redis`` skip with a visible rea
 """
 import logging
 import os
-import tempfile
-import uuid
 
 import pytest
 from flask import g

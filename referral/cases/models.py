@@ -2,8 +2,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import (CheckConstraint, Date, Enum, ForeignKey, Index, String, Text,
-                        UniqueConstraint, Uuid)
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Agency, User

@@ -20,7 +20,7 @@ from ..database import utcnow
 from ..errors import Invalid, NotFound, Refused, StaleVersion
 from ..extensions import db
 from ..labels import N_
-from ..signals import case_opened, decision_recorded, transition_applied
+from ..signals import case_opened, transition_applied
 from ..reminders.service import cancel_deadlines, meet_deadline
 from . import access, decisions
 from .facts import facts_for

@@ -1,4 +1,3 @@
-from flask import render_template
 from flask.views import MethodView
 from flask_smorest import Blueprint
 

@@ -15,7 +15,7 @@ from ..database import utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused
 from ..extensions import db
 from ..labels import N_
-from ..reminders.service import meet_deadline, plan_deadline
+from ..reminders.service import plan_deadline
 from .models import (CLOSED_STATUSES, COMPENSATION_KINDS, COOPERATION_KINDS, MEASURE_KINDS,
                      NON_PUNISHMENT_OUTCOMES, OFFENCE_CATEGORIES, OPEN_STATUSES, PERMIT_KINDS,
                      PERSON_ROLES, PROCEEDING_KINDS, CompensationClaim, CooperationRecord,

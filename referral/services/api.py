@@ -5,7 +5,7 @@ from ..auth import api_actor
 from ..cases import access
 from ..extensions import db
 from . import service
-from .models import SERVICES, Provider
+from .models import SERVICES
 from .schemas import (OfferInSchema, OfferSchema, ProviderArgsSchema, ProviderSchema,
                       RecipientReferralSchema, ReferralInSchema, ReferralSchema,
                       ServiceSchema, StepSchema)

@@ -16,7 +16,7 @@ from referral.errors import DomainError
 from referral.extensions import db
 from referral.reminders.service import plan_deadline
 from tests.cases.conftest import decide, transition
-from tests.factories import create_case, create_user
+from tests.factories import create_case
 
 EVENTS = [(name, event) for name, track in workflows.tracks().items()
           for event in track.events()]

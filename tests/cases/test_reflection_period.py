@@ -6,11 +6,10 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from referral.cases import decisions
-from referral.errors import Invalid, Refused
+from referral.errors import Refused
 from referral.extensions import db
 from referral.reminders.models import Deadline
 from tests.cases.conftest import decide, transition
-from tests.factories import create_case
 
 
 def test_RP1_the_baseline_period_starts_on_referral_and_lasts_30_days(a_case):
@@ -53,7 +52,7 @@ def test_RP1_it_is_extended_with_reasons_and_never_shortened(client, a_case, cw_
 
 
 def test_RP1_a_jurisdiction_cannot_be_defined_with_a_shorter_period():
-    from workflows.jurisdictions import BASELINE, Jurisdiction
+    from workflows.jurisdictions import BASELINE
     import dataclasses
     with pytest.raises(ValueError, match="RP-1"):
         dataclasses.replace(BASELINE, code="short", reflection_min_days=20)

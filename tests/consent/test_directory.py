@@ -2,7 +2,7 @@
 from referral.services import service as services
 from referral.services.models import Provider
 from referral.extensions import db
-from tests.factories import create_provider, create_user, token_headers
+from tests.factories import create_provider, token_headers
 
 
 def test_the_catalogue_lists_every_service(client, cw_headers):

@@ -1,11 +1,10 @@
 """LP-1..5, NC-1..4: legal proceedings, cooperation in the legal track only."""
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from referral.errors import NotFound, Refused
+from referral.errors import Refused
 from referral.extensions import db
 from referral.legal import service as legal
 from referral.reminders import service as reminders

@@ -5,7 +5,6 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
-from referral.cases import decisions
 from referral.errors import Invalid, Refused
 from referral.extensions import db
 from referral.legal import service as legal
@@ -14,7 +13,7 @@ from referral.reminders.models import Deadline, Notification
 from referral.returns import service as returns
 from referral.returns.schemas import ReturnInSchema
 from tests.cases.conftest import decide, transition
-from tests.factories import create_case, give_consent
+from tests.factories import give_consent
 
 FULL_CHECKS = {"risk_retaliation": "low", "risk_retrafficking": "medium",
                "risk_stigma": "low", "non_refoulement_checked": True,

@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import select, text
 
 from referral.audit.models import AuditEntry
-from referral.audit.service import record, verify_chain
+from referral.audit.service import verify_chain
 from referral.extensions import db
 from tests.conftest import ON_POSTGRES
 from tests.factories import create_case, create_user, token_headers

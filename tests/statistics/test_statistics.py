@@ -1,6 +1,4 @@
 """DP-4, DP-1: aggregate statistics only, small cells suppressed, nothing recoverable."""
-import itertools
-import random
 from datetime import timedelta
 
 from hypothesis import given, settings, strategies as st

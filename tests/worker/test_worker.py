@@ -16,7 +16,7 @@ from referral import ROOT
 from referral.database import utcnow
 from referral.extensions import db
 from referral.reminders import service as reminders
-from referral.reminders.models import Deadline, Notification
+from referral.reminders.models import Notification
 from tests.factories import create_case, token_headers
 
 pytestmark = pytest.mark.redis
