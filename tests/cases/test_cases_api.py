@@ -94,3 +94,21 @@ def test_transitions_lists_allowed_and_refused_events(client, a_case, cw_headers
     assert body["tracks"]["shelter"]["state"] == "not_in_shelter"
     assert "offer" in body["tracks"]["assistance"]["allowed"]
     assert body["tracks"]["nrm"]["refused"]["begin_assistance"]["rule"] == "RP-1"
+
+
+def test_DP2_characteristics_are_optional_and_unknown_differs_from_declined(client,
+                                                                            cw_headers):
+    bare = client.post("/api/v1/cases", headers=cw_headers,
+                       json={"person": {}, "referred_by": "Outreach team"})
+    assert bare.status_code == 201, bare.json
+    person = bare.json["person"]
+    assert person["sex"] == "unknown" and person["interpreter_needed"] == "unknown"
+    assert person["given_name"] is None and person["date_of_birth"] is None
+    declined = client.post("/api/v1/cases", headers=cw_headers, json={
+        "person": {"sex": "declined", "interpreter_needed": "no"}, "referred_by": "Outreach"})
+    assert declined.status_code == 201
+    assert declined.json["person"]["sex"] == "declined"  # kept, not folded into "unknown"
+    assert declined.json["person"]["interpreter_needed"] == "no"
+    invented = client.post("/api/v1/cases", headers=cw_headers, json={
+        "person": {"sex": "probably female"}, "referred_by": "Outreach"})
+    assert invented.status_code == 422 and "person.sex" in invented.json["errors"]
