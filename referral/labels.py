@@ -133,6 +133,12 @@ def code_label(code: str) -> str:
     return CODE_LABELS.get(code) or code.replace("_", " ")
 
 
+def code_choices(values):
+    """Form choices for codes: the code is sent, its name in the reader's language shown."""
+    from wtforms import SelectChoice
+    return [SelectChoice(v, code_label(v)) for v in values]
+
+
 # Follow-up names as referral.reminders.service.LABELS words them (English, stored in
 # notifications and served by the API), marked here so the pages can show them translated:
 # templates write ``_(item.label)``. tests/web/test_i18n.py checks the two lists agree.

@@ -6,16 +6,11 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from workflows import jurisdictions
 
-from ..labels import code_label
+from ..labels import code_choices
 from .taxonomies import EXPLOITATION_FORMS, SECTORS, SEX_VALUES
 
 INDICATORS = ("documents_withheld", "debt_bondage", "restricted_movement", "threats",
               "excessive_hours", "no_pay", "isolation", "deceptive_recruitment", "violence")
-
-
-def _choices(values):
-    """Choices for codes: the code is sent, its name in the reader's language is shown."""
-    return [SelectChoice(v, code_label(v)) for v in values]
 
 
 class ReferralForm(FlaskForm):
@@ -26,7 +21,7 @@ class ReferralForm(FlaskForm):
     age_estimate = IntegerField(_l("Age estimate (if no date of birth)"),
                                 validators=[Optional(), NumberRange(min=0, max=120)])
     is_child = BooleanField(_l("This person may be a child"))
-    sex = SelectField(_l("Sex, as the person states it"), choices=_choices(SEX_VALUES),
+    sex = SelectField(_l("Sex, as the person states it"), choices=code_choices(SEX_VALUES),
                       default="unknown")
     gender = StringField(_l("Gender, in the person's words"),
                          validators=[Optional(), Length(max=100)])
@@ -34,13 +29,13 @@ class ReferralForm(FlaskForm):
                               validators=[DataRequired(), Length(min=2, max=40)])
     languages = StringField(_l("Languages (comma-separated codes)"),
                             validators=[Optional(), Length(max=200)])
-    interpreter_needed = SelectField(_l("Interpreter needed"), choices=_choices(
+    interpreter_needed = SelectField(_l("Interpreter needed"), choices=code_choices(
         ("unknown", "yes", "no")))
     referred_by = StringField(_l("Referred by"), validators=[DataRequired(), Length(max=200)])
-    indicators = SelectMultipleField(_l("Indicators observed"), choices=_choices(INDICATORS))
+    indicators = SelectMultipleField(_l("Indicators observed"), choices=code_choices(INDICATORS))
     exploitation_forms = SelectMultipleField(_l("Forms of exploitation"),
-                                             choices=_choices(EXPLOITATION_FORMS))
-    sectors = SelectMultipleField(_l("Sectors"), choices=_choices(SECTORS))
+                                             choices=code_choices(EXPLOITATION_FORMS))
+    sectors = SelectMultipleField(_l("Sectors"), choices=code_choices(SECTORS))
     jurisdiction = SelectField(_l("Jurisdiction"), choices=[
         SelectChoice(j.code, _l(j.name)) for j in jurisdictions.REGISTRY.values()])
     narrative = TextAreaField(_l("What happened (in the person's words)"),

@@ -3,19 +3,17 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..labels import code_label
+from ..labels import code_choices
 from .models import DATA_CATEGORIES, PURPOSES
 
 
 class ConsentForm(FlaskForm):
-    purpose = SelectField(_l("Purpose"), choices=[SelectChoice(p, code_label(p))
-                                                  for p in PURPOSES])
+    purpose = SelectField(_l("Purpose"), choices=code_choices(PURPOSES))
     provider_id = SelectField(_l("Recipient from the directory"), choices=[],
                               validate_choice=False)
     recipient_name = StringField(_l("Or another recipient"), validators=[Optional(),
                                                                          Length(max=200)])
-    data_categories = SelectMultipleField(_l("Data shared"), choices=[
-        SelectChoice(c, code_label(c)) for c in DATA_CATEGORIES])
+    data_categories = SelectMultipleField(_l("Data shared"), choices=code_choices(DATA_CATEGORIES))
     language = StringField(_l("Language the information was given in"),
                            validators=[DataRequired(), Length(min=2, max=40)])
     information_given = TextAreaField(_l("What the person was told"),

@@ -8,10 +8,10 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..auth import roles_required
 from ..cases import access
-from ..cases.forms import _choices
 from ..cases.views import register_case_alert
 from ..errors import DomainError
 from ..extensions import db
+from ..labels import code_choices
 from ..web import home_panel
 from . import service
 from .models import REVIEW_OUTCOMES
@@ -31,7 +31,7 @@ class BreakGlassForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    outcome = RadioField(_l("Was the opening justified?"), choices=_choices(REVIEW_OUTCOMES),
+    outcome = RadioField(_l("Was the opening justified?"), choices=code_choices(REVIEW_OUTCOMES),
                          validators=[DataRequired()])
     note = TextAreaField(_l("Note (needed when not justified)"), validators=[
         Optional(), Length(max=4000)])
