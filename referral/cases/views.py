@@ -20,7 +20,7 @@ from .models import Case, Decision
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 STAFF = ("caseworker", "supervisor")
-DRAFT_KEY = "referral:new"
+DRAFT_KEY = drafts.NEW_REFERRAL
 
 # Alerts other areas show on the case file header: fn(case) -> list of messages.
 _case_alerts = []

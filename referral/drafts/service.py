@@ -1,6 +1,5 @@
 """Save, restore and discard a form's draft. Drafts belong to their author alone."""
 import json
-import re
 from datetime import timedelta
 
 from sqlalchemy import delete, select
@@ -12,15 +11,16 @@ from ..extensions import db
 from ..labels import N_
 from .models import FormDraft
 
-# Which forms keep drafts: key pattern -> fields never stored (tokens, passwords).
-DRAFTABLE = re.compile(r"^(referral:new|consent:[0-9a-f-]{36})$")
+# The forms that keep drafts (the long ones), and fields never stored (tokens, passwords).
+NEW_REFERRAL = "referral:new"
+DRAFTABLE = frozenset({NEW_REFERRAL})
 NEVER_STORED = {"csrf_token", "password", "otp"}
 MAX_DRAFT_BYTES = 64_000
 KEEP_FOR = timedelta(days=7)
 
 
 def _check_key(form_key: str):
-    if not DRAFTABLE.match(form_key or ""):
+    if form_key not in DRAFTABLE:
         raise Invalid("form_key", N_("this form does not keep drafts"))
 
 
