@@ -53,3 +53,18 @@ def test_only_long_forms_keep_drafts(client, caseworker):
     login(client, "caseworker")
     response = client.post("/drafts/accounts:password", data={"password": "secret"})
     assert response.status_code == 422 and db.session.scalar(select(FormDraft)) is None
+
+
+def test_drafts_older_than_a_week_are_dropped_by_the_retention_run(app, client, caseworker):
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    from referral.database import utcnow
+    with freeze_time(utcnow() - timedelta(days=8)):
+        login(client, "caseworker")
+        saved = client.post("/drafts/referral:new", data=TYPED)
+    assert saved.status_code == 200, saved.get_data(as_text=True)
+    result = app.test_cli_runner().invoke(args=["retention", "run"])
+    assert "Dropped 1 draft(s) older than a week." in result.output, result.output
+    assert db.session.scalar(select(FormDraft)) is None
