@@ -27,9 +27,13 @@ translations: | $(VENV)/.installed
 
 # After changing user-facing strings: extract them and merge into every catalog, then
 # translate the new entries (tests/web/test_i18n.py fails while French lacks any).
+# Catalogs are sorted by message and carry no source line numbers, so that two branches
+# adding strings touch different lines and merge cleanly.
 messages: | $(VENV)/.installed
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o referral/translations/messages.pot .
-	$(BIN)/pybabel -q update -i referral/translations/messages.pot -d referral/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l --no-location --sort-output \
+	  -o referral/translations/messages.pot .
+	$(BIN)/pybabel -q update -N --ignore-obsolete -i referral/translations/messages.pot \
+	  -d referral/translations
 
 migrate: install
 	$(BIN)/flask --app referral db upgrade
