@@ -9,8 +9,9 @@ from ..errors import NotFound
 from ..extensions import db
 from . import service
 from .models import Notification
-from .schemas import (FollowUpSchema, LateReasonSchema, NotificationSchema, ReassignSchema,
-                      RemindersArgsSchema, RemindersSchema)
+from .schemas import (FollowUpSchema, LateReasonSchema, NotificationSchema,
+                      ParkedFollowUpSchema, ReassignSchema, RemindersArgsSchema,
+                      RemindersSchema)
 
 blp = Blueprint("api-reminders", __name__, url_prefix="/api/v1",
                 description="Follow-ups and notifications")
@@ -31,6 +32,24 @@ class Reminders(MethodView):
         actor = api_actor()
         return {"follow_ups": service.my_follow_ups(actor),
                 "notifications": service.notifications_for(actor)}
+
+
+@blp.route("/reminders/parked")
+class Parked(MethodView):
+    @blp.response(200, ParkedFollowUpSchema(many=True))
+    def get(self):
+        """Follow-ups the sweep could not process and parked (administrators)."""
+        return service.parked_follow_ups(api_actor())
+
+
+@blp.route("/reminders/parked/<deadline_id>/retry")
+class RetryParked(MethodView):
+    @blp.response(200, ParkedFollowUpSchema)
+    def post(self, deadline_id):
+        """Send a parked follow-up back to the sweep (administrators)."""
+        row = service.retry_parked(api_actor(), deadline_id)
+        db.session.commit()
+        return row
 
 
 @blp.route("/reminders/<deadline_id>/reassign")

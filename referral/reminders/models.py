@@ -65,18 +65,29 @@ class Deadline(Model):
     late_reason: Mapped[str | None] = mapped_column(Text)
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     details: Mapped[dict] = mapped_column(JSONType, default=dict)
+    # Which planning of the obligation the sent reminders belong to. Re-planning a deadline
+    # that has already reminded (a reflection period extended, a decision target moved)
+    # starts a new occurrence, so its reminders are new notifications, never a clash with
+    # the ones already sent.
+    occurrence: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # A row the sweep could not process: how often in a row, the last error (its class and
+    # constraint, never its values), and when it was parked for an administrator to look at.
+    # One failing row never holds up the others.
+    failures: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    parked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = created_at()
 
 
 class Notification(Model):
     """An in-app message to a member of staff (DP-8). It names the case by reference only.
 
-    Unique per deadline, kind, threshold and recipient: the sweep can run twice, or on two
-    workers at once, and still write it once.
+    Unique per deadline occurrence, kind, threshold and recipient: the sweep can run twice,
+    or on two workers at once, and still write it once.
     """
     __tablename__ = "notification"
     __table_args__ = (
-        UniqueConstraint("deadline_id", "kind", "days_before", "recipient_id",
+        UniqueConstraint("deadline_id", "occurrence", "kind", "days_before", "recipient_id",
                          name="once_per_threshold"),
         Index("ix_notification_recipient_id_read_at", "recipient_id", "read_at"),
     )
@@ -89,6 +100,7 @@ class Notification(Model):
     case_reference: Mapped[str | None] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(20))  # reminder | overdue | escalation
     deadline_kind: Mapped[str | None] = mapped_column(String(40))
+    occurrence: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     days_before: Mapped[int] = mapped_column(default=-1)
     message: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = created_at()

@@ -39,3 +39,14 @@ class ReassignSchema(Schema):
 
 class LateReasonSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ParkedFollowUpSchema(Schema):
+    """A follow-up the sweep set aside: what it is and why, not whose case it is."""
+    id = fields.UUID()
+    kind = fields.String()
+    agency_id = fields.UUID(allow_none=True)
+    due_at = fields.DateTime()
+    failures = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    parked_at = fields.DateTime(allow_none=True)

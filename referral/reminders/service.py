@@ -1,5 +1,6 @@
 """Planning deadlines. Every area calls ``plan_deadline`` / ``meet_deadline`` /
 ``cancel_deadlines``; the sweep (``sweep_due``) sends what falls due."""
+import logging
 import uuid
 from datetime import datetime, timedelta
 
@@ -12,6 +13,7 @@ from ..labels import N_
 from .models import Deadline, DeadlineStatus, Notification, OutboxMessage
 
 DEFAULT_REMIND_DAYS = (7, 1)
+logger = logging.getLogger(__name__)
 
 
 def _grace(row) -> timedelta:
@@ -49,9 +51,12 @@ def plan_deadline(case_id, kind: str, due_at: datetime, *, source_key: str = "",
                        agency_id=case.agency_id if case else None, reminders_sent=[])
         db.session.add(row)
     elif row.due_at != due_at:
+        if row.reminders_sent or row.overdue_notified_at or row.escalated_at:
+            row.occurrence = (row.occurrence or 0) + 1  # a new planning reminds afresh
         row.reminders_sent = []
         row.overdue_notified_at = None
         row.escalated_at = None
+        row.failures, row.last_error, row.parked_at = 0, None, None
     row.due_at = due_at
     row.remind_days = remind_days
     row.risk = risk
@@ -146,6 +151,7 @@ def _notify(row, case, kind, recipients, days_before=-1):
     from ..accounts.models import User
     for recipient_id in recipients:
         note = Notification(id=uuid.uuid4(), recipient_id=recipient_id, deadline_id=row.id,
+                            occurrence=row.occurrence or 0,
                             case_id=row.case_id, case_reference=reference, kind=kind,
                             deadline_kind=row.kind, days_before=days_before,
                             message=message[:300])
@@ -179,6 +185,8 @@ def process_due(row: Deadline, now: datetime):
         _notify(row, case, "escalation", _supervisor_ids(assignee, case))
         row.escalated_at = now
     row.next_at = _next_at(row)
+    if row.failures:
+        row.failures, row.last_error = 0, None
 
 
 def sweep_due(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
@@ -187,6 +195,10 @@ def sweep_due(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
     Rows are taken in batches with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL), marked and
     notified in the same transaction, and committed per batch: a crash before a commit
     leaves the batch for the next sweep, a crash after it leaves nothing to resend.
+
+    A batch runs inside a savepoint. If anything in it fails, the batch is done again row by
+    row, each in its own savepoint, and a row that still fails is set aside (``_set_aside``)
+    while every other row of the batch is sent: one bad row never stops the sweep.
     Returns the number of rows processed.
     """
     now = now or utcnow()
@@ -199,15 +211,72 @@ def sweep_due(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
             .with_for_update(skip_locked=True)).all()
         if not rows:
             break
-        for row in rows:
-            process_due(row, now)
-            if _pause_hook is not None:
-                _pause_hook(row)
+        try:
+            with db.session.begin_nested():
+                for row in rows:
+                    process_due(row, now)
+                    if _pause_hook is not None:
+                        _pause_hook(row)
+        except Exception:  # noqa: BLE001 - isolate the failing row below
+            for row in rows:
+                try:
+                    with db.session.begin_nested():
+                        process_due(row, now)
+                except Exception as exc:  # noqa: BLE001 - one row's failure is recorded
+                    _set_aside(row, exc, now)
         db.session.commit()
         done += len(rows)
         if len(rows) < batch_size:
             break
     return done
+
+
+MAX_FAILURES = 5  # then the row is parked until an administrator retries it
+
+
+def _set_aside(row: Deadline, exc: Exception, now: datetime):
+    """Record a row the sweep could not process and look again later (backing off), or park
+    it after ``MAX_FAILURES``. The error is kept as its class and constraint name only: an
+    exception's text can carry the values of the row."""
+    constraint = getattr(getattr(getattr(exc, "orig", None), "diag", None),
+                         "constraint_name", None)
+    row.failures = (row.failures or 0) + 1
+    row.last_error = (type(exc).__name__ + (f" ({constraint})" if constraint else ""))[:200]
+    if row.failures >= MAX_FAILURES:
+        row.parked_at, row.next_at = now, None
+    else:
+        row.next_at = now + timedelta(minutes=2 ** row.failures)
+    logger.error("follow-up %s set aside after failure %d: %s", row.id, row.failures,
+                 row.last_error)
+
+
+def parked_follow_ups(actor, limit: int = 200):
+    """Follow-ups the sweep parked, for administrators to look at and retry."""
+    from ..errors import Forbidden
+    if not actor.has_role("admin"):
+        raise Forbidden("permission", N_("an administrator looks after parked follow-ups"))
+    return db.session.scalars(select(Deadline).where(Deadline.parked_at.is_not(None),
+                                                     Deadline.status == DeadlineStatus.pending)
+                              .order_by(Deadline.parked_at).limit(limit)).all()
+
+
+def retry_parked(actor, deadline_id) -> Deadline:
+    """An administrator sends a parked follow-up back to the sweep."""
+    from ..audit.service import record
+    from ..errors import Forbidden, NotFound
+    if not actor.has_role("admin"):
+        raise Forbidden("permission", N_("an administrator looks after parked follow-ups"))
+    try:
+        row = db.session.get(Deadline, uuid.UUID(str(deadline_id)))
+    except ValueError:
+        row = None
+    if row is None or row.parked_at is None:
+        raise NotFound("follow_up")
+    row.failures, row.parked_at = 0, None
+    row.next_at = _next_at(row)
+    record(actor, "follow_up.retry", "deadline", row.id, case_id=row.case_id,
+           purpose="administration")
+    return row
 
 
 def deliver_outbox(limit: int = 200) -> int:

@@ -1,8 +1,10 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth import roles_required
+from ..extensions import db
 from ..web import home_panel
 from . import service
 
@@ -15,6 +17,27 @@ def my_follow_ups():
     return render_template("reminders/mine.html",
                            follow_ups=service.my_follow_ups(current_user),
                            notifications=service.notifications_for(current_user))
+
+
+@bp.route("/parked")
+@roles_required("admin")
+def parked():
+    return render_template("reminders/parked.html",
+                           rows=service.parked_follow_ups(current_user))
+
+
+@bp.route("/parked/<deadline_id>/retry", methods=["POST"])
+@roles_required("admin")
+def retry_parked(deadline_id):
+    service.retry_parked(current_user, deadline_id)
+    db.session.commit()
+    flash(_("The follow-up goes back to the next sweep."), "ok")
+    return redirect(url_for("reminders.parked"))
+
+
+@home_panel("admin", _l("Follow-ups set aside"), "reminders/parked_panel.html")
+def parked_panel(user):
+    return {"count": len(service.parked_follow_ups(user))}
 
 
 @home_panel("caseworker", _l("My follow-ups"), "reminders/panel.html")
