@@ -89,6 +89,10 @@ def create_app(test_config=None) -> Flask:
                 blueprint.url_prefix.startswith("/api/"):
             csrf.exempt(blueprint)
 
+    # Last: every view now exists. One transaction per request, under the access policy.
+    from . import boundary
+    boundary.register(app)
+
     @app.teardown_request
     def rollback_unfinished(exc):
         if exc is not None:

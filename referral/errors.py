@@ -5,7 +5,7 @@ state change names the rule that refuses it (e.g. ``"NC-3"``) and answers 409.
 """
 import logging
 
-from flask import jsonify, render_template, request
+from flask import has_request_context, jsonify, render_template, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -25,7 +25,18 @@ class DomainError(Exception):
         self.template = message
         self.params = dict(params or {})
         self.message = message % self.params if self.params else message
+        self.kept = []  # writes that must outlast the refusal (the request boundary)
+        self.undone = False  # its change was rolled back by boundary.attempt()
         super().__init__(f"{key}: {self.message}")
+        if has_request_context():
+            from .boundary import note_refusal
+            note_refusal(self)
+
+    def keep(self, write):
+        """``write()`` runs after the refused change is rolled back, in a transaction of its
+        own: the audit entry of a refusal, a failed sign-in, a revocation that stands."""
+        self.kept.append(write)
+        return self
 
     @property
     def errors(self):
@@ -155,6 +166,9 @@ def _http_page_errors(exc: HTTPException) -> dict | None:
 def register_error_handlers(app):
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
+        if exc.status == 401 and not wants_json():
+            from .extensions import login_manager
+            return login_manager.unauthorized()  # the sign-in page, then back here
         return error_response(exc.errors, exc.status, exc.localized_errors)
 
     @app.errorhandler(ValidationError)

@@ -2,7 +2,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth import api_actor, api_token
-from ..extensions import SIGN_IN_LIMIT, db, limiter
+from ..extensions import SIGN_IN_LIMIT, limiter
 from . import service
 from .schemas import MeSchema, TokenRequestSchema, TokenSchema
 
@@ -22,7 +22,6 @@ class Tokens(MethodView):
         """Exchange a username, password (and TOTP code where required) for a token."""
         user = service.authenticate(body["username"], body["password"], body.get("otp"))
         token, row = service.issue_token(user)
-        db.session.commit()
         return {"token": token, "expires_at": row.expires_at}
 
 
@@ -33,7 +32,6 @@ class CurrentToken(MethodView):
         """Revoke the token this request carries."""
         actor = api_actor()
         service.revoke_token(api_token(), actor)
-        db.session.commit()
 
 
 @blp.route("/me")

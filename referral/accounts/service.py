@@ -3,6 +3,7 @@ import hashlib
 import logging
 import secrets
 from datetime import timedelta
+from functools import partial
 
 import pyotp
 from argon2 import PasswordHasher
@@ -156,7 +157,10 @@ def _lockout_delay(failures: int) -> timedelta:
 
 
 def authenticate(username: str, password: str, otp: str | None = None) -> User:
-    """Check credentials (and TOTP where required). Raises Unauthorized with one message."""
+    """Check credentials (and TOTP where required). Raises Unauthorized with one message.
+
+    A failed attempt is counted even though the request fails: the count is written after
+    the rollback by the request boundary (``DomainError.keep``)."""
     username = (username or "").strip().lower()
     user = db.session.scalar(select(User).where(User.username == username))
     now = utcnow()
@@ -165,24 +169,30 @@ def authenticate(username: str, password: str, otp: str | None = None) -> User:
         verify_password(None, password)  # same cost either way
         raise Unauthorized("too many failed attempts; try again in a few minutes")
     if not verify_password(user, password) or not user.is_active:
+        error = Unauthorized(generic)
         if user is not None:
-            user.failed_logins += 1
-            delay = _lockout_delay(user.failed_logins)
-            user.locked_until = now + delay if delay else None
-            record(user, "account.login_failed", "user", user.id, purpose="account security")
-            db.session.commit()  # failed attempts count even though the request fails
-        raise Unauthorized(generic)
+            error.keep(partial(_count_failed_sign_in, user.id, lock=True))
+        raise error
     if user.mfa_secret or mfa_required(user):
         if not user.mfa_secret:
             raise Unauthorized("multi-factor authentication must be set up for this account")
         if not verify_otp(user, otp):
-            user.failed_logins += 1
-            db.session.commit()
-            raise Unauthorized(generic)
+            raise Unauthorized(generic).keep(partial(_count_failed_sign_in, user.id,
+                                                     lock=False))
     user.failed_logins = 0
     user.locked_until = None
     record(user, "account.login", "user", user.id, purpose="account security")
     return user
+
+
+def _count_failed_sign_in(user_id, *, lock: bool):
+    user = db.session.get(User, user_id)
+    user.failed_logins += 1
+    if lock:
+        delay = _lockout_delay(user.failed_logins)
+        user.locked_until = utcnow() + delay if delay else None
+        record(user, "account.login_failed", "user", user.id, purpose="account security")
+    db.session.flush()
 
 
 def _digest(token: str) -> str:
@@ -250,13 +260,11 @@ def resume_web_session(token: str | None) -> User | None:
     now = utcnow()
     reason = _session_end_reason(row, now)
     if reason is not None:
-        if row.ended_at is None:
+        if row.ended_at is None:  # committed with the request (the boundary)
             row.ended_at, row.end_reason = now, reason
-            db.session.commit()
         return None
     if now - row.last_seen_at > timedelta(seconds=60):
         row.last_seen_at = now
-        db.session.commit()
     return row.user
 
 

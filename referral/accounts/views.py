@@ -7,8 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from ..boundary import attempt
 from ..errors import Invalid, Unauthorized
-from ..extensions import SIGN_IN_LIMIT, db, limiter
+from ..extensions import SIGN_IN_LIMIT, limiter
 from ..i18n import LANGUAGES
 from ..web import local_redirect
 from . import service
@@ -55,7 +56,6 @@ def login():
             session.clear()  # a fresh session: nothing carried over from before sign-in
             session["sid"] = service.start_web_session(user)
             login_user(user)
-            db.session.commit()
             if service.mfa_required_by_role(user) and not user.mfa_secret:
                 flash(_("Your role needs two-step sign-in. Set it up now."), "error")
                 return redirect(url_for("accounts.mfa"))
@@ -67,7 +67,6 @@ def login():
 @login_required
 def logout():
     service.end_web_session(session.pop("sid", None))
-    db.session.commit()
     logout_user()
     flash(_("You are signed out."))
     return redirect(url_for("accounts.login"))
@@ -91,13 +90,12 @@ def mfa():
     secret = session["mfa_pending"]
     if form.validate_on_submit():
         try:
-            service.confirm_mfa_enrolment(current_user, secret, form.otp.data,
-                                          form.current_otp.data or None)
+            with attempt():
+                service.confirm_mfa_enrolment(current_user, secret, form.otp.data,
+                                              form.current_otp.data or None)
         except Invalid as exc:
-            db.session.rollback()
             getattr(form, exc.key, form.otp).errors.append(exc.localized())
         else:
-            db.session.commit()
             session.pop("mfa_pending", None)
             flash(_("Two-step sign-in is on. You will be asked for a code each time."), "ok")
             return redirect(url_for("home"))
@@ -114,7 +112,6 @@ def language():
     form = LanguageForm(locale=current_user.locale or "")
     if form.validate_on_submit():
         current_user.locale = form.locale.data
-        db.session.commit()
         refresh()  # this response is already in the new language
         flash(_("Language saved."), "ok")
         return redirect(url_for("accounts.language"))

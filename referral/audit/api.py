@@ -4,7 +4,6 @@ from marshmallow import Schema, fields, validate
 
 from ..auth import api_actor
 from ..cases import access
-from ..extensions import db
 from .service import access_entries, record, search_entries
 
 blp = Blueprint("api-audit", __name__, url_prefix="/api/v1",
@@ -43,7 +42,6 @@ class Audit(MethodView):
     def get(self, args):
         """Audit entries of one case (auditors, and supervisors for their agency's cases)."""
         rows = search_entries(api_actor(), case_id=args["case"], limit=args["limit"])
-        db.session.commit()
         return sorted(rows, key=lambda row: row.seq or 0)
 
 
@@ -65,5 +63,4 @@ class AccessLog(MethodView):
         log = access_log(case.id)
         record(actor, "audit.access_log", "case", case.id, case_id=case.id,
                purpose="subject access")
-        db.session.commit()
         return log

@@ -5,9 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional
 
+from ..boundary import attempt
 from ..auth import roles_required
 from ..errors import DomainError
-from ..extensions import db
 from ..web import home_panel
 from . import service
 
@@ -34,18 +34,17 @@ def search():
     if searched and form.validate():
         from datetime import datetime, time, timezone
         try:
-            rows = service.search_entries(
-                current_user, case_reference=form.case_reference.data or None,
-                username=form.username.data or None, action=form.action.data or None,
-                since=form.since.data and datetime.combine(form.since.data, time.min,
-                                                           timezone.utc),
-                until=form.until.data and datetime.combine(form.until.data, time.max,
-                                                           timezone.utc))
+            with attempt():
+                rows = service.search_entries(
+                    current_user, case_reference=form.case_reference.data or None,
+                    username=form.username.data or None, action=form.action.data or None,
+                    since=form.since.data and datetime.combine(form.since.data, time.min,
+                                                               timezone.utc),
+                    until=form.until.data and datetime.combine(form.until.data, time.max,
+                                                               timezone.utc))
         except DomainError as exc:
-            db.session.rollback()
             getattr(form, exc.key, form.case_reference).errors.append(exc.localized())
     staff = service.staff_names({row.actor_id for row in rows})
-    db.session.commit()
     return render_template("audit/search.html", form=form, rows=rows, searched=searched,
                            staff=staff), \
         400 if form.errors else 200

@@ -51,7 +51,6 @@ class Cases(MethodView):
                                    .offset((args["page"] - 1) * args["per_page"])).all()
         record(actor, "case.list", "case", None, purpose="case management",
                details={"count": len(items)})
-        db.session.commit()
         return {"items": items, "page": args["page"], "per_page": args["per_page"],
                 "total": total}
 
@@ -62,7 +61,6 @@ class Cases(MethodView):
         actor = api_actor()
         person = body.pop("person")
         case = service.open_case(actor, person=person, referral=body)
-        db.session.commit()
         return case_payload(case, actor, 201)
 
 
@@ -75,7 +73,6 @@ class CaseFile(MethodView):
         case = access.get_case_for(actor, case_id)
         access.require(access.can_view_case_file(actor, case))
         record(actor, "case.read", "case", case.id, case_id=case.id, purpose="case management")
-        db.session.commit()
         return case_payload(case, actor)
 
 
@@ -98,7 +95,6 @@ class Transitions(MethodView):
         case = service.apply_transition(actor, case_id, body["track"], body["event"],
                                         reason=body["reason"], facts=body["facts"],
                                         version=body["version"])
-        db.session.commit()
         return case_payload(case, actor)
 
 
@@ -111,7 +107,6 @@ class History(MethodView):
         case = access.get_case_for(actor, case_id)
         access.require(access.can_view_case_file(actor, case))
         items = service.history(actor, case)
-        db.session.commit()
         return items
 
 
@@ -127,7 +122,6 @@ class Decisions(MethodView):
                                   .order_by(Decision.decided_at)).all()
         record(actor, "decision.list", "case", case.id, case_id=case.id,
                purpose="case management")
-        db.session.commit()
         return rows
 
     @blp.arguments(DecisionInSchema)
@@ -138,7 +132,6 @@ class Decisions(MethodView):
         actor = api_actor()
         case = access.get_case_for(actor, case_id, for_update=True)
         decision = decisions.record_decision(actor, case, **body)
-        db.session.commit()
         return decision
 
 
@@ -151,7 +144,6 @@ class DecisionReview(MethodView):
         actor = api_actor()
         case = access.get_case_for(actor, case_id, for_update=True)
         decision = decisions.request_review(actor, case, decision_id, body["reason"])
-        db.session.commit()
         return decision
 
 
@@ -168,7 +160,6 @@ class ReviewDecision(MethodView):
             raise Refused("ID-6", N_("no review was requested for this decision"))
         body["kind"] = "review"
         decision = decisions.record_decision(actor, case, review_of=reviewed, **body)
-        db.session.commit()
         return decision
 
 
@@ -181,7 +172,6 @@ class Guardian(MethodView):
         actor = api_actor()
         case = access.get_case_for(actor, case_id, for_update=True)
         decisions.appoint_guardian(actor, case, **body)
-        db.session.commit()
         return case_payload(case, actor)
 
 
@@ -194,7 +184,6 @@ class ReflectionExtension(MethodView):
         actor = api_actor()
         case = access.get_case_for(actor, case_id, for_update=True)
         decisions.extend_reflection_period(actor, case, **body)
-        db.session.commit()
         return case_payload(case, actor)
 
 
@@ -207,7 +196,6 @@ class Assign(MethodView):
         actor = api_actor()
         case = access.get_case_for(actor, case_id, for_update=True)
         service.assign_case(actor, case, body["caseworker_id"])
-        db.session.commit()
         return case_payload(case, actor)
 
 
@@ -223,5 +211,4 @@ class AnonymousNotifications(MethodView):
         """Count an adult who declines identification, with no identity (ID-8)."""
         actor = api_actor()
         row = service.record_anonymous_notification(actor, **body)
-        db.session.commit()
         return row

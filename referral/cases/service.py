@@ -7,6 +7,7 @@ import logging
 import secrets
 import uuid
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -113,14 +114,11 @@ def _default_jurisdiction():
     return current_app.config["DEFAULT_JURISDICTION"]
 
 
-def _record_refusal(actor, case, track, event, refusal, reason):
+def _record_refusal(actor, case_id, track, event, refusal, reason):
     """A refused attempt is audited and, for the rules supervisors watch, listed for them.
 
-    The refusal must survive the refusal itself, so it is written in its own transaction
-    after rolling back whatever the request had started.
-    """
-    case_id = case.id
-    db.session.rollback()
+    It must survive the refusal itself: the request boundary runs this after rolling back
+    whatever the request had started (``DomainError.keep``)."""
     record(actor, "transition.refused", "case", case_id, case_id=case_id,
            purpose="refused state change",
            details={"track": track, "event": event, "rule": refusal.rule})
@@ -128,7 +126,7 @@ def _record_refusal(actor, case, track, event, refusal, reason):
         db.session.add(RefusedAttempt(case_id=case_id, track=track, event=event,
                                       rule=refusal.rule, message=refusal.message,
                                       reason=reason, actor_id=getattr(actor, "id", None)))
-    db.session.commit()
+    db.session.flush()
     logger.info("refused %s/%s on case %s: %s", track, event, case_id, refusal.rule)
 
 
@@ -156,8 +154,8 @@ def apply_transition(actor: User, case_or_id, track: str, event: str, *, reason=
     all_facts = facts_for(case, track, given, reason)
     transition, refusal = workflows.evaluate(definition, state, event, all_facts, reason)
     if refusal:
-        _record_refusal(actor, case, track, event, refusal, reason)
-        raise Refused(refusal.rule, refusal.template or refusal.message, refusal.params)
+        raise Refused(refusal.rule, refusal.template or refusal.message, refusal.params).keep(
+            partial(_record_refusal, actor, case.id, track, event, refusal, reason))
     case.set_state(track, transition.dst)
     jurisdiction = jurisdictions.get(case.jurisdiction)
     _on_enter(case, track, transition.dst, jurisdiction, given)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 import workflows
 
+from ..boundary import attempt
 from ..audit.service import record
 from ..drafts import service as drafts
 from ..auth import roles_required
@@ -42,7 +43,6 @@ def case_list():
     cases = db.session.scalars(query.order_by(Case.referred_at.desc()).limit(100)).all()
     record(current_user, "case.list", "case", None, purpose="case management",
            details={"count": len(cases)})
-    db.session.commit()
     states = workflows.tracks()["nrm"].states
     return render_template("cases/list.html", cases=cases, states=states, state=state,
                            mine=mine, q=q or "")
@@ -59,18 +59,16 @@ def new_referral():
         form = ReferralForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            case = service.open_case(current_user, person=form.person(),
-                                     referral=form.referral())
+            with attempt():
+                case = service.open_case(current_user, person=form.person(),
+                                         referral=form.referral())
         except DomainError as exc:
-            db.session.rollback()
             getattr(form, exc.key, form.referred_by).errors.append(exc.localized())
         else:
             drafts.discard_draft(current_user, DRAFT_KEY)
-            db.session.commit()
             flash(_("Referral registered as %(reference)s. The person is a presumed victim "
                     "from now.", reference=case.reference), "ok")
             return redirect(url_for("cases.case_file", case_id=case.id))
-    db.session.commit()
     return render_template("cases/new.html", form=form, draft_key=DRAFT_KEY,
                            restored=restored), 400 if form.errors else 200
 
@@ -109,7 +107,6 @@ def case_file(case_id):
     record(current_user, "case.read", "case", case.id, case_id=case.id,
            purpose="case management")
     context = case_file_context(case, current_user)
-    db.session.commit()
     return render_template("cases/file.html", **context)
 
 
@@ -125,19 +122,18 @@ def apply_step(case_id):
         facts["person_view"] = form.person_view.data
     try:
         version = int(form.version.data)
-        service.apply_transition(current_user, case_id, form.track.data, form.event.data,
-                                 reason=form.reason.data or None, facts=facts,
-                                 version=version)
+        with attempt():
+            service.apply_transition(current_user, case_id, form.track.data,
+                                     form.event.data, reason=form.reason.data or None,
+                                     facts=facts, version=version)
     except ValueError:
         flash(_("The step could not be read; please try again."), "error")
     except DomainError as exc:
-        db.session.rollback()
         if exc.status == 404:
             raise
         flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.localized()),
               "error")
     else:
-        db.session.commit()
         flash(_("Done: %(step)s.", step=form.event.data.replace("_", " ")), "ok")
     return redirect(url_for("cases.case_file", case_id=case_id))
 

@@ -33,7 +33,6 @@ class CaseConsents(MethodView):
         actor = api_actor()
         case = access.get_case_for(actor, case_id)
         consent = service.give_consent(actor, case, **body)
-        db.session.commit()
         return consent
 
 
@@ -46,7 +45,6 @@ class Withdraw(MethodView):
         actor = api_actor()
         consent = service.get_consent_for(actor, consent_id)
         service.withdraw_consent(actor, consent, body.get("note"))
-        db.session.commit()
         return consent
 
 
@@ -59,7 +57,6 @@ class Overrides(MethodView):
         actor = api_actor()
         case = access.get_case_for(actor, case_id)
         row = service.request_override(actor, case, **body)
-        db.session.commit()
         return row
 
 
@@ -76,5 +73,4 @@ class ApproveOverride(MethodView):
         if row is None:
             raise NotFound("override")
         service.approve_override(actor, row)
-        db.session.commit()
         return row

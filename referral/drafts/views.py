@@ -3,9 +3,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from ..boundary import attempt
 from ..auth import roles_required
 from ..errors import DomainError
-from ..extensions import db
 from ..web import local_redirect
 from . import service
 
@@ -21,12 +21,11 @@ def save(form_key):
         return render_template("drafts/status.html", saved_at=None,
                                problem=_("not saved: reload the page")), 400
     try:
-        draft = service.save_draft(current_user, form_key, request.form)
+        with attempt():
+            draft = service.save_draft(current_user, form_key, request.form)
     except DomainError as exc:
-        db.session.rollback()
         return render_template("drafts/status.html", saved_at=None,
                                problem=exc.localized()), exc.status
-    db.session.commit()
     return render_template("drafts/status.html", saved_at=draft.saved_at, problem=None)
 
 
@@ -35,5 +34,4 @@ def save(form_key):
 def discard(form_key):
     if FlaskForm().validate_on_submit():
         service.discard_draft(current_user, form_key)
-        db.session.commit()
     return local_redirect(request.form.get("next"), "/")

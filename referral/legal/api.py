@@ -3,7 +3,6 @@ from flask_smorest import Blueprint
 
 from ..auth import api_actor
 from ..cases import access
-from ..extensions import db
 from . import service
 from .schemas import (AssignLegalAidSchema, CompensationSchema, CooperationSchema,
                       HearingSchema, InformationSchema, LegalAidCaseSchema, LegalAidPageArgsSchema,
@@ -22,7 +21,6 @@ class LegalSummary(MethodView):
         """The legal track of a case, with any non-punishment alert (LP-4)."""
         actor = api_actor()
         data = service.legal_summary(actor, service.legal_case(actor, case_id))
-        db.session.commit()
         return data
 
 
@@ -34,7 +32,6 @@ class LegalAidView(MethodView):
         """The legal aid view: my assigned cases' proceedings, hearings and deadlines; open
         matters first, a page at a time (``page``, ``per_page`` up to 200)."""
         data = service.legal_aid_view(api_actor(), **args)
-        db.session.commit()
         return data
 
 
@@ -47,7 +44,6 @@ class AssignLegalAid(MethodView):
         actor = api_actor()
         case = access.get_case_for(actor, case_id)
         row = service.assign_legal_aid(actor, case, body["user_id"])
-        db.session.commit()
         return {"user_id": row.user_id}
 
 
@@ -60,7 +56,6 @@ class Proceedings(MethodView):
         actor = api_actor()
         case = service.legal_case(actor, case_id)
         proceeding = service.open_proceeding(actor, case, **body)
-        db.session.commit()
         return proceeding
 
 
@@ -72,7 +67,6 @@ class ProceedingItem(MethodView):
         actor = api_actor()
         proceeding = service.get_proceeding_for(actor, proceeding_id)
         service.update_proceeding(actor, proceeding, **body)
-        db.session.commit()
         return proceeding
 
 
@@ -85,7 +79,6 @@ class Hearings(MethodView):
         actor = api_actor()
         proceeding = service.get_proceeding_for(actor, proceeding_id)
         hearing = service.add_hearing(actor, proceeding, **body)
-        db.session.commit()
         return hearing
 
 
@@ -98,7 +91,6 @@ class Information(MethodView):
         actor = api_actor()
         proceeding = service.get_proceeding_for(actor, proceeding_id)
         row = service.log_information(actor, proceeding, **body)
-        db.session.commit()
         return row
 
 
@@ -111,7 +103,6 @@ class OffenderRelease(MethodView):
         actor = api_actor()
         proceeding = service.get_proceeding_for(actor, proceeding_id)
         task = service.offender_released(actor, proceeding, **body)
-        db.session.commit()
         return task
 
 
@@ -124,7 +115,6 @@ class Measures(MethodView):
         actor = api_actor()
         proceeding = service.get_proceeding_for(actor, proceeding_id)
         measure = service.add_measure(actor, proceeding, **body)
-        db.session.commit()
         return measure
 
 
@@ -137,7 +127,6 @@ class NonPunishment(MethodView):
         actor = api_actor()
         proceeding = service.get_proceeding_for(actor, proceeding_id)
         service.review_non_punishment(actor, proceeding, **body)
-        db.session.commit()
         return proceeding
 
 
@@ -150,7 +139,6 @@ class NonPunishmentLetter(MethodView):
         proceeding = service.get_proceeding_for(actor, proceeding_id)
         from .letters import advisory_letter
         html = advisory_letter(actor, proceeding)
-        db.session.commit()
         return html, 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
@@ -163,7 +151,6 @@ class Cooperation(MethodView):
         actor = api_actor()
         case = service.legal_case(actor, case_id)
         row = service.record_cooperation(actor, case, **body)
-        db.session.commit()
         return row
 
 
@@ -176,7 +163,6 @@ class Compensation(MethodView):
         actor = api_actor()
         case = service.legal_case(actor, case_id)
         claim = service.add_compensation(actor, case, **body)
-        db.session.commit()
         return claim
 
 
@@ -189,7 +175,6 @@ class Permits(MethodView):
         actor = api_actor()
         case = service.legal_case(actor, case_id)
         permit = service.add_permit(actor, case, **body)
-        db.session.commit()
         return permit
 
 
@@ -201,7 +186,6 @@ class Notes(MethodView):
         actor = api_actor()
         case = service.legal_case(actor, case_id)
         notes = service.notes_for(actor, case)
-        db.session.commit()
         return notes
 
     @blp.arguments(NoteSchema)
@@ -210,5 +194,4 @@ class Notes(MethodView):
         actor = api_actor()
         case = service.legal_case(actor, case_id)
         note = service.add_note(actor, case, body["body"])
-        db.session.commit()
         return note

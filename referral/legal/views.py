@@ -3,7 +3,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth import roles_required
-from ..extensions import db
 from ..web import home_panel
 from . import service
 
@@ -18,7 +17,6 @@ def legal_aid_view():
     page = page if page and page > 0 else 1
     cases = service.legal_aid_view(current_user, page=page, per_page=PER_PAGE)
     total = service.assigned_count(current_user)
-    db.session.commit()
     return render_template("legal/view.html", cases=cases, page=page,
                            more=page * PER_PAGE < total, total=total)
 
@@ -28,7 +26,6 @@ def legal_aid_view():
 def case_legal(case_id):
     case = service.legal_case(current_user, case_id)
     summary = service.legal_summary(current_user, case)
-    db.session.commit()
     return render_template("legal/case.html", case=case, **summary)
 
 

@@ -4,7 +4,6 @@ from flask_smorest import Blueprint
 from ..auth import api_actor
 from ..cases import access
 from ..errors import Invalid
-from ..extensions import db
 from ..labels import N_
 from . import service
 from .schemas import (BreakGlassInSchema, BreakGlassReviewInSchema, BreakGlassSchema,
@@ -30,7 +29,6 @@ class Restriction(MethodView):
         actor = api_actor()
         case = access.get_case_for(actor, case_id)
         data = _restriction(case)
-        db.session.commit()
         return data
 
     @blp.arguments(RestrictInSchema)
@@ -40,7 +38,6 @@ class Restriction(MethodView):
         actor = api_actor()
         case = service.restrict_case(actor, case_id, **body)
         data = _restriction(case)
-        db.session.commit()
         return data
 
     @blp.arguments(NamedStaffChangeSchema)
@@ -51,7 +48,6 @@ class Restriction(MethodView):
         service.name_staff(actor, case_id, **body)
         case = access.get_case_for(actor, case_id)
         data = _restriction(case)
-        db.session.commit()
         return data
 
 
@@ -64,7 +60,6 @@ class LiftRestriction(MethodView):
         actor = api_actor()
         case = service.lift_restriction(actor, case_id, reason=body["reason"])
         data = _restriction(case)
-        db.session.commit()
         return data
 
 
@@ -76,7 +71,6 @@ class BreakGlass(MethodView):
         """Open a restricted case one is not named on: reason and a fresh MFA code;
         time-limited and reviewed by a supervisor."""
         opening = service.break_the_glass(api_actor(), case_id, **body)
-        db.session.commit()
         return opening
 
 
@@ -86,7 +80,6 @@ class BreakGlassReviews(MethodView):
     def get(self):
         """Break-the-glass openings on the supervisor's agency's cases awaiting review."""
         rows = service.break_glass_to_review(api_actor())
-        db.session.commit()
         return rows
 
 
@@ -97,7 +90,6 @@ class BreakGlassReview(MethodView):
     def post(self, body, access_id):
         """Review an opening: justified, or not (which ends it now and needs a note)."""
         opening = service.review_break_glass(api_actor(), access_id, **body)
-        db.session.commit()
         return opening
 
 
@@ -110,7 +102,6 @@ class Retention(MethodView):
         case = access.get_case_for(actor, case_id)
         access.require(access.can_view_case_file(actor, case))
         data = service.retention_status(case)
-        db.session.commit()
         return data
 
 
@@ -125,7 +116,6 @@ class Erasure(MethodView):
         if body["confirm_reference"].strip().upper() != case.reference:
             raise Invalid("confirm_reference", N_("type the case reference to confirm"))
         erasure = service.request_erasure(actor, case_id)
-        db.session.commit()
         return erasure
 
 
@@ -136,5 +126,4 @@ class SubjectAccess(MethodView):
         """The person's own file, privileged legal notes and third parties left out, with
         who has seen it (DP-6)."""
         data = service.subject_access_export(api_actor(), case_id)
-        db.session.commit()
         return data

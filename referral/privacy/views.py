@@ -6,11 +6,11 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from ..boundary import attempt
 from ..auth import roles_required
 from ..cases import access
 from ..cases.views import register_case_alert
 from ..errors import DomainError
-from ..extensions import db
 from ..labels import code_choices
 from ..web import home_panel
 from . import service
@@ -46,19 +46,17 @@ def break_glass(case_id):
     form = BreakGlassForm()
     if form.validate_on_submit():
         try:
-            opening = service.break_the_glass(current_user, case_id, reason=form.reason.data,
-                                              otp=form.otp.data)
+            with attempt():
+                opening = service.break_the_glass(current_user, case_id, reason=form.reason.data,
+                                                  otp=form.otp.data)
         except DomainError as exc:
-            db.session.rollback()
             if exc.status == 404:
                 raise
             (form.otp if exc.key == "otp" else form.reason).errors.append(exc.localized())
         else:
-            db.session.commit()
             flash(_("Opened until %(time)s UTC. A supervisor will review this.",
                     time=opening.expires_at.strftime("%H:%M")), "ok")
             return redirect(url_for("cases.case_file", case_id=case.id))
-    db.session.commit()
     return render_template("privacy/break_glass.html", case=case, form=form,
                            hours=current_app.config["BREAK_GLASS_HOURS"]), \
         400 if form.errors else 200
@@ -68,7 +66,6 @@ def break_glass(case_id):
 @roles_required("supervisor")
 def reviews():
     rows = service.break_glass_to_review(current_user)
-    db.session.commit()
     return render_template("privacy/reviews.html", rows=rows, form=ReviewForm())
 
 
@@ -80,16 +77,15 @@ def review(access_id):
         flash(_("Choose whether the opening was justified."), "error")
         return redirect(url_for("privacy.reviews"))
     try:
-        service.review_break_glass(current_user, access_id, outcome=form.outcome.data,
-                                   note=form.note.data or None)
+        with attempt():
+            service.review_break_glass(current_user, access_id, outcome=form.outcome.data,
+                                       note=form.note.data or None)
     except DomainError as exc:
-        db.session.rollback()
         if exc.status == 404:
             raise
         flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.localized()),
               "error")
     else:
-        db.session.commit()
         flash(_("Review recorded."), "ok")
     return redirect(url_for("privacy.reviews"))
 
@@ -98,7 +94,6 @@ def review(access_id):
 @roles_required("caseworker", "supervisor")
 def subject_access(case_id):
     export = service.subject_access_export(current_user, case_id)
-    db.session.commit()
     return render_template("privacy/subject_access.html", export=export)
 
 

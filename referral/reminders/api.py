@@ -48,7 +48,6 @@ class RetryParked(MethodView):
     def post(self, deadline_id):
         """Send a parked follow-up back to the sweep (administrators)."""
         row = service.retry_parked(api_actor(), deadline_id)
-        db.session.commit()
         return row
 
 
@@ -61,7 +60,6 @@ class Reassign(MethodView):
         actor = api_actor()
         row = service.get_deadline_for(actor, deadline_id)
         service.reassign(actor, row, body["caseworker_id"])
-        db.session.commit()
         return _view(row)
 
 
@@ -74,7 +72,6 @@ class LateReason(MethodView):
         actor = api_actor()
         row = service.get_deadline_for(actor, deadline_id)
         service.record_late_reason(actor, row, body["reason"])
-        db.session.commit()
         return _view(row)
 
 
@@ -86,7 +83,6 @@ class Met(MethodView):
         actor = api_actor()
         row = service.get_deadline_for(actor, deadline_id)
         service.mark_met(actor, row)
-        db.session.commit()
         return _view(row)
 
 
@@ -102,5 +98,4 @@ class ReadNotification(MethodView):
         if note is None or note.recipient_id != actor.id:
             raise NotFound("notification")
         note.read_at = note.read_at or utcnow()
-        db.session.commit()
         return note

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth import roles_required
-from ..extensions import db
 from ..web import home_panel
 from . import service
 
@@ -30,7 +29,6 @@ def parked():
 @roles_required("admin")
 def retry_parked(deadline_id):
     service.retry_parked(current_user, deadline_id)
-    db.session.commit()
     flash(_("The follow-up goes back to the next sweep."), "ok")
     return redirect(url_for("reminders.parked"))
 

@@ -27,7 +27,6 @@ class Returns(MethodView):
         actor = api_actor()
         case = access.get_case_for(actor, case_id)
         request = service.request_return(actor, case, **body)
-        db.session.commit()
         return _with_state(request)
 
 
@@ -41,7 +40,6 @@ class Assessments(MethodView):
         actor = api_actor()
         request = service.get_return_for(actor, return_id)
         assessment = service.assess(actor, request, **body)
-        db.session.commit()
         return assessment
 
 
@@ -55,7 +53,6 @@ class ReturnStep(MethodView):
         request = service.get_return_for(actor, return_id)
         facts = {"person_view": body["person_view"]} if body.get("person_view") else None
         service.return_step(actor, request, step, reason=body.get("reason"), facts=facts)
-        db.session.commit()
         return _with_state(request)
 
 
@@ -68,7 +65,6 @@ class Plan(MethodView):
         actor = api_actor()
         case = access.get_case_for(actor, case_id)
         plan = service.create_plan(actor, case, **body)
-        db.session.commit()
         return plan
 
 
@@ -81,5 +77,4 @@ class CheckIns(MethodView):
         actor = api_actor()
         case = access.get_case_for(actor, case_id)
         checkin = service.record_checkin(actor, case, **body)
-        db.session.commit()
         return checkin

@@ -4,6 +4,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from ..boundary import attempt
 from ..auth import roles_required
 from ..cases import access
 from ..errors import DomainError
@@ -24,15 +25,14 @@ def reintegration(case_id):
     if request.method == "POST" and form.validate_on_submit():
         held = request.form.get("held") == "yes"
         try:
-            service.record_checkin(current_user, case, held=held,
-                                   missed_reason=request.form.get("missed_reason") or None,
-                                   inclusion_notes=request.form.get("inclusion_notes") or None)
+            with attempt():
+                service.record_checkin(current_user, case, held=held,
+                                       missed_reason=request.form.get("missed_reason") or None,
+                                       inclusion_notes=request.form.get("inclusion_notes") or None)
         except DomainError as exc:
-            db.session.rollback()
             flash(_("Not recorded (%(rule)s): %(message)s", rule=exc.key,
                     message=exc.localized()), "error")
         else:
-            db.session.commit()
             flash(_("Check-in recorded."), "ok")
         return redirect(url_for("returns.reintegration", case_id=case.id))
     context = {

@@ -37,7 +37,6 @@ class Providers(MethodView):
     def post(self, body):
         """Add a provider (administrators and supervisors)."""
         provider = service.save_provider(api_actor(), body)
-        db.session.commit()
         return provider
 
 
@@ -69,7 +68,6 @@ class CaseReferrals(MethodView):
         actor = api_actor()
         case = access.get_case_for(actor, case_id)
         referral = service.make_referral(actor, case, **body)
-        db.session.commit()
         return referral
 
 
@@ -91,7 +89,6 @@ class ReferralStep(MethodView):
         actor = api_actor()
         referral = service.get_referral_for(actor, referral_id)
         service.referral_step(actor, referral, step, **body)
-        db.session.commit()
         return referral
 
 
@@ -104,7 +101,6 @@ class Offers(MethodView):
         actor = api_actor()
         case = access.get_case_for(actor, case_id)
         offer = service.offer_service(actor, case, **body)
-        db.session.commit()
         return offer
 
 
@@ -116,5 +112,4 @@ class OfferAnswer(MethodView):
         actor = api_actor()
         offer = service.get_offer_for(actor, offer_id)
         service.answer_offer(actor, offer, answer == "accept")
-        db.session.commit()
         return offer

@@ -1,5 +1,6 @@
 """Directory, referrals to providers and service offers."""
 import uuid
+from functools import partial
 
 from sqlalchemy import select
 
@@ -198,10 +199,17 @@ def _still_authorised(actor, referral):
     """CO-2: an open referral stays open only while its consent is in force."""
     consent, override = _referral_authority(referral.case, referral.provider)
     if consent is None and override is None:
-        _close(actor, referral, "revoked", "consent no longer in force")
-        db.session.commit()  # the revocation stands even though the step is refused
         raise Refused("CO-2", N_("the consent for this referral is no longer in force; the "
-                                 "referral was revoked"))
+                                 "referral was revoked")).keep(
+            partial(_revoke_after_refusal, actor, referral.id))
+
+
+def _revoke_after_refusal(actor, referral_id):
+    """The revocation stands even though the step that found it is refused."""
+    referral = db.session.get(Referral, referral_id)
+    if referral.status in Referral.OPEN:
+        _close(actor, referral, "revoked", "consent no longer in force")
+    db.session.flush()
 
 
 def _close(actor, referral, status, reason=None, person_view=None):

@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from ..boundary import attempt
 from ..auth import roles_required
 from ..cases import access
 from ..errors import DomainError
@@ -32,16 +33,15 @@ def case_referrals(case_id):
     form = FlaskForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            service.make_referral(current_user, case,
-                                  provider_id=request.form.get("provider_id", ""),
-                                  service=request.form.get("service", ""),
-                                  note=request.form.get("note") or None)
+            with attempt():
+                service.make_referral(current_user, case,
+                                      provider_id=request.form.get("provider_id", ""),
+                                      service=request.form.get("service", ""),
+                                      note=request.form.get("note") or None)
         except DomainError as exc:
-            db.session.rollback()
             flash(_("Not referred (%(rule)s): %(message)s", rule=exc.key,
                     message=exc.localized()), "error")
         else:
-            db.session.commit()
             flash(_("Referral sent."), "ok")
         return redirect(url_for("services.case_referrals", case_id=case.id))
     referrals = db.session.scalars(select(Referral).where(Referral.case_id == case.id)
@@ -58,14 +58,13 @@ def referral_step(referral_id, step):
     referral = service.get_referral_for(current_user, referral_id)
     if FlaskForm().validate_on_submit():
         try:
-            service.referral_step(current_user, referral, step,
-                                  reason=request.form.get("reason") or None)
+            with attempt():
+                service.referral_step(current_user, referral, step,
+                                      reason=request.form.get("reason") or None)
         except DomainError as exc:
-            db.session.rollback()
             flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.localized()),
                   "error")
         else:
-            db.session.commit()
             flash(STEP_DONE[step], "ok")
     if service.is_recipient(current_user, referral):
         return redirect(url_for("services.received"))

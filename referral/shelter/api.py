@@ -3,7 +3,6 @@ from flask_smorest import Blueprint
 
 from ..auth import api_actor
 from ..cases import access
-from ..extensions import db
 from . import service
 from .schemas import (HeldItemInSchema, HeldItemSchema, LeaveSchema, OutingInSchema,
                       OutingSchema, RestrictionInSchema, RestrictionSchema,
@@ -22,7 +21,6 @@ class CaseStays(MethodView):
         actor = api_actor()
         case = access.get_case_for(actor, case_id)
         stay = service.admit(actor, case, **body)
-        db.session.commit()
         return stay
 
 
@@ -34,7 +32,6 @@ class Stays(MethodView):
         """The shelter view: who stays, voluntary or not, restrictions (SH-3)."""
         actor = api_actor()
         view = service.shelter_view(actor, args["shelter"])
-        db.session.commit()
         return view
 
 
@@ -47,7 +44,6 @@ class Leave(MethodView):
         actor = api_actor()
         stay = service.get_stay_for(actor, stay_id)
         service.leave(actor, stay, body.get("note"))
-        db.session.commit()
         return stay
 
 
@@ -60,7 +56,6 @@ class Restrictions(MethodView):
         actor = api_actor()
         stay = service.get_stay_for(actor, stay_id)
         restriction = service.impose_restriction(actor, stay, **body)
-        db.session.commit()
         return restriction
 
 
@@ -73,7 +68,6 @@ class Outings(MethodView):
         actor = api_actor()
         stay = service.get_stay_for(actor, stay_id)
         outing = service.go_out(actor, stay, body["purpose"])
-        db.session.commit()
         return outing
 
 
@@ -86,7 +80,6 @@ class HeldItems(MethodView):
         actor = api_actor()
         stay = service.get_stay_for(actor, stay_id)
         item = service.log_held_item(actor, stay, **body)
-        db.session.commit()
         return item
 
 
@@ -98,5 +91,4 @@ class ReturnItem(MethodView):
         actor = api_actor()
         item = service.get_item_for(actor, item_id)
         service.return_held_item(actor, item)
-        db.session.commit()
         return item

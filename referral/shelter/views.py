@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from ..boundary import attempt
 from ..auth import roles_required
 from ..errors import DomainError
-from ..extensions import db
 from ..web import home_panel
 from . import service
 
@@ -17,7 +17,6 @@ bp = Blueprint("shelter", __name__, url_prefix="/shelter")
 @roles_required("shelter_staff")
 def residents():
     view = service.shelter_view(current_user, current_user.agency_id)
-    db.session.commit()
     return render_template("shelter/residents.html", residents=view, form=FlaskForm())
 
 
@@ -27,7 +26,6 @@ def leave(stay_id):
     stay = service.get_stay_for(current_user, stay_id)
     if FlaskForm().validate_on_submit():
         service.leave(current_user, stay)
-        db.session.commit()
         flash(_("Recorded: the person has left. Leaving is always their choice."), "ok")
     return redirect(url_for("shelter.residents"))
 
@@ -39,16 +37,15 @@ def admit(referral_id):
     referral = get_referral_for(current_user, referral_id)
     if FlaskForm().validate_on_submit():
         try:
-            service.admit_referred(current_user, referral,
-                                   room=(request.form.get("room") or "").strip()[:20] or None)
+            with attempt():
+                service.admit_referred(current_user, referral,
+                                       room=(request.form.get("room") or "").strip()[:20] or None)
         except DomainError as exc:
-            db.session.rollback()
             if exc.status == 404:
                 raise
             flash(_("Not admitted (%(rule)s): %(message)s", rule=exc.key,
                     message=exc.localized()), "error")
             return redirect(url_for("services.received"))
-        db.session.commit()
         flash(_("Admitted. The stay is voluntary: the person may leave at any time."), "ok")
     return redirect(url_for("shelter.residents"))
 

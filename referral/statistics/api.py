@@ -3,7 +3,6 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..auth import api_actor
-from ..extensions import db
 from . import service
 
 blp = Blueprint("api-statistics", __name__, url_prefix="/api/v1",
@@ -39,5 +38,4 @@ class Statistics(MethodView):
     def get(self, args):
         """Counts by sex and age group, optionally by nationality, form or sector."""
         data = service.statistics(api_actor(), args["by"])
-        db.session.commit()
         return data

@@ -2,7 +2,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth import api_actor
-from ..extensions import db
 from . import service
 from .schemas import DashboardSchema
 
@@ -17,5 +16,4 @@ class Overdue(MethodView):
         """Overdue follow-ups (riskiest, then longest overdue, first), reflection periods
         ending with no next step, restrictions in force, refused NC-3 attempts."""
         data = service.dashboard(api_actor())
-        db.session.commit()
         return data

@@ -3,7 +3,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth import roles_required
-from ..extensions import db
 from ..web import home_panel
 from . import service
 
@@ -14,7 +13,6 @@ bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 @roles_required("supervisor")
 def dashboard():
     data = service.dashboard(current_user)
-    db.session.commit()
     return render_template("supervision/dashboard.html", **data)
 
 

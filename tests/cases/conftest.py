@@ -1,5 +1,6 @@
 import pytest
 
+from referral.boundary import unit_of_work
 from referral.cases import decisions, service
 from referral.extensions import db
 
@@ -20,9 +21,10 @@ def decide(actor, case, kind="identification", outcome="positive", **extra):
 
 
 def transition(actor, case, track, event, **kwargs):
-    result = service.apply_transition(actor, case, track, event, **kwargs)
-    db.session.commit()
-    return result
+    """One step, as a request would take it: committed, or refused with what the refusal
+    keeps (its audit entry, the attempt supervisors see) written."""
+    with unit_of_work():
+        return service.apply_transition(actor, case, track, event, **kwargs)
 
 
 @pytest.fixture

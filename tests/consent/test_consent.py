@@ -8,6 +8,7 @@ from sqlalchemy import inspect, select
 from referral.consent import service as consent_service
 from referral.consent.models import Consent, RecipientNotice
 from referral.errors import Forbidden, Invalid, Refused
+from referral.boundary import unit_of_work
 from referral.extensions import db
 from referral.services import service as services
 from referral.services.models import Referral
@@ -90,7 +91,7 @@ def test_CO2_an_expired_consent_closes_the_referral_on_its_next_step(caseworker,
                                       service="medical")
     db.session.commit()
     with freeze_time(datetime.now(timezone.utc) + timedelta(days=3)):
-        with pytest.raises(Refused) as refused:
+        with pytest.raises(Refused) as refused, unit_of_work():
             services.referral_step(staff, referral, "accept")
     assert refused.value.rule == "CO-2"
     assert db.session.get(Referral, referral.id).status == "revoked"

@@ -37,8 +37,11 @@ def test_DP6_the_person_receives_their_file_with_who_has_seen_it(client, casewor
 
 
 def test_DP6_the_copy_is_audited_and_limited_to_the_case_team(client, caseworker, a_case):
-    outsider = create_user("shelter_staff")
+    shelter = create_user("shelter_staff")
+    outsider = create_user("caseworker")  # another agency's caseworker
     db.session.commit()
+    assert client.get(f"/api/v1/cases/{a_case.id}/subject-access",
+                      headers=token_headers(shelter)).status_code == 403
     assert client.get(f"/api/v1/cases/{a_case.id}/subject-access",
                       headers=token_headers(outsider)).status_code == 404
     client.get(f"/api/v1/cases/{a_case.id}/subject-access", headers=token_headers(caseworker))

@@ -9,6 +9,7 @@ from freezegun import freeze_time
 from referral import create_app
 from referral.accounts import service as accounts
 from referral.errors import Unauthorized
+from referral.boundary import unit_of_work
 from referral.extensions import db
 from tests.factories import PASSWORD, create_user
 
@@ -41,9 +42,9 @@ def test_lockout_slows_guessing_but_never_for_more_than_15_minutes():
     start = datetime.now(timezone.utc)
     with freeze_time(start):
         for _ in range(12):
-            with pytest.raises(Unauthorized):
+            with pytest.raises(Unauthorized), unit_of_work():
                 accounts.authenticate("target", "wrong guess wrong guess")
-        with pytest.raises(Unauthorized, match="too many"):
+        with pytest.raises(Unauthorized, match="too many"), unit_of_work():
             accounts.authenticate("target", PASSWORD)
     assert user.locked_until - start <= timedelta(minutes=15)
     with freeze_time(start + timedelta(minutes=15, seconds=1)):

@@ -1,0 +1,215 @@
+"""Who may call what: one row per endpoint and method, the whole access policy in one file.
+
+The request boundary (``referral.boundary``) reads this table before any handler runs: an
+anonymous caller gets 401 (pages: the sign-in page), a role not listed gets 403. An endpoint
+without a row stops the app from starting, so a new route cannot be forgotten.
+
+This is the *role* layer. Which records a user reaches (their agency's cases, the stays at
+their shelter, the cases they are assigned to, restricted cases only for named staff) is the
+*record* layer, decided by each area's ``access.py`` loaders; and what may happen to a record
+in its state is the *rule* layer, in ``workflows/`` and the services.
+``tests/security/test_access_policy.py`` walks every route for every role, for a user of
+another agency and for an anonymous caller, and checks the answer against this table.
+"""
+from flask import request
+from flask_login import current_user
+
+from .errors import Forbidden, Unauthorized
+from .labels import N_
+
+CASEWORKER, SUPERVISOR = "caseworker", "supervisor"
+SHELTER, LEGAL, ADMIN, AUDITOR = "shelter_staff", "legal_aid", "admin", "auditor"
+
+STAFF = (CASEWORKER, SUPERVISOR)  # the agency that holds the case file
+EVERYONE = (CASEWORKER, SUPERVISOR, SHELTER, LEGAL, ADMIN, AUDITOR)
+PUBLIC = "public"  # no sign-in: the sign-in page itself, static files, health, API doc
+
+# endpoint -> {method: roles or PUBLIC}
+POLICY = {
+    # -- shell, accounts, help -----------------------------------------------------------
+    "static": {"GET": PUBLIC},
+    "healthz": {"GET": PUBLIC},
+    "index": {"GET": EVERYONE},
+    "home": {"GET": EVERYONE},
+    "accounts.login": {"GET": PUBLIC, "POST": PUBLIC},
+    "accounts.logout": {"POST": EVERYONE},
+    "accounts.mfa": {"GET": EVERYONE, "POST": EVERYONE},
+    "accounts.language": {"GET": EVERYONE, "POST": EVERYONE},
+    "help.workflow_diagrams": {"GET": EVERYONE},
+    "drafts.save": {"POST": EVERYONE},
+    "drafts.discard": {"POST": EVERYONE},
+    "api-docs.openapi_json": {"GET": PUBLIC},
+    "api-auth.Tokens": {"POST": PUBLIC},
+    "api-auth.CurrentToken": {"DELETE": EVERYONE},
+    "api-auth.Me": {"GET": EVERYONE},
+
+    # -- cases: the case file belongs to the agency's caseworkers and supervisors ---------
+    "cases.case_list": {"GET": STAFF},
+    "cases.new_referral": {"GET": STAFF, "POST": STAFF},
+    "cases.case_file": {"GET": STAFF},
+    "cases.apply_step": {"POST": STAFF},
+    "api-cases.Cases": {"GET": STAFF, "POST": STAFF},
+    "api-cases.CaseFile": {"GET": STAFF},
+    "api-cases.Transitions": {"GET": STAFF, "POST": STAFF},
+    "api-cases.History": {"GET": STAFF},
+    "api-cases.Decisions": {"GET": STAFF, "POST": STAFF},
+    "api-cases.DecisionReview": {"POST": STAFF},
+    "api-cases.ReviewDecision": {"POST": STAFF},
+    "api-cases.Guardian": {"POST": STAFF},
+    "api-cases.ReflectionExtension": {"POST": STAFF},
+    "api-cases.Assign": {"POST": STAFF},
+    "api-notifications.AnonymousNotifications": {"POST": STAFF},
+
+    # -- consent ---------------------------------------------------------------------------
+    "consent.case_consents": {"GET": STAFF, "POST": STAFF},
+    "consent.withdraw": {"POST": STAFF},
+    "api-consent.CaseConsents": {"GET": STAFF, "POST": STAFF},
+    "api-consent.Withdraw": {"POST": STAFF},
+    "api-consent.Overrides": {"POST": STAFF},
+    "api-consent.ApproveOverride": {"POST": (SUPERVISOR,)},
+
+    # -- services, referrals and the directory ---------------------------------------------
+    "services.case_referrals": {"GET": STAFF, "POST": STAFF},
+    "services.referral_step": {"POST": (CASEWORKER, SUPERVISOR, SHELTER, LEGAL)},
+    "services.received": {"GET": (SHELTER, LEGAL, CASEWORKER, SUPERVISOR)},
+    "api-services.CaseReferrals": {"GET": STAFF, "POST": STAFF},
+    "api-services.ReferralStep": {"POST": (CASEWORKER, SUPERVISOR, SHELTER, LEGAL)},
+    "api-services.ReceivedReferrals": {"GET": (SHELTER, LEGAL, CASEWORKER, SUPERVISOR)},
+    "api-services.Offers": {"POST": STAFF},
+    "api-services.OfferAnswer": {"POST": STAFF},
+    "api-services.Providers": {"GET": EVERYONE, "POST": (SUPERVISOR, ADMIN)},
+    "api-services.ProvidersHSDS": {"GET": EVERYONE},
+    "api-services.Services": {"GET": EVERYONE},
+
+    # -- shelter stays (SH-1..SH-5) ----------------------------------------------------------
+    "shelter.residents": {"GET": (SHELTER,)},
+    "shelter.leave": {"POST": (SHELTER,)},
+    "shelter.admit": {"POST": (SHELTER,)},
+    "api-shelter.Stays": {"GET": (SHELTER,)},
+    "api-shelter.CaseStays": {"POST": (CASEWORKER, SUPERVISOR, SHELTER)},
+    "api-shelter.Leave": {"POST": (CASEWORKER, SUPERVISOR, SHELTER)},
+    "api-shelter.Restrictions": {"POST": (SHELTER, SUPERVISOR)},
+    "api-shelter.Outings": {"POST": (SHELTER,)},
+    "api-shelter.HeldItems": {"POST": (SHELTER,)},
+    "api-shelter.ReturnItem": {"POST": (SHELTER,)},
+
+    # -- legal track (LP-1..LP-5): legal aid assigned to the case, and the case's agency ----
+    "legal.legal_aid_view": {"GET": (LEGAL,)},
+    "legal.case_legal": {"GET": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "api-legal.LegalAidView": {"GET": (LEGAL,)},
+    "api-legal.LegalSummary": {"GET": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "api-legal.AssignLegalAid": {"POST": STAFF},
+    "api-legal.Notes": {"GET": (LEGAL,), "POST": (LEGAL,)},
+    "api-legal.Proceedings": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "api-legal.ProceedingItem": {"PATCH": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "api-legal.Hearings": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "api-legal.Information": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "api-legal.Measures": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "api-legal.NonPunishment": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "api-legal.NonPunishmentLetter": {"GET": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "api-legal.OffenderRelease": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "api-legal.Compensation": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "api-legal.Permits": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "api-legal.Cooperation": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
+
+    # -- return and reintegration ------------------------------------------------------------
+    "returns.reintegration": {"GET": STAFF, "POST": STAFF},
+    "api-returns.Returns": {"POST": STAFF},
+    "api-returns.ReturnStep": {"POST": STAFF},
+    "api-returns.Assessments": {"POST": STAFF},
+    "api-returns.Plan": {"POST": STAFF},
+    "api-returns.CheckIns": {"POST": STAFF},
+
+    # -- follow-ups, supervision -------------------------------------------------------------
+    "reminders.my_follow_ups": {"GET": STAFF},
+    "reminders.parked": {"GET": (ADMIN,)},
+    "reminders.retry_parked": {"POST": (ADMIN,)},
+    "api-reminders.Reminders": {"GET": EVERYONE},
+    "api-reminders.Reassign": {"POST": (SUPERVISOR,)},
+    "api-reminders.LateReason": {"POST": STAFF},
+    "api-reminders.Met": {"POST": STAFF},
+    "api-reminders.Parked": {"GET": (ADMIN,)},
+    "api-reminders.RetryParked": {"POST": (ADMIN,)},
+    "api-reminders.ReadNotification": {"POST": EVERYONE},
+    "supervision.dashboard": {"GET": (SUPERVISOR,)},
+    "api-supervision.Overdue": {"GET": (SUPERVISOR,)},
+    "api-statistics.Statistics": {"GET": (SUPERVISOR, ADMIN, AUDITOR)},
+
+    # -- privacy (DP-5, DP-6, DP-7) and audit --------------------------------------------------
+    "privacy.break_glass": {"GET": STAFF, "POST": STAFF},
+    "privacy.reviews": {"GET": (SUPERVISOR,)},
+    "privacy.review": {"POST": (SUPERVISOR,)},
+    "privacy.subject_access": {"GET": STAFF},
+    "api-privacy.BreakGlass": {"POST": STAFF},
+    "api-privacy.BreakGlassReviews": {"GET": (SUPERVISOR,)},
+    "api-privacy.BreakGlassReview": {"POST": (SUPERVISOR,)},
+    "api-privacy.Restriction": {"GET": STAFF, "POST": (SUPERVISOR,), "PATCH": (SUPERVISOR,)},
+    "api-privacy.LiftRestriction": {"POST": (SUPERVISOR,)},
+    "api-privacy.Retention": {"GET": STAFF},
+    "api-privacy.Erasure": {"POST": (SUPERVISOR,)},
+    "api-privacy.SubjectAccess": {"GET": STAFF},
+    "audit.search": {"GET": (AUDITOR,)},
+    "api-audit.Audit": {"GET": (AUDITOR,)},
+    "api-audit.AccessLog": {"GET": STAFF + (AUDITOR,)},
+}
+
+
+def rule_for(endpoint: str | None, method: str):
+    methods = POLICY.get(endpoint or "")
+    if methods is None:
+        return None
+    if method in ("HEAD", "OPTIONS"):
+        method = "GET" if "GET" in methods else next(iter(methods))
+    return methods.get(method)
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _actor():
+    if _is_api():
+        from .auth import api_actor
+        return api_actor()  # 401 without a live bearer token
+    if not current_user.is_authenticated:
+        return None
+    return current_user
+
+
+def check(endpoint: str | None, method: str):
+    """Before the handler: 401 for anonymous callers, 403 for a role the row does not list."""
+    if endpoint is None:
+        return  # no route matched: the 404/405 handlers answer
+    roles = rule_for(endpoint, method)
+    if roles == PUBLIC:
+        return
+    if roles is None:  # a method the route does not serve (Flask answers 405 first)
+        raise Forbidden("permission", N_("you may not do this"))
+    actor = _actor()
+    if actor is None:
+        from .extensions import login_manager
+        raise _SignIn(login_manager)
+    if not actor.has_role(*roles):
+        raise Forbidden("role", N_("your role may not do this") if _is_api()
+                        else N_("your role may not open this page"))
+
+
+class _SignIn(Unauthorized):
+    """A page asked for without signing in: the sign-in page, then back here."""
+
+    def __init__(self, login_manager):
+        super().__init__()
+        self.login_manager = login_manager
+
+
+def validate(app):
+    """Every endpoint of the app has a row for each method it serves."""
+    missing = []
+    for rule in app.url_map.iter_rules():
+        methods = POLICY.get(rule.endpoint)
+        served = (rule.methods or set()) - {"HEAD", "OPTIONS"}
+        if methods is None or served - set(methods):
+            missing.append(f"{rule.endpoint} {sorted(served - set(methods or {}))}")
+    if missing:
+        raise RuntimeError("endpoints without an access policy row (referral/policy.py): "
+                           + "; ".join(missing))
