@@ -46,3 +46,25 @@ def uuid_pk() -> Mapped[uuid.UUID]:
 
 def created_at() -> Mapped[datetime]:
     return mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+def parse_id(value, what: str) -> uuid.UUID:
+    """An id from a URL or a form as a UUID, or 404 naming what was asked for: a malformed
+    id is a record that does not exist, never a 500."""
+    from .errors import NotFound
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound(what) from None
+
+
+def get_or_404(model, value, what: str):
+    """The row of ``model`` with this id, or 404 naming ``what``. Only area access loaders
+    call this; handlers and views load through them."""
+    from .errors import NotFound
+    row = db.session.get(model, parse_id(value, what))
+    if row is None:
+        raise NotFound(what)
+    return row
