@@ -91,10 +91,24 @@ class T:
     reason_required: bool = False
     adverse: bool = False  # ID-6: records reasons and the person's view, can be reviewed
     label: str = ""
+    # Who takes this step (``OWNERS``): "case" for the case file's own steps (the generic
+    # transitions endpoint); an area whose records change with the step takes it itself
+    # (a stay row with admission, a proceeding with opening proceedings).
+    owner: str = "case"
 
     def __post_init__(self):
         if isinstance(self.src, str):
             object.__setattr__(self, "src", (self.src,))
+
+
+# Who may take a step, and where a person or a client does it. Every event has exactly one.
+OWNERS = {
+    "case": "POST /api/v1/cases/{case_id}/transitions (the case file's steps)",
+    "shelter": "the shelter endpoints: POST /api/v1/cases/{case_id}/stays, "
+               "POST /api/v1/stays/{stay_id}/leave, POST /api/v1/stays/{stay_id}/end",
+    "legal": "POST /api/v1/cases/{case_id}/proceedings",
+    "return": "POST /api/v1/cases/{case_id}/returns, POST /api/v1/returns/{return_id}/{step}",
+}
 
 
 @dataclass(frozen=True)

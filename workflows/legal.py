@@ -11,7 +11,7 @@ LEGAL = Track(
     reads_cooperation=True,
     transitions=(
         T("open_proceedings", ("not_involved", "concluded"), "involved",
-          label=N_("Proceedings opened")),
+          label=N_("Proceedings opened"), owner="legal"),
         T("conclude", "involved", "concluded", reason_required=True,
           label=N_("Proceedings concluded")),
     ),

@@ -49,18 +49,20 @@ RETURN = Track(
             "withdrawn"),
     initial="none",
     final=frozenset({"follow_up"}),  # reintegration follow-up continues on its own schedule
+    # Every step changes the return request too: the returns area takes them (owner).
     transitions=(
         T("request", ("none", "refused", "withdrawn"), "requested",
-          guards=(requested_by_person,), label=N_("Person requests return")),
+          guards=(requested_by_person,), label=N_("Person requests return"), owner="return"),
         T("assess", "requested", "assessed", guards=(return_assessed, child_return_checks),
-          label=N_("Assessment complete")),
+          label=N_("Assessment complete"), owner="return"),
         T("approve", "assessed", "approved", guards=(nothing_pending, child_return_checks),
-          label=N_("Approve return")),
+          label=N_("Approve return"), owner="return"),
         T("refuse", "assessed", "refused", reason_required=True, adverse=True,
-          label=N_("Refuse return")),
-        T("travel", "approved", "travelled", guards=(handover_consent,), label=N_("Travelled")),
-        T("start_follow_up", "travelled", "follow_up", label=N_("Follow-up")),
+          label=N_("Refuse return"), owner="return"),
+        T("travel", "approved", "travelled", guards=(handover_consent,), label=N_("Travelled"),
+          owner="return"),
+        T("start_follow_up", "travelled", "follow_up", label=N_("Follow-up"), owner="return"),
         T("withdraw", ("requested", "assessed", "approved"), "withdrawn",
-          label=N_("Person withdraws the request")),
+          label=N_("Person withdraws the request"), owner="return"),
     ),
 )

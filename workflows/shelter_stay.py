@@ -17,12 +17,13 @@ SHELTER_STAY = Track(
     initial="not_in_shelter",
     final=frozenset(),
     transitions=(
+        # Each step changes the stay row too: the shelter area takes them (owner).
         T("admit", ("not_in_shelter", "left"), "staying", guards=(admission_consent_given,),
-          label=N_("Admit")),
+          label=N_("Admit"), owner="shelter"),
         # SH-1: leaving has no precondition, ever.
-        T("leave", "staying", "left", label=N_("Person leaves")),
+        T("leave", "staying", "left", label=N_("Person leaves"), owner="shelter"),
         T("end_stay", "staying", "left", reason_required=True, adverse=True,
           guards=(reason_not_tied_to_cooperation, person_view_recorded),
-          label=N_("End the stay")),
+          label=N_("End the stay"), owner="shelter"),
     ),
 )

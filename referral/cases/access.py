@@ -1,14 +1,16 @@
-"""Who may see and do what with a case: the scoped getter (404) and can_<verb> (403).
+"""Who may see and do what with a case: the one loader (404 / 403) and can_<verb>.
 
 Scope (which cases exist for a user): caseworkers and supervisors see their agency's cases;
 other roles reach cases through their own areas (shelter view, legal aid view) which register
-scope rules here with ``register_scope``.
+scope rules here with ``register_scope``. ``get_case_for`` is the only way a case is loaded by
+id: it applies the scope (404), the guards (DP-7 restricted cases: 403), the role check for
+what the caller needs (403), and records the read of personal data (DP-3).
 """
-import uuid
-
 from sqlalchemy import and_, false, or_, select
 
 from ..accounts.models import Role, User
+from ..audit.service import record
+from ..database import parse_id
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..labels import N_
@@ -55,22 +57,24 @@ def case_scope(user: User):
     return and_(_base_scope(user), *[rule(user) for rule in _visibility_rules])
 
 
-def _parse_id(case_id):
-    if isinstance(case_id, uuid.UUID):
-        return case_id
-    try:
-        return uuid.UUID(str(case_id))
-    except ValueError:
-        raise NotFound("case")
+def open_to(user: User):
+    """A SQL condition on ``Case``: the case is not closed to the user by a visibility rule
+    (a restricted case they are not named on, DP-7). Side views that reach cases another way
+    (a shelter's residents, referrals received) use it to leave such cases out or mask them."""
+    return and_(*[rule(user) for rule in _visibility_rules])
 
 
-def get_case_for(user: User, case_id, *, for_update=False, guarded=True) -> Case:
+def get_case_for(user: User, case_id, *, need: str = "scope", reading: str | None = None,
+                 for_update=False, guarded=True) -> Case:
     """The case if the user's scope includes it; 404 otherwise (never reveals existence).
 
     A case in scope that a guard closes (a restricted case, DP-7) answers 403 with the rule,
-    so the user knows to break the glass rather than search again.
+    so the user knows to break the glass rather than search again. ``need`` names what the
+    caller is about to do (``NEEDS``): a role that may not answers 403. ``reading`` names what
+    of the file is read; the read is audited against the case and shows in the person's
+    "who has seen my file" (DP-3, DP-6).
     """
-    query = select(Case).where(Case.id == _parse_id(case_id), _base_scope(user))
+    query = select(Case).where(Case.id == parse_id(case_id, "case"), _base_scope(user))
     if for_update:
         query = query.with_for_update(of=Case).execution_options(populate_existing=True)
     case = db.session.scalar(query)
@@ -78,7 +82,18 @@ def get_case_for(user: User, case_id, *, for_update=False, guarded=True) -> Case
         raise NotFound("case")
     for guard in _case_guards if guarded else ():
         guard(user, case)  # in scope but closed to this user: 403 naming the rule
+    check, message = NEEDS[need]
+    if check is not None and not check(user, case):
+        raise Forbidden("permission", message)
+    if reading is not None:
+        record_read(user, case.id, reading)
     return case
+
+
+def record_read(user: User, case_id, reading: str, purpose: str = "case management"):
+    """A read of personal data of one case (DP-3), in the request's transaction."""
+    record(user, "case.read", "case", case_id, case_id=case_id, purpose=purpose,
+           details={"view": reading})
 
 
 def can_view_case_file(user: User, case: Case) -> bool:
@@ -114,6 +129,24 @@ def can_transition(user: User, case: Case, track: str) -> bool:
 
 def can_record_decision(user: User, case: Case) -> bool:
     return user.has_role(Role.caseworker, Role.supervisor)
+
+
+def can_act_for_agency(user: User, case: Case) -> bool:
+    """Caseworkers and supervisors of the agency that holds the case."""
+    return user.has_role(Role.caseworker, Role.supervisor) and case.agency_id == user.agency_id
+
+
+# What a caller may need of a case, and who may: (check, refusal message). "scope" adds no
+# role check: the area loaders that call it check their own roles.
+NEEDS = {
+    "scope": (None, None),
+    "file": (lambda user, case: can_view_case_file(user, case),
+             N_("your role works from its own view, not the case file")),
+    "edit": (lambda user, case: can_edit_case(user, case), N_("you may not do this")),
+    "agency": (can_act_for_agency, N_("only the case's own agency does this")),
+    "decide": (lambda user, case: can_record_decision(user, case),
+               N_("your role does not record decisions")),
+}
 
 
 def require(allowed: bool, what="permission", message=N_("you may not do this")):

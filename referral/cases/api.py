@@ -7,10 +7,9 @@ from sqlalchemy.orm import lazyload, selectinload
 from ..audit.service import record
 from ..auth import api_actor
 from ..extensions import db
-from ..errors import Refused
 from ..labels import N_
 from . import access, decisions, service
-from .models import Case, Decision
+from .models import Case
 from .schemas import (AnonymousNotificationSchema, AssignSchema, CaseCreateSchema,
                       CaseListArgsSchema, CasePageSchema, CaseSchema, DecisionInSchema,
                       DecisionSchema, ExtensionSchema, GuardianSchema, HistoryItemSchema,
@@ -70,9 +69,7 @@ class CaseFile(MethodView):
     def get(self, case_id):
         """The case as the caller's role may see it."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
-        access.require(access.can_view_case_file(actor, case))
-        record(actor, "case.read", "case", case.id, case_id=case.id, purpose="case management")
+        case = access.get_case_for(actor, case_id, need="file", reading="case file")
         return case_payload(case, actor)
 
 
@@ -82,8 +79,7 @@ class Transitions(MethodView):
     def get(self, case_id):
         """Events allowed now on each track, and the rule refusing each refused one."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
-        access.require(access.can_view_case_file(actor, case))
+        case = access.get_case_for(actor, case_id, need="file", reading="transitions")
         return {"version": case.version, "tracks": service.transitions_overview(actor, case)}
 
     @blp.arguments(TransitionRequestSchema)
@@ -104,8 +100,7 @@ class History(MethodView):
     def get(self, case_id):
         """Transitions and decisions, oldest first."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
-        access.require(access.can_view_case_file(actor, case))
+        case = access.get_case_for(actor, case_id, need="file")
         items = service.history(actor, case)
         return items
 
@@ -116,13 +111,8 @@ class Decisions(MethodView):
     def get(self, case_id):
         """Decisions on the case, oldest first, superseded ones included (ID-5)."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
-        access.require(access.can_view_case_file(actor, case))
-        rows = db.session.scalars(select(Decision).where(Decision.case_id == case.id)
-                                  .order_by(Decision.decided_at)).all()
-        record(actor, "decision.list", "case", case.id, case_id=case.id,
-               purpose="case management")
-        return rows
+        case = access.get_case_for(actor, case_id, need="file", reading="decisions")
+        return decisions.decisions_of(case)
 
     @blp.arguments(DecisionInSchema)
     @blp.response(201, DecisionSchema)
@@ -130,7 +120,7 @@ class Decisions(MethodView):
     def post(self, body, case_id):
         """Record an identification decision, age, best interests or risk assessment."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id, for_update=True)
+        case = access.get_case_for(actor, case_id, need="decide", for_update=True)
         decision = decisions.record_decision(actor, case, **body)
         return decision
 
@@ -142,7 +132,7 @@ class DecisionReview(MethodView):
     def post(self, body, case_id, decision_id):
         """Request a review of a negative decision within its review window (ID-6)."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id, for_update=True)
+        case = access.get_case_for(actor, case_id, need="edit", for_update=True)
         decision = decisions.request_review(actor, case, decision_id, body["reason"])
         return decision
 
@@ -154,13 +144,8 @@ class ReviewDecision(MethodView):
     def post(self, body, case_id, decision_id):
         """Decide a requested review: upheld (the negative is final) or overturned."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id, for_update=True)
-        reviewed = decisions._decision_of(case, decision_id)
-        if reviewed.review_requested_at is None:
-            raise Refused("ID-6", N_("no review was requested for this decision"))
-        body["kind"] = "review"
-        decision = decisions.record_decision(actor, case, review_of=reviewed, **body)
-        return decision
+        case = access.get_case_for(actor, case_id, need="decide", for_update=True)
+        return decisions.decide_review(actor, case, decision_id, **body)
 
 
 @blp.route("/<case_id>/guardian")
@@ -170,7 +155,7 @@ class Guardian(MethodView):
     def post(self, body, case_id):
         """Appoint a child's guardian or representative (CH-3)."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id, for_update=True)
+        case = access.get_case_for(actor, case_id, need="edit", for_update=True)
         decisions.appoint_guardian(actor, case, **body)
         return case_payload(case, actor)
 
@@ -182,7 +167,7 @@ class ReflectionExtension(MethodView):
     def post(self, body, case_id):
         """Extend the reflection period with reasons (RP-1); it is never shortened."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id, for_update=True)
+        case = access.get_case_for(actor, case_id, need="edit", for_update=True)
         decisions.extend_reflection_period(actor, case, **body)
         return case_payload(case, actor)
 
@@ -194,7 +179,7 @@ class Assign(MethodView):
     def post(self, body, case_id):
         """Assign the case to a caseworker of its agency."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id, for_update=True)
+        case = access.get_case_for(actor, case_id, need="agency", for_update=True)
         service.assign_case(actor, case, body["caseworker_id"])
         return case_payload(case, actor)
 

@@ -301,3 +301,19 @@ def extend_reflection_period(actor, case: Case, *, days: int, reason: str):
     record(actor, "case.reflection_extended", "case", case.id, case_id=case.id,
            purpose="case management", details={"days": days})
     return case
+
+
+def decisions_of(case) -> list[Decision]:
+    """Decisions on the case, oldest first, superseded ones included (ID-5)."""
+    return db.session.scalars(select(Decision).where(Decision.case_id == case.id)
+                              .order_by(Decision.decided_at)).all()
+
+
+def decide_review(actor, case, decision_id, **fields) -> Decision:
+    """Decide a requested review (ID-6): upheld (the negative is final) or overturned. Only a
+    decision whose review was requested can be decided."""
+    reviewed = _decision_of(case, decision_id)
+    if reviewed.review_requested_at is None:
+        raise Refused("ID-6", N_("no review was requested for this decision"))
+    fields["kind"] = "review"
+    return record_decision(actor, case, review_of=reviewed, **fields)

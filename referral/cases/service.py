@@ -131,7 +131,7 @@ def _record_refusal(actor, case_id, track, event, refusal, reason):
 
 
 def apply_transition(actor: User, case_or_id, track: str, event: str, *, reason=None,
-                     facts=None, version: int | None = None) -> Case:
+                     facts=None, version: int | None = None, via: str = "case") -> Case:
     """Apply one event to one track of a case, in the caller's transaction.
 
     Loads the case with a row lock, checks permission and version, finds the transition,
@@ -141,6 +141,10 @@ def apply_transition(actor: User, case_or_id, track: str, event: str, *, reason=
     if track not in tracks:
         raise Invalid("track", N_("unknown track; one of %(choices)s"),
                       {"choices": ", ".join(tracks)})
+    owners = {t.owner for t in tracks[track].candidates(event)}
+    if owners and via not in owners:  # a step another area takes, with its own records
+        raise Refused("WF-OWNER", N_("this step is taken at %(endpoint)s"),
+                      {"endpoint": workflows.OWNERS[min(owners)]})
     case_id = getattr(case_or_id, "id", case_or_id)
     case = access.get_case_for(actor, case_id, for_update=True)
     access.require(access.can_transition(actor, case, track), "permission",

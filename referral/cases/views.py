@@ -88,7 +88,9 @@ def case_file_context(case, actor):
             steps.append({"event": t.event,
                           "label": _(t.label) if t.label else t.event.replace("_", " "),
                           "reason_required": t.reason_required, "adverse": t.adverse,
-                          "allowed": t.event in options["allowed"], "refusal": refusal})
+                          "allowed": t.event in options["allowed"] and t.owner == "case",
+                          # taken on the owning area's page (a stay, a return), not here
+                          "elsewhere": t.owner != "case", "refusal": refusal})
         tracks.append({"name": name, "title": _(definition.description),
                        "state": state_label(options["state"]), "steps": steps})
     timeline = service.history(actor, case)

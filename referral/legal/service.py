@@ -99,7 +99,7 @@ def open_proceeding(actor, case, *, kind, person_role, court_or_authority, refer
     db.session.add(proceeding)
     db.session.flush()
     if case.legal_state != "involved":
-        apply_transition(actor, case, "legal", "open_proceedings",
+        apply_transition(actor, case, "legal", "open_proceedings", via="legal",
                          reason=f"{kind} proceedings opened")
     record(actor, "legal.proceeding_open", "proceeding", proceeding.id, case_id=case.id,
            purpose="legal proceedings", details={"kind": kind, "role": person_role})

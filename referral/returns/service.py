@@ -59,7 +59,8 @@ def request_return(actor, case, *, destination_country, person_words,
                         receiving_organisation=receiving_organisation)
     db.session.add(row)
     db.session.flush()
-    apply_transition(actor, case, "return", "request", reason="the person asked to return")
+    apply_transition(actor, case, "return", "request", via="return",
+                     reason="the person asked to return")
     record(actor, "return.request", "return_request", row.id, case_id=case.id,
            purpose="return")
     return row
@@ -78,7 +79,8 @@ def assess(actor, request: ReturnRequest, **checks) -> ReturnAssessment:
     record(actor, "return.assess", "return_assessment", assessment.id, case_id=case.id,
            purpose="return")
     if case.return_state == "requested" and _allowed(case, "assess"):
-        apply_transition(actor, case, "return", "assess", reason="assessment complete")
+        apply_transition(actor, case, "return", "assess", via="return",
+                         reason="assessment complete")
     return assessment
 
 
@@ -94,7 +96,7 @@ def _allowed(case, event) -> bool:
 def return_step(actor, request: ReturnRequest, step, reason=None, facts=None):
     if step not in ("approve", "refuse", "travel", "withdraw", "start_follow_up"):
         raise NotFound("step")
-    case = apply_transition(actor, request.case_id, "return", step, reason=reason,
+    case = apply_transition(actor, request.case_id, "return", step, via="return", reason=reason,
                             facts=facts)
     if step in ("refuse", "withdraw"):
         request.closed_at = utcnow()

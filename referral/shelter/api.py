@@ -2,9 +2,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth import api_actor
-from ..cases import access
-from . import service
-from .schemas import (HeldItemInSchema, HeldItemSchema, LeaveSchema, OutingInSchema,
+from ..cases import access as case_access
+from . import access, service
+from .access import LEAVE, RESTRICT, RUN
+from .schemas import (EndStaySchema, HeldItemInSchema, HeldItemSchema, LeaveSchema,
+                      OutingInSchema,
                       OutingSchema, RestrictionInSchema, RestrictionSchema,
                       ShelterArgsSchema, ShelterResidentSchema, StayInSchema, StaySchema)
 
@@ -19,7 +21,7 @@ class CaseStays(MethodView):
     def post(self, body, case_id):
         """Admit to a shelter; admission records consent (SH-1)."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
+        case = case_access.get_case_for(actor, case_id, need="agency", for_update=True)
         stay = service.admit(actor, case, **body)
         return stay
 
@@ -42,9 +44,22 @@ class Leave(MethodView):
     def post(self, body, stay_id):
         """The person leaves. Always allowed, no precondition (SH-1)."""
         actor = api_actor()
-        stay = service.get_stay_for(actor, stay_id)
+        stay = access.get_stay_for(actor, stay_id, LEAVE)
         service.leave(actor, stay, body.get("note"))
         return stay
+
+
+@blp.route("/stays/<stay_id>/end")
+class EndStay(MethodView):
+    @blp.arguments(EndStaySchema)
+    @blp.response(200, StaySchema)
+    @blp.alt_response(409, schema="ErrorsSchema", description="Refused: names the rule")
+    def post(self, body, stay_id):
+        """The shelter ends a stay: an adverse step with reasons and the person's view
+        (ID-6), never for not cooperating (NC-3)."""
+        actor = api_actor()
+        stay = access.get_stay_for(actor, stay_id, LEAVE)
+        return service.end_stay(actor, stay, **body)
 
 
 @blp.route("/stays/<stay_id>/restrictions")
@@ -54,7 +69,7 @@ class Restrictions(MethodView):
     def post(self, body, stay_id):
         """Record an exceptional, dated restriction of movement (SH-2)."""
         actor = api_actor()
-        stay = service.get_stay_for(actor, stay_id)
+        stay = access.get_stay_for(actor, stay_id, RESTRICT)
         restriction = service.impose_restriction(actor, stay, **body)
         return restriction
 
@@ -66,7 +81,7 @@ class Outings(MethodView):
     def post(self, body, stay_id):
         """Going to court, a lawyer or a doctor: always allowed (SH-5)."""
         actor = api_actor()
-        stay = service.get_stay_for(actor, stay_id)
+        stay = access.get_stay_for(actor, stay_id, RUN)
         outing = service.go_out(actor, stay, body["purpose"])
         return outing
 
@@ -78,7 +93,7 @@ class HeldItems(MethodView):
     def post(self, body, stay_id):
         """Log a document, phone or key held by the shelter (SH-4)."""
         actor = api_actor()
-        stay = service.get_stay_for(actor, stay_id)
+        stay = access.get_stay_for(actor, stay_id, RUN)
         item = service.log_held_item(actor, stay, **body)
         return item
 
@@ -89,6 +104,6 @@ class ReturnItem(MethodView):
     def post(self, item_id):
         """Return a held item on request: never refused (SH-4)."""
         actor = api_actor()
-        item = service.get_item_for(actor, item_id)
+        item = access.get_item_for(actor, item_id)
         service.return_held_item(actor, item)
         return item

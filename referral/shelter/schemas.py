@@ -24,6 +24,12 @@ class LeaveSchema(Schema):
     note = fields.String(load_default=None, validate=validate.Length(max=2000))
 
 
+class EndStaySchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    person_view = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    reason_code = fields.String(load_default=None, validate=validate.Length(max=40))
+
+
 class RestrictionInSchema(Schema):
     legal_basis = fields.String(required=True, validate=validate.Length(min=1, max=400))
     decision_maker = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -88,8 +94,9 @@ class ShelterItemSchema(Schema):
 class ShelterResidentSchema(Schema):
     """SH-3: what shelter staff need to run a stay, and nothing else."""
     id = fields.UUID()
-    case_reference = fields.String()
-    name = fields.String()
+    case_reference = fields.String(allow_none=True)  # None for a restricted case (DP-7)
+    name = fields.String(allow_none=True)
+    restricted_case = fields.Boolean()
     languages = fields.List(fields.String())
     interpreter_needed = fields.String()
     is_child = fields.Boolean()

@@ -33,24 +33,6 @@ def _shelter_agency(agency_id) -> Agency:
     return agency
 
 
-def is_shelter_staff_of(actor, stay: Stay) -> bool:
-    return actor.has_role(Role.shelter_staff) and actor.agency_id == stay.shelter_agency_id
-
-
-def get_stay_for(actor, stay_id) -> Stay:
-    """Shelter staff reach their own shelter's stays; caseworkers reach their cases'."""
-    try:
-        stay = db.session.get(Stay, uuid.UUID(str(stay_id)))
-    except ValueError:
-        stay = None
-    if stay is None:
-        raise NotFound("stay")
-    if is_shelter_staff_of(actor, stay):
-        return stay
-    access.get_case_for(actor, stay.case_id)
-    return stay
-
-
 def admit(actor, case, *, shelter_id, room=None) -> Stay:
     """SH-1: admission records the person's consent to the stay."""
     access.require(access.can_edit_case(actor, case))
@@ -85,7 +67,8 @@ def _admit(actor, case, agency, consent, room) -> Stay:
                 provider_id=consent.provider_id, room=room)
     db.session.add(stay)
     db.session.flush()  # first, so the shelter's staff have the case in scope for the step
-    apply_transition(actor, case, "shelter", "admit", reason="admitted with consent")
+    apply_transition(actor, case, "shelter", "admit", via="shelter",
+                     reason="admitted with consent")
     record(actor, "stay.admit", "stay", stay.id, case_id=case.id, purpose="shelter")
     return stay
 
@@ -94,20 +77,39 @@ def leave(actor, stay: Stay, note=None) -> Stay:
     """SH-1: the person may leave at any time; there is no precondition, ever."""
     if stay.left_at is not None:
         return stay
-    _apply_shelter_event(actor, stay, "leave", reason=note or "the person left")
-    stay.left_at = utcnow()
-    stay.left_note = note
-    for restriction in stay.active_restrictions():
-        restriction.lifted_at = stay.left_at
-        restriction.lift_reason = "the person left"
-    cancel_deadlines(stay.case_id, "restriction_review")
-    cancel_deadlines(stay.case_id, "restriction_expiry")
+    apply_transition(actor, stay.case_id, "shelter", "leave", via="shelter",
+                     reason=note or "the person left")
+    _end(actor, stay, note, "the person left")
     record(actor, "stay.leave", "stay", stay.id, case_id=stay.case_id, purpose="shelter")
     return stay
 
 
-def _apply_shelter_event(actor, stay, event, **kwargs):
-    apply_transition(actor, stay.case_id, "shelter", event, **kwargs)
+def end_stay(actor, stay: Stay, *, reason: str, person_view: str | None = None,
+             reason_code: str | None = None) -> Stay:
+    """The shelter ends a stay: an adverse step with its reasons and the person's view
+    (ID-6), never for not cooperating (NC-3)."""
+    if stay.left_at is not None:
+        raise Refused("SH-1", N_("the stay has already ended"))
+    facts = {"person_view": person_view} if person_view else {}
+    if reason_code:
+        facts["reason_code"] = reason_code
+    apply_transition(actor, stay.case_id, "shelter", "end_stay", via="shelter", reason=reason,
+                     facts=facts)
+    _end(actor, stay, reason, "the stay ended")
+    record(actor, "stay.end", "stay", stay.id, case_id=stay.case_id, purpose="shelter")
+    return stay
+
+
+def _end(actor, stay: Stay, note, lift_reason):
+    """What depends on a stay ends with it: its restrictions, their follow-ups, and the
+    shelter's reach into the case (the scope below reads ``left_at``)."""
+    stay.left_at = utcnow()
+    stay.left_note = note
+    for restriction in stay.active_restrictions():
+        restriction.lifted_at = stay.left_at
+        restriction.lift_reason = lift_reason
+    cancel_deadlines(stay.case_id, "restriction_review")
+    cancel_deadlines(stay.case_id, "restriction_expiry")
 
 
 @access.register_scope
@@ -123,9 +125,8 @@ def _shelter_staff_scope(user):
 
 def impose_restriction(actor, stay: Stay, *, legal_basis, decision_maker, grounds, reason,
                        expires_at, review_at) -> Restriction:
-    """SH-2: exceptional, dated, reviewed; CH-4: never for a child on migration grounds."""
-    if not (is_shelter_staff_of(actor, stay) or actor.has_role(Role.supervisor)):
-        raise Forbidden("permission", N_("shelter staff or a supervisor record restrictions"))
+    """SH-2: exceptional, dated, reviewed; CH-4: never for a child on migration grounds.
+    Who may: ``access.get_stay_for(actor, id, RESTRICT)``."""
     if stay.left_at is not None:
         raise Refused("SH-1", N_("the person has left; there is nothing to restrict"))
     from ..cases.models import Case
@@ -168,8 +169,6 @@ def impose_restriction(actor, stay: Stay, *, legal_basis, decision_maker, ground
 
 
 def lift_restriction(actor, restriction: Restriction, reason: str) -> Restriction:
-    if not (is_shelter_staff_of(actor, restriction.stay) or actor.has_role(Role.supervisor)):
-        raise Forbidden()
     if restriction.lifted_at is None:
         restriction.lifted_at = utcnow()
         restriction.lift_reason = reason
@@ -211,41 +210,32 @@ def return_held_item(actor, item: HeldItem) -> HeldItem:
     return item
 
 
-def get_item_for(actor, item_id) -> HeldItem:
-    try:
-        item = db.session.get(HeldItem, uuid.UUID(str(item_id)))
-    except ValueError:
-        item = None
-    if item is None:
-        raise NotFound("held_item")
-    get_stay_for(actor, item.stay_id)
-    return item
-
-
 def shelter_view(actor, shelter_id) -> list[dict]:
     """SH-3: who stays, whether voluntary, active restrictions and their expiry, and what is
     needed to run the stay. Nothing of the narrative, identity documents, legal track or
-    health."""
-    agency = _shelter_agency(shelter_id)
-    if not ((actor.has_role(Role.shelter_staff) and actor.agency_id == agency.id)
-            or actor.has_role(Role.supervisor)):
-        raise NotFound("shelter")
-    stays = db.session.scalars(select(Stay).where(Stay.shelter_agency_id == agency.id,
+    health. Only the shelter's own staff, and each resident's read is audited against their
+    case (DP-3, DP-6). A restricted case (DP-7) shows without name or reference."""
+    from .access import own_shelter
+    shelter_id = own_shelter(actor, shelter_id)
+    stays = db.session.scalars(select(Stay).where(Stay.shelter_agency_id == shelter_id,
                                                   Stay.left_at.is_(None))
                                .order_by(Stay.admitted_at)).all()
-    items = {}
+    items, open_ids = {}, set()
     if stays:
         for item in db.session.scalars(select(HeldItem).where(
                 HeldItem.stay_id.in_([s.id for s in stays]))):
             items.setdefault(item.stay_id, []).append(item)
+        open_ids = set(db.session.scalars(select(Case.id).where(
+            Case.id.in_([s.case_id for s in stays]), access.open_to(actor))))
     now = utcnow()
     view = []
     for stay in stays:
-        person = stay.case.person
+        person, masked = stay.case.person, stay.case_id not in open_ids
         active = stay.active_restrictions(now)
         view.append({
-            "id": stay.id, "case_reference": stay.case.reference,
-            "name": person.known_as or person.given_name or "(name not given)",
+            "id": stay.id, "case_reference": None if masked else stay.case.reference,
+            "name": None if masked else (person.known_as or person.given_name),
+            "restricted_case": masked,
             "languages": person.languages, "interpreter_needed": person.interpreter_needed,
             "is_child": stay.case.is_child, "room": stay.room,
             "admitted_at": stay.admitted_at, "is_voluntary": not active,
@@ -255,6 +245,5 @@ def shelter_view(actor, shelter_id) -> list[dict]:
             "held_items": [{"id": i.id, "kind": i.kind, "returned": i.returned_at is not None}
                            for i in items.get(stay.id, [])],
         })
-    record(actor, "stay.list", "agency", agency.id, purpose="shelter",
-           details={"count": len(view)})
+        access.record_read(actor, stay.case_id, "shelter residents", purpose="shelter")
     return view

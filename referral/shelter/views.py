@@ -8,7 +8,7 @@ from ..boundary import attempt
 from ..auth import roles_required
 from ..errors import DomainError
 from ..web import home_panel
-from . import service
+from . import access, service
 
 bp = Blueprint("shelter", __name__, url_prefix="/shelter")
 
@@ -23,7 +23,7 @@ def residents():
 @bp.route("/stays/<stay_id>/leave", methods=["POST"])
 @roles_required("shelter_staff")
 def leave(stay_id):
-    stay = service.get_stay_for(current_user, stay_id)
+    stay = access.get_stay_for(current_user, stay_id, access.LEAVE)
     if FlaskForm().validate_on_submit():
         service.leave(current_user, stay)
         flash(_("Recorded: the person has left. Leaving is always their choice."), "ok")

@@ -44,7 +44,7 @@ def test_RR2_approval_needs_every_assessment(caseworker, a_case):
     db.session.commit()
     assert a_case.return_state == "requested"  # the assessment is incomplete
     with pytest.raises(Refused) as refused:
-        transition(caseworker, a_case, "return", "assess")
+        transition(caseworker, a_case, "return", "assess", via="return")
     assert refused.value.rule == "RR-2" and "non-refoulement" in refused.value.message
     returns.assess(caseworker, request, **FULL_CHECKS)
     db.session.commit()
@@ -87,7 +87,7 @@ def test_CH5_a_childs_return_needs_best_interests_and_family_tracing(caseworker,
     db.session.commit()
     assert a_child_case.return_state == "requested"
     with pytest.raises(Refused) as refused:
-        transition(caseworker, a_child_case, "return", "assess")
+        transition(caseworker, a_child_case, "return", "assess", via="return")
     assert refused.value.rule == "CH-5"
     returns.assess(caseworker, request, **FULL_CHECKS,
                    best_interests_determination="return to grandmother is in her interest",

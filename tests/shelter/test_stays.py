@@ -9,6 +9,7 @@ from referral.errors import Invalid, Refused
 from referral.extensions import db
 from referral.reminders.models import Deadline
 from referral.shelter import service as shelter
+from referral.shelter.models import Stay
 from tests.cases.conftest import transition
 from tests.factories import create_case, give_consent, token_headers
 
@@ -51,12 +52,44 @@ def test_SH1_the_person_may_leave_at_any_time_even_under_restriction(client, adm
     assert not admitted.active_restrictions()
 
 
-def test_SH1_ending_a_stay_for_non_cooperation_is_refused(caseworker, admitted):
-    with pytest.raises(Refused) as refused:
-        transition(caseworker, admitted.case, "shelter", "end_stay",
-                   reason="refused to give a statement to the police",
-                   facts={"person_view": "wants to stay"})
-    assert refused.value.rule == "NC-3"
+def test_SH1_ending_a_stay_for_non_cooperation_is_refused(client, admitted, shelter_user):
+    response = client.post(f"/api/v1/stays/{admitted.id}/end", headers=token_headers(
+        shelter_user), json={"reason": "refused to give a statement to the police",
+                             "person_view": "wants to stay"})
+    assert response.status_code == 409 and "NC-3" in response.json["errors"]
+    assert db.session.get(Stay, admitted.id).left_at is None
+
+
+def test_SH1_a_stay_ended_with_reasons_ends_what_depends_on_it(client, admitted,
+                                                             shelter_user):
+    headers = token_headers(shelter_user)
+    assert client.post(f"/api/v1/stays/{admitted.id}/restrictions", headers=headers,
+                       json=restriction_body()).status_code == 201
+    response = client.post(f"/api/v1/stays/{admitted.id}/end", headers=headers, json={
+        "reason": "the person found a place nearer their work",
+        "person_view": "agrees and thanks the staff"})
+    assert response.status_code == 200
+    stay = db.session.get(Stay, admitted.id)
+    assert stay.left_at is not None and not stay.active_restrictions()
+    assert stay.case.shelter_state == "left"
+    # The shelter's reach into the case ends with the stay (SH-3).
+    assert client.get("/api/v1/stays", query_string={"shelter": shelter_user.agency_id},
+                      headers=headers).json == []
+    assert client.post(f"/api/v1/stays/{admitted.id}/outings", headers=headers,
+                       json={"purpose": "doctor"}).status_code == 404
+
+
+@pytest.mark.parametrize("event", ["admit", "leave", "end_stay"])
+def test_a_shelter_step_is_taken_by_the_shelter_area_never_the_generic_endpoint(
+        client, caseworker, admitted, event):
+    """A stay row changes with these steps, so only the shelter endpoints take them."""
+    case = admitted.case
+    response = client.post(f"/api/v1/cases/{case.id}/transitions", headers=token_headers(
+        caseworker), json={"track": "shelter", "event": event, "version": case.version,
+                           "reason": "moving on", "facts": {"person_view": "fine"}})
+    assert response.status_code == 409 and "WF-OWNER" in response.json["errors"]
+    assert "/stays" in response.json["errors"]["WF-OWNER"][0]
+    assert db.session.get(Stay, admitted.id).left_at is None
 
 
 def test_SH2_a_restriction_records_basis_maker_reason_expiry_and_review(client, admitted,
