@@ -58,8 +58,7 @@ class AccessLog(MethodView):
     def get(self, case_id):
         """Who has seen this file (DP-6)."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
-        access.require(access.can_view_case_file(actor, case))
+        case = access.get_case_for(actor, case_id, need="file")
         log = access_log(case.id)
         record(actor, "audit.access_log", "case", case.id, case_id=case.id,
                purpose="subject access")

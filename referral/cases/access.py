@@ -96,6 +96,13 @@ def record_read(user: User, case_id, reading: str, purpose: str = "case manageme
            details={"view": reading})
 
 
+def record_reads(user: User, case_ids, reading: str, purpose: str = "case management"):
+    """A side view (a dashboard, a list) that shows several cases: one read each, so that
+    each appears in that person's "who has seen my file" (DP-6)."""
+    for case_id in dict.fromkeys(c for c in case_ids if c is not None):
+        record_read(user, case_id, reading, purpose)
+
+
 def can_view_case_file(user: User, case: Case) -> bool:
     return user.has_role(Role.caseworker, Role.supervisor)
 

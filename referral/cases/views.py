@@ -2,7 +2,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 import workflows
 
@@ -15,8 +14,9 @@ from ..extensions import db
 from ..labels import state_label
 from ..web import home_panel
 from . import access, service
+from .decisions import decisions_of
 from .forms import ReferralForm, TransitionForm
-from .models import Case, Decision
+from .models import Case
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -94,8 +94,7 @@ def case_file_context(case, actor):
         tracks.append({"name": name, "title": _(definition.description),
                        "state": state_label(options["state"]), "steps": steps})
     timeline = service.history(actor, case)
-    decisions = db.session.scalars(select(Decision).where(Decision.case_id == case.id)
-                                   .order_by(Decision.decided_at)).all()
+    decisions = decisions_of(case)
     alerts = [message for fn in _case_alerts for message in fn(case)]
     return {"case": case, "tracks": tracks, "timeline": timeline, "decisions": decisions,
             "form": TransitionForm(), "alerts": alerts}
@@ -104,10 +103,7 @@ def case_file_context(case, actor):
 @bp.route("/<case_id>")
 @roles_required(*STAFF)
 def case_file(case_id):
-    case = access.get_case_for(current_user, case_id)
-    access.require(access.can_view_case_file(current_user, case))
-    record(current_user, "case.read", "case", case.id, case_id=case.id,
-           purpose="case management")
+    case = access.get_case_for(current_user, case_id, need="file", reading="case file")
     context = case_file_context(case, current_user)
     return render_template("cases/file.html", **context)
 

@@ -1,14 +1,9 @@
-import uuid
-
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth import api_actor
-from ..cases import access
-from ..errors import NotFound
-from ..extensions import db
-from . import service
-from .models import ConsentOverride
+from ..cases import access as case_access
+from . import access, service
 from .schemas import (ConsentInSchema, ConsentSchema, OverrideInSchema, OverrideSchema,
                       WithdrawSchema)
 
@@ -22,8 +17,7 @@ class CaseConsents(MethodView):
     def get(self, case_id):
         """Every consent on the case, withdrawn ones included."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
-        access.require(access.can_view_case_file(actor, case))
+        case = case_access.get_case_for(actor, case_id, need="file", reading="consents")
         return service.consents_of(case)
 
     @blp.arguments(ConsentInSchema)
@@ -31,7 +25,7 @@ class CaseConsents(MethodView):
     def post(self, body, case_id):
         """Record informed consent for one purpose and one recipient (CO-1)."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
+        case = case_access.get_case_for(actor, case_id, need="agency")
         consent = service.give_consent(actor, case, **body)
         return consent
 
@@ -43,7 +37,7 @@ class Withdraw(MethodView):
     def post(self, body, consent_id):
         """Withdraw a consent: effective at once, referrals revoked, recipients told (CO-2)."""
         actor = api_actor()
-        consent = service.get_consent_for(actor, consent_id)
+        consent = access.get_consent_for(actor, consent_id)
         service.withdraw_consent(actor, consent, body.get("note"))
         return consent
 
@@ -55,7 +49,7 @@ class Overrides(MethodView):
     def post(self, body, case_id):
         """Ask to act without consent (CO-4): a supervisor must approve."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
+        case = case_access.get_case_for(actor, case_id, need="agency")
         row = service.request_override(actor, case, **body)
         return row
 
@@ -66,11 +60,6 @@ class ApproveOverride(MethodView):
     def post(self, override_id):
         """A supervisor approves a requested override (CO-4)."""
         actor = api_actor()
-        try:
-            row = db.session.get(ConsentOverride, uuid.UUID(override_id))
-        except ValueError:
-            row = None
-        if row is None:
-            raise NotFound("override")
+        row = access.get_override_for(actor, override_id)
         service.approve_override(actor, row)
         return row

@@ -10,7 +10,7 @@ from ..cases import access
 from ..cases.facts import register_facts
 from ..cases.service import register_history_source
 from ..database import utcnow
-from ..errors import Forbidden, Invalid, NotFound, Refused
+from ..errors import Forbidden, Invalid, Refused
 from ..extensions import db
 from ..labels import N_
 from ..reminders.service import cancel_deadlines, plan_deadline
@@ -133,17 +133,6 @@ def has_valid_consent(case, purpose, provider_id=None, at=None) -> bool:
     case_id = getattr(case, "id", case)
     return bool(valid_consent(case_id, purpose, provider_id, at)
                 or approved_override(case_id, purpose, provider_id, at))
-
-
-def get_consent_for(actor, consent_id) -> Consent:
-    try:
-        consent = db.session.get(Consent, uuid.UUID(str(consent_id)))
-    except ValueError:
-        consent = None
-    if consent is None:
-        raise NotFound("consent")
-    access.get_case_for(actor, consent.case_id)  # 404 outside the actor's scope
-    return consent
 
 
 def withdraw_consent(actor, consent: Consent, note: str | None = None) -> Consent:

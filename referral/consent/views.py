@@ -5,10 +5,10 @@ from wtforms import SelectChoice
 
 from ..boundary import attempt
 from ..auth import roles_required
-from ..cases import access
+from ..cases import access as case_access
 from ..errors import DomainError
 from ..services.service import list_providers
-from . import service
+from . import access, service
 from .forms import ConsentForm, WithdrawForm
 
 bp = Blueprint("consent", __name__)
@@ -17,8 +17,7 @@ bp = Blueprint("consent", __name__)
 @bp.route("/cases/<case_id>/consents", methods=["GET", "POST"])
 @roles_required("caseworker", "supervisor")
 def case_consents(case_id):
-    case = access.get_case_for(current_user, case_id)
-    access.require(access.can_view_case_file(current_user, case))
+    case = case_access.get_case_for(current_user, case_id, need="file", reading="consents")
     form = ConsentForm()
     form.provider_id.choices = [SelectChoice("", "—")] + [
         SelectChoice(str(p.id), p.name) for p in list_providers()]
@@ -48,7 +47,7 @@ def case_consents(case_id):
 @bp.route("/consents/<consent_id>/withdraw", methods=["POST"])
 @roles_required("caseworker", "supervisor")
 def withdraw(consent_id):
-    consent = service.get_consent_for(current_user, consent_id)
+    consent = access.get_consent_for(current_user, consent_id)
     if WithdrawForm().validate_on_submit():
         service.withdraw_consent(current_user, consent)
         flash(_("Consent withdrawn. Open referrals to that recipient were revoked and the "

@@ -2,8 +2,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth import api_actor
-from ..cases import access
-from . import service
+from ..cases import access as case_access
+from . import access, service
 from .schemas import (AssignLegalAidSchema, CompensationSchema, CooperationSchema,
                       HearingSchema, InformationSchema, LegalAidCaseSchema, LegalAidPageArgsSchema,
                       LegalSummarySchema, MeasureSchema, NonPunishmentSchema, NoteSchema,
@@ -20,7 +20,7 @@ class LegalSummary(MethodView):
     def get(self, case_id):
         """The legal track of a case, with any non-punishment alert (LP-4)."""
         actor = api_actor()
-        data = service.legal_summary(actor, service.legal_case(actor, case_id))
+        data = service.legal_summary(actor, access.get_legal_case_for(actor, case_id))
         return data
 
 
@@ -42,7 +42,7 @@ class AssignLegalAid(MethodView):
     def post(self, body, case_id):
         """Assign a member of legal aid staff to the case."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
+        case = case_access.get_case_for(actor, case_id, need="agency")
         row = service.assign_legal_aid(actor, case, body["user_id"])
         return {"user_id": row.user_id}
 
@@ -54,7 +54,7 @@ class Proceedings(MethodView):
     def post(self, body, case_id):
         """Record proceedings in which the person is victim, witness, party or suspect."""
         actor = api_actor()
-        case = service.legal_case(actor, case_id)
+        case = access.get_legal_case_for(actor, case_id)
         proceeding = service.open_proceeding(actor, case, **body)
         return proceeding
 
@@ -65,7 +65,7 @@ class ProceedingItem(MethodView):
     @blp.response(200, ProceedingSchema)
     def patch(self, body, proceeding_id):
         actor = api_actor()
-        proceeding = service.get_proceeding_for(actor, proceeding_id)
+        proceeding = access.get_proceeding_for(actor, proceeding_id)
         service.update_proceeding(actor, proceeding, **body)
         return proceeding
 
@@ -77,7 +77,7 @@ class Hearings(MethodView):
     def post(self, body, proceeding_id):
         """A hearing: a deadline with reminders (LP-1)."""
         actor = api_actor()
-        proceeding = service.get_proceeding_for(actor, proceeding_id)
+        proceeding = access.get_proceeding_for(actor, proceeding_id)
         hearing = service.add_hearing(actor, proceeding, **body)
         return hearing
 
@@ -89,7 +89,7 @@ class Information(MethodView):
     def post(self, body, proceeding_id):
         """Log what the person was told at this stage (LP-1)."""
         actor = api_actor()
-        proceeding = service.get_proceeding_for(actor, proceeding_id)
+        proceeding = access.get_proceeding_for(actor, proceeding_id)
         row = service.log_information(actor, proceeding, **body)
         return row
 
@@ -101,7 +101,7 @@ class OffenderRelease(MethodView):
     def post(self, body, proceeding_id):
         """Release or escape of an offender: an urgent safety task (LP-1)."""
         actor = api_actor()
-        proceeding = service.get_proceeding_for(actor, proceeding_id)
+        proceeding = access.get_proceeding_for(actor, proceeding_id)
         task = service.offender_released(actor, proceeding, **body)
         return task
 
@@ -113,7 +113,7 @@ class Measures(MethodView):
     def post(self, body, proceeding_id):
         """Protective measures and witness protection, with a review date (LP-2)."""
         actor = api_actor()
-        proceeding = service.get_proceeding_for(actor, proceeding_id)
+        proceeding = access.get_proceeding_for(actor, proceeding_id)
         measure = service.add_measure(actor, proceeding, **body)
         return measure
 
@@ -125,7 +125,7 @@ class NonPunishment(MethodView):
     def post(self, body, proceeding_id):
         """Record the non-punishment review and outcome (LP-4)."""
         actor = api_actor()
-        proceeding = service.get_proceeding_for(actor, proceeding_id)
+        proceeding = access.get_proceeding_for(actor, proceeding_id)
         service.review_non_punishment(actor, proceeding, **body)
         return proceeding
 
@@ -136,7 +136,7 @@ class NonPunishmentLetter(MethodView):
     def get(self, proceeding_id):
         """A non-punishment advisory letter, only with the person's consent to share."""
         actor = api_actor()
-        proceeding = service.get_proceeding_for(actor, proceeding_id)
+        proceeding = access.get_proceeding_for(actor, proceeding_id)
         from .letters import advisory_letter
         html = advisory_letter(actor, proceeding)
         return html, 200, {"Content-Type": "text/html; charset=utf-8"}
@@ -149,7 +149,7 @@ class Cooperation(MethodView):
     def post(self, body, case_id):
         """Statements, interviews, willingness to testify: the legal track only (NC-2)."""
         actor = api_actor()
-        case = service.legal_case(actor, case_id)
+        case = access.get_legal_case_for(actor, case_id)
         row = service.record_cooperation(actor, case, **body)
         return row
 
@@ -161,7 +161,7 @@ class Compensation(MethodView):
     def post(self, body, case_id):
         """A compensation claim, whatever the residence status (LP-3)."""
         actor = api_actor()
-        case = service.legal_case(actor, case_id)
+        case = access.get_legal_case_for(actor, case_id)
         claim = service.add_compensation(actor, case, **body)
         return claim
 
@@ -173,7 +173,7 @@ class Permits(MethodView):
     def post(self, body, case_id):
         """Residence status; conditions tied to cooperation stay here (NC-4)."""
         actor = api_actor()
-        case = service.legal_case(actor, case_id)
+        case = access.get_legal_case_for(actor, case_id)
         permit = service.add_permit(actor, case, **body)
         return permit
 
@@ -184,7 +184,7 @@ class Notes(MethodView):
     def get(self, case_id):
         """Privileged notes: the person's legal aid staff only (LP-5)."""
         actor = api_actor()
-        case = service.legal_case(actor, case_id)
+        case = access.get_notes_case_for(actor, case_id)
         notes = service.notes_for(actor, case)
         return notes
 
@@ -192,6 +192,6 @@ class Notes(MethodView):
     @blp.response(201, NoteSchema)
     def post(self, body, case_id):
         actor = api_actor()
-        case = service.legal_case(actor, case_id)
+        case = access.get_notes_case_for(actor, case_id)
         note = service.add_note(actor, case, body["body"])
         return note

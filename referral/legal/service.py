@@ -11,7 +11,7 @@ from ..cases import access
 from ..cases.facts import register_facts
 from ..cases.models import Case
 from ..cases.service import apply_transition
-from ..database import utcnow
+from ..database import parse_id, utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused
 from ..extensions import db
 from ..labels import N_
@@ -40,38 +40,15 @@ def is_assigned_legal_aid(user, case) -> bool:
                                             LegalAidAssignment.user_id == user.id)) is not None
 
 
-def legal_case(actor, case_id) -> Case:
-    case = access.get_case_for(actor, case_id)
-    if not actor.has_role(*LEGAL_ROLES):
-        raise Forbidden("permission", N_("not a legal matter for your role"))
-    return case
-
-
 def _choice(value, allowed, field):
     if value not in allowed:
         raise Invalid(field, N_("one of %(choices)s"), {"choices": ", ".join(allowed)})
 
 
-def _parse(model, row_id, what):
-    try:
-        row = db.session.get(model, uuid.UUID(str(row_id)))
-    except ValueError:
-        row = None
-    if row is None:
-        raise NotFound(what)
-    return row
-
-
-def get_proceeding_for(actor, proceeding_id) -> Proceeding:
-    proceeding = _parse(Proceeding, proceeding_id, "proceeding")
-    legal_case(actor, proceeding.case_id)
-    return proceeding
-
-
 def assign_legal_aid(actor, case, user_id) -> LegalAidAssignment:
     access.require(access.can_edit_case(actor, case))
-    user = _parse(User, user_id, "user")
-    if not user.has_role(Role.legal_aid):
+    user = db.session.get(User, parse_id(user_id, "user")) if user_id else None
+    if user is None or not user.has_role(Role.legal_aid):
         raise Invalid("user_id", N_("assign a member of legal aid staff"))
     row = db.session.scalar(select(LegalAidAssignment).where(
         LegalAidAssignment.case_id == case.id, LegalAidAssignment.user_id == user.id))
@@ -181,8 +158,8 @@ def record_cooperation(actor, case, *, kind, value, proceeding_id=None, note=Non
     _choice(kind, COOPERATION_KINDS, "kind")
     _choice(value, ("given", "refused", "willing", "unwilling"), "value")
     if proceeding_id is not None:
-        proceeding = get_proceeding_for(actor, proceeding_id)
-        if proceeding.case_id != case.id:
+        proceeding = db.session.get(Proceeding, parse_id(proceeding_id, "proceeding"))
+        if proceeding is None or proceeding.case_id != case.id:
             raise Invalid("proceeding_id", N_("a proceeding of this case"))
     row = CooperationRecord(case_id=case.id, proceeding_id=proceeding_id, kind=kind,
                             value=value, note=note)
@@ -279,8 +256,7 @@ def add_note(actor, case, body) -> LegalNote:
 
 
 def notes_for(actor, case) -> list[LegalNote]:
-    if not is_assigned_legal_aid(actor, case):
-        raise NotFound("notes")  # caseworkers, supervisors, admins: not even that they exist
+    """Who may: ``access.get_notes_case_for`` (the assigned legal aid, LP-5)."""
     record(actor, "legal.notes_read", "case", case.id, case_id=case.id,
            purpose="privileged legal advice")
     return db.session.scalars(select(LegalNote).where(LegalNote.case_id == case.id)

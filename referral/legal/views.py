@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from ..auth import roles_required
 from ..web import home_panel
-from . import service
+from . import access, service
 
 bp = Blueprint("legal", __name__)
 PER_PAGE = 50
@@ -24,7 +24,7 @@ def legal_aid_view():
 @bp.route("/cases/<case_id>/legal")
 @roles_required("caseworker", "supervisor", "legal_aid")
 def case_legal(case_id):
-    case = service.legal_case(current_user, case_id)
+    case = access.get_legal_case_for(current_user, case_id)
     summary = service.legal_summary(current_user, case)
     return render_template("legal/case.html", case=case, **summary)
 

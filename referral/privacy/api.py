@@ -27,7 +27,7 @@ class Restriction(MethodView):
     def get(self, case_id):
         """Whether the case is restricted, and to whom."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
+        case = access.get_case_for(actor, case_id, need="file", reading="restriction")
         data = _restriction(case)
         return data
 
@@ -99,8 +99,7 @@ class Retention(MethodView):
     def get(self, case_id):
         """When the case is due for erasure, and any legal hold keeping it (DP-5)."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
-        access.require(access.can_view_case_file(actor, case))
+        case = access.get_case_for(actor, case_id, need="file", reading="retention")
         data = service.retention_status(case)
         return data
 
@@ -112,7 +111,7 @@ class Erasure(MethodView):
     def post(self, body, case_id):
         """Erase the file at the person's request (refused under legal hold, DP-5)."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
+        case = access.get_case_for(actor, case_id, need="agency")
         if body["confirm_reference"].strip().upper() != case.reference:
             raise Invalid("confirm_reference", N_("type the case reference to confirm"))
         erasure = service.request_erasure(actor, case_id)

@@ -1,14 +1,10 @@
-import uuid
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth import api_actor
 from ..database import utcnow
-from ..errors import NotFound
-from ..extensions import db
-from . import service
-from .models import Notification
+from . import access, service
 from .schemas import (FollowUpSchema, LateReasonSchema, NotificationSchema,
                       ParkedFollowUpSchema, ReassignSchema, RemindersArgsSchema,
                       RemindersSchema)
@@ -18,9 +14,7 @@ blp = Blueprint("api-reminders", __name__, url_prefix="/api/v1",
 
 
 def _view(row):
-    from ..cases.models import Case
-    case = db.session.get(Case, row.case_id)
-    return service.follow_up_view(row, case.reference, utcnow())
+    return service.follow_up_view(row, row.case.reference, utcnow())
 
 
 @blp.route("/reminders")
@@ -58,7 +52,7 @@ class Reassign(MethodView):
     def post(self, body, deadline_id):
         """A supervisor hands a follow-up to another caseworker."""
         actor = api_actor()
-        row = service.get_deadline_for(actor, deadline_id)
+        row = access.get_deadline_for(actor, deadline_id, access.SUPERVISE)
         service.reassign(actor, row, body["caseworker_id"])
         return _view(row)
 
@@ -70,7 +64,7 @@ class LateReason(MethodView):
     def post(self, body, deadline_id):
         """Record why a follow-up is late."""
         actor = api_actor()
-        row = service.get_deadline_for(actor, deadline_id)
+        row = access.get_deadline_for(actor, deadline_id)
         service.record_late_reason(actor, row, body["reason"])
         return _view(row)
 
@@ -81,7 +75,7 @@ class Met(MethodView):
     def post(self, deadline_id):
         """Mark a follow-up done."""
         actor = api_actor()
-        row = service.get_deadline_for(actor, deadline_id)
+        row = access.get_deadline_for(actor, deadline_id)
         service.mark_met(actor, row)
         return _view(row)
 
@@ -90,12 +84,6 @@ class Met(MethodView):
 class ReadNotification(MethodView):
     @blp.response(200, NotificationSchema)
     def post(self, notification_id):
-        actor = api_actor()
-        try:
-            note = db.session.get(Notification, uuid.UUID(notification_id))
-        except ValueError:
-            note = None
-        if note is None or note.recipient_id != actor.id:
-            raise NotFound("notification")
+        note = access.get_notification_for(api_actor(), notification_id)
         note.read_at = note.read_at or utcnow()
         return note

@@ -3,7 +3,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import JSONType, Model, UTCDateTime, created_at, uuid_pk
 
@@ -77,6 +77,8 @@ class Deadline(Model):
     last_error: Mapped[str | None] = mapped_column(String(200))
     parked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = created_at()
+
+    case = relationship("Case", viewonly=True)
 
 
 class Notification(Model):

@@ -266,11 +266,9 @@ def retry_parked(actor, deadline_id) -> Deadline:
     from ..errors import Forbidden, NotFound
     if not actor.has_role("admin"):
         raise Forbidden("permission", N_("an administrator looks after parked follow-ups"))
-    try:
-        row = db.session.get(Deadline, uuid.UUID(str(deadline_id)))
-    except ValueError:
-        row = None
-    if row is None or row.parked_at is None:
+    from ..database import get_or_404
+    row = get_or_404(Deadline, deadline_id, "follow_up")
+    if row.parked_at is None:
         raise NotFound("follow_up")
     row.failures, row.parked_at = 0, None
     row.next_at = _next_at(row)
@@ -338,27 +336,11 @@ def notifications_for(user, unread_only=False, limit=100):
     return db.session.scalars(query.order_by(Notification.created_at.desc()).limit(limit)).all()
 
 
-def get_deadline_for(actor, deadline_id) -> Deadline:
-    import uuid
-    from ..cases import access
-    from ..errors import NotFound
-    try:
-        row = db.session.get(Deadline, uuid.UUID(str(deadline_id)))
-    except ValueError:
-        row = None
-    if row is None or row.case_id is None:
-        raise NotFound("follow_up")
-    access.get_case_for(actor, row.case_id)
-    return row
-
-
 def reassign(actor, row: Deadline, caseworker_id):
+    """Who may: ``access.get_deadline_for(actor, id, SUPERVISE)``."""
     from ..accounts.models import User
     from ..audit.service import record
-    from ..errors import Forbidden, Invalid
-    if not actor.has_role("supervisor"):
-        raise Forbidden("permission", N_("a supervisor reassigns follow-ups"))
-    import uuid
+    from ..errors import Invalid
     try:
         user = db.session.get(User, uuid.UUID(str(caseworker_id)))
     except ValueError:

@@ -2,20 +2,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth import api_actor
-from ..cases import access
-from ..extensions import db
-from . import service
+from ..cases import access as case_access
+from . import access, service
 from .schemas import (AssessmentSchema, CheckInSchema, PlanSchema, ReturnInSchema,
                       ReturnSchema, ReturnStepSchema)
 
 blp = Blueprint("api-returns", __name__, url_prefix="/api/v1",
                 description="Return, integration, reintegration and check-ins")
-
-
-def _with_state(request):
-    from ..cases.models import Case
-    request.__dict__["_state"] = db.session.get(Case, request.case_id).return_state
-    return request
 
 
 @blp.route("/cases/<case_id>/returns")
@@ -25,9 +18,9 @@ class Returns(MethodView):
     def post(self, body, case_id):
         """The person asks to return (RR-1)."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
+        case = case_access.get_case_for(actor, case_id, need="agency")
         request = service.request_return(actor, case, **body)
-        return _with_state(request)
+        return request
 
 
 @blp.route("/returns/<return_id>/assessments")
@@ -38,7 +31,7 @@ class Assessments(MethodView):
         """Risk, non-refoulement, asylum, open proceedings; for a child, best interests and
         family tracing (RR-2, CH-5)."""
         actor = api_actor()
-        request = service.get_return_for(actor, return_id)
+        request = access.get_return_for(actor, return_id)
         assessment = service.assess(actor, request, **body)
         return assessment
 
@@ -50,10 +43,10 @@ class ReturnStep(MethodView):
     @blp.alt_response(409, schema="ErrorsSchema", description="Refused: names the rule")
     def post(self, body, return_id, step):
         actor = api_actor()
-        request = service.get_return_for(actor, return_id)
+        request = access.get_return_for(actor, return_id)
         facts = {"person_view": body["person_view"]} if body.get("person_view") else None
         service.return_step(actor, request, step, reason=body.get("reason"), facts=facts)
-        return _with_state(request)
+        return request
 
 
 @blp.route("/cases/<case_id>/reintegration-plan")
@@ -63,7 +56,7 @@ class Plan(MethodView):
     def post(self, body, case_id):
         """A reintegration plan in the person's words, and its check-in schedule (RR-4)."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
+        case = case_access.get_case_for(actor, case_id, need="agency")
         plan = service.create_plan(actor, case, **body)
         return plan
 
@@ -75,6 +68,6 @@ class CheckIns(MethodView):
     def post(self, body, case_id):
         """Record a check-in, held or missed with a coded reason (RR-4)."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
+        case = case_access.get_case_for(actor, case_id, need="agency")
         checkin = service.record_checkin(actor, case, **body)
         return checkin

@@ -26,6 +26,7 @@ class ReturnRequest(Model):
     requested_at: Mapped[datetime] = created_at()
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    case = relationship("Case", viewonly=True)
     assessments: Mapped[list["ReturnAssessment"]] = relationship(
         lazy="selectin", order_by="ReturnAssessment.assessed_at")
 

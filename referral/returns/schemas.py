@@ -37,7 +37,7 @@ class ReturnSchema(Schema):
     receiving_organisation = fields.String(allow_none=True)
     requested_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
-    state = fields.Function(lambda r: r.__dict__.get("_state"))
+    state = fields.Function(lambda r: r.case.return_state)
     assessments = fields.List(fields.Nested(AssessmentSchema))
 
 

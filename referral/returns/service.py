@@ -1,5 +1,4 @@
 """Return and reintegration rules."""
-import uuid
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -35,17 +34,6 @@ def current_return(case) -> ReturnRequest | None:
         .order_by(ReturnRequest.requested_at.desc()).limit(1)).first()
 
 
-def get_return_for(actor, return_id) -> ReturnRequest:
-    try:
-        row = db.session.get(ReturnRequest, uuid.UUID(str(return_id)))
-    except ValueError:
-        row = None
-    if row is None:
-        raise NotFound("return")
-    access.get_case_for(actor, row.case_id)
-    return row
-
-
 def request_return(actor, case, *, destination_country, person_words,
                    receiving_organisation=None) -> ReturnRequest:
     """RR-1: the person asks, for themselves; one person per return."""
@@ -67,8 +55,8 @@ def request_return(actor, case, *, destination_country, person_words,
 
 
 def assess(actor, request: ReturnRequest, **checks) -> ReturnAssessment:
-    from ..cases.models import Case
-    case = db.session.get(Case, request.case_id)
+    """Who may: ``access.get_return_for`` (the case's agency)."""
+    case = request.case
     for key in ("risk_retaliation", "risk_retrafficking", "risk_stigma"):
         if checks.get(key) is not None and checks[key] not in RISK_LEVELS:
             raise Invalid(key, N_("one of %(choices)s"), {"choices": ", ".join(RISK_LEVELS)})

@@ -19,8 +19,7 @@ bp = Blueprint("returns", __name__)
 @bp.route("/cases/<case_id>/reintegration", methods=["GET", "POST"])
 @roles_required("caseworker", "supervisor")
 def reintegration(case_id):
-    case = access.get_case_for(current_user, case_id)
-    access.require(access.can_view_case_file(current_user, case))
+    case = access.get_case_for(current_user, case_id, need="file", reading="reintegration")
     form = FlaskForm()
     if request.method == "POST" and form.validate_on_submit():
         held = request.form.get("held") == "yes"

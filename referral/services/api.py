@@ -2,9 +2,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth import api_actor
-from ..cases import access
-from ..extensions import db
-from . import service
+from ..cases import access as case_access
+from . import access, service
 from .models import SERVICES
 from .schemas import (OfferInSchema, OfferSchema, ProviderArgsSchema, ProviderSchema,
                       RecipientReferralSchema, ReferralInSchema, ReferralSchema,
@@ -54,19 +53,15 @@ class CaseReferrals(MethodView):
     @blp.response(200, ReferralSchema(many=True))
     def get(self, case_id):
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
-        access.require(access.can_view_case_file(actor, case))
-        from sqlalchemy import select
-        from .models import Referral
-        return db.session.scalars(select(Referral).where(Referral.case_id == case.id)
-                                  .order_by(Referral.requested_at)).all()
+        case = case_access.get_case_for(actor, case_id, need="file", reading="referrals")
+        return service.referrals_of(case)
 
     @blp.arguments(ReferralInSchema)
     @blp.response(201, ReferralSchema)
     def post(self, body, case_id):
         """Refer to a provider; needs consent for that provider (CO-1)."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
+        case = case_access.get_case_for(actor, case_id, need="agency")
         referral = service.make_referral(actor, case, **body)
         return referral
 
@@ -76,8 +71,7 @@ class ReceivedReferrals(MethodView):
     @blp.response(200, RecipientReferralSchema(many=True))
     def get(self):
         """Referrals to the caller's own organisation, as a recipient may see them."""
-        actor = api_actor()
-        return [service.recipient_view(r) for r in service.referrals_for_recipient(actor)]
+        return service.received_referrals(api_actor())
 
 
 @blp.route("/referrals/<referral_id>/<any(accept,reject,complete,revoke):step>")
@@ -87,7 +81,7 @@ class ReferralStep(MethodView):
     def post(self, body, referral_id, step):
         """Accept, reject (with reasons), complete or revoke a referral."""
         actor = api_actor()
-        referral = service.get_referral_for(actor, referral_id)
+        referral = access.get_referral_for(actor, referral_id, service.side_of(step))
         service.referral_step(actor, referral, step, **body)
         return referral
 
@@ -99,7 +93,7 @@ class Offers(MethodView):
     def post(self, body, case_id):
         """Offer a service to the person."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id)
+        case = case_access.get_case_for(actor, case_id, need="agency")
         offer = service.offer_service(actor, case, **body)
         return offer
 
@@ -110,6 +104,6 @@ class OfferAnswer(MethodView):
     def post(self, offer_id, answer):
         """The person accepts or declines; declining changes nothing else (CO-3)."""
         actor = api_actor()
-        offer = service.get_offer_for(actor, offer_id)
+        offer = access.get_offer_for(actor, offer_id)
         service.answer_offer(actor, offer, answer == "accept")
         return offer

@@ -176,23 +176,9 @@ def make_referral(actor, case, *, provider_id, service, note=None) -> Referral:
     return referral
 
 
-def get_referral_for(actor, referral_id) -> Referral:
-    """The referral if the actor works for the case's agency or for the recipient provider."""
-    try:
-        referral = db.session.get(Referral, uuid.UUID(str(referral_id)))
-    except ValueError:
-        referral = None
-    if referral is None:
-        raise NotFound("referral")
-    if is_recipient(actor, referral):
-        return referral
-    access.get_case_for(actor, referral.case_id)
-    return referral
-
-
 def is_recipient(actor, referral) -> bool:
-    return referral.provider.agency_id is not None \
-        and referral.provider.agency_id == actor.agency_id
+    from .access import is_recipient as _is_recipient
+    return _is_recipient(actor, referral)
 
 
 def _still_authorised(actor, referral):
@@ -236,12 +222,7 @@ STEPS = {
 def referral_step(actor, referral, step, *, reason=None, person_view=None) -> Referral:
     if step not in STEPS:
         raise NotFound("step")
-    sources, target, who = STEPS[step]
-    if who == "recipient" and not is_recipient(actor, referral):
-        raise Forbidden("permission", N_("only the receiving provider's staff do this"))
-    if who == "sender":
-        case = access.get_case_for(actor, referral.case_id)
-        access.require(access.can_edit_case(actor, case))
+    sources, target, _side = STEPS[step]  # who may: access.get_referral_for(..., side_of)
     if referral.status not in sources:
         raise Refused("WF-STATE", N_("a %(status)s referral cannot be %(target)s"),
                       {"status": referral.status, "target": target})
@@ -251,6 +232,13 @@ def referral_step(actor, referral, step, *, reason=None, person_view=None) -> Re
         _still_authorised(actor, referral)
     _close(actor, referral, target, reason, person_view)
     return referral
+
+
+def side_of(step) -> str:
+    """Who takes a step on a referral: the recipient or the sender (``access`` needs)."""
+    if step not in STEPS:
+        raise NotFound("step")
+    return STEPS[step][2]
 
 
 @consent_service.on_withdrawal
@@ -268,28 +256,54 @@ def revoke_referrals_on_withdrawal(consent, actor):
             _close(actor, referral, "revoked", "consent withdrawn")
 
 
-def recipient_view(referral) -> dict:
-    """What the receiving provider sees: only what the consent's data categories allow."""
+def recipient_view(actor, referral) -> dict:
+    """What the receiving provider sees: only what the consent's data categories allow, and
+    only while the referral is open on a consent still in force (CO-2). A closed referral,
+    or one whose case is restricted (DP-7), shows nothing personal. Each read that shows
+    personal data is audited against the case (DP-3)."""
     case = referral.case
-    consent = referral.consent_id and db.session.get(consent_service.Consent,
-                                                     referral.consent_id)
-    categories = set(consent.data_categories or []) if consent else set()
     view = {"id": referral.id, "reference": case.reference, "service": referral.service,
-            "status": referral.status, "requested_at": referral.requested_at,
-            "languages": case.person.languages,
-            "interpreter_needed": case.person.interpreter_needed}
+            "status": referral.status, "requested_at": referral.requested_at}
+    restricted = case.is_restricted and case.id not in _open_case_ids(actor, [case.id])
+    if restricted:
+        view["reference"] = None
+    if referral.status not in Referral.OPEN or restricted:
+        return view
+    consent, override = _referral_authority(case, referral.provider)
+    if consent is None and override is None:
+        return view  # the consent lapsed or was withdrawn: nothing more is shared
+    categories = set(consent.data_categories or []) if consent else set()
+    view.update(languages=case.person.languages,
+                interpreter_needed=case.person.interpreter_needed)
     if "contact" in categories and case.person.contact_is_safe:
         view["safe_contact"] = case.person.safe_contact
     if "identity" in categories:
         view["name"] = " ".join(x for x in (case.person.given_name,
                                             case.person.family_name) if x)
+    access.record_read(actor, case.id, "referral received", purpose="referral to a provider")
     return view
+
+
+def _open_case_ids(actor, case_ids) -> set:
+    from ..cases.models import Case
+    return set(db.session.scalars(select(Case.id).where(Case.id.in_(case_ids),
+                                                        access.open_to(actor))))
+
+
+def referrals_of(case) -> list[Referral]:
+    return db.session.scalars(select(Referral).where(Referral.case_id == case.id)
+                              .order_by(Referral.requested_at)).all()
 
 
 def referrals_for_recipient(actor):
     return db.session.scalars(
         select(Referral).join(Provider).where(Provider.agency_id == actor.agency_id)
         .order_by(Referral.requested_at.desc()).limit(200)).all()
+
+
+def received_referrals(actor) -> list[dict]:
+    """The referrals sent to the caller's organisation, each as a recipient may see it."""
+    return [recipient_view(actor, r) for r in referrals_for_recipient(actor)]
 
 
 # ---- service offers (CO-3) ----------------------------------------------------------------
@@ -309,27 +323,15 @@ def offer_service(actor, case, *, service, provider_id=None) -> ServiceOffer:
 
 
 def answer_offer(actor, offer: ServiceOffer, accepted: bool) -> ServiceOffer:
-    """The person accepts or declines; declining one service changes nothing else (CO-3)."""
-    case = access.get_case_for(actor, offer.case_id)
-    access.require(access.can_edit_case(actor, case))
+    """The person accepts or declines; declining one service changes nothing else (CO-3).
+    Who may: ``access.get_offer_for`` (the case's agency)."""
     if offer.status != "offered":
         raise Refused("WF-STATE", N_("this offer was already %(status)s"),
                       {"status": offer.status})
     offer.status = "accepted" if accepted else "declined"
     offer.decided_at = utcnow()
-    record(actor, f"offer.{offer.status}", "service_offer", offer.id, case_id=case.id,
+    record(actor, f"offer.{offer.status}", "service_offer", offer.id, case_id=offer.case_id,
            purpose="assistance")
-    return offer
-
-
-def get_offer_for(actor, offer_id) -> ServiceOffer:
-    try:
-        offer = db.session.get(ServiceOffer, uuid.UUID(str(offer_id)))
-    except ValueError:
-        offer = None
-    if offer is None:
-        raise NotFound("offer")
-    access.get_case_for(actor, offer.case_id)
     return offer
 
 

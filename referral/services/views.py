@@ -3,15 +3,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from ..boundary import attempt
 from ..auth import roles_required
-from ..cases import access
+from ..cases import access as case_access
 from ..errors import DomainError
-from ..extensions import db
-from . import service
-from .models import SERVICES, Referral
+from . import access, service
+from .models import SERVICES
 
 bp = Blueprint("services", __name__)
 
@@ -28,8 +26,7 @@ def service_labels() -> dict:
 @bp.route("/cases/<case_id>/referrals", methods=["GET", "POST"])
 @roles_required("caseworker", "supervisor")
 def case_referrals(case_id):
-    case = access.get_case_for(current_user, case_id)
-    access.require(access.can_view_case_file(current_user, case))
+    case = case_access.get_case_for(current_user, case_id, need="file", reading="referrals")
     form = FlaskForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -44,8 +41,7 @@ def case_referrals(case_id):
         else:
             flash(_("Referral sent."), "ok")
         return redirect(url_for("services.case_referrals", case_id=case.id))
-    referrals = db.session.scalars(select(Referral).where(Referral.case_id == case.id)
-                                   .order_by(Referral.requested_at)).all()
+    referrals = service.referrals_of(case)
     return render_template("services/case_referrals.html", case=case, referrals=referrals,
                            providers=service.list_providers(), services=service_labels(),
                            form=form)
@@ -55,7 +51,7 @@ def case_referrals(case_id):
           methods=["POST"])
 @roles_required()
 def referral_step(referral_id, step):
-    referral = service.get_referral_for(current_user, referral_id)
+    referral = access.get_referral_for(current_user, referral_id, service.side_of(step))
     if FlaskForm().validate_on_submit():
         try:
             with attempt():
@@ -74,5 +70,5 @@ def referral_step(referral_id, step):
 @bp.route("/referrals/received")
 @roles_required()
 def received():
-    referrals = [service.recipient_view(r) for r in service.referrals_for_recipient(current_user)]
+    referrals = service.received_referrals(current_user)
     return render_template("services/received.html", referrals=referrals, form=FlaskForm())

@@ -13,7 +13,7 @@ from ..cases import access
 from ..cases.models import Case
 from ..cases.service import apply_transition
 from ..database import utcnow
-from ..errors import Forbidden, Invalid, NotFound, Refused
+from ..errors import Forbidden, Invalid, Refused
 from ..extensions import db
 from ..labels import N_
 from ..reminders.service import cancel_deadlines, plan_deadline

@@ -33,8 +33,8 @@ def leave(stay_id):
 @bp.route("/referrals/<referral_id>/admit", methods=["POST"])
 @roles_required("shelter_staff")
 def admit(referral_id):
-    from ..services.service import get_referral_for
-    referral = get_referral_for(current_user, referral_id)
+    from ..services.access import RECIPIENT, get_referral_for
+    referral = get_referral_for(current_user, referral_id, RECIPIENT)
     if FlaskForm().validate_on_submit():
         try:
             with attempt():

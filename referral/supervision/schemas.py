@@ -3,8 +3,8 @@ from marshmallow import Schema, fields
 
 class OverdueSchema(Schema):
     id = fields.UUID()
-    case_id = fields.UUID()
-    case_reference = fields.String()
+    case_id = fields.UUID(allow_none=True)  # None for a restricted case (DP-7)
+    case_reference = fields.String(allow_none=True)
     kind = fields.String()
     label = fields.String()
     due_at = fields.DateTime()

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from ..accounts.models import Agency, User
 from ..audit.service import record
+from ..cases import access
 from ..cases.models import Case, RefusedAttempt
 from ..database import utcnow
 from ..errors import Forbidden
@@ -30,7 +31,8 @@ def overdue(actor, now=None, limit=500) -> list[dict]:
     rows = db.session.execute(
         select(Deadline.id, Deadline.kind, Deadline.due_at, Deadline.risk,
                Deadline.escalated_at, Deadline.late_reason, Case.id.label("case_id"),
-               Case.reference, assignee.c.display_name, Agency.name.label("agency"))
+               Case.reference, assignee.c.display_name, Agency.name.label("agency"),
+               access.open_to(actor).label("is_open"))
         .join(Case, Case.id == Deadline.case_id)
         .join(Agency, Agency.id == Case.agency_id)
         .outerjoin(assignee, assignee.c.id == db.func.coalesce(Deadline.assignee_id,
@@ -38,11 +40,17 @@ def overdue(actor, now=None, limit=500) -> list[dict]:
         .where(Deadline.status == DeadlineStatus.pending, Deadline.due_at <= now,
                Deadline.agency_id == actor.agency_id, Case.agency_id == actor.agency_id)
         .order_by(Deadline.risk.desc(), Deadline.due_at).limit(limit)).all()
-    return [{"id": r.id, "case_id": r.case_id, "case_reference": r.reference,
+    # A restricted case the supervisor is not named on (DP-7) shows that something is
+    # overdue, not whose case it is; every case shown is a read of it (DP-3, DP-6).
+    access.record_reads(actor, [r.case_id for r in rows if r.is_open], "overdue follow-ups",
+                        purpose="supervision")
+    return [{"id": r.id, "case_id": r.case_id if r.is_open else None,
+             "case_reference": r.reference if r.is_open else None,
              "kind": r.kind, "label": LABELS.get(r.kind, r.kind), "due_at": r.due_at,
              "risk": r.risk, "days_overdue": (now - r.due_at).days,
              "caseworker": r.display_name, "agency": r.agency,
-             "escalated": r.escalated_at is not None, "late_reason": r.late_reason}
+             "escalated": r.escalated_at is not None,
+             "late_reason": r.late_reason if r.is_open else None}
             for r in rows]
 
 
@@ -54,6 +62,7 @@ def reflection_ending(actor, now=None) -> list[dict]:
         select(Case.id, Case.reference, Case.reflection_ends_at, User.display_name)
         .outerjoin(User, User.id == Case.assigned_to_id)
         .where(Case.agency_id == actor.agency_id, Case.nrm_state == "reflection_period",
+               access.open_to(actor),
                Case.reflection_ends_at <= now + timedelta(days=REFLECTION_HORIZON_DAYS),
                Case.identification == "pending")
         .order_by(Case.reflection_ends_at).limit(200)).all()
@@ -70,7 +79,7 @@ def active_restrictions(actor, now=None) -> list[dict]:
         select(Restriction, Case.reference, Case.id).join(Stay, Stay.id == Restriction.stay_id)
         .join(Case, Case.id == Stay.case_id)
         .where(Restriction.lifted_at.is_(None), Restriction.expires_at > now,
-               Case.agency_id == actor.agency_id)
+               Case.agency_id == actor.agency_id, access.open_to(actor))
         .order_by(Restriction.expires_at)).all()
     return [{"id": r.id, "case_id": case_id, "case_reference": reference,
              "expires_at": r.expires_at, "review_at": r.review_at,
@@ -82,7 +91,8 @@ def refused_attempts(actor, limit=200) -> list[dict]:
     require_supervisor(actor)
     rows = db.session.execute(
         select(RefusedAttempt, Case.reference).join(Case, Case.id == RefusedAttempt.case_id)
-        .where(Case.agency_id == actor.agency_id, RefusedAttempt.reviewed_at.is_(None))
+        .where(Case.agency_id == actor.agency_id, RefusedAttempt.reviewed_at.is_(None),
+               access.open_to(actor))
         .order_by(RefusedAttempt.at.desc()).limit(limit)).all()
     return [{"id": a.id, "case_id": a.case_id, "case_reference": reference, "rule": a.rule,
              "track": a.track, "event": a.event, "at": a.at,
