@@ -62,6 +62,8 @@ def create_app(test_config=None) -> Flask:
     from . import i18n
     i18n.init_app(app)
     init_limiter(app)
+    from . import validation
+    validation.init_app(app)
     api.init_app(app)
 
     from .errors import register_error_handlers

@@ -11,6 +11,9 @@ import secrets
 from pathlib import Path
 
 DEFAULTS = {
+    # The largest request body the app reads (413 beyond it); the proxy in front enforces
+    # the same (docs/deployment.md). Upload endpoints set their own, larger, limit.
+    "MAX_BODY_BYTES": 1024 * 1024,
     "REFERRAL_ENV": "development",
     "DATABASE_URL": None,  # default: sqlite file under instance/
     # Connections each web or worker process keeps open to PostgreSQL, and how many more it

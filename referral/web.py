@@ -13,10 +13,18 @@ _HOME_PANELS = []
 
 
 def local_redirect(target: str | None, fallback: str):
-    """Redirect to ``target`` only if it is a path on this site (never ``//elsewhere``)."""
+    """Redirect to ``target`` only if it is a path on this site (never ``//elsewhere``).
+
+    Browsers drop tabs and newlines and read a backslash as a slash, so a target with any
+    control character or backslash is refused, as is anything that parses with a scheme or
+    a host."""
+    from urllib.parse import urlsplit
     target = target or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//")
-                    else fallback)
+    parsed = urlsplit(target)
+    safe = (target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ord(c) < 32 or ord(c) == 127 for c in target)
+            and not parsed.scheme and not parsed.netloc)
+    return redirect(target if safe else fallback)
 
 
 def home_panel(role: str, title: str, template: str):

@@ -1,9 +1,10 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from ..auth import api_actor
 from ..cases import access
+from ..validation import Schema
 from .service import access_entries, record, search_entries
 
 blp = Blueprint("api-audit", __name__, url_prefix="/api/v1",

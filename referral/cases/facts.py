@@ -47,6 +47,10 @@ def case_facts(case) -> dict:
     }
 
 
+# The type of each fact a request may give: a string "false" is not false (RP-1).
+CLIENT_FACT_TYPES = {"person_requested": bool, "person_view": str, "reason_code": str}
+
+
 def check_client_facts(given: dict | None) -> dict:
     given = dict(given or {})
     unknown = sorted(set(given) - CLIENT_FACTS)
@@ -54,6 +58,11 @@ def check_client_facts(given: dict | None) -> dict:
         raise Invalid("facts", N_("unknown or computed facts: %(facts)s; a request may give "
                                   "%(allowed)s"),
                       {"facts": ", ".join(unknown), "allowed": ", ".join(sorted(CLIENT_FACTS))})
+    for key, value in given.items():
+        kind = CLIENT_FACT_TYPES.get(key)
+        if value is not None and kind is not None and type(value) is not kind:
+            raise Invalid(f"facts.{key}", N_("true or false") if kind is bool
+                          else N_("a text"))
     return given
 
 

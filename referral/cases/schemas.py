@@ -1,5 +1,6 @@
-from marshmallow import Schema, fields, validate, validates_schema, ValidationError
+from marshmallow import fields, validate, validates_schema, ValidationError
 
+from ..validation import Schema
 from .taxonomies import EXPLOITATION_FORMS, NATIONALITY_UNKNOWN, SECTORS, SEX_VALUES
 
 _text = dict(validate=validate.Length(max=400))

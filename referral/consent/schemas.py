@@ -1,6 +1,8 @@
 from datetime import timezone
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
+
+from ..validation import Schema
 
 from .models import DATA_CATEGORIES, PURPOSES
 

@@ -1,6 +1,8 @@
 from datetime import timezone
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
+
+from ..validation import Schema
 
 from .models import (COMPENSATION_KINDS, COOPERATION_KINDS, MEASURE_KINDS,
                      NON_PUNISHMENT_OUTCOMES, OFFENCE_CATEGORIES, PERMIT_KINDS, PERSON_ROLES,

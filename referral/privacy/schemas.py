@@ -1,4 +1,6 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
+
+from ..validation import Schema
 
 from .models import REVIEW_OUTCOMES
 from .service import MIN_REASON_LENGTH

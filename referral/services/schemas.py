@@ -1,4 +1,6 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
+
+from ..validation import Schema
 
 from .models import SERVICES
 

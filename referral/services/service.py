@@ -44,6 +44,15 @@ def save_provider(actor, data: dict, provider: Provider | None = None) -> Provid
     clash = db.session.scalar(select(Provider).where(Provider.name == name))
     if clash is not None and clash is not provider:
         raise Invalid("name", N_("a provider with this name exists"))
+    agency_id = data.get("agency_id")
+    if agency_id is not None and agency_id != (provider.agency_id if provider else None):
+        # The provider's agency receives its referrals and sees what consent shares: only an
+        # administrator binds one, and only to an agency that exists.
+        from ..accounts.models import Agency
+        if not actor.has_role(Role.admin):
+            raise Forbidden("agency_id", N_("an administrator links a provider to an agency"))
+        if db.session.get(Agency, agency_id) is None:
+            raise Invalid("agency_id", N_("no such agency"))
     provider = provider or Provider()
     for key, value in data.items():
         setattr(provider, key, value)

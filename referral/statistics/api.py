@@ -1,8 +1,9 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from ..auth import api_actor
+from ..validation import Schema
 from . import service
 
 blp = Blueprint("api-statistics", __name__, url_prefix="/api/v1",

@@ -1,4 +1,6 @@
-from marshmallow import Schema, fields
+from marshmallow import fields
+
+from ..validation import Schema
 
 
 class OverdueSchema(Schema):
