@@ -1,0 +1,305 @@
+"""Every route, for every role, for a user of another agency and for an anonymous caller,
+against a case in scope, out of scope and restricted: the answer the access policy
+(``referral/policy.py``) and the record scope (each area's ``access.py``) give.
+
+The expectations, from the policy table alone:
+- anonymous: 401 for the API, the sign-in page for pages (public rows excepted);
+- a role the row does not list: 403, whatever the record;
+- a role the row lists, in its own agency, reading (GET) a record in scope: 200;
+- a role the row lists, from another agency: a GET of a record answers 404 (it does not
+  exist for them) and a write is never accepted (404, or 422 when its body is refused first);
+- a caseworker or supervisor of the agency who is not named on a restricted case: reads of
+  that case answer 403 naming DP-7, writes are never accepted.
+A route without a policy row stops the app from starting; a route this test cannot fill in
+fails it, so a new route is looked at here.
+"""
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from referral import policy
+from referral.accounts.models import AgencyKind
+from referral.boundary import unit_of_work
+from referral.extensions import db
+from tests.cases.conftest import decide
+from tests.factories import (create_agency, create_case, create_provider, create_user,
+                             give_consent, token_headers)
+from tests.web.conftest import login
+
+ROLES = ("caseworker", "supervisor", "shelter_staff", "legal_aid", "admin", "auditor")
+SKIP = {"static"}
+
+
+def _agency_for(role, name):
+    kind = {"shelter_staff": AgencyKind.shelter, "legal_aid": AgencyKind.legal_aid}.get(
+        role, AgencyKind.ngo)
+    return create_agency(f"{name} {role}", kind)
+
+
+@pytest.fixture
+def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
+    """One agency's case with a record of every kind, its people, and another agency's."""
+    from referral.consent import service as consent
+    from referral.legal import service as legal
+    from referral.privacy.models import BreakGlassAccess
+    from referral.reminders import service as reminders
+    from referral.reminders.models import Notification
+    from referral.returns import service as returns
+    from referral.services import service as services
+    from referral.shelter import service as shelter
+
+    ours = {"caseworker": caseworker, "supervisor": supervisor,
+            "shelter_staff": shelter_user,
+            "legal_aid": create_user("legal_aid", agency=create_agency(
+                "Legal Aid Clinic", AgencyKind.legal_aid)),
+            "admin": create_user("admin", agency=agency),
+            "auditor": create_user("auditor", agency=agency)}
+    theirs = {role: create_user(role, agency=_agency_for(role, "Other")) for role in ROLES}
+    db.session.commit()
+
+    case = create_case(caseworker)
+    provider = create_provider("Harbour beds", services=("accommodation", "medical"),
+                               agency=shelter_agency)
+    service_consent = give_consent(caseworker, case, "service", provider)
+    give_consent(caseworker, case, "referral", provider,
+                 data_categories=["identity", "contact"])
+    stay = shelter.admit(caseworker, case, shelter_id=shelter_agency.id, room="2")
+    item = shelter.log_held_item(shelter_user, stay, kind="document")
+    referral = services.make_referral(caseworker, case, provider_id=provider.id,
+                                      service="medical")
+    offer = services.offer_service(caseworker, case, service="medical")
+    legal.assign_legal_aid(caseworker, case, ours["legal_aid"].id)
+    proceeding = legal.open_proceeding(caseworker, case, kind="criminal", person_role="victim",
+                                       court_or_authority="Court A")
+    ret = returns.request_return(caseworker, case, destination_country="RO",
+                                 person_words="I want to go home")
+    override = consent.request_override(caseworker, case, purpose="data_share",
+                                        grounds="danger_to_life",
+                                        reason="a written reason for the override")
+    deadline = reminders.plan_deadline(case.id, "hearing",
+                                       datetime.now(timezone.utc) + timedelta(days=3))
+    note = Notification(recipient_id=caseworker.id, deadline_id=deadline.id, case_id=case.id,
+                        kind="reminder", days_before=3, message="reminder")
+    db.session.add(note)
+    db.session.commit()
+    decision = decide(caseworker, case)
+
+    # Restricted by another supervisor to another caseworker: ours are not named on it.
+    keeper = create_user("caseworker", agency=agency)
+    restrictor = create_user("supervisor", agency=agency)
+    db.session.commit()
+    restricted = create_case(keeper)
+    with unit_of_work():
+        from referral.privacy import service as privacy
+        privacy.restrict_case(restrictor, restricted.id,
+                              reason="suspected official involvement", named_staff=[keeper.id])
+    opening = BreakGlassAccess(case_id=restricted.id, user_id=keeper.id,
+                               reason="a reason long enough to be accepted here",
+                               expires_at=datetime.now(timezone.utc) + timedelta(hours=1))
+    db.session.add(opening)
+    db.session.commit()
+    params = {"case_id": case.id, "consent_id": service_consent.id,
+              "decision_id": decision.id, "override_id": override.id, "item_id": item.id,
+              "notification_id": note.id, "offer_id": offer.id,
+              "proceeding_id": proceeding.id, "referral_id": referral.id,
+              "return_id": ret.id, "stay_id": stay.id, "deadline_id": deadline.id,
+              "access_id": opening.id, "form_key": "referral:new",
+              "shelter_id": shelter_agency.id}
+    return {"ours": ours, "theirs": theirs, "params": params, "restricted": restricted}
+
+
+def _fill(rule, params):
+    values = {}
+    for name in rule.arguments:
+        converter = rule._converters.get(name)
+        if converter is not None and type(converter).__name__ == "AnyConverter":
+            values[name] = sorted(converter.items)[0] if hasattr(converter, "items") \
+                else re.search(r"\(([^,)]+)", converter.regex).group(1)
+        elif name in params:
+            values[name] = str(params[name])
+        else:
+            raise AssertionError(f"{rule.rule}: no record for <{name}>; add it to world()")
+    return values
+
+
+def _url(rule, values):
+    path = rule.rule
+    for name, value in values.items():
+        path = re.sub(rf"<(?:[^:<>]+(?:\([^)]*\))?:)?{name}>", value, path)
+    return path
+
+
+# Signing out ends the caller's own token or session: taken last.
+LAST = {"api-auth.CurrentToken", "accounts.logout"}
+
+
+def _routes(app):
+    for rule in sorted(app.url_map.iter_rules(),
+                       key=lambda r: (r.endpoint in LAST, r.rule)):
+        if rule.endpoint in SKIP:
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def _call(client, method, path, headers=None, query=None):
+    kwargs = {"headers": headers or {}, "query_string": query or {}}
+    if method != "GET":
+        kwargs["json"] = {}
+    return client.open(path, method=method, **kwargs)
+
+
+def _is_api(path):
+    return path.startswith("/api/")
+
+
+def test_every_route_answers_each_caller_as_the_policy_says(app, world):
+    ours, theirs = world["ours"], world["theirs"]
+    headers = {id(u): token_headers(u) for u in [*ours.values(), *theirs.values()]}
+    pages = {}
+    for user in [*ours.values(), *theirs.values()]:
+        pages[id(user)] = login(app.test_client(), user.username)
+    anonymous = app.test_client()
+    wrong = []
+
+    def check(condition, what):
+        if not condition:
+            wrong.append(what)
+
+    for rule, method in _routes(app):
+        roles = policy.rule_for(rule.endpoint, method)
+        path = _url(rule, _fill(rule, world["params"]))
+        query = {k: str(world["params"][v]) for k, v in QUERY.get(rule.endpoint, {}).items()}
+        api = _is_api(path)
+        label = f"{method} {rule.rule}"
+        if roles == policy.PUBLIC:
+            continue
+        response = _call(anonymous, method, path)
+        if api:
+            check(response.status_code == 401, f"{label} anonymous: {response.status_code}")
+        else:
+            check(response.status_code == 302 and "/login" in response.headers["Location"],
+                  f"{label} anonymous: {response.status_code}")
+        for role in ROLES:
+            for side, user in (("ours", ours[role]), ("theirs", theirs[role])):
+                client = app.test_client() if api else pages[id(user)]
+                response = _call(client, method, path, headers[id(user)] if api else None,
+                                 query)
+                status = response.status_code
+                who = f"{label} {side} {role}"
+                if role not in roles:
+                    check(status == 403, f"{who}: {status}, the policy refuses the role")
+                elif side == "theirs":
+                    if not rule.arguments or rule.endpoint in OWN_RECORDS:
+                        continue  # their own lists and records
+                    if method == "GET":
+                        check(status == 404, f"{who}: {status}, another agency's record")
+                    else:
+                        check(status // 100 != 2, f"{who}: {status}, a write on another "
+                                                  "agency's record")
+                elif method == "GET":
+                    expected = READS.get((rule.endpoint, role), READS.get(rule.endpoint, 200))
+                    check(status == expected, f"{who}: {status}, a read the policy allows")
+    assert not wrong, "\n".join(wrong)
+
+
+# Query arguments a route needs, from the world's records.
+QUERY = {"api-audit.Audit": {"case": "case_id"}, "api-shelter.Stays": {"shelter": "shelter_id"}}
+# Reads the policy allows a role, where this role's own records answer instead of the case's.
+OWN_RECORDS = {"drafts.save", "drafts.discard"}
+# Reads the policy allows that answer other than 200 on this world, each for its reason.
+READS = {
+    "index": 302,  # a redirect to the home page
+    # nothing to break on an unrestricted case: back to the home page, no case details
+    "privacy.break_glass": 302,
+    # LP-4: the letter is for proceedings against the person; the world's are not
+    "api-legal.NonPunishmentLetter": 409,
+}
+
+
+def test_a_restricted_case_is_closed_to_unnamed_staff_on_every_case_route(app, world):
+    """DP-7 on every route that takes a case: reads answer 403 naming the rule; no write
+    is ever accepted."""
+    ours = world["ours"]
+    params = {**world["params"], "case_id": world["restricted"].id}
+    wrong = []
+    for rule, method in _routes(app):
+        if "case_id" not in rule.arguments:
+            continue
+        roles = policy.rule_for(rule.endpoint, method)
+        path = _url(rule, _fill(rule, params))
+        for role in ("caseworker", "supervisor"):
+            if roles == policy.PUBLIC or role not in roles:
+                continue
+            user = ours[role]
+            if _is_api(path):
+                response = _call(app.test_client(), method, path, token_headers(user))
+                body = response.json or {}
+            else:
+                client = login(app.test_client(), user.username)
+                response = _call(client, method, path)
+                body = {"DP-7": []} if "DP-7" in response.get_data(as_text=True) else {}
+            label = f"{method} {rule.rule} {role}"
+            if rule.endpoint in BREAK_GLASS:
+                continue
+            if method == "GET":
+                if not (response.status_code == 403 and "DP-7" in body.get("errors", body)):
+                    wrong.append(f"{label}: {response.status_code}")
+            elif response.status_code // 100 == 2:
+                wrong.append(f"{label}: {response.status_code}, a write on a restricted case")
+    assert not wrong, "\n".join(wrong)
+
+
+# The routes that exist to open a restricted case with a reason (DP-7's break-the-glass).
+BREAK_GLASS = {"privacy.break_glass", "api-privacy.BreakGlass"}
+
+
+def test_every_route_has_a_policy_row_and_the_app_refuses_to_start_without_one(app):
+    policy.validate(app)  # the app started, so every route has a row
+    from flask import Flask
+    extra = Flask("extra")
+    extra.add_url_rule("/unlisted", "unlisted", lambda: "")
+    with pytest.raises(RuntimeError, match="unlisted"):
+        policy.validate(extra)
+
+
+def test_every_openapi_operation_is_a_route_under_the_policy(app, client):
+    spec = client.get("/api/v1/openapi.json").json
+    rules = {(r.rule, m) for r in app.url_map.iter_rules() for m in r.methods}
+    for path, operations in spec["paths"].items():
+        flask_path = "/api/v1" + re.sub(r"\{([^}]+)\}", r"<\1>", path) \
+            if not path.startswith("/api/") else re.sub(r"\{([^}]+)\}", r"<\1>", path)
+        for method in operations:
+            if method.upper() not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+                continue
+            matching = [r for r, m in rules if m == method.upper()
+                        and re.sub(r"<(?:[^:<>]+(?:\([^)]*\))?:)?([^>]+)>", r"<\1>", r)
+                        == flask_path]
+            assert matching, f"{method.upper()} {path} is not a route"
+
+
+def test_no_handler_or_view_loads_a_record_by_id_itself():
+    """Records are loaded only by each area's access.py loaders, which check scope and role;
+    a handler that fetched by id itself could skip them."""
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2] / "referral"
+    pattern = re.compile(r"db\.session\.get\(|get_or_404\(|\.query\.get\(|"
+                         r"select\(\w+\)\.where\(\w+\.id ==")
+    offenders = [f"{path.relative_to(root)}:{number}"
+                 for path in sorted(root.glob("*/*.py")) if path.name in ("api.py", "views.py")
+                 for number, line in enumerate(path.read_text().splitlines(), 1)
+                 if pattern.search(line)]
+    assert not offenders, offenders
+
+
+def test_no_handler_or_view_commits_or_rolls_back():
+    """One transaction per request, committed or rolled back by the boundary alone."""
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2] / "referral"
+    offenders = [f"{path.relative_to(root)}:{number}"
+                 for path in sorted(root.glob("*/*.py")) if path.name in ("api.py", "views.py")
+                 for number, line in enumerate(path.read_text().splitlines(), 1)
+                 if "session.commit(" in line or "session.rollback(" in line]
+    assert not offenders, offenders
