@@ -26,6 +26,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from .errors import DomainError, Invalid
 from .extensions import db
 from .labels import N_
+from .submissions import service as submissions
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +132,25 @@ def _field_of(constraint: str) -> str | None:
     return None
 
 
+def repeatable(view):
+    """Marks a view that is meant to be sent again and again with the same form (a draft
+    saved as the user types): its idempotency key belongs to the form's final submit."""
+    view.__repeatable__ = True
+    return view
+
+
+def _claim_submission():
+    """A creating request with an idempotency key is acted on once (referral.submissions)."""
+    key = submissions.key_of(request)
+    user_id = submissions.resolve_user_id() if key else None
+    if user_id is None:
+        return None
+    return submissions.claim(user_id, key, request.endpoint)
+
+
 def transactional(view):
+    repeatable_view = getattr(view, "__repeatable__", False)
+
     @wraps(view)
     def run(*args, **kwargs):
         from . import policy
@@ -142,7 +161,12 @@ def transactional(view):
             db.session.commit()  # nothing but sign-in bookkeeping so far (a session ended)
             raise
         try:
+            submission = None if repeatable_view else _claim_submission()
+            if submission is not None and submission.status is not None:
+                return _finish(submissions.replay(submission))
             response = current_app.make_response(view(*args, **kwargs))
+            if submission is not None:
+                submissions.answer(submission, response)
             return _finish(response)
         except (IntegrityError, DataError) as exc:
             _fail(exc)

@@ -104,6 +104,9 @@ def register(app):
             response.headers["Cache-Control"] = "no-store"
         return response
 
+    from .submissions.service import hidden_field
+    app.jinja_env.globals["idempotency_field"] = hidden_field
+
     @app.context_processor
     def navigation():
         if not current_user.is_authenticated:

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ..boundary import attempt
+from ..boundary import attempt, repeatable
 from ..auth import roles_required
 from ..errors import DomainError
 from ..web import local_redirect
@@ -14,6 +14,7 @@ bp = Blueprint("drafts", __name__, url_prefix="/drafts")
 
 @bp.route("/<path:form_key>", methods=["POST"])
 @roles_required()
+@repeatable
 def save(form_key):
     """Called by htmx as the user types (the form's own CSRF token comes with it); answers
     the small status line under the form."""

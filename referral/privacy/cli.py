@@ -18,9 +18,11 @@ def run_command():
     drop drafts of forms older than a week."""
     from ..drafts.service import purge_old_drafts
     from ..extensions import db
+    from ..submissions.service import purge_old
     from .service import run_retention
     result = run_retention()
     drafts = purge_old_drafts()
+    purge_old()
     db.session.commit()
     click.echo(f"Erased {len(result['erased'])} case(s): {', '.join(result['erased']) or '-'}")
     for reference, reasons in result["held"]:

@@ -1,0 +1,1 @@
+"""A submission is acted on once: the idempotency key of a form or an API POST."""
