@@ -17,7 +17,6 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
 
 from referral import policy
 from referral.accounts.models import AgencyKind

@@ -14,7 +14,7 @@ from referral.reminders import service as reminders
 from referral.reminders.models import Deadline, DeadlineStatus
 from referral.returns import service as returns
 from referral.services import service as services
-from tests.factories import (create_agency, create_case, create_provider, create_user,
+from tests.factories import (create_agency, create_provider, create_user,
                              give_consent, token_headers)
 
 pytestmark = pytest.mark.usefixtures("app")

@@ -10,7 +10,6 @@ from referral.extensions import db
 from referral.reminders.models import Deadline
 from referral.shelter import service as shelter
 from referral.shelter.models import Stay
-from tests.cases.conftest import transition
 from tests.factories import create_case, give_consent, token_headers
 
 

@@ -13,7 +13,6 @@ from referral.extensions import db
 from referral.services.models import Referral
 from referral.submissions.models import Submission
 from tests.factories import create_provider, give_consent, token_headers
-from tests.web.conftest import login
 
 REFERRAL = {"given_name": "Grace", "family_name": "Twice", "age_estimate": "30",
             "sex": "female", "nationality": "NG", "interpreter_needed": "no",
