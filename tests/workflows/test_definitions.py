@@ -87,3 +87,23 @@ def test_working_days_skip_weekends():
     friday = datetime(2026, 11, 20, 9, tzinfo=timezone.utc)
     assert jurisdictions.add_days(friday, 5, working_days=True).day == 27
     assert jurisdictions.add_days(friday, 5).day == 25
+
+
+def test_every_event_has_one_owner_and_the_generic_endpoint_refuses_the_others(
+        client, caseworker, a_case, cw_headers):
+    """A step whose area keeps its own records (a stay, a proceeding, a return request) is
+    taken by that area; the generic transitions endpoint refuses it, naming where it is
+    taken, so the track and the area's records can never disagree."""
+    for name, track in workflows.tracks().items():
+        for event in track.events():
+            owners = {t.owner for t in track.candidates(event)}
+            assert len(owners) == 1 and owners <= set(workflows.OWNERS), (name, event)
+            if owners == {"case"}:
+                continue
+            response = client.post(f"/api/v1/cases/{a_case.id}/transitions",
+                                   headers=cw_headers,
+                                   json={"track": name, "event": event, "version":
+                                         a_case.version, "reason": "a reason",
+                                         "facts": {"person_view": "a view"}})
+            assert response.status_code == 409, (name, event)
+            assert "WF-OWNER" in response.json["errors"], (name, event)
