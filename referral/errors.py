@@ -177,7 +177,13 @@ def register_error_handlers(app):
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return error_response(_http_errors(exc), exc.code or 500, _http_page_errors(exc))
+        response, status = error_response(_http_errors(exc), exc.code or 500,
+                                          _http_page_errors(exc))
+        response = app.make_response((response, status))
+        for name, value in exc.get_headers():  # Allow on a 405, Retry-After ...
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     if app.testing:
         return  # let tests see the traceback of anything unexpected

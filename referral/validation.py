@@ -14,8 +14,8 @@ import re
 from datetime import date, datetime
 
 import marshmallow
-from flask import request
-from marshmallow import ValidationError, post_load
+from flask import has_request_context, request
+from marshmallow import ValidationError, fields, post_load, pre_load
 
 from .errors import Invalid
 from .labels import N_
@@ -87,7 +87,19 @@ def _check_moments(value, parts):
 
 
 class Schema(marshmallow.Schema):
-    """The base of every API schema: loaded dates and times lie in a plausible range."""
+    """The base of every API schema: a JSON boolean is ``true`` or ``false`` (not ``0`` nor
+    ``"false"``), and loaded dates and times lie in a plausible range."""
+
+    @pre_load
+    def _strict_booleans(self, data, **kwargs):
+        if not (has_request_context() and request.is_json and isinstance(data, dict)):
+            return data  # query strings carry booleans as text: "true", "1"
+        for name, field in self.load_fields.items():
+            key = field.data_key or name
+            if isinstance(field, fields.Boolean) and key in data \
+                    and data[key] is not None and not isinstance(data[key], bool):
+                raise ValidationError({key: [N_("true or false")]})
+        return data
 
     @post_load
     def _dates_in_range(self, data, **kwargs):

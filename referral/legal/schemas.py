@@ -1,6 +1,6 @@
 from datetime import timezone
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from ..validation import Schema
 
@@ -61,7 +61,8 @@ class InformationSchema(Schema):
     id = fields.UUID(dump_only=True)
     stage = fields.String(required=True, validate=validate.Length(min=1, max=60))
     summary = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-    language = fields.String(required=True, validate=validate.Length(min=2, max=40))
+    language = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", error="a language code such as 'ro' or 'pt-BR'"))
     given_at = fields.DateTime(dump_only=True)
 
 
@@ -91,13 +92,26 @@ class NonPunishmentSchema(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(NON_PUNISHMENT_OUTCOMES))
 
 
+MAX_AMOUNT = 10 ** 12 - 1  # numeric(14, 2)
+MONEY = {"type": "string", "format": "decimal", "example": "1200.00"}
+
+
+def _amount(value):
+    if not 0 <= value <= MAX_AMOUNT:
+        raise ValidationError(f"between 0 and {MAX_AMOUNT}")
+
+
 class CompensationSchema(Schema):
     id = fields.UUID(dump_only=True)
     kind = fields.String(required=True, validate=validate.OneOf(COMPENSATION_KINDS))
     # Not negative: checked by the service (a Range here would render badly in OpenAPI).
-    amount_claimed = fields.Decimal(required=True, places=2, as_string=True)
+    # Money is a decimal string ("1200.00"): exact, as the column (numeric(14, 2)) keeps it.
+    amount_claimed = fields.Decimal(required=True, places=2, as_string=True,
+                                    validate=_amount,
+                                    metadata=MONEY)
     amount_awarded = fields.Decimal(load_default=None, allow_none=True, places=2,
-                                    as_string=True)
+                                    as_string=True, metadata=MONEY,
+                                    validate=_amount)
     currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z]{3}$"))
     limitation_at = fields.AwareDateTime(required=True, **_dt)
     status = fields.String(dump_only=True)

@@ -64,5 +64,5 @@ class CheckInSchema(Schema):
     missed_reason = fields.String(load_default=None, allow_none=True,
                                   validate=validate.OneOf(MISSED_REASONS))
     inclusion_notes = fields.String(load_default=None, validate=validate.Length(max=5000))
-    schedule_key = fields.String(dump_only=True)
+    schedule_key = fields.String(dump_only=True, allow_none=True)
     at = fields.DateTime(dump_only=True)
