@@ -167,6 +167,10 @@ def register_error_handlers(app):
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         if exc.status == 401 and not wants_json():
+            if request.headers.get("HX-Request"):
+                # A part of a page (a draft being saved) asked after the session ended: say
+                # so in place; the page and what is typed in it stay.
+                return render_template("session_ended.html"), 401
             from .extensions import login_manager
             return login_manager.unauthorized()  # the sign-in page, then back here
         return error_response(exc.errors, exc.status, exc.localized_errors)

@@ -24,9 +24,16 @@ def _check_key(form_key: str):
         raise Invalid("form_key", N_("this form does not keep drafts"))
 
 
-def save_draft(user, form_key: str, form: MultiDict) -> FormDraft:
+def save_draft(user, form_key: str, form: MultiDict) -> FormDraft | None:
+    """Keep what is typed. A save that arrives after its form was submitted (the last
+    keystroke's save landing after the submit) is dropped: the form it came from carried
+    an idempotency key that is now answered, and its content must not fill the next form."""
     _check_key(form_key)
-    data = [(k, v) for k, v in form.items(multi=True) if k not in NEVER_STORED]
+    from ..submissions.service import FIELD, was_submitted
+    if was_submitted(user, form.get(FIELD)):
+        return None
+    data = [(k, v) for k, v in form.items(multi=True)
+            if k not in NEVER_STORED and k != FIELD]
     content = json.dumps(data, ensure_ascii=False)
     if len(content.encode()) > MAX_DRAFT_BYTES:
         raise Invalid("draft", N_("too long to keep as a draft"))

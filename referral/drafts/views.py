@@ -27,6 +27,8 @@ def save(form_key):
     except DomainError as exc:
         return render_template("drafts/status.html", saved_at=None,
                                problem=exc.localized()), exc.status
+    if draft is None:  # the form was submitted: what it held is not kept for the next one
+        return render_template("drafts/status.html", saved_at=None, problem=None)
     return render_template("drafts/status.html", saved_at=draft.saved_at, problem=None)
 
 

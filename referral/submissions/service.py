@@ -92,6 +92,14 @@ def replay(row: Submission):
     return response
 
 
+def was_submitted(user, key) -> bool:
+    """Whether this user's form with this key has been acted on."""
+    if not key:
+        return False
+    return db.session.scalar(select(Submission.id).where(Submission.user_id == user.id,
+                                                        Submission.key == key)) is not None
+
+
 def purge_old(now=None) -> int:
     """Keys are kept a day: long enough for any retry, not a record of work."""
     now = now or utcnow()

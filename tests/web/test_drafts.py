@@ -68,3 +68,28 @@ def test_drafts_older_than_a_week_are_dropped_by_the_retention_run(app, client, 
     result = app.test_cli_runner().invoke(args=["retention", "run"])
     assert "Dropped 1 draft(s) older than a week." in result.output, result.output
     assert db.session.scalar(select(FormDraft)) is None
+
+
+def test_a_save_landing_after_the_submit_never_fills_the_next_referral(client, caseworker):
+    """The last keystroke's autosave can arrive after the form was submitted: it is dropped,
+    so the next person's form never opens with the previous person's name and story."""
+    import re
+    login(client, "caseworker")
+    page = client.get("/cases/new").get_data(as_text=True)
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page).group(1)
+    typed = {**TYPED, "nationality": "RO", "interpreter_needed": "no", "sex": "female",
+             "jurisdiction": "baseline", "idempotency_key": key}
+    assert client.post("/cases/new", data=typed).status_code == 302
+    late = client.post("/drafts/referral:new", data=typed)
+    assert late.status_code == 200 and "Draft saved" not in late.get_data(as_text=True)
+    page = client.get("/cases/new").get_data(as_text=True)
+    assert "Draftina" not in page and "DRAFT-SENTINEL" not in page
+
+
+def test_a_save_after_the_session_ended_says_so_in_place(client, caseworker):
+    login(client, "caseworker")
+    client.post("/logout")
+    response = client.post("/drafts/referral:new", data=TYPED, headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    text = response.get_data(as_text=True)
+    assert "Your session has ended" in text and "<form" not in text  # no sign-in page inside
