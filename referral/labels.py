@@ -56,6 +56,15 @@ CODE_LABELS = {
     "declined": _l("Declined to say"),
     "yes": _l("Yes"),
     "no": _l("No"),
+    # Kinds of contact in the contact log (notes.models.CONTACT_KINDS)
+    "visit": _l("Visit"),
+    "home_visit": _l("Home visit"),
+    "call": _l("Phone call"),
+    "message": _l("Message"),
+    "interview": _l("Interview"),
+    "meeting": _l("Meeting"),
+    "accompaniment": _l("Accompaniment"),
+    "note": _l("Note (no contact)"),
     # Purposes of consent (consent.models.PURPOSES)
     "service": _l("Services"),
     "data_share": _l("Sharing data"),
