@@ -244,7 +244,7 @@ def shelter_view(actor, shelter_id) -> list[dict]:
         person = stay.case.person
         active = stay.active_restrictions(now)
         view.append({
-            "id": stay.id, "case_reference": stay.case.reference,
+            "id": stay.id, "case_id": stay.case_id, "case_reference": stay.case.reference,
             "name": person.known_as or person.given_name or "(name not given)",
             "languages": person.languages, "interpreter_needed": person.interpreter_needed,
             "is_child": stay.case.is_child, "room": stay.room,
