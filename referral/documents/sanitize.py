@@ -13,7 +13,8 @@ Either can reveal a shelter's address or a caseworker's name. Before a file is s
 - PNG: the chunks are copied one by one; text (tEXt, zTXt, iTXt), EXIF (eXIf), the time
   (tIME) and any ancillary chunk not on the list of those that only describe how to draw
   the image are dropped, and so is anything after IEND.
-- PDF: rewritten with pikepdf (qpdf): the document Info dictionary, the XMP metadata of the
+- PDF: rewritten with pikepdf (qpdf), its streams copied as they are: the document Info
+  dictionary, the XMP metadata of the
   catalogue and of every object, and page-piece data are removed, and JPEG images inside the
   PDF go through the JPEG cleaner above. An encrypted PDF that needs a password is refused:
   it cannot be checked.
@@ -264,7 +265,11 @@ def strip_pdf(source, removed: list):
                     obj.write(cleaned, filter=pikepdf.Name.DCTDecode)
                     removed.extend(f"image {item}" for item in inner)
         try:
-            pdf.save(output, encryption=False, fix_metadata_version=False)
+            # Streams are copied as they are (not decoded, not recompressed): the page
+            # content stays byte for byte, and qpdf holds less of the file in memory.
+            pdf.save(output, encryption=False, fix_metadata_version=False,
+                     compress_streams=False,
+                     stream_decode_level=pikepdf.StreamDecodeLevel.none)
         except pikepdf.PdfError:
             raise Unacceptable("not a readable PDF") from None
     output.seek(0)

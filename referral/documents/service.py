@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..audit.service import record
-from ..cases.service import register_history_source
 from ..privacy.service import register_export_section
 from ..database import utcnow
 from ..errors import DomainError, Forbidden, Invalid, NotFound
@@ -199,7 +198,6 @@ def open_version(actor, document: Document, number=None, *, for_the_person=False
 
 # --- the case timeline and the person's copy of their file ------------------------------
 
-@register_history_source
 def timeline_items(case) -> list[dict]:
     """One line per version added, for the case file's timeline."""
     from ..accounts.models import User

@@ -1,14 +1,35 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, flash, has_request_context, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..boundary import attempt
+from ..cases.service import register_history_source
 from ..drafts import service as drafts
 from ..errors import DomainError
 from . import access, service, transfer
 from .forms import CATEGORY_LABELS, UploadForm, VersionForm, category_choices
 
 bp = Blueprint("documents", __name__)
+
+
+@register_history_source
+def timeline(case) -> list[dict]:
+    """The case file's timeline lines for documents, worded and linked once per category."""
+    items = service.timeline_items(case)
+    if not has_request_context():
+        return items
+    href = url_for("documents.document", document_id="DOCUMENT")
+    categories = {}
+    for item in items:
+        kind = item["kind"]
+        if kind not in categories:
+            categories[kind] = str(CATEGORY_LABELS.get(kind, kind))
+        item["label"] = _("Document: %(title)s (%(category)s, version %(number)s)",
+                          title=item["title"], category=categories[kind],
+                          number=item["version"])
+        item["href"] = href.replace("DOCUMENT", item["document_id"])
+    return items
 
 
 def _upload_errors(form, exc):

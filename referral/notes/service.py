@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..audit.service import record
-from ..cases.service import register_history_source
 from ..privacy.service import register_export_section
 from ..database import utcnow
 from ..errors import Forbidden, Invalid, Refused
@@ -182,7 +181,6 @@ def pending_follow_ups(actor, case):
 
 # --- the case timeline and the person's copy of their file ------------------------------
 
-@register_history_source
 def timeline_items(case) -> list[dict]:
     """One line per note for the case file's timeline (the case's own staff read it):
     kind, time and author; the note itself opens on the notes page."""

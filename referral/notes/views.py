@@ -1,8 +1,11 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, flash, has_request_context, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..boundary import attempt
+from ..cases.service import register_history_source
+from ..labels import code_label
 from ..drafts import service as drafts
 from ..errors import DomainError
 from ..i18n import follow_up_label
@@ -12,6 +15,25 @@ from .models import CONTACT_KINDS
 
 bp = Blueprint("notes", __name__)
 PER_PAGE = 50
+
+
+@register_history_source
+def timeline(case) -> list[dict]:
+    """The case file's timeline lines for notes: each names its kind and links to the note.
+    Worded and linked once per kind and per case, not once per line: a file holds hundreds."""
+    items = service.timeline_items(case)
+    if not has_request_context():
+        return items
+    base = url_for("notes.case_notes", case_id=case.id)
+    labels = {}
+    for item in items:
+        kind = item["kind"]
+        if kind not in labels:
+            labels[kind] = _("Contact: %(kind)s", kind=code_label(kind))
+        item["label"] = labels[kind] + (f" ({_('interpreter')})"
+                                        if item["interpreter_used"] else "")
+        item["href"] = f"{base}#note-{item['note_id']}"
+    return items
 
 
 def _form_error(form, exc):
