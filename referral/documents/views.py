@@ -32,6 +32,11 @@ def timeline(case) -> list[dict]:
     return items
 
 
+def _labels() -> dict:
+    """Category names in the reader's language, translated once per page."""
+    return {code: str(label) for code, label in CATEGORY_LABELS.items()}
+
+
 def _upload_errors(form, exc):
     field = getattr(form, exc.key, None)
     (field if field is not None and hasattr(field, "errors") else form.file).errors.append(
@@ -88,7 +93,7 @@ def case_documents(case_id):
                                  else None, q=q)
     return render_template("documents/case.html", case=case, form=form, documents=rows,
                            categories=category_choices(categories), category=category, q=q,
-                           labels=CATEGORY_LABELS, draft_key=draft_key,
+                           labels=_labels(), draft_key=draft_key,
                            max_mb=service.max_megabytes(),
                            show_reference=access_to_file(actor, case)), status
 
@@ -103,7 +108,7 @@ def document(document_id):
     actor = current_user
     row = service.read_document(actor, access.get_document_for(actor, document_id))
     return render_template("documents/document.html", document=row, case=row.case,
-                           form=VersionForm(), labels=CATEGORY_LABELS,
+                           form=VersionForm(), labels=_labels(),
                            max_mb=service.max_megabytes(),
                            show_reference=access_to_file(actor, row.case))
 
@@ -129,7 +134,7 @@ def new_version(document_id):
             return redirect(url_for("documents.document", document_id=row.id))
     service.read_document(actor, row)
     return render_template("documents/document.html", document=row, case=row.case,
-                           form=form, labels=CATEGORY_LABELS,
+                           form=form, labels=_labels(),
                            max_mb=service.max_megabytes(),
                            show_reference=access_to_file(actor, row.case)), status or 400
 
