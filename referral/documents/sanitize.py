@@ -62,6 +62,10 @@ class Cleaned:
     blocks: object
     removed: list = field(default_factory=list)
 
+    def close(self):
+        """Let go of any temporary file, whether or not every block was read."""
+        self.blocks.close()
+
 
 def clean(kind: FileType, source) -> Cleaned:
     """``source``: a seekable binary file positioned at 0. Returns the cleaned bytes as an
@@ -276,7 +280,21 @@ def strip_pdf(source, removed: list):
     return _blocks(output)
 
 
-def _blocks(fileobj):
-    with fileobj:
-        while block := fileobj.read(BLOCK):
-            yield block
+class _blocks:
+    """The blocks of a temporary file, which is closed when read to its end or closed."""
+
+    def __init__(self, fileobj):
+        self.fileobj = fileobj
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        block = self.fileobj.read(BLOCK) if not self.fileobj.closed else b""
+        if not block:
+            self.close()
+            raise StopIteration
+        return block
+
+    def close(self):
+        self.fileobj.close()

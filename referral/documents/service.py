@@ -110,6 +110,8 @@ def _store_version(actor, document: Document, source, filename) -> DocumentVersi
     except sanitize.Unacceptable as exc:
         raise Invalid("file", N_("the file cannot be read as %(type)s: %(problem)s"),
                       {"type": kind.code.upper(), "problem": str(exc)}) from None
+    finally:
+        cleaned.close()
     if size > max_bytes():
         raise too_large()
     from .store import CHUNK_SIZE
