@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..audit.service import record
+from ..crypto import aad_for, keyring
 from ..privacy.service import register_export_section
 from ..database import utcnow
 from ..errors import DomainError, Forbidden, Invalid, NotFound
@@ -203,8 +204,11 @@ def open_version(actor, document: Document, number=None, *, for_the_person=False
 def timeline_items(case) -> list[dict]:
     """One line per version added, for the case file's timeline."""
     from ..accounts.models import User
-    titles = {d.id: d.title for d in db.session.scalars(
-        select(Document).where(Document.case_id == case.id))}
+    ring = keyring()
+    titles = {row.id: ring.open(row.title_enc, aad_for(Document.__tablename__, "title", row.id))
+              for row in db.session.execute(select(Document.id, Document.title_enc)
+                                            .where(Document.case_id == case.id))
+              if row.title_enc}
     rows = db.session.execute(
         select(DocumentVersion.document_id, Document.category, DocumentVersion.number,
                DocumentVersion.uploaded_at, User.display_name)

@@ -184,22 +184,15 @@ def pending_follow_ups(actor, case):
 def timeline_items(case) -> list[dict]:
     """One line per note for the case file's timeline (the case's own staff read it):
     kind, time and author; the note itself opens on the notes page."""
+    from ..accounts.models import User
     rows = db.session.execute(
         select(CaseNote.id, CaseNote.kind, CaseNote.occurred_at, CaseNote.interpreter_used,
-               CaseNote.author_id)
+               User.display_name)
+        .join(User, User.id == CaseNote.author_id)
         .where(CaseNote.case_id == case.id)).all()
-    names = _names({r.author_id for r in rows})
     return [{"type": "note", "at": r.occurred_at, "kind": r.kind, "note_id": str(r.id),
-             "interpreter_used": r.interpreter_used, "actor": names.get(r.author_id)}
+             "interpreter_used": r.interpreter_used, "actor": r.display_name}
             for r in rows]
-
-
-def _names(user_ids) -> dict:
-    from ..accounts.models import User
-    if not user_ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.display_name)
-                                   .where(User.id.in_(list(user_ids)))).all())
 
 
 @register_export_section("case_note_correction")
