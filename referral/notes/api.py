@@ -3,8 +3,8 @@ from flask_smorest import Blueprint
 
 from ..auth import api_actor
 from . import access, service
-from .schemas import (NoteCorrectionInSchema, NoteCorrectionSchema, CaseNoteInSchema, CaseNoteListArgsSchema,
-                      CaseNotePageSchema, CaseNoteSchema)
+from .schemas import (CaseNoteInSchema, CaseNoteListArgsSchema, CaseNotePageSchema,
+                      CaseNoteSchema, NoteCorrectionInSchema, NoteCorrectionSchema)
 
 blp = Blueprint("api-notes", __name__, url_prefix="/api/v1",
                 description="Case notes and the contact log (sealed, visible by role)")

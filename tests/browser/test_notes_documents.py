@@ -83,7 +83,7 @@ def test_record_a_contact_upload_a_letter_on_a_phone_find_it_correct_the_nationa
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_the_notes_documents_and_person_pages_meet_wcag_2_2_aa(
+def test_the_notes_documents_and_person_pages_meet_wcag_2_2_aa(  # noqa: F811
         browser, live_server, axe_source, viewport, caseworker, admitted, shelter_user):
     import io
     from datetime import datetime, timezone
