@@ -316,3 +316,31 @@ def test_the_timeline_shows_documents(client, cw_headers, caseworker, a_case):
     assert any(i["type"] == "document" for i in items)
     page_case = create_case(caseworker)
     assert page_case.id != a_case.id
+
+
+def test_key_rotation_rewraps_data_keys_and_the_content_still_opens(app, client, cw_headers,
+                                                                    caseworker, a_case):
+    import base64
+    import os
+
+    from referral.crypto import rotate
+    letter = pdf_with_metadata()
+    document = add(caseworker, a_case, letter)
+    chunks_before = db.session.execute(text("SELECT data FROM document_chunk")).scalars().all()
+    old = app.config["ENCRYPTION_KEYS"]
+    new_key = base64.urlsafe_b64encode(os.urandom(32)).decode()
+    app.config["ENCRYPTION_KEYS"] = f"k2:{new_key},{old}"
+    try:
+        assert rotate(db.session, [DocumentVersion, Document]) >= 3  # key, name, title
+        db.session.commit()
+        app.config["ENCRYPTION_KEYS"] = f"k2:{new_key}"  # the old key is gone
+        db.session.expire_all()
+        version = db.session.scalar(select(DocumentVersion))
+        assert version.data_key_enc.startswith("v1:k2:")
+        back = content(client, cw_headers, document.id).get_data()
+        assert back.startswith(b"%PDF-") and AUTHOR_MARK.encode() not in back
+        # The content itself was not re-sealed: only its key was re-wrapped.
+        assert db.session.execute(text("SELECT data FROM document_chunk")).scalars().all() \
+            == chunks_before
+    finally:
+        app.config["ENCRYPTION_KEYS"] = old
