@@ -46,6 +46,8 @@ DEFAULTS = {
     "PAGE_SIZE": 25,
     "BREAK_GLASS_HOURS": 3,  # DP-7: how long a break-the-glass opening lasts
     "RETENTION_YEARS_AFTER_CLOSURE": 6,  # DP-5: a closed case is erased after this
+    "NOTE_EDIT_MINUTES": 30,  # a note's author may edit it this long; then corrections only
+    "DOCUMENT_MAX_BYTES": 20 * 1024 * 1024,  # the largest document accepted (413 above)
 }
 
 REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ENCRYPTION_KEYS",

@@ -87,8 +87,9 @@ def blind_index(*parts) -> str | None:
 class sealed:
     """A model attribute stored sealed in ``<name>_enc``; reads and writes plain values.
 
-    ``kind`` converts to and from text (``str`` or ``date``). The row id is assigned before
-    the first write so the associated data can bind the value to its row.
+    ``kind`` converts to and from text (``str``, ``date``, or ``list`` kept as JSON). The row
+    id is assigned before the first write so the associated data can bind the value to its
+    row.
     """
 
     def __init__(self, kind=str):
@@ -107,6 +108,9 @@ class sealed:
         text = keyring().open(token, aad_for(obj.__tablename__, self.name, obj.id))
         if self.kind is str:
             return text
+        if self.kind is list:
+            import json
+            return json.loads(text)
         from datetime import date
         return date.fromisoformat(text)
 
@@ -114,11 +118,15 @@ class sealed:
         if obj.id is None:
             import uuid
             obj.id = uuid.uuid4()
-        if value is None or value == "":
+        if value is None or value == "" or (self.kind is list and not value):
             setattr(obj, self.column, None)
             self._changed(obj)
             return
-        text = value if isinstance(value, str) else value.isoformat()
+        if self.kind is list:
+            import json
+            text = json.dumps(list(value), ensure_ascii=False)
+        else:
+            text = value if isinstance(value, str) else value.isoformat()
         setattr(obj, self.column, keyring().seal(text, aad_for(obj.__tablename__, self.name,
                                                                obj.id)))
         self._changed(obj)

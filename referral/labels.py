@@ -56,6 +56,15 @@ CODE_LABELS = {
     "declined": _l("Declined to say"),
     "yes": _l("Yes"),
     "no": _l("No"),
+    # Kinds of contact in the contact log (notes.models.CONTACT_KINDS)
+    "visit": _l("Visit"),
+    "home_visit": _l("Home visit"),
+    "call": _l("Phone call"),
+    "message": _l("Message"),
+    "interview": _l("Interview"),
+    "meeting": _l("Meeting"),
+    "accompaniment": _l("Accompaniment"),
+    "note": _l("Note (no contact)"),
     # Purposes of consent (consent.models.PURPOSES)
     "service": _l("Services"),
     "data_share": _l("Sharing data"),
@@ -251,6 +260,9 @@ RECORD_LABELS = {
     "reintegration_plan": _l("Reintegration plan"),
     "check_in": _l("Check-ins"),
     "deadline": _l("Follow-ups planned"),
+    "case_note": _l("Notes of our contacts with you"),
+    "document": _l("Your documents"),
+    "person_correction": _l("Corrections of your details"),
 }
 FIELD_LABELS = {
     "given_name": _l("Given name"), "family_name": _l("Family name"),
@@ -277,6 +289,10 @@ FIELD_LABELS = {
     "created_at": _l("Recorded on"), "opened_at": _l("Opened on"),
     "court_or_authority": _l("Court or authority"), "legal_basis": _l("Legal basis"),
     "description": _l("Description"), "summary": _l("Summary"),
+    "aliases": _l("Other names used"), "contact": _l("Contact details"),
+    "gender": _l("Gender"), "age_estimate": _l("Age estimate"),
+    "interpreter_needed": _l("Interpreter needed"), "field": _l("Detail"),
+    "before": _l("Before"), "after": _l("After"), "corrected_at": _l("Corrected on"),
 }
 
 

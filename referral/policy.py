@@ -152,6 +152,33 @@ POLICY = {
     "audit.search": {"GET": (AUDITOR,)},
     "api-audit.Audit": {"GET": (AUDITOR, SUPERVISOR)},  # supervisors: one case of theirs
     "api-audit.AccessLog": {"GET": STAFF},
+
+    # -- notes and the contact log: the case's agency, the person's shelter (their own notes
+    #    and what is shared with them), legal aid (what is shared with them; their privileged
+    #    notes stay in legal) ----------------------------------------------------------------
+    "notes.case_notes": {"GET": STAFF + (SHELTER, LEGAL), "POST": STAFF + (SHELTER,)},
+    "notes.edit_note": {"GET": STAFF + (SHELTER,), "POST": STAFF + (SHELTER,)},
+    "notes.correct_note": {"POST": STAFF + (SHELTER,)},
+    "api-notes.CaseNotes": {"GET": STAFF + (SHELTER, LEGAL), "POST": STAFF + (SHELTER,)},
+    "api-notes.Note": {"GET": STAFF + (SHELTER, LEGAL), "PATCH": STAFF + (SHELTER,)},
+    "api-notes.Corrections": {"POST": STAFF + (SHELTER,)},
+
+    # -- documents: who sees which category is decided per document (documents.models) -----
+    "documents.case_documents": {"GET": STAFF + (SHELTER, LEGAL),
+                                 "POST": STAFF + (SHELTER, LEGAL)},
+    "documents.document": {"GET": STAFF + (SHELTER, LEGAL)},
+    "documents.new_version": {"POST": STAFF + (SHELTER, LEGAL)},
+    "documents.download": {"GET": STAFF + (SHELTER, LEGAL)},
+    "api-documents.CaseDocuments": {"GET": STAFF + (SHELTER, LEGAL),
+                                    "POST": STAFF + (SHELTER, LEGAL)},
+    "api-documents.Document": {"GET": STAFF + (SHELTER, LEGAL)},
+    "api-documents.Versions": {"POST": STAFF + (SHELTER, LEGAL)},
+    "api-documents.Content": {"GET": STAFF + (SHELTER, LEGAL)},
+
+    # -- the person panel and its corrections: identity, for the case's agency only ---------
+    "person.correct": {"GET": STAFF, "POST": STAFF},
+    "api-person.Person": {"GET": STAFF, "PATCH": STAFF},
+    "api-person.Corrections": {"GET": STAFF},
 }
 
 

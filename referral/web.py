@@ -27,6 +27,12 @@ def local_redirect(target: str | None, fallback: str):
     return redirect(target if safe else fallback)
 
 
+def add_error(field, message):
+    """Show ``message`` under a form field, whether or not the form was validated yet
+    (WTForms keeps an unvalidated field's errors as a tuple)."""
+    field.errors = [*field.errors, message]
+
+
 def home_panel(role: str, title: str, template: str):
     def wrap(context):
         _HOME_PANELS.append((role, title, template, context))
@@ -82,8 +88,15 @@ def register(app):
         """A NUL character is never meaningful input and PostgreSQL cannot store it."""
         from flask import request
         from .errors import Invalid
-        data = request.get_data(cache=True) or b""
-        if (b"\x00" in data or b"\\u0000" in data or "\x00" in request.path
+        if request.mimetype == "multipart/form-data":
+            # Files are binary (NUL bytes are normal there) and may be large: Werkzeug spools
+            # them to temporary files; only the text fields are checked, never read whole.
+            text = [value for _, value in request.form.items(multi=True)]
+            found = any("\x00" in value for value in text)
+        else:
+            data = request.get_data(cache=True) or b""
+            found = b"\x00" in data or b"\\u0000" in data
+        if (found or "\x00" in request.path
                 or any("\x00" in value for value in request.args.values())):
             raise Invalid("request", N_("contains a NUL character"))
 

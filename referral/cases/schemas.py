@@ -10,6 +10,8 @@ class PersonInSchema(Schema):
     given_name = fields.String(load_default=None, **_text)
     family_name = fields.String(load_default=None, **_text)
     known_as = fields.String(load_default=None, **_text)
+    aliases = fields.List(fields.String(validate=validate.Length(min=1, max=400)),
+                          load_default=list, validate=validate.Length(max=20))
     date_of_birth = fields.Date(load_default=None)
     age_estimate = fields.Integer(load_default=None, validate=validate.Range(min=0, max=120))
     sex = fields.String(load_default="unknown", validate=validate.OneOf(SEX_VALUES))
@@ -20,6 +22,7 @@ class PersonInSchema(Schema):
                             load_default=list)
     interpreter_needed = fields.String(load_default="unknown",
                                        validate=validate.OneOf(["yes", "no", "unknown"]))
+    contact = fields.String(load_default=None, validate=validate.Length(max=1000))
     safe_contact = fields.String(load_default=None, validate=validate.Length(max=1000))
     contact_is_safe = fields.Boolean(load_default=False)
 
@@ -59,6 +62,7 @@ class PersonOutSchema(Schema):
     given_name = fields.String(allow_none=True)
     family_name = fields.String(allow_none=True)
     known_as = fields.String(allow_none=True)
+    aliases = fields.List(fields.String(), allow_none=True)
     date_of_birth = fields.Date(allow_none=True)
     age_estimate = fields.Integer(allow_none=True)
     sex = fields.String(allow_none=True)
@@ -66,6 +70,7 @@ class PersonOutSchema(Schema):
     nationality = fields.String(allow_none=True)
     languages = fields.List(fields.String(allow_none=True))
     interpreter_needed = fields.String(allow_none=True)
+    contact = fields.String(allow_none=True)
     safe_contact = fields.String(allow_none=True)
     contact_is_safe = fields.Boolean(allow_none=True)
 

@@ -14,14 +14,31 @@ from .models import FormDraft
 # The forms that keep drafts (the long ones), and fields never stored (tokens, passwords).
 NEW_REFERRAL = "referral:new"
 DRAFTABLE = frozenset({NEW_REFERRAL})
+# Forms about one record keep one draft per record: "<prefix>:<record id>" (a note typed on
+# one case never comes back on another).
+DRAFTABLE_PER_RECORD = frozenset({"note", "person", "document"})
 NEVER_STORED = {"csrf_token", "password", "otp"}
 MAX_DRAFT_BYTES = 64_000
 KEEP_FOR = timedelta(days=7)
 
 
+def record_key(prefix: str, record_id) -> str:
+    return f"{prefix}:{record_id}"
+
+
 def _check_key(form_key: str):
-    if form_key not in DRAFTABLE:
-        raise Invalid("form_key", N_("this form does not keep drafts"))
+    prefix, _, record_id = form_key.partition(":")
+    if form_key in DRAFTABLE or prefix in DRAFTABLE_PER_RECORD and _is_uuid(record_id):
+        return
+    raise Invalid("form_key", N_("this form does not keep drafts"))
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
 
 
 def save_draft(user, form_key: str, form: MultiDict) -> FormDraft | None:

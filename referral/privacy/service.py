@@ -360,6 +360,18 @@ EXPORT_EXCLUDED_TABLES = {"legal_note", "named_access", "break_glass_access",
 THIRD_PARTY_COLUMNS = {"referred_by", "guardian_name", "recipient_name", "decision_maker"}
 REDACTED = "[redacted: third party]"
 
+# Areas whose rows hold sealed content (notes, documents, corrections) give the person's copy
+# their own records: table name -> fn(case) returning a list of dicts, or None to leave the
+# table out (a document's chunks, folded into its document).
+_export_sections = {}
+
+
+def register_export_section(table_name: str):
+    def wrap(fn):
+        _export_sections[table_name] = fn
+        return fn
+    return wrap
+
 
 def _plain(value):
     if hasattr(value, "isoformat"):
@@ -396,8 +408,10 @@ def subject_access_export(actor: User, case_id) -> dict:
             "given_name": person.given_name, "family_name": person.family_name,
             "known_as": person.known_as,
             "date_of_birth": _plain(person.date_of_birth),
-            "safe_contact": person.safe_contact, "sex": person.sex,
-            "nationality": person.nationality, "languages": person.languages,
+            "aliases": person.aliases or [], "age_estimate": person.age_estimate,
+            "contact": person.contact, "safe_contact": person.safe_contact,
+            "sex": person.sex, "gender": person.gender, "nationality": person.nationality,
+            "languages": person.languages, "interpreter_needed": person.interpreter_needed,
         },
         "case": {**_row_dict(Case.__table__, db.session.execute(
             select(Case.__table__).where(Case.__table__.c.id == case.id)).one()),
@@ -407,6 +421,11 @@ def subject_access_export(actor: User, case_id) -> dict:
     }
     for table, ids in sorted(_dependent_rows(case.id).items(), key=lambda kv: kv[0].name):
         if table.name in EXPORT_EXCLUDED_TABLES:
+            continue
+        if table.name in _export_sections:
+            records = _export_sections[table.name](case)
+            if records is not None:
+                export["records"][table.name] = records
             continue
         rows = db.session.execute(select(table).where(table.c.id.in_(list(ids)))).all()
         export["records"][table.name] = [_row_dict(table, row) for row in rows]

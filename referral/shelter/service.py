@@ -233,7 +233,8 @@ def shelter_view(actor, shelter_id) -> list[dict]:
         person, masked = stay.case.person, stay.case_id not in open_ids
         active = stay.active_restrictions(now)
         view.append({
-            "id": stay.id, "case_reference": None if masked else stay.case.reference,
+            "id": stay.id, "case_id": None if masked else stay.case_id,
+            "case_reference": None if masked else stay.case.reference,
             "name": None if masked else (person.known_as or person.given_name),
             "restricted_case": masked,
             "languages": person.languages, "interpreter_needed": person.interpreter_needed,

@@ -84,6 +84,16 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
     db.session.add(note)
     db.session.commit()
     decision = decide(caseworker, case)
+    import io
+
+    from referral.documents import service as documents
+    from referral.notes import service as notes
+    from tests.documents.files import png_with_text
+    note = notes.record_contact(caseworker, case, kind="call", body="a call",
+                                occurred_at=datetime.now(timezone.utc) - timedelta(hours=1))
+    document = documents.add_document(caseworker, case, category="decision_letter",
+                                      source=io.BytesIO(png_with_text()), filename="l.png")
+    db.session.commit()
 
     # Restricted by another supervisor to another caseworker: ours are not named on it.
     keeper = create_user("caseworker", agency=agency)
@@ -105,7 +115,8 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
               "proceeding_id": proceeding.id, "referral_id": referral.id,
               "return_id": ret.id, "stay_id": stay.id, "deadline_id": deadline.id,
               "access_id": opening.id, "form_key": "referral:new",
-              "shelter_id": shelter_agency.id}
+              "shelter_id": shelter_agency.id, "note_id": note.id,
+              "document_id": document.id, "number": 1}
     return {"ours": ours, "theirs": theirs, "params": params, "restricted": restricted}
 
 
@@ -130,13 +141,16 @@ def _url(rule, values):
     return path
 
 
-# Signing out ends the caller's own token or session: taken last.
-LAST = {"api-auth.CurrentToken", "accounts.logout"}
+# Signing out ends the caller's own token or session, and leaving ends the stay through which
+# the shelter reaches the case: taken last.
+LAST = ("api-shelter.Leave", "api-shelter.EndStay", "shelter.leave", "api-auth.CurrentToken",
+        "accounts.logout")
 
 
 def _routes(app):
     for rule in sorted(app.url_map.iter_rules(),
-                       key=lambda r: (r.endpoint in LAST, r.rule)):
+                       key=lambda r: (LAST.index(r.endpoint) if r.endpoint in LAST else -1,
+                                      r.rule)):
         if rule.endpoint in SKIP:
             continue
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
@@ -215,6 +229,13 @@ READS = {
     "privacy.break_glass": 302,
     # LP-4: the letter is for proceedings against the person; the world's are not
     "api-legal.NonPunishmentLetter": 409,
+    # A note is read by others only when shared with them; the world's is not shared
+    ("api-notes.Note", "shelter_staff"): 404, ("api-notes.Note", "legal_aid"): 404,
+    ("notes.edit_note", "shelter_staff"): 404,
+    # SH-3: a shelter sees consent forms only, never a decision letter
+    ("api-documents.Document", "shelter_staff"): 404,
+    ("api-documents.Content", "shelter_staff"): 404,
+    ("documents.document", "shelter_staff"): 404, ("documents.download", "shelter_staff"): 404,
 }
 
 
