@@ -136,6 +136,13 @@ def load(app, test_config=None):
         }
     values["RATELIMIT_STORAGE_URI"] = values.get("RATELIMIT_STORAGE_URI") or (
         values["REDIS_URL"] or "memory://")
+    # Sign-in must work while Redis is down, and never without a limit: the counters then
+    # move to this process's memory (each process limits on its own, so the limit is at
+    # most the number of processes times looser) and the log says so; back in Redis once it
+    # answers again. A Redis that does not answer is given up on within a second.
+    values.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    values.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1,
+                                                    "socket_timeout": 1})
     values["SESSION_COOKIE_HTTPONLY"] = True
     values["SESSION_COOKIE_SAMESITE"] = "Lax"
     values["SESSION_COOKIE_SECURE"] = production
