@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Domain areas, each a package with (optionally) models, api (``blp``), views (``bp``),
 # and cli (``register(app)``). Adding an area is adding its name here.
 AREAS = ("accounts", "audit", "cases", "consent", "services", "shelter", "legal", "returns",
-         "reminders", "supervision", "privacy", "statistics", "drafts", "help")
+         "reminders", "supervision", "privacy", "statistics", "drafts", "help", "keys")
 
 
 def _area_module(area: str, module: str):
@@ -94,4 +94,7 @@ def create_app(test_config=None) -> Flask:
         if exc is not None:
             db.session.rollback()
 
+    # The keys must fit the database, or the app does not start (referral/keys).
+    from .keys.service import check_at_start
+    check_at_start(app)
     return app

@@ -21,6 +21,9 @@ DEFAULTS = {
     "SECRET_KEY": None,  # default: generated into instance/secret_key
     "ENCRYPTION_KEYS": None,  # "kid:base64key,kid2:base64key"; the first one encrypts
     "BLIND_INDEX_KEY": None,
+    # At start-up the keys must open their sentinels in the database, or the app refuses to
+    # start naming the key (referral/keys). Never switch it off in production.
+    "KEY_CHECK": True,
     "DEFAULT_JURISDICTION": "baseline",
     "API_TOKEN_TTL_HOURS": 12,
     "SESSION_IDLE_MINUTES": 15,

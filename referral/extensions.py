@@ -63,6 +63,7 @@ def init_limiter(app):
     # The limiter is one object per process; options given for one app's storage must not
     # reach another app's (a memory:// storage takes none).
     limiter._storage_options = {}
+    limiter._storage_dead = False  # a new storage: whether it answers is not known yet
     if not str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("redis"):
         app.config["RATELIMIT_STORAGE_OPTIONS"] = {}
     limiter.init_app(app)
