@@ -35,6 +35,10 @@ DEFAULTS = {
     # A statistics table is recounted at most this often per process (0: every request).
     "STATISTICS_CACHE_SECONDS": 300,
     "ESCALATION_GRACE_DAYS": 2,
+    # How often beat ticks the reminder sweep: a follow-up is sent at most this late.
+    "SWEEP_INTERVAL_SECONDS": 60,
+    # A worker that lost Redis tries again at most this many seconds apart, for ever.
+    "BROKER_RECONNECT_MAX_SECONDS": 5,
     "SMTP_HOST": None,
     "SMTP_PORT": 25,
     "SMTP_FROM": "referral@localhost",
