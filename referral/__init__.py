@@ -37,6 +37,8 @@ def create_app(test_config=None) -> Flask:
                 template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "referral" / "static"))
     config.load(app, test_config)
+    from . import serving
+    serving.init_app(app)  # innermost: the proxy fix below sees the request first
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
         hops = app.config["TRUSTED_PROXIES"]

@@ -48,6 +48,9 @@ DEFAULTS = {
     # address and the sign-in rate limit is one limit for everyone.
     "TRUSTED_PROXIES": 0,
     "PAGE_SIZE": 25,
+    # Under gunicorn, a request body must arrive within this many seconds or the client
+    # gets 408 and the worker thread is free again (referral/serving.py).
+    "BODY_READ_TIMEOUT_SECONDS": 10,
     "BREAK_GLASS_HOURS": 3,  # DP-7: how long a break-the-glass opening lasts
     "RETENTION_YEARS_AFTER_CLOSURE": 6,  # DP-5: a closed case is erased after this
 }
