@@ -4,8 +4,9 @@ Served as in production (bench/serve.sh web: gunicorn with --preload and gthread
 on a port of the test's own. Five clients (as in the reliability report, where five of them
 held all five sync workers for 30 s and a page took 46 s) and then more clients than there
 are threads send headers and five bytes of a hundred-byte body, and wait. An ordinary request
-answers at once beside the five, and within the body deadline beside the crowd; each slow
-client gets 408 once its deadline passes."""
+answers at once beside the five, and after rounds of the body deadline beside the crowd;
+each slow client gets 408 once its deadline passes."""
+import math
 import os
 import shutil
 import socket
@@ -99,13 +100,19 @@ def test_five_slow_bodies_leave_ordinary_requests_answering_at_once(served):
             sock.close()
 
 
-def test_more_slow_bodies_than_threads_delay_an_ordinary_request_at_most_the_deadline(
+def test_more_slow_bodies_than_threads_delay_an_ordinary_request_by_rounds_of_the_deadline(
         served):
+    """More stalled clients than threads: the ordinary request waits its turn, but each
+    stalled client frees its thread after the deadline, so the wait is bounded by rounds of
+    the deadline (in the worst case every connection lands on one worker), not by
+    gunicorn's 30 s kill. The proxy is what keeps such clients out (docs/deployment.md)."""
     port, base = served
-    slow = [_stall(port) for _ in range(WORKERS * THREADS + 4)]
+    stalled = WORKERS * THREADS + 4
+    slow = [_stall(port) for _ in range(stalled)]
     try:
         time.sleep(0.5)
-        assert _ordinary(base) < BODY_SECONDS + 3.0
+        rounds = math.ceil((stalled + 1) / THREADS)
+        assert _ordinary(base) < rounds * BODY_SECONDS + 3.0
     finally:
         for sock in slow:
             sock.close()
