@@ -44,7 +44,8 @@ def main():
 
     from tests import scratch
     url = scratch.create_scratch(server, f"sweep_bench_{uuid.uuid4().hex[:8]}")
-    print(f"database {url.rsplit('/', 1)[1]} (dropped at the end{'' if not args.keep else ': no, --keep'})")
+    kept = ": no, --keep" if args.keep else ""
+    print(f"database {url.rsplit('/', 1)[1]} (dropped at the end{kept})")
     try:
         run(url, args)
     finally:
