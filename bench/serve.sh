@@ -4,7 +4,7 @@
 #
 #   bench/serve.sh migrate   once per release, before the new web processes start
 #   bench/serve.sh web       gunicorn: WEB_WORKERS gthread workers (default cores + 1) of
-#                            WEB_THREADS threads (default 4) on BIND, the app loaded once
+#                            WEB_THREADS threads (default 8) on BIND, the app loaded once
 #                            before forking (--preload); behind a buffering proxy
 #   bench/serve.sh worker    a Celery worker: run as many as needed, on as many machines
 #   bench/serve.sh beat      Celery beat with RedBeat: run one per machine on two machines;
@@ -31,7 +31,7 @@ case "${1:-}" in
         # Each thread may hold a database connection: DATABASE_POOL_SIZE >= WEB_THREADS.
         exec "$BIN/gunicorn" \
             --preload \
-            --worker-class gthread --threads "${WEB_THREADS:-4}" \
+            --worker-class gthread --threads "${WEB_THREADS:-8}" \
             --workers "${WEB_WORKERS:-$(($(nproc) + 1))}" \
             --bind "${BIND:-127.0.0.1:8000}" \
             --timeout 30 --graceful-timeout 30 \

@@ -22,7 +22,7 @@ from referral import ROOT
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")]
-WORKERS, THREADS, BODY_SECONDS = 2, 4, 3
+WORKERS, THREADS, BODY_SECONDS = 2, 8, 3
 
 
 def _free_port():
@@ -87,6 +87,7 @@ def _ordinary(base) -> float:
 
 
 def test_five_slow_bodies_leave_ordinary_requests_answering_at_once(served):
+    """Fewer than one worker's threads: wherever the connections land, a thread is free."""
     port, base = served
     slow = [_stall(port) for _ in range(5)]
     try:
