@@ -3,7 +3,9 @@
 # platform) runs each and restarts it. See docs/deployment.md.
 #
 #   bench/serve.sh migrate   once per release, before the new web processes start
-#   bench/serve.sh web       gunicorn: WEB_WORKERS sync workers (default 2 x cores + 1) on BIND
+#   bench/serve.sh web       gunicorn: WEB_WORKERS gthread workers (default cores + 1) of
+#                            WEB_THREADS threads (default 8) on BIND, the app loaded once
+#                            before forking (--preload); behind a buffering proxy
 #   bench/serve.sh worker    a Celery worker: run as many as needed, on as many machines
 #   bench/serve.sh beat      Celery beat with RedBeat: run one per machine on two machines;
 #                            the RedBeat lock lets one of them schedule at a time
@@ -22,8 +24,15 @@ case "${1:-}" in
         ;;
     web)
         # The access log names the path only: a query string can hold a searched name.
+        # --preload: the app is imported once in the master (a replaced worker starts in
+        # milliseconds, not the 6-7 s an import takes) and a wrong key stops the master.
+        # gthread: a client slow to send its body holds one thread, not a whole worker;
+        # the app gives it BODY_READ_TIMEOUT_SECONDS (10) and answers 408 (docs/deployment.md).
+        # Each thread may hold a database connection: DATABASE_POOL_SIZE >= WEB_THREADS.
         exec "$BIN/gunicorn" \
-            --workers "${WEB_WORKERS:-$((2 * $(nproc) + 1))}" \
+            --preload \
+            --worker-class gthread --threads "${WEB_THREADS:-8}" \
+            --workers "${WEB_WORKERS:-$(($(nproc) + 1))}" \
             --bind "${BIND:-127.0.0.1:8000}" \
             --timeout 30 --graceful-timeout 30 \
             --max-requests 5000 --max-requests-jitter 500 \

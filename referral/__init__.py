@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # and cli (``register(app)``). Adding an area is adding its name here.
 AREAS = ("accounts", "audit", "cases", "consent", "services", "shelter", "legal", "returns",
          "reminders", "supervision", "privacy", "statistics", "drafts", "help", "submissions",
-         "notes", "documents", "person")
+         "notes", "documents", "person", "keys")
 
 
 def _area_module(area: str, module: str):
@@ -38,6 +38,8 @@ def create_app(test_config=None) -> Flask:
                 template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "referral" / "static"))
     config.load(app, test_config)
+    from . import serving
+    serving.init_app(app)  # innermost: the proxy fix below sees the request first
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
         hops = app.config["TRUSTED_PROXIES"]
@@ -101,4 +103,7 @@ def create_app(test_config=None) -> Flask:
         if exc is not None:
             db.session.rollback()
 
+    # The keys must fit the database, or the app does not start (referral/keys).
+    from .keys.service import check_at_start
+    check_at_start(app)
     return app

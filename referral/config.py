@@ -24,6 +24,9 @@ DEFAULTS = {
     "SECRET_KEY": None,  # default: generated into instance/secret_key
     "ENCRYPTION_KEYS": None,  # "kid:base64key,kid2:base64key"; the first one encrypts
     "BLIND_INDEX_KEY": None,
+    # At start-up the keys must open their sentinels in the database, or the app refuses to
+    # start naming the key (referral/keys). Never switch it off in production.
+    "KEY_CHECK": True,
     "DEFAULT_JURISDICTION": "baseline",
     "API_TOKEN_TTL_HOURS": 12,
     "SESSION_IDLE_MINUTES": 15,
@@ -35,6 +38,10 @@ DEFAULTS = {
     # A statistics table is recounted at most this often per process (0: every request).
     "STATISTICS_CACHE_SECONDS": 300,
     "ESCALATION_GRACE_DAYS": 2,
+    # How often beat ticks the reminder sweep: a follow-up is sent at most this late.
+    "SWEEP_INTERVAL_SECONDS": 60,
+    # A worker that lost Redis tries again at most this many seconds apart, for ever.
+    "BROKER_RECONNECT_MAX_SECONDS": 5,
     "SMTP_HOST": None,
     "SMTP_PORT": 25,
     "SMTP_FROM": "referral@localhost",
@@ -44,6 +51,9 @@ DEFAULTS = {
     # address and the sign-in rate limit is one limit for everyone.
     "TRUSTED_PROXIES": 0,
     "PAGE_SIZE": 25,
+    # Under gunicorn, a request body must arrive within this many seconds or the client
+    # gets 408 and the worker thread is free again (referral/serving.py).
+    "BODY_READ_TIMEOUT_SECONDS": 10,
     "BREAK_GLASS_HOURS": 3,  # DP-7: how long a break-the-glass opening lasts
     "RETENTION_YEARS_AFTER_CLOSURE": 6,  # DP-5: a closed case is erased after this
     "NOTE_EDIT_MINUTES": 30,  # a note's author may edit it this long; then corrections only
@@ -141,6 +151,13 @@ def load(app, test_config=None):
         }
     values["RATELIMIT_STORAGE_URI"] = values.get("RATELIMIT_STORAGE_URI") or (
         values["REDIS_URL"] or "memory://")
+    # Sign-in must work while Redis is down, and never without a limit: the counters then
+    # move to this process's memory (each process limits on its own, so the limit is at
+    # most the number of processes times looser) and the log says so; back in Redis once it
+    # answers again. A Redis that does not answer is given up on within a second.
+    values.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    values.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1,
+                                                    "socket_timeout": 1})
     values["SESSION_COOKIE_HTTPONLY"] = True
     values["SESSION_COOKIE_SAMESITE"] = "Lax"
     values["SESSION_COOKIE_SECURE"] = production

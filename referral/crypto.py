@@ -42,9 +42,12 @@ class Keyring:
             raise KeyError_("ENCRYPTION_KEYS holds no key")
 
     def seal(self, plaintext: str, aad: str) -> str:
+        return self.seal_with(self.current, plaintext, aad)
+
+    def seal_with(self, kid: str, plaintext: str, aad: str) -> str:
         nonce = os.urandom(12)
-        sealed = self.keys[self.current].encrypt(nonce, plaintext.encode(), aad.encode())
-        return f"{PREFIX}:{self.current}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+        sealed = self.keys[kid].encrypt(nonce, plaintext.encode(), aad.encode())
+        return f"{PREFIX}:{kid}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
 
     def open(self, token: str, aad: str) -> str:
         prefix, kid, encoded = token.split(":", 2)

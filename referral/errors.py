@@ -189,6 +189,8 @@ def register_error_handlers(app):
                 response.headers[name] = value
         return response
 
+    register_database_outage_handler(app)
+
     if app.testing:
         return  # let tests see the traceback of anything unexpected
 
@@ -199,3 +201,50 @@ def register_error_handlers(app):
         from flask_babel import gettext
         return error_response({"server": ["an unexpected error occurred"]}, 500,
                               {"server": [gettext("an unexpected error occurred")]})
+
+
+# ---- the database is unreachable -----------------------------------------------------------
+
+DATABASE_RETRY_AFTER = 30  # seconds: a restart or a fail-over usually takes about that
+# SQLSTATE classes that mean the connection, not the request, failed: 08 connection
+# exception, 57P01-57P03 the server shutting down or not yet accepting connections.
+_OUTAGE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def is_database_outage(exc) -> bool:
+    """The database could not be reached or dropped the connection (not a deadlock, not a
+    constraint, not a bad statement)."""
+    from sqlalchemy.exc import DBAPIError
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate is None:  # psycopg: a failed connect or a closed socket carries none
+        return (type(exc.orig).__module__.startswith("psycopg")
+                and type(exc.orig).__name__ in ("OperationalError", "InterfaceError"))
+    return sqlstate.startswith(_OUTAGE_SQLSTATES)
+
+
+def register_database_outage_handler(app):
+    """A PostgreSQL outage answers 503 with Retry-After (JSON for the API, the error page
+    for pages), so clients and people know to try again, and the log says what it was."""
+    from sqlalchemy.exc import DBAPIError
+
+    @app.errorhandler(DBAPIError)
+    def database_error(exc):
+        if not is_database_outage(exc):  # a bug: answered as any unexpected error is
+            unexpected = app.error_handler_spec[None][None].get(Exception)
+            if unexpected is None:  # tests see the traceback
+                raise exc
+            return unexpected(exc)
+        logger.error("database unreachable on %s %s: %s", request.method,
+                     request.url_rule.rule if request.url_rule else "?",
+                     type(exc.orig).__name__)
+        from flask_babel import gettext
+        message = N_("the service is briefly unavailable; try again in a minute")
+        response, status = error_response({"database": [message]}, 503,
+                                          {"database": [gettext(message)]})
+        response = app.make_response((response, status))
+        response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response

@@ -60,6 +60,12 @@ def _rate_limits_switched_off():
 def init_limiter(app):
     enabled = app.config.get("RATELIMIT_ENABLED", True)
     app.config["RATELIMIT_ENABLED"] = True  # always set up storage; the filter decides
+    # The limiter is one object per process; options given for one app's storage must not
+    # reach another app's (a memory:// storage takes none).
+    limiter._storage_options = {}
+    limiter._storage_dead = False  # a new storage: whether it answers is not known yet
+    if not str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("redis"):
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {}
     limiter.init_app(app)
     app.config["RATELIMIT_ENABLED"] = enabled
 SIGN_IN_LIMIT = "10 per minute;100 per hour"

@@ -1,7 +1,11 @@
 """Fixtures: one app per run, a clean database per test, factories with named defaults.
 
-The tests run on SQLite unless DATABASE_URL names a PostgreSQL database, and use Redis when
+The tests run on SQLite unless DATABASE_URL names a PostgreSQL server, and use Redis when
 REDIS_URL is set. Tests marked ``postgres`` or ``redis`` skip with a visible reason otherwise.
+
+On PostgreSQL the suite never writes to the database DATABASE_URL names: it creates its own
+on the same server for the run and drops it at the end (``tests/scratch.py``), and refuses
+to empty any database it did not create.
 """
 import logging
 import os
@@ -14,12 +18,14 @@ from sqlalchemy import text
 from referral import create_app
 from referral.extensions import db as _db
 from referral.i18n import compile_catalogs
+from tests import scratch
 
 pytest_plugins = ["tests.factories"]
 
 DATABASE_URL = os.environ.get("DATABASE_URL")
 REDIS_URL = os.environ.get("REDIS_URL")
 ON_POSTGRES = bool(DATABASE_URL and DATABASE_URL.startswith("postgres"))
+SERVER_DATABASE_URL = DATABASE_URL  # the server; its own database is never touched
 
 
 class IsolatedClient(FlaskClient):
@@ -60,10 +66,30 @@ def pytest_sessionstart(session):
 
 
 def pytest_configure(config):
+    """On PostgreSQL, the run's own database. DATABASE_URL is pointed at it for the run, so
+    processes the tests start (workers, beat, gunicorn) use it too."""
+    global DATABASE_URL
+    if ON_POSTGRES and not hasattr(config, "workerinput"):
+        try:
+            DATABASE_URL = scratch.create_scratch(SERVER_DATABASE_URL)
+        except Exception as exc:  # noqa: BLE001 - say why, and run nothing
+            pytest.exit(f"cannot create the test suite's own database on the server of "
+                        f"DATABASE_URL ({type(exc).__name__}: {exc}); set "
+                        f"SCRATCH_DATABASE_ADMIN_URL to a role that may CREATE DATABASE",
+                        returncode=4)
+        config._referral_scratch = DATABASE_URL
+        os.environ["DATABASE_URL"] = DATABASE_URL
     logging.getLogger().addHandler(LOG_RECORDER)
     logging.getLogger().setLevel(logging.DEBUG)
     for noisy in ("sqlalchemy", "urllib3", "faker", "hypothesis"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def pytest_unconfigure(config):
+    made = getattr(config, "_referral_scratch", None)
+    if made:
+        os.environ["DATABASE_URL"] = SERVER_DATABASE_URL
+        scratch.drop_scratch(SERVER_DATABASE_URL, made)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -92,11 +118,15 @@ def app(tmp_path_factory):
     app = create_app(test_config)
     app.test_client_class = IsolatedClient
     with app.app_context():
+        with _db.engine.connect() as conn:
+            scratch.require_scratch(conn)
         _db.drop_all()
         _db.create_all()
     yield app
     with app.app_context():
         _db.session.remove()
+        with _db.engine.connect() as conn:
+            scratch.require_scratch(conn)
         _db.drop_all()
         _db.engine.dispose()
 
@@ -110,6 +140,7 @@ def db(app):
         _db.session.remove()
         tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
         with _db.engine.begin() as conn:
+            scratch.require_scratch(conn)
             if conn.dialect.name == "postgresql":
                 conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
                                   + " RESTART IDENTITY CASCADE"))

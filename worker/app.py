@@ -1,3 +1,5 @@
+import copy
+
 from celery import Celery, Task
 
 from .config import CELERY_DEFAULTS
@@ -18,12 +20,20 @@ def make_celery(flask_app) -> Celery:
     transport = dict(settings["broker_transport_options"])
     transport.update(flask_app.config.get("CELERY_BROKER_TRANSPORT_OPTIONS") or {})
     settings["broker_transport_options"] = transport
-    settings["beat_schedule"] = BEAT_SCHEDULE
+    settings["beat_schedule"] = copy.deepcopy(BEAT_SCHEDULE)
+    interval = float(flask_app.config.get("SWEEP_INTERVAL_SECONDS") or 60)
+    settings["beat_schedule"]["sweep-due-follow-ups"]["schedule"] = interval
+    # Beat wakes at least this often (and refreshes its lock); the lock outlives 5 wakes.
+    settings["beat_max_loop_interval"] = min(settings["beat_max_loop_interval"], interval)
+    settings["redbeat_lock_timeout"] = int(5 * settings["beat_max_loop_interval"])
+    settings["referral_reconnect_max_seconds"] = float(
+        flask_app.config.get("BROKER_RECONNECT_MAX_SECONDS") or 5)
     if flask_app.config.get("REDIS_URL"):
         settings["redbeat_redis_url"] = flask_app.config["REDIS_URL"]
         if flask_app.config["REFERRAL_ENV"] == "production":
-            # One beat schedules, whatever the number of beat processes (RedBeat's lock).
-            settings["beat_scheduler"] = "redbeat.RedBeatScheduler"
+            # One beat schedules, whatever the number of beat processes (RedBeat's lock),
+            # and it waits out a Redis outage instead of exiting (worker/beat.py).
+            settings["beat_scheduler"] = "worker.beat:ResilientRedBeatScheduler"
     settings.update(flask_app.config.get("CELERY", {}))
     celery_app.config_from_object(settings)
     celery_app.set_default()

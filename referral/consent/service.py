@@ -118,6 +118,19 @@ def valid_consent(case_id, purpose, provider_id=None, at=None) -> Consent | None
     return db.session.scalars(query.order_by(Consent.given_at.desc()).limit(1)).first()
 
 
+def lock_consent(consent: Consent, *, share: bool) -> Consent:
+    """Take the consent's row lock and read it afresh (CO-2).
+
+    Withdrawal takes it exclusively; a referral (or anything else that rests on the
+    consent) takes it shared for the rest of its transaction. So a withdrawal either
+    happens first, and the referral then sees it and is refused, or waits until the referral
+    has committed, and then finds and revokes it. Several referrals on one consent do not
+    wait for each other."""
+    return db.session.scalars(select(Consent).where(Consent.id == consent.id)
+                              .with_for_update(read=share)
+                              .execution_options(populate_existing=True)).one()
+
+
 def approved_override(case_id, purpose, provider_id=None, at=None) -> ConsentOverride | None:
     at = at or utcnow()
     query = select(ConsentOverride).where(
@@ -140,6 +153,7 @@ def withdraw_consent(actor, consent: Consent, note: str | None = None) -> Consen
     from ..cases.models import Case
     case = db.session.get(Case, consent.case_id)
     access.require(access.can_edit_case(actor, case))
+    consent = lock_consent(consent, share=False)
     if consent.withdrawn_at is not None:
         return consent  # withdrawing twice changes nothing
     consent.withdrawn_at = utcnow()

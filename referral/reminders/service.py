@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from ..database import utcnow
 from ..extensions import db
@@ -120,73 +121,141 @@ BATCH_SIZE = 500
 _pause_hook = None  # tests: called after each row, before the batch commits
 
 
-def _recipient_ids(row, case) -> list:
-    assignee = row.assignee_id or (case.assigned_to_id if case else None)
-    if assignee:
-        return [assignee]
-    return _supervisor_ids(None, case)
+class SweepBatch:
+    """Everything a batch of due rows needs, read in a fixed number of statements whatever
+    the number of rows: the cases (reference, agency, caseworker), the people to notify
+    (with their e-mail and their own supervisor), and each agency's supervisors. The sweep
+    then reads nothing row by row."""
+
+    def __init__(self, rows):
+        from ..accounts.models import Role, User, UserRole
+        from ..cases.models import Case
+        self.notifications, self.outbox = [], []  # written by ``write`` in two statements
+        case_ids = {row.case_id for row in rows if row.case_id is not None}
+        self.cases = {c.id: c for c in db.session.execute(
+            select(Case.id, Case.reference, Case.agency_id, Case.assigned_to_id)
+            .where(Case.id.in_(case_ids)))} if case_ids else {}
+        people = {row.assignee_id for row in rows if row.assignee_id is not None}
+        people |= {c.assigned_to_id for c in self.cases.values() if c.assigned_to_id}
+        self.users = {}
+        self._load_users(people)
+        self._load_users({u.supervisor_id for u in self.users.values() if u.supervisor_id})
+        agencies = {c.agency_id for c in self.cases.values()}
+        self.agency_supervisors = {agency: [] for agency in agencies}
+        if agencies:
+            for user in db.session.execute(
+                    select(User.id, User.email, User.supervisor_id, User.agency_id)
+                    .join(UserRole).where(User.agency_id.in_(agencies),
+                                          UserRole.role == Role.supervisor,
+                                          User.is_active_account.is_(True))
+                    .order_by(User.id)):
+                self.agency_supervisors[user.agency_id].append(user.id)
+                self.users.setdefault(user.id, user)
+
+    def _load_users(self, ids):
+        from ..accounts.models import User
+        ids = {i for i in ids if i not in self.users}
+        if ids:
+            for user in db.session.execute(select(User.id, User.email, User.supervisor_id)
+                                           .where(User.id.in_(ids))):
+                self.users[user.id] = user
+
+    def case(self, case_id):
+        return self.cases.get(case_id) if case_id is not None else None
+
+    def write(self):
+        """Insert the notifications and outbox rows gathered so far (one executemany each)
+        and the rows' changes; then start gathering afresh."""
+        from sqlalchemy import insert
+        db.session.flush()
+        if self.notifications:
+            db.session.execute(insert(Notification.__table__), self.notifications)
+        if self.outbox:
+            db.session.execute(insert(OutboxMessage.__table__), self.outbox)
+        self.notifications, self.outbox = [], []
+
+    def email(self, user_id):
+        user = self.users.get(user_id)
+        return user.email if user is not None else None
+
+    def recipients(self, row, case) -> list:
+        """The row's assignee, else the case's caseworker, else the agency's supervisors."""
+        assignee = row.assignee_id or (case.assigned_to_id if case else None)
+        if assignee:
+            return [assignee]
+        return self.supervisors(None, case)
+
+    def supervisors(self, user_id, case) -> list:
+        """The caseworker's own supervisor, else the supervisors of the case's agency."""
+        if user_id is not None:
+            user = self.users.get(user_id)
+            if user is not None and user.supervisor_id:
+                return [user.supervisor_id]
+        if case is None:
+            return []
+        return list(self.agency_supervisors.get(case.agency_id, []))
 
 
-def _supervisor_ids(user_id, case) -> list:
-    """The caseworker's own supervisor, else the supervisors of the case's agency."""
-    from ..accounts.models import Role, User, UserRole
-    if user_id is not None:
-        user = db.session.get(User, user_id)
-        if user is not None and user.supervisor_id:
-            return [user.supervisor_id]
-    if case is None:
-        return []
-    return list(db.session.scalars(
-        select(User.id).join(UserRole).where(User.agency_id == case.agency_id,
-                                             UserRole.role == Role.supervisor,
-                                             User.is_active_account.is_(True))))
-
-
-def _notify(row, case, kind, recipients, days_before=-1):
+def _notify(row, case, kind, recipients, batch, days_before=-1):
     label = LABELS.get(row.kind, row.kind.replace("_", " "))
     reference = case.reference if case else None
     when = {"reminder": f"in {days_before} day{'s' if days_before != 1 else ''}",
             "overdue": "is overdue", "escalation": "is overdue past its grace period"}[kind]
     message = f"{reference or 'Follow-up'}: {label} {when}"
-    from ..accounts.models import User
+    status = "pending" if current_app.config.get("SMTP_HOST") else "skipped"
     for recipient_id in recipients:
-        note = Notification(id=uuid.uuid4(), recipient_id=recipient_id, deadline_id=row.id,
-                            occurrence=row.occurrence or 0,
-                            case_id=row.case_id, case_reference=reference, kind=kind,
-                            deadline_kind=row.kind, days_before=days_before,
-                            message=message[:300])
-        db.session.add(note)
-        user = db.session.get(User, recipient_id)
-        if user is not None and user.email:
-            db.session.add(OutboxMessage(
-                message_id=f"<{note.id}@referral>", notification_id=note.id,
-                to_address=user.email, subject=message[:200],
-                body=message + "\nOpen referral to see the case.",
-                status="pending" if current_app.config.get("SMTP_HOST") else "skipped"))
+        note_id = uuid.uuid4()
+        batch.notifications.append({
+            "id": note_id, "recipient_id": recipient_id, "deadline_id": row.id,
+            "occurrence": row.occurrence or 0, "case_id": row.case_id,
+            "case_reference": reference, "kind": kind, "deadline_kind": row.kind,
+            "days_before": days_before, "message": message[:300], "read_at": None,
+            "created_at": utcnow()})
+        email = batch.email(recipient_id)
+        if email:
+            batch.outbox.append({
+                "id": uuid.uuid4(), "message_id": f"<{note_id}@referral>",
+                "notification_id": note_id, "to_address": email, "subject": message[:200],
+                "body": message + "\nOpen referral to see the case.", "status": status,
+                "attempts": 0, "sent_at": None, "created_at": utcnow()})
 
 
-def process_due(row: Deadline, now: datetime):
-    """Send what has fallen due on one row, once; then plan when to look again."""
-    from ..cases.models import Case
-    case = db.session.get(Case, row.case_id) if row.case_id else None
+def process_due(row: Deadline, now: datetime, batch: SweepBatch | None = None):
+    """Send what has fallen due on one row, once; then plan when to look again. Without a
+    ``batch`` the notifications are written at once; with one, by ``batch.write()``."""
+    if batch is None:
+        batch = SweepBatch([row])
+        process_due(row, now, batch)
+        batch.write()
+        return
+    case = batch.case(row.case_id)
     sent = set(row.reminders_sent or [])
     if row.overdue_notified_at is None:
         crossed = [d for d in row.remind_days or []
                    if d not in sent and row.due_at - timedelta(days=d) <= now]
         if now >= row.due_at:
-            _notify(row, case, "overdue", _recipient_ids(row, case))
+            _notify(row, case, "overdue", batch.recipients(row, case), batch)
             row.overdue_notified_at = now
             row.reminders_sent = sorted(sent | set(row.remind_days or []), reverse=True)
         elif crossed:
-            _notify(row, case, "reminder", _recipient_ids(row, case), days_before=min(crossed))
+            _notify(row, case, "reminder", batch.recipients(row, case), batch,
+                    days_before=min(crossed))
             row.reminders_sent = sorted(sent | set(crossed), reverse=True)
     if row.escalated_at is None and now >= row.due_at + _grace(row):
         assignee = row.assignee_id or (case.assigned_to_id if case else None)
-        _notify(row, case, "escalation", _supervisor_ids(assignee, case))
+        _notify(row, case, "escalation", batch.supervisors(assignee, case), batch)
         row.escalated_at = now
     row.next_at = _next_at(row)
     if row.failures:
         row.failures, row.last_error = 0, None
+    # Every row of a batch writes the same columns, so the batch's updates go out as one
+    # executemany instead of one statement each time the set of changed columns differs.
+    for column in _SWEPT_COLUMNS:
+        flag_modified(row, column)
+
+
+_SWEPT_COLUMNS = ("reminders_sent", "overdue_notified_at", "escalated_at", "next_at",
+                  "failures", "last_error")
 
 
 def sweep_due(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
@@ -194,7 +263,9 @@ def sweep_due(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
 
     Rows are taken in batches with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL), marked and
     notified in the same transaction, and committed per batch: a crash before a commit
-    leaves the batch for the next sweep, a crash after it leaves nothing to resend.
+    leaves the batch for the next sweep, a crash after it leaves nothing to resend. What the
+    rows need (cases, recipients, supervisors) is read once per batch (``SweepBatch``), so
+    the statements per row stay few and do not grow with the batch.
 
     A batch runs inside a savepoint. If anything in it fails, the batch is done again row by
     row, each in its own savepoint, and a row that still fails is set aside (``_set_aside``)
@@ -211,17 +282,21 @@ def sweep_due(now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
             .with_for_update(skip_locked=True)).all()
         if not rows:
             break
+        batch = SweepBatch(rows)
         try:
             with db.session.begin_nested():
                 for row in rows:
-                    process_due(row, now)
+                    process_due(row, now, batch)
                     if _pause_hook is not None:
                         _pause_hook(row)
+                batch.write()
         except Exception:  # noqa: BLE001 - isolate the failing row below
             for row in rows:
+                batch.notifications, batch.outbox = [], []
                 try:
                     with db.session.begin_nested():
-                        process_due(row, now)
+                        process_due(row, now, batch)
+                        batch.write()
                 except Exception as exc:  # noqa: BLE001 - one row's failure is recorded
                     _set_aside(row, exc, now)
         db.session.commit()

@@ -3,6 +3,7 @@ import uuid
 from functools import partial
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Role
 from ..audit.service import record
@@ -57,10 +58,27 @@ def save_provider(actor, data: dict, provider: Provider | None = None) -> Provid
     for key, value in data.items():
         setattr(provider, key, value)
     provider.name = name
-    db.session.add(provider)
-    db.session.flush()
+    try:
+        # Another supervisor may be saving the same name at this moment: the unique index
+        # decides, and the one who comes second is told, as if the clash had been seen above.
+        with db.session.begin_nested():
+            db.session.add(provider)
+            db.session.flush()
+    except IntegrityError as exc:
+        if not _violates(exc, "uq_provider_name", "provider.name"):
+            raise
+        raise Invalid("name", N_("a provider with this name exists"))
     record(actor, "provider.save", "provider", provider.id, purpose="directory")
     return provider
+
+
+def _violates(exc: IntegrityError, constraint: str, sqlite_columns: str) -> bool:
+    """Whether ``exc`` is the unique constraint named (PostgreSQL names it; SQLite names
+    the columns in its message)."""
+    diag = getattr(getattr(exc, "orig", None), "diag", None)
+    if diag is not None:
+        return getattr(diag, "constraint_name", None) == constraint
+    return f"UNIQUE constraint failed: {sqlite_columns}" in str(exc.orig)
 
 
 def hsds_export() -> dict:
@@ -154,9 +172,16 @@ def _get_provider(provider_id) -> Provider:
     return provider
 
 
-def _referral_authority(case, provider, at=None):
-    """CO-1: a referral needs consent for the purpose 'referral' to that very provider."""
+def _referral_authority(case, provider, at=None, *, lock=False):
+    """CO-1: a referral needs consent for the purpose 'referral' to that very provider.
+
+    With ``lock`` the consent found is held (shared) until the transaction ends and read
+    again under the lock, so a withdrawal at the same moment cannot slip past (CO-2)."""
     consent = consent_service.valid_consent(case.id, "referral", provider.id, at)
+    if consent is not None and lock:
+        consent = consent_service.lock_consent(consent, share=True)
+        if not consent.is_valid_at(at or utcnow()):
+            return _referral_authority(case, provider, at, lock=True)  # the next in force
     override = None if consent else consent_service.approved_override(
         case.id, "referral", provider.id, at)
     return consent, override
@@ -169,7 +194,7 @@ def make_referral(actor, case, *, provider_id, service, note=None) -> Referral:
         raise Invalid("service", N_("one of %(choices)s"), {"choices": ", ".join(SERVICES)})
     if service not in (provider.services or []):
         raise Invalid("service", N_("this provider does not offer that service"))
-    consent, override = _referral_authority(case, provider)
+    consent, override = _referral_authority(case, provider, lock=True)
     if consent is None and override is None:
         raise Refused("CO-1", N_("a referral needs the person's consent to share with this "
                                  "provider (or an approved override, CO-4)"))

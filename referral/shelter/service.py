@@ -63,6 +63,11 @@ def admit_referred(actor, referral, *, room=None) -> Stay:
 def _admit(actor, case, agency, consent, room) -> Stay:
     if consent is None:
         raise Refused("SH-1", N_("admission records the person's consent to stay at this shelter"))
+    # The case's row lock first, before the stay is written: the stay's foreign key takes a
+    # share lock on the case, and two admissions that each held that and then asked for the
+    # row lock (in apply_transition) would deadlock. In this order the second one waits,
+    # then finds the person already staying and is refused (409).
+    db.session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
     stay = Stay(case_id=case.id, shelter_agency_id=agency.id, consent_id=consent.id,
                 provider_id=consent.provider_id, room=room)
     db.session.add(stay)

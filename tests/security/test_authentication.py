@@ -109,3 +109,39 @@ def test_a_supervisor_is_sent_to_set_up_mfa_and_then_signs_in_with_a_code(client
         signed = client.post("/login", data={"username": "newboss", "password": PASSWORD,
                                              "otp": totp.now()})
         assert signed.status_code == 302
+
+
+def _port_with_nothing_listening():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_sign_in_works_with_redis_down_still_limited_and_says_so_in_the_log(app, caplog):
+    """The rate limit counters live in Redis; with Redis stopped, people still sign in, the
+    limit still holds (in the process's memory: fail safe, never open), and the log says
+    the limiter fell back."""
+    import logging
+    caplog.set_level(logging.WARNING, logger="flask-limiter")
+    create_user("caseworker", username="still-works")
+    db.session.commit()
+    stopped = f"redis://127.0.0.1:{_port_with_nothing_listening()}/0"
+    limited = create_app({"TESTING": True, "SECRET_KEY": "x" * 32,
+                          "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                          "REDIS_URL": stopped, "RATELIMIT_ENABLED": True,
+                          "WTF_CSRF_ENABLED": False})
+    assert limited.config["RATELIMIT_STORAGE_URI"] == stopped
+    client = limited.test_client()
+    signed_in = client.post("/api/v1/auth/tokens",
+                            json={"username": "still-works", "password": PASSWORD})
+    assert signed_in.status_code == 201 and signed_in.json["token"]
+    assert any("falling back to in-memory" in record.getMessage()
+               and record.levelno >= logging.WARNING for record in caplog.records)
+    guesses = [client.post("/api/v1/auth/tokens", json={"username": "nobody",
+                                                        "password": "x"}).status_code
+               for _ in range(10)]
+    assert guesses[:9] == [401] * 9 and guesses[-1] == 429  # 10 a minute, the first included
+    page = limited.test_client().post("/login", data={"username": "still-works",
+                                                      "password": PASSWORD})
+    assert page.status_code == 302  # the web form too (its own limit)

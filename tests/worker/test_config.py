@@ -22,7 +22,7 @@ def test_production_uses_redbeat_so_only_one_beat_schedules(app):
     saved = {key: app.config[key] for key in ("REFERRAL_ENV", "REDIS_URL")}
     app.config.update(REFERRAL_ENV="production", REDIS_URL="redis://127.0.0.1:6379/9")
     try:
-        assert make_celery(app).conf.beat_scheduler == "redbeat.RedBeatScheduler"
+        assert make_celery(app).conf.beat_scheduler == "worker.beat:ResilientRedBeatScheduler"
     finally:
         app.config.update(saved)
         make_celery(app)  # leave the default app as the suite had it
