@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Domain areas, each a package with (optionally) models, api (``blp``), views (``bp``),
 # and cli (``register(app)``). Adding an area is adding its name here.
 AREAS = ("accounts", "audit", "cases", "consent", "services", "shelter", "legal", "returns",
-         "reminders", "supervision", "privacy", "statistics", "drafts", "help")
+         "reminders", "supervision", "privacy", "statistics", "drafts", "help", "plans")
 
 
 def _area_module(area: str, module: str):

@@ -1,5 +1,6 @@
 """Save, restore and discard a form's draft. Drafts belong to their author alone."""
 import json
+import uuid
 from datetime import timedelta
 
 from sqlalchemy import delete, select
@@ -14,13 +15,32 @@ from .models import FormDraft
 # The forms that keep drafts (the long ones), and fields never stored (tokens, passwords).
 NEW_REFERRAL = "referral:new"
 DRAFTABLE = frozenset({NEW_REFERRAL})
+# Long forms about one record keep one draft per record: "<form>:<record id>" (the
+# assistance plan's forms, per case).
+PER_RECORD = frozenset({"plan-needs", "plan-risk", "plan-goal", "plan-review",
+                        "plan-feedback"})
 NEVER_STORED = {"csrf_token", "password", "otp"}
 MAX_DRAFT_BYTES = 64_000
 KEEP_FOR = timedelta(days=7)
 
 
+def per_record_key(form: str, record_id) -> str:
+    if form not in PER_RECORD:
+        raise ValueError(f"{form!r} keeps no drafts")
+    return f"{form}:{record_id}"
+
+
+def _is_per_record(form_key: str) -> bool:
+    form, _, record_id = (form_key or "").partition(":")
+    try:
+        uuid.UUID(record_id)
+    except ValueError:
+        return False
+    return form in PER_RECORD and per_record_key(form, uuid.UUID(record_id)) == form_key
+
+
 def _check_key(form_key: str):
-    if form_key not in DRAFTABLE:
+    if form_key not in DRAFTABLE and not _is_per_record(form_key):
         raise Invalid("form_key", N_("this form does not keep drafts"))
 
 

@@ -357,6 +357,16 @@ EXPORT_EXCLUDED_TABLES = {"legal_note", "named_access", "break_glass_access",
                           "legal_aid_assignment", "refused_attempt"}
 # Third parties: other people named in the file (the referrer, a guardian, recipients) and
 # staff are redacted; the person sees organisations and roles, not colleagues' names.
+# Areas whose records hold sealed text give their own section, opened and worded for the
+# person (``register_export_section``); their tables are left out of the raw records.
+_export_sections = []  # (tables, fn(case, person) -> {"key", "title", "language", "blocks"})
+
+
+def register_export_section(tables, fn):
+    _export_sections.append((frozenset(tables), fn))
+    return fn
+
+
 THIRD_PARTY_COLUMNS = {"referred_by", "guardian_name", "recipient_name", "decision_maker"}
 REDACTED = "[redacted: third party]"
 
@@ -403,10 +413,12 @@ def subject_access_export(actor: User, case_id) -> dict:
             select(Case.__table__).where(Case.__table__.c.id == case.id)).one()),
             "narrative": case.narrative},
         "records": {},
+        "sections": [fn(case, person) for _, fn in _export_sections],
         "seen_by": seen_by(case),
     }
+    sectioned = {name for tables, _ in _export_sections for name in tables}
     for table, ids in sorted(_dependent_rows(case.id).items(), key=lambda kv: kv[0].name):
-        if table.name in EXPORT_EXCLUDED_TABLES:
+        if table.name in EXPORT_EXCLUDED_TABLES or table.name in sectioned:
             continue
         rows = db.session.execute(select(table).where(table.c.id.in_(list(ids)))).all()
         export["records"][table.name] = [_row_dict(table, row) for row in rows]

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from workflows.plans import FOLLOW_UPS as PLAN_FOLLOW_UPS
+
 from ..database import utcnow
 from ..extensions import db
 from ..labels import N_
@@ -115,6 +117,7 @@ LABELS = {
     "protective_measure_review": "review of protective measures",
     "safety_task": "URGENT safety task",
 }
+LABELS.update(PLAN_FOLLOW_UPS)  # the assistance plan's follow-ups (workflows/plans.py)
 
 BATCH_SIZE = 500
 _pause_hook = None  # tests: called after each row, before the batch commits
