@@ -134,7 +134,10 @@ class ActionSchema(Schema):
 
 
 class OwnedActionSchema(ActionSchema):
-    case_reference = fields.String()
+    case_reference = fields.String(allow_none=True, metadata={
+        "description": "absent for a shelter, which sees no case references (SH-3)"})
+    person = fields.String(allow_none=True, metadata={
+        "description": "for a shelter: the name of a person staying with it"})
 
 
 class GoalSchema(Schema):

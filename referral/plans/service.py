@@ -639,21 +639,39 @@ def action_view(action: PlanAction) -> dict:
 
 
 def owned_actions(actor, *, open_only=True, limit=200) -> list[dict]:
-    """The owner's view: the actions given to the actor's organisation, with the case
-    reference and nothing else of the plan (not the needs, the risks or the goals). Each
-    action read is audited against its case."""
+    """The owner's view: the actions given to the actor's organisation and nothing else of
+    the plan (not the needs, the risks or the goals). Whom an action is for: the case
+    reference, except for a shelter, which never sees references (SH-3) and sees the name of
+    a person staying with it, as its residents list does. Each read is audited."""
     query = access.owned_actions_query(actor)
     if open_only:
         query = query.where(PlanAction.status.in_(rules.OPEN_ACTION_STATUSES))
     rows = db.session.execute(query.add_columns(Case.reference)
                               .join(Case, Case.id == PlanAction.case_id)
                               .order_by(PlanAction.due_at).limit(limit)).all()
+    shelter = actor.has_role(Role.shelter_staff)
+    residents = _residents(actor, {a.case_id for a, _ in rows}) if shelter else {}
     out = []
     for action, reference in rows:
         record(actor, "plan_action.read", "plan_action", action.id, case_id=action.case_id,
                purpose="carrying out an action of the assistance plan")
-        out.append({**action_view(action), "case_reference": reference})
+        item = {**action_view(action), "case_reference": reference,
+                "person": residents.get(action.case_id)}
+        if shelter:
+            del item["case_reference"]
+        out.append(item)
     return out
+
+
+def _residents(actor, case_ids) -> dict:
+    """The names of the people staying at the actor's shelter now, by case."""
+    from ..shelter.models import Stay
+    if not case_ids:
+        return {}
+    stays = db.session.scalars(select(Stay).where(Stay.case_id.in_(case_ids),
+                                                  Stay.shelter_agency_id == actor.agency_id,
+                                                  Stay.left_at.is_(None))).all()
+    return {s.case_id: s.case.person.known_as or s.case.person.given_name for s in stays}
 
 
 def case_summary(actor, case) -> dict:

@@ -186,6 +186,7 @@ def test_a_shelter_sees_and_updates_its_actions_only(client, caseworker, a_case,
     mine = page(client.get("/plans/actions"))
     assert "Keep a ground-floor room" in mine and "See a lawyer" not in mine
     assert WORDS_SENTINEL not in mine and "A safe place to live" not in mine
+    assert a_case.reference not in mine and "a person referred to you" in mine  # SH-3
     assert "Keep a ground-floor room" in page(client.get("/"))
     assert client.get(f"/cases/{a_case.id}/plan").status_code == 403
     assert client.get(f"/cases/{a_case.id}/plan/needs/history").status_code == 403
@@ -276,3 +277,16 @@ def test_the_plan_pages_read_in_french(client, caseworker, a_case, planned):
     assert "Avis et plaintes" in feedback and "Plainte" in feedback
     case_file = page(client.get(f"/cases/{a_case.id}"))
     assert "Ouvrir le plan d'assistance" in case_file
+
+
+def test_a_shelter_knows_its_resident_by_name_never_by_reference(client, caseworker, admitted,
+                                                                 shelter_user):
+    case = admitted.case
+    assess_needs(caseworker, case)
+    add_goal(caseworker, case, action=action(description="Keep a quiet room",
+                                             owner_kind="provider",
+                                             provider_id=admitted.provider_id))
+    login(client, "shelter")
+    mine = page(client.get("/plans/actions"))
+    assert "Keep a quiet room" in mine and "Test" in mine  # the resident's given name
+    assert case.reference not in mine

@@ -305,6 +305,7 @@ def test_a_shelter_sees_the_actions_it_carries_out_and_not_the_assessment(client
     mine = client.get("/api/v1/plan-actions", headers=headers)
     assert mine.status_code == 200
     assert [a["description"] for a in mine.json] == ["SHELTER-ACTION: keep a ground-floor room"]
+    assert "case_reference" not in mine.json[0]  # SH-3: a shelter sees no case reference
     assert WORDS_SENTINEL not in mine.get_data(as_text=True)
     for path in (f"/api/v1/cases/{a_case.id}/plan", f"/api/v1/cases/{a_case.id}/needs-"
                  "assessments", f"/api/v1/cases/{a_case.id}/risk-assessments"):
@@ -324,6 +325,7 @@ def test_legal_aid_sees_only_its_own_actions(client, a_case, shared):
     mine = client.get("/api/v1/plan-actions", headers=headers).json
     assert [a["id"] for a in mine] == [str(legal_action.id)]
     assert "goal" not in mine[0] and "SHELTER-ACTION" not in json.dumps(mine)
+    assert mine[0]["case_reference"] == a_case.reference
     assert client.get(f"/api/v1/cases/{a_case.id}/plan", headers=headers).status_code == 403
 
 
