@@ -788,7 +788,7 @@ def statistics_rows():
         yield sex, age_group, [f"{kind}:{topic}"], count
 
 
-# ---- supervision and homes ---------------------------------------------------------------------
+# ---- supervision and homes -------------------------------------------------------------------
 
 def supervision(actor, now=None) -> dict:
     """A supervisor's agency: plans overdue for review, open immediate-danger flags, and the
@@ -856,7 +856,7 @@ def caseworker_home(user, now=None) -> dict:
                          "overdue": due <= now} for due, case_id, reference in reviews]}
 
 
-# ---- the person's own copy of their file (DP-6) -----------------------------------------------
+# ---- the person's own copy of their file (DP-6) ----------------------------------------------
 
 def subject_access_section(case, person) -> dict:
     """The plan, the assessments and the person's feedback, opened and worded in the

@@ -173,7 +173,7 @@ def risk_history(case_id):
     return render_template("plans/risk_history.html", case=case, assessments=rows)
 
 
-# ---- goals and actions -------------------------------------------------------------------------
+# ---- goals and actions -----------------------------------------------------------------------
 
 def _owner_choices(form, case):
     from ..services.models import Referral
@@ -272,7 +272,7 @@ def action_status(action_id):
                           url_for("plans.plan", case_id=action.case_id))
 
 
-# ---- agreeing and reviewing with the person, versions -----------------------------------------
+# ---- agreeing and reviewing with the person, versions ----------------------------------------
 
 @bp.route("/cases/<case_id>/plan/review", methods=["GET", "POST"])
 @roles_required(*STAFF)
@@ -316,7 +316,7 @@ def version(version_id):
                            version=service.version_view(current_user, row))
 
 
-# ---- feedback and complaints ----------------------------------------------------------------------
+# ---- feedback and complaints -----------------------------------------------------------------
 
 @bp.route("/cases/<case_id>/plan/feedback", methods=["GET", "POST"])
 @roles_required(*STAFF)
@@ -361,7 +361,7 @@ def feedback_item(feedback_id):
                            and current_user.agency_id == row.agency_id), _status(form)
 
 
-# ---- the organisation carrying out actions; supervisors ------------------------------------------
+# ---- the organisation carrying out actions; supervisors --------------------------------------
 
 @bp.route("/plans/actions")
 @roles_required(*OWNERS)
@@ -377,7 +377,7 @@ def supervision():
     return render_template("plans/supervision.html", **service.supervision(current_user))
 
 
-# ---- panels: case file, homes --------------------------------------------------------------------
+# ---- panels: case file, homes ----------------------------------------------------------------
 
 @register_case_alert
 def danger_alert(case):

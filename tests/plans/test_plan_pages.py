@@ -14,8 +14,7 @@ from referral.plans import service
 from referral.plans.models import NeedsAssessment, PlanVersion
 from referral.reminders.models import Deadline
 from tests.factories import create_user
-from tests.plans.conftest import WORDS_SENTINEL, action, add_goal, agree, assess_needs, \
-    assess_risk
+from tests.plans.conftest import WORDS_SENTINEL, action, add_goal, agree, assess_needs
 from tests.web.conftest import login
 
 
