@@ -5,6 +5,8 @@ web pages show these names. A code with no name here reads as itself with spaces
 """
 from flask_babel import lazy_gettext as _l
 
+from workflows.plans import FOLLOW_UPS as PLAN_FOLLOW_UPS
+
 
 def N_(message: str) -> str:
     """Marks ``message`` for extraction (babel.cfg) and leaves it as it is: for English
@@ -168,7 +170,7 @@ FOLLOW_UP_NAMES = (
     N_("a reintegration check-in was missed"),
     N_("review of protective measures"),
     N_("URGENT safety task"),
-)
+) + tuple(PLAN_FOLLOW_UPS.values())  # marked in workflows/plans.py
 
 # Referral statuses (services.models.Referral.status) and missed check-in reasons
 # (returns.models.MISSED_REASONS), as the pages show them.

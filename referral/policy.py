@@ -179,6 +179,43 @@ POLICY = {
     "person.correct": {"GET": STAFF, "POST": STAFF},
     "api-person.Person": {"GET": STAFF, "PATCH": STAFF},
     "api-person.Corrections": {"GET": STAFF},
+
+    # -- the individual assistance plan (CNS-12, CNS-13, SVC-02, SVC-03): the case's staff;
+    #    an organisation given an action reaches that action only; supervisors answer the
+    #    person's feedback --------------------------------------------------------------------
+    "plans.plan": {"GET": STAFF},
+    "plans.raise_danger": {"POST": STAFF},
+    "plans.clear_danger": {"POST": STAFF},
+    "plans.needs": {"GET": STAFF, "POST": STAFF},
+    "plans.needs_history": {"GET": STAFF},
+    "plans.risk": {"GET": STAFF, "POST": STAFF},
+    "plans.risk_history": {"GET": STAFF},
+    "plans.new_goal": {"GET": STAFF, "POST": STAFF},
+    "plans.new_action": {"GET": STAFF, "POST": STAFF},
+    "plans.goal_status": {"POST": STAFF},
+    "plans.action_status": {"POST": (CASEWORKER, SUPERVISOR, SHELTER, LEGAL)},
+    "plans.review": {"GET": STAFF, "POST": STAFF},
+    "plans.versions": {"GET": STAFF},
+    "plans.version": {"GET": STAFF},
+    "plans.feedback": {"GET": STAFF, "POST": STAFF},
+    "plans.feedback_item": {"GET": STAFF, "POST": (SUPERVISOR,)},
+    "plans.my_actions": {"GET": (CASEWORKER, SUPERVISOR, SHELTER, LEGAL)},
+    "plans.supervision": {"GET": (SUPERVISOR,)},
+    "api-plans.Plan": {"GET": STAFF},
+    "api-plans.NeedsAssessments": {"GET": STAFF, "POST": STAFF},
+    "api-plans.RiskAssessments": {"GET": STAFF, "POST": STAFF},
+    "api-plans.DangerFlags": {"POST": STAFF},
+    "api-plans.ClearDanger": {"POST": STAFF},
+    "api-plans.Goals": {"POST": STAFF},
+    "api-plans.Actions": {"POST": STAFF},
+    "api-plans.GoalStatus": {"POST": STAFF},
+    "api-plans.OwnedActions": {"GET": (CASEWORKER, SUPERVISOR, SHELTER, LEGAL)},
+    "api-plans.ActionStatus": {"POST": (CASEWORKER, SUPERVISOR, SHELTER, LEGAL)},
+    "api-plans.Versions": {"GET": STAFF, "POST": STAFF},
+    "api-plans.Version": {"GET": STAFF},
+    "api-plans.Feedback": {"GET": STAFF, "POST": STAFF},
+    "api-plans.FeedbackResponse": {"POST": (SUPERVISOR,)},
+    "api-plans.Supervision": {"GET": (SUPERVISOR,)},
 }
 
 

@@ -32,6 +32,12 @@ class Jurisdiction:
     checkin_months: tuple[int, ...] = (1, 3, 6, 12)
     risk_review_valid_days: int = 90
     restriction_max_days: int = 14
+    # The individual assistance plan (CNS-12): reviewed with the person at least every
+    # ``plan_review_days``, and within ``plan_stage_review_days`` of each change of NRM stage.
+    # ``plan_review_source`` names where the interval comes from.
+    plan_review_days: int = 90
+    plan_stage_review_days: int = 7
+    plan_review_source: str = ""
     notes: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -45,6 +51,9 @@ class Jurisdiction:
                              f"{REFLECTION_STATUTORY_FLOOR_DAYS} days (RP-1)")
         if self.reflection_trigger not in ("referral", "positive_first_decision"):
             raise ValueError(f"{self.code}: unknown reflection trigger")
+        if not 0 < self.plan_stage_review_days <= self.plan_review_days:
+            raise ValueError(f"{self.code}: a plan is reviewed at a positive interval, and "
+                             f"after a stage change no later than the regular review")
 
 
 def N_(message: str) -> str:
@@ -58,6 +67,14 @@ BASELINE = Jurisdiction(
     first_decision="identification", final_decision="identification",
     first_decision_target_days=30, first_decision_working_days=False,
     review_window_days=30, review_decision_target_days=30, guardian_deadline_days=3,
+    plan_review_days=90, plan_stage_review_days=7,
+    plan_review_source=(
+        "No instrument sets an interval. The UNODC toolkit (Part 1, tool 1.4) asks that "
+        "assistance be 'tailored to individual needs' and that victims be 'actively engaged "
+        "in developing assistance plans'; 90 days is the validity this jurisdiction gives a "
+        "re-trafficking risk review (risk_review_valid_days), so a plan is never older than "
+        "the risk review it rests on. A review within 7 days of each stage change is this "
+        "project's choice."),
     notes="Reflection period of at least 30 days from referral (CoE Convention art. 13).",
 )
 
@@ -67,6 +84,16 @@ UK_NRM = Jurisdiction(
     first_decision="reasonable_grounds", final_decision="conclusive_grounds",
     first_decision_target_days=5, first_decision_working_days=True,
     review_window_days=90, review_decision_target_days=30, guardian_deadline_days=2,
+    plan_review_days=30, plan_stage_review_days=7,
+    plan_review_source=(
+        "Home Office, Recovery needs assessment: process guidance (updated 13 December 2022): "
+        "a recovery period of at least 30 days after a reasonable grounds decision; the "
+        "Modern Slavery Victim Care Contract (announced 29 June 2020) has needs 'continually "
+        "re-assessed throughout'. Reviewing every 30 days gives at least one review in each "
+        "minimum recovery period; after a positive conclusive grounds decision the 45-day "
+        "move-on period (gov.uk, Support in England and Wales after a positive conclusive "
+        "grounds decision, 22 January 2026) has at least one. A review within 7 days of each "
+        "stage change is this project's choice."),
     notes="Referral, reasonable grounds decision (target 5 working days), recovery period of "
           "at least 30 days, conclusive grounds decision.",
 )

@@ -32,6 +32,18 @@ def register_case_alert(fn):
     return fn
 
 
+# Summaries other areas show on the case file, each its own template:
+# (template, fn(case, actor) -> context dict), the template reading ``panel``.
+_case_file_panels = []
+
+
+def register_case_file_panel(template: str):
+    def wrap(fn):
+        _case_file_panels.append((template, fn))
+        return fn
+    return wrap
+
+
 @bp.route("/")
 @roles_required(*STAFF)
 def case_list():
@@ -96,8 +108,9 @@ def case_file_context(case, actor):
     timeline = service.history(actor, case)
     decisions = decisions_of(case)
     alerts = [message for fn in _case_alerts for message in fn(case)]
+    panels = [(template, fn(case, actor)) for template, fn in _case_file_panels]
     return {"case": case, "tracks": tracks, "timeline": timeline, "decisions": decisions,
-            "form": TransitionForm(), "alerts": alerts}
+            "form": TransitionForm(), "alerts": alerts, "panels": panels}
 
 
 @bp.route("/<case_id>")

@@ -7,7 +7,7 @@ from ..errors import Invalid
 from ..labels import N_
 from . import access, service, transfer
 from .schemas import (ContentArgsSchema, DocumentListArgsSchema, DocumentSchema,
-                      UploadFormSchema, VersionSchema)
+                      UploadFormSchema, DocumentVersionSchema)
 
 blp = Blueprint("api-documents", __name__, url_prefix="/api/v1",
                 description="Case documents: checked by content, stripped of metadata, "
@@ -56,7 +56,7 @@ class Document(MethodView):
 
 @blp.route("/documents/<document_id>/versions")
 class Versions(MethodView):
-    @blp.response(201, VersionSchema)
+    @blp.response(201, DocumentVersionSchema)
     @blp.alt_response(413, schema="ErrorsSchema", description="The file is too large")
     def post(self, document_id):
         """Add a new version (multipart/form-data with ``file``); earlier ones stay."""

@@ -20,7 +20,7 @@ class ContentArgsSchema(Schema):
         "description": "downloaded for the person's own copy of their file (DP-6)"})
 
 
-class VersionSchema(Schema):
+class DocumentVersionSchema(Schema):
     number = fields.Integer()
     filename = fields.String()
     content_type = fields.String()
@@ -39,4 +39,4 @@ class DocumentSchema(Schema):
     current_version = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
-    versions = fields.List(fields.Nested(VersionSchema))
+    versions = fields.List(fields.Nested(DocumentVersionSchema))

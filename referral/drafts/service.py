@@ -1,5 +1,6 @@
 """Save, restore and discard a form's draft. Drafts belong to their author alone."""
 import json
+import uuid
 from datetime import timedelta
 
 from sqlalchemy import delete, select
@@ -15,15 +16,21 @@ from .models import FormDraft
 NEW_REFERRAL = "referral:new"
 DRAFTABLE = frozenset({NEW_REFERRAL})
 # Forms about one record keep one draft per record: "<prefix>:<record id>" (a note typed on
-# one case never comes back on another).
-DRAFTABLE_PER_RECORD = frozenset({"note", "person", "document"})
+# one case never comes back on another; the assistance plan's forms, per case).
+DRAFTABLE_PER_RECORD = frozenset({"note", "person", "document", "plan-needs", "plan-risk",
+                                  "plan-goal", "plan-review", "plan-feedback"})
 NEVER_STORED = {"csrf_token", "password", "otp"}
 MAX_DRAFT_BYTES = 64_000
 KEEP_FOR = timedelta(days=7)
 
 
 def record_key(prefix: str, record_id) -> str:
+    if prefix not in DRAFTABLE_PER_RECORD:
+        raise ValueError(f"{prefix!r} keeps no drafts")
     return f"{prefix}:{record_id}"
+
+
+per_record_key = record_key
 
 
 def _check_key(form_key: str):

@@ -93,4 +93,6 @@ class SubjectAccessSchema(Schema):
     person = fields.Dict()
     case = fields.Dict()
     records = fields.Dict(keys=fields.String(), values=fields.List(fields.Dict()))
+    sections = fields.List(fields.Dict(), metadata={
+        "description": "records opened and worded in the person's language, by area"})
     seen_by = fields.List(fields.Nested(SeenBySchema))

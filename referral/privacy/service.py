@@ -357,6 +357,17 @@ EXPORT_EXCLUDED_TABLES = {"legal_note", "named_access", "break_glass_access",
                           "legal_aid_assignment", "refused_attempt"}
 # Third parties: other people named in the file (the referrer, a guardian, recipients) and
 # staff are redacted; the person sees organisations and roles, not colleagues' names.
+# Areas whose records are best read as a whole (the assistance plan) give a section opened
+# and worded for the person (``register_person_section``); their tables are left out of the
+# raw records.
+_person_sections = []  # (tables, fn(case, person) -> {"key", "title", "language", "blocks"})
+
+
+def register_person_section(tables, fn):
+    _person_sections.append((frozenset(tables), fn))
+    return fn
+
+
 THIRD_PARTY_COLUMNS = {"referred_by", "guardian_name", "recipient_name", "decision_maker"}
 REDACTED = "[redacted: third party]"
 
@@ -417,10 +428,12 @@ def subject_access_export(actor: User, case_id) -> dict:
             select(Case.__table__).where(Case.__table__.c.id == case.id)).one()),
             "narrative": case.narrative},
         "records": {},
+        "sections": [fn(case, person) for _, fn in _person_sections],
         "seen_by": seen_by(case),
     }
+    sectioned = {name for tables, _ in _person_sections for name in tables}
     for table, ids in sorted(_dependent_rows(case.id).items(), key=lambda kv: kv[0].name):
-        if table.name in EXPORT_EXCLUDED_TABLES:
+        if table.name in EXPORT_EXCLUDED_TABLES or table.name in sectioned:
             continue
         if table.name in _export_sections:
             records = _export_sections[table.name](case)

@@ -5,8 +5,10 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import flag_modified
+
+from workflows.plans import FOLLOW_UPS as PLAN_FOLLOW_UPS
 
 from ..database import utcnow
 from ..extensions import db
@@ -116,6 +118,7 @@ LABELS = {
     "protective_measure_review": "review of protective measures",
     "safety_task": "URGENT safety task",
 }
+LABELS.update(PLAN_FOLLOW_UPS)  # the assistance plan's follow-ups (workflows/plans.py)
 
 BATCH_SIZE = 500
 _pause_hook = None  # tests: called after each row, before the batch commits
@@ -250,8 +253,10 @@ def process_due(row: Deadline, now: datetime, batch: SweepBatch | None = None):
         row.failures, row.last_error = 0, None
     # Every row of a batch writes the same columns, so the batch's updates go out as one
     # executemany instead of one statement each time the set of changed columns differs.
+    loaded = inspect(row).dict
     for column in _SWEPT_COLUMNS:
-        flag_modified(row, column)
+        if column in loaded:  # a row planned in this transaction is inserted whole anyway
+            flag_modified(row, column)
 
 
 _SWEPT_COLUMNS = ("reminders_sent", "overdue_notified_at", "escalated_at", "next_at",

@@ -14,7 +14,9 @@ from ..errors import Forbidden, Invalid
 from ..extensions import db
 from ..labels import N_
 
-COLUMNS = ("nationality", "exploitation_form", "sector")
+# "feedback": the person's feedback and complaints by kind and topic (CNS-13), counted by
+# the assistance plan area.
+COLUMNS = ("nationality", "exploitation_form", "sector", "feedback")
 SEX_ORDER = ("female", "male", "intersex", "other", "unknown", "declined")
 AGE_ORDER = ("0-11", "12-17", "18-24", "25-34", "35-49", "50+", "unknown")
 
@@ -23,6 +25,10 @@ def _rows(column):
     """(sex, age group, [column values], how many) for the cases and the anonymous
     notifications. The database counts: one row comes back per distinct combination, not
     one per case."""
+    if column == "feedback":
+        from ..plans.service import statistics_rows
+        yield from statistics_rows()
+        return
     for model, person in ((Case, Person), (AnonymousNotification, AnonymousNotification)):
         by = {None: None, "nationality": person.nationality,
               "exploitation_form": model.exploitation_forms, "sector": model.sectors}[column]

@@ -89,6 +89,17 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
     from referral.documents import service as documents
     from referral.notes import service as notes
     from tests.documents.files import png_with_text
+    import workflows.plans as plan_rules
+    from referral.plans import service as plans
+    from tests.plans.conftest import add_goal, agree, assess_needs, assess_risk
+    assess_needs(caseworker, case)
+    assess_risk(caseworker, case)
+    goal = add_goal(caseworker, case)
+    version = agree(caseworker, case)
+    feedback = plans.record_feedback(caseworker, case, kind="feedback",
+                                     topic=next(iter(plan_rules.FEEDBACK_TOPICS)),
+                                     words="thank you")
+    flag = plans.raise_danger(caseworker, case, reason="seen near the house")
     note = notes.record_contact(caseworker, case, kind="call", body="a call",
                                 occurred_at=datetime.now(timezone.utc) - timedelta(hours=1))
     document = documents.add_document(caseworker, case, category="decision_letter",
@@ -116,7 +127,9 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
               "return_id": ret.id, "stay_id": stay.id, "deadline_id": deadline.id,
               "access_id": opening.id, "form_key": "referral:new",
               "shelter_id": shelter_agency.id, "note_id": note.id,
-              "document_id": document.id, "number": 1}
+              "document_id": document.id, "number": 1, "goal_id": goal.id,
+              "action_id": goal.actions[0].id, "version_id": version.id,
+              "feedback_id": feedback.id, "flag_id": flag.id}
     return {"ours": ours, "theirs": theirs, "params": params, "restricted": restricted}
 
 

@@ -48,7 +48,8 @@ def _get_paths(app, ids, api):
 
 @pytest.fixture
 def full_case(caseworker, admitted, shelter_user):
-    """A case with a story and a name, a shelter stay, legal aid and a proceeding."""
+    """A case with a story and a name, a shelter stay, legal aid and a proceeding, and an
+    assistance plan whose actions are given to the shelter and to the lawyer's office."""
     case = admitted.case
     lawyer = create_user("legal_aid", username="lawyer")
     db.session.commit()
@@ -56,6 +57,14 @@ def full_case(caseworker, admitted, shelter_user):
     proceeding = legal.open_proceeding(caseworker, case, kind="criminal", person_role="victim",
                                        court_or_authority="Crown Court")
     db.session.commit()
+    from tests.plans.conftest import action, add_goal, assess_needs, assess_risk
+    assess_needs(caseworker, case)
+    assess_risk(caseworker, case, immediate_danger=True, danger_reason=STORY)
+    add_goal(caseworker, case, action=action(description="Keep a quiet room",
+                                             owner_kind="provider",
+                                             provider_id=admitted.provider_id))
+    add_goal(caseworker, case, domain="legal", action=action(
+        description="Advise on the permit", owner_kind="agency", agency_id=lawyer.agency_id))
     return case, proceeding
 
 
