@@ -4,19 +4,38 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: run test install install-test translations messages migrate seed lint clean
+.PHONY: run test install install-test translations messages migrate seed lint clean bandit lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Production dependencies come from requirements.lock: every version pinned, every file
+# checked against its hash. The project itself is installed on top, without dependencies.
+$(VENV)/.installed: setup.cfg pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: setup.cfg pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
+
+# After changing install_requires in setup.cfg: pin every production dependency with the
+# hashes of its files (pip-tools, in a virtualenv of its own).
+lock: | $(BIN)/python
+	$(PYTHON) -m venv .venv-tools
+	.venv-tools/bin/pip install --quiet pip-tools
+	.venv-tools/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --no-header -o requirements.lock setup.cfg
+
+# Code checks (CI runs this): bandit over the code, failing on any finding of medium
+# severity or more. Low findings are listed in docs/security.md with why they stand.
+bandit: | $(BIN)/python
+	$(BIN)/pip install --quiet 'bandit==1.9.4'
+	$(BIN)/bandit --quiet --recursive --severity-level medium --confidence-level low \
+	  referral worker workflows
 
 install: $(VENV)/.installed translations
 install-test: $(VENV)/.installed-test translations

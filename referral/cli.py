@@ -13,6 +13,7 @@ def register(app):
     app.cli.add_command(create_user_command)
     app.cli.add_command(mfa_enrol_command)
     app.cli.add_command(synth_command)
+    app.cli.add_command(db_roles)
 
 
 @click.command("mfa-enrol")
@@ -97,3 +98,39 @@ def synth_command(cases_count, seed, password):
                f"ANALYZE {result['analyze']:.1f} s)")
     for table, count in result["rows"].items():
         click.echo(f"  {table:22} {count:>12,}")
+
+
+@click.group("db-roles")
+def db_roles():
+    """The two database roles: the migration owner and the application (docs/deployment.md)."""
+
+
+@db_roles.command("grant")
+@click.argument("app_role")
+@with_appcontext
+def db_roles_grant(app_role):
+    """As the migration owner: grant APP_ROLE the data it needs, and only INSERT and SELECT
+    on the audit trail. Run after every `flask db upgrade`; safe to repeat."""
+    from .dbroles import grant_app_role
+    if db.engine.dialect.name != "postgresql":
+        raise click.ClickException("database roles need PostgreSQL")
+    try:
+        with db.engine.begin() as connection:
+            grant_app_role(connection, app_role)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{app_role}: data tables read and write; audit trail insert and read only.")
+
+
+@db_roles.command("check")
+@with_appcontext
+def db_roles_check():
+    """As the application's role: fail if it could alter or empty the audit trail."""
+    from .dbroles import role_problems
+    with db.engine.connect() as connection:
+        problems = role_problems(connection)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException("the application's database role is too powerful")
+    click.echo("The application's role may only insert into and read the audit trail.")

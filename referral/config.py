@@ -27,11 +27,22 @@ DEFAULTS = {
     # At start-up the keys must open their sentinels in the database, or the app refuses to
     # start naming the key (referral/keys). Never switch it off in production.
     "KEY_CHECK": True,
+    # DP-3: the key of the audit chain's HMAC links and checkpoint signatures; the database
+    # never holds it. "kid:secret,kid2:secret" (the first links) or one secret.
+    "AUDIT_KEY": None,
+    # Where the worker writes signed checkpoints of the chain head: file:<directory> (an
+    # append-only directory; default instance/audit-checkpoints) or command:<program>.
+    "AUDIT_CHECKPOINT_STORE": None,
+    "AUDIT_CHAIN_SECONDS": 15,  # how often the worker links new audit entries
+    "AUDIT_CHECKPOINT_SECONDS": 60,  # how often it writes a checkpoint (when the head moved)
     "DEFAULT_JURISDICTION": "baseline",
     "API_TOKEN_TTL_HOURS": 12,
+    "API_TOKEN_IDLE_MINUTES": 30,  # a token unused this long stops working
+    # Strict-Transport-Security max-age; by default a year in production, none otherwise.
+    "HSTS_SECONDS": None,
     "SESSION_IDLE_MINUTES": 15,
     "SESSION_ABSOLUTE_HOURS": 12,
-    "MFA_REQUIRED_ROLES": "supervisor,admin,auditor",
+    "MFA_REQUIRED_ROLES": "supervisor,admin,auditor,dpo",
     "STATISTICS_MIN_CELL": 11,
     # A table the worker published less than this many seconds ago is served as it is.
     "STATISTICS_PUBLISHED_MAX_AGE": 900,
@@ -61,7 +72,7 @@ DEFAULTS = {
 }
 
 REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ENCRYPTION_KEYS",
-                          "BLIND_INDEX_KEY")
+                          "BLIND_INDEX_KEY", "AUDIT_KEY", "AUDIT_CHECKPOINT_STORE")
 
 
 class ConfigurationError(RuntimeError):
@@ -128,6 +139,9 @@ def load(app, test_config=None):
     values["ENCRYPTION_KEYS"] = values["ENCRYPTION_KEYS"] or _instance_encryption_key(instance)
     values["BLIND_INDEX_KEY"] = (values["BLIND_INDEX_KEY"]
                                  or _instance_secret(instance, "blind_index_key"))
+    values["AUDIT_KEY"] = values["AUDIT_KEY"] or _instance_secret(instance, "audit_key")
+    values["AUDIT_CHECKPOINT_STORE"] = (values["AUDIT_CHECKPOINT_STORE"]
+                                        or f"file:{instance / 'audit-checkpoints'}")
     database_url = values["DATABASE_URL"] or f"sqlite:///{instance / 'referral.sqlite'}"
     values["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(database_url)
     engine_options = {"pool_pre_ping": True}
@@ -161,6 +175,13 @@ def load(app, test_config=None):
     values["SESSION_COOKIE_HTTPONLY"] = True
     values["SESSION_COOKIE_SAMESITE"] = "Lax"
     values["SESSION_COOKIE_SECURE"] = production
+    if production:
+        # __Host-: sent only over HTTPS, only to this host, for the whole site; no
+        # subdomain can set or read it.
+        values["SESSION_COOKIE_NAME"] = "__Host-session"
+        values["SESSION_COOKIE_PATH"] = "/"
+    if values["HSTS_SECONDS"] is None:
+        values["HSTS_SECONDS"] = 31_536_000 if production else 0
     values["WTF_CSRF_TIME_LIMIT"] = None
     app.config.from_mapping(values)
     return app.config

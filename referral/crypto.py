@@ -90,9 +90,9 @@ def blind_index(*parts) -> str | None:
 class sealed:
     """A model attribute stored sealed in ``<name>_enc``; reads and writes plain values.
 
-    ``kind`` converts to and from text (``str``, ``date``, or ``list`` kept as JSON). The row
-    id is assigned before the first write so the associated data can bind the value to its
-    row.
+    ``kind`` converts to and from text: ``str``, ``date``, ``list`` or ``dict`` (JSON; an
+    empty one is stored as nothing and read back as ``[]`` or ``{}``). The row id is assigned
+    before the first write so the associated data can bind the value to its row.
     """
 
     def __init__(self, kind=str):
@@ -107,11 +107,11 @@ class sealed:
             return self
         token = getattr(obj, self.column)
         if token is None:
-            return None
+            return {} if self.kind is dict else None
         text = keyring().open(token, aad_for(obj.__tablename__, self.name, obj.id))
         if self.kind is str:
             return text
-        if self.kind is list:
+        if self.kind in (list, dict):
             import json
             return json.loads(text)
         from datetime import date
@@ -121,13 +121,16 @@ class sealed:
         if obj.id is None:
             import uuid
             obj.id = uuid.uuid4()
-        if value is None or value == "" or (self.kind is list and not value):
+        if value is None or value == "" or (self.kind in (list, dict) and not value):
             setattr(obj, self.column, None)
             self._changed(obj)
             return
         if self.kind is list:
             import json
             text = json.dumps(list(value), ensure_ascii=False)
+        elif self.kind is dict:
+            import json
+            text = json.dumps(value, sort_keys=True, ensure_ascii=False)
         else:
             text = value if isinstance(value, str) else value.isoformat()
         setattr(obj, self.column, keyring().seal(text, aad_for(obj.__tablename__, self.name,
@@ -145,17 +148,59 @@ def sealed_attributes(model) -> list[str]:
     return [name for name, value in vars(model).items() if isinstance(value, sealed)]
 
 
-def rotate(session, models) -> int:
-    """Re-seal every sealed value under the current key. Returns how many were re-sealed."""
+def _stale(model, name, prefix):
+    """Rows of ``model`` whose ``name`` is sealed under a key other than the current one."""
+    from sqlalchemy import select
+    column = model.__table__.c[f"{name}_enc"]
+    return select(model.__table__.c.id, column).where(
+        column.is_not(None), ~column.startswith(prefix, autoescape=True))
+
+
+def rotate(session, models, *, batch: int = 500, once: bool = False) -> dict:
+    """Re-seal under the current key every sealed value of ``models`` still sealed under an
+    older one, ``batch`` rows at a time (with ``once``, one batch per column, for a caller
+    that commits between calls). Values are opened and sealed again with the same
+    associated data; the rows are otherwise untouched (no version bump, no hooks). Stopped
+    half-way, it picks up where it was: it only ever selects values not yet under the
+    current key. Returns the count per ``table.column``."""
+    from sqlalchemy import update
     ring = keyring()
-    count = 0
+    prefix = f"{PREFIX}:{ring.current}:"
+    counts = {}
     for model in models:
-        names = sealed_attributes(model)
-        for row in session.scalars(__import__("sqlalchemy").select(model)
-                                   .execution_options(yield_per=500)):
-            for name in names:
-                token = getattr(row, f"{name}_enc")
-                if token is not None and ring.key_id(token) != ring.current:
-                    setattr(row, name, getattr(row, name))
-                    count += 1
-    return count
+        table = model.__table__
+        for name in sealed_attributes(model):
+            column = table.c[f"{name}_enc"]
+            done = 0
+            while True:
+                rows = session.execute(_stale(model, name, prefix).limit(batch)).all()
+                for row_id, token in rows:
+                    aad = aad_for(model.__tablename__, name, row_id)
+                    session.execute(update(table).where(table.c.id == row_id)
+                                    .values({column: ring.seal(ring.open(token, aad), aad)}))
+                done += len(rows)
+                if not rows or once:
+                    break
+            if done:
+                counts[f"{model.__tablename__}.{name}"] = done
+    session.expire_all()  # loaded objects read the new values
+    return counts
+
+
+def stale_counts(session, models) -> dict:
+    """How many values of each ``table.column`` are still sealed under an older key (to
+    check before an old key leaves ENCRYPTION_KEYS)."""
+    from sqlalchemy import func, select
+    prefix = f"{PREFIX}:{keyring().current}:"
+    counts = {}
+    for model in models:
+        for name in sealed_attributes(model):
+            count = session.scalar(select(func.count()).select_from(
+                _stale(model, name, prefix).subquery()))
+            if count:
+                counts[f"{model.__tablename__}.{name}"] = count
+    return counts
+
+
+def sealed_models(registry) -> list:
+    return [mapper.class_ for mapper in registry.mappers if sealed_attributes(mapper.class_)]

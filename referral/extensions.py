@@ -69,3 +69,18 @@ def init_limiter(app):
     limiter.init_app(app)
     app.config["RATELIMIT_ENABLED"] = enabled
 SIGN_IN_LIMIT = "10 per minute;100 per hour"
+# Endpoints that check a one-time code for a signed-in user (break the glass, replace the
+# MFA device): per user, whatever the address, beside the per-account code throttle.
+STEP_UP_LIMIT = "5 per minute;30 per hour"
+
+
+def signed_in_user_key() -> str:
+    """The rate-limit key of a signed-in caller: their user id (bearer token or session)."""
+    from flask import request
+    from flask_login import current_user
+    if request.path.startswith("/api/"):
+        from .auth import api_actor
+        return f"user:{api_actor().id}"
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()

@@ -19,9 +19,10 @@ from .labels import N_
 
 CASEWORKER, SUPERVISOR = "caseworker", "supervisor"
 SHELTER, LEGAL, ADMIN, AUDITOR = "shelter_staff", "legal_aid", "admin", "auditor"
+DPO = "dpo"  # the data protection officer
 
 STAFF = (CASEWORKER, SUPERVISOR)  # the agency that holds the case file
-EVERYONE = (CASEWORKER, SUPERVISOR, SHELTER, LEGAL, ADMIN, AUDITOR)
+EVERYONE = (CASEWORKER, SUPERVISOR, SHELTER, LEGAL, ADMIN, AUDITOR, DPO)
 PUBLIC = "public"  # no sign-in: the sign-in page itself, static files, health, API doc
 
 # endpoint -> {method: roles or PUBLIC}
@@ -149,8 +150,8 @@ POLICY = {
     "api-privacy.Retention": {"GET": STAFF},
     "api-privacy.Erasure": {"POST": (SUPERVISOR,)},
     "api-privacy.SubjectAccess": {"GET": STAFF},
-    "audit.search": {"GET": (AUDITOR,)},
-    "api-audit.Audit": {"GET": (AUDITOR, SUPERVISOR)},  # supervisors: one case of theirs
+    "audit.search": {"GET": (AUDITOR, DPO)},
+    "api-audit.Audit": {"GET": (AUDITOR, DPO, SUPERVISOR)},  # supervisors: one case of theirs
     "api-audit.AccessLog": {"GET": STAFF},
 
     # -- notes and the contact log: the case's agency, the person's shelter (their own notes
@@ -216,6 +217,15 @@ POLICY = {
     "api-plans.Feedback": {"GET": STAFF, "POST": STAFF},
     "api-plans.FeedbackResponse": {"POST": (SUPERVISOR,)},
     "api-plans.Supervision": {"GET": (SUPERVISOR,)},
+
+    # -- security (issue 19): sign-in locks lifted by an administrator of the agency -------
+    "accounts.sign_in_locks": {"GET": (ADMIN,)},
+    "accounts.lift_sign_in_locks": {"POST": (ADMIN,)},
+    "api-accounts.SignInLocks": {"GET": (ADMIN,)},
+    "api-accounts.UserSignInLocks": {"DELETE": (ADMIN,)},
+    # the data protection officer is alerted to break-the-glass openings judged not justified
+    "privacy.alerts": {"GET": (DPO,)},
+    "api-privacy.BreakGlassAlerts": {"GET": (DPO,)},
 }
 
 

@@ -156,18 +156,18 @@ def _tables():
         "case_file": "id reference jurisdiction rule_version version person_id agency_id "
                      "assigned_to_id nrm_state assistance_state shelter_state legal_state "
                      "return_state referred_by referred_at indicators exploitation_forms "
-                     "sectors sector_formality recruitment vulnerability_factors "
+                     "sectors sector_formality recruitment_enc vulnerability_factors "
                      "internal_trafficking narrative_enc age_group age_status guardian_name "
                      "guardian_organisation guardian_appointed_at reflection_started_at "
                      "reflection_minimum_ends_at reflection_ends_at identification "
                      "first_decision_outcome is_restricted closed_at created_at updated_at",
         "case_transition": "id case_id track event from_state to_state actor_id at reason "
                            "facts rule_version",
-        "decision": "id case_id kind outcome decision_maker reasons reason_codes "
+        "decision": "id case_id kind outcome decision_maker reasons_enc reason_codes "
                     "best_interests_enc evidence language_explained_in child_views_enc decided_at "
                     "review_deadline rule_version recorded_by_id details created_at",
         "consent": "id case_id purpose provider_id recipient_name data_categories given_by "
-                   "child_views_enc language information_given given_at withdrawn_at "
+                   "child_views_enc language information_given_enc given_at withdrawn_at "
                    "recorded_by_id created_at",
         "referral": "id case_id provider_id service consent_id status requested_by_id "
                     "requested_at decided_at closed_at",
@@ -575,7 +575,9 @@ class Synth:
                 if outcome == "negative" else None
             decision_id = uid()
             t["decision"].add(decision_id, case_id, kind, outcome, "Competent authority",
-                              "Indicators assessed against the definition; reasons recorded.",
+                              self.seal("Indicators assessed against the definition; "
+                                        "reasons recorded.", "decision", "reasons",
+                                        decision_id),
                               "[]" if outcome == "positive" else '["insufficient_information"]',
                               self.seal("Recorded by the guardian.", "decision",
                                         "best_interests", decision_id) if child else None,
@@ -621,7 +623,8 @@ class Synth:
             agency_id, worker, state, assistance_state, shelter_state, legal_state, "none",
             referred_by, referred, json.dumps(indicators), json.dumps(forms),
             json.dumps(sectors), rng.choice(("formal", "informal", "unknown")),
-            f'{{"method": "{recruitment}"}}',
+            self.seal(json.dumps({"method": recruitment}, sort_keys=True), "case_file",
+                      "recruitment", case_id),
             json.dumps(rng.sample(VULNERABILITY, rng.randint(1, 3))),
             nationality == "GB", narrative_enc, _age_group(years), age_status,
             guardian[0], guardian[1], guardian[2], reflection[0], reflection[1],
@@ -664,7 +667,8 @@ class Synth:
             '["identity", "contact", "needs"]', "guardian" if child else "person",
             self.seal("The child agrees.", "consent", "child_views", consent_id)
             if child else None, language,
-            "What is shared, why, who sees it, and how to withdraw.", at, None, actor, at)
+            self.seal("What is shared, why, who sees it, and how to withdraw.", "consent",
+                      "information_given", consent_id), at, None, actor, at)
         return consent_id
 
     def deadline(self, case_id, kind, source_key, due, remind_days, risk, assignee, status,

@@ -1,5 +1,8 @@
 """Web shell: user loading, the home page per role, security headers."""
-from flask import redirect, render_template, session, url_for
+import re
+from urllib.parse import unquote, urlsplit
+
+from flask import redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -12,19 +15,32 @@ from .labels import N_
 _HOME_PANELS = []
 
 
-def local_redirect(target: str | None, fallback: str):
-    """Redirect to ``target`` only if it is a path on this site (never ``//elsewhere``).
+# Browsers drop ASCII tab and newlines anywhere in a URL and read a backslash as a slash,
+# so ``/\t/evil``, ``/\\evil`` or ``/%09/evil`` (decoded) become ``//evil``: another site.
+_NOT_IN_A_LOCAL_PATH = re.compile(r"[\x00-\x1f\x7f\\]")
 
-    Browsers drop tabs and newlines and read a backslash as a slash, so a target with any
-    control character or backslash is refused, as is anything that parses with a scheme or
-    a host."""
-    from urllib.parse import urlsplit
-    target = target or ""
-    parsed = urlsplit(target)
-    safe = (target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and not any(ord(c) < 32 or ord(c) == 127 for c in target)
-            and not parsed.scheme and not parsed.netloc)
-    return redirect(target if safe else fallback)
+
+def is_local_path(target: str | None) -> bool:
+    """True only for a path on this site: starts with one ``/``, no scheme or host however
+    it is parsed, no control character or backslash, and still so once decoded."""
+    if not target or _NOT_IN_A_LOCAL_PATH.search(target):
+        return False
+    decoded = target
+    for _ in range(3):  # doubly encoded forms too
+        decoded = unquote(decoded)
+    for candidate in (target, decoded):
+        if _NOT_IN_A_LOCAL_PATH.search(candidate):
+            return False
+        parts = urlsplit(candidate)
+        if parts.scheme or parts.netloc or not candidate.startswith("/") \
+                or candidate.startswith("//"):
+            return False
+    return True
+
+
+def local_redirect(target: str | None, fallback: str):
+    """Redirect to ``target`` only if it is a path on this site (``is_local_path``)."""
+    return redirect(target if is_local_path(target) else fallback)
 
 
 def add_error(field, message):
@@ -51,12 +67,14 @@ NAV_LINKS = [
     (_l("Referrals received"), "services.received", ("shelter_staff", "legal_aid")),
     (_l("Supervision"), "supervision.dashboard", ("supervisor",)),
     (_l("Break-the-glass reviews"), "privacy.reviews", ("supervisor",)),
-    (_l("Audit trail"), "audit.search", ("auditor",)),
+    (_l("Audit trail"), "audit.search", ("auditor", "dpo")),
+    (_l("Break-the-glass alerts"), "privacy.alerts", ("dpo",)),
+    (_l("Sign-in locks"), "accounts.sign_in_locks", ("admin",)),
     (_l("Two-step sign-in"), "accounts.mfa", ("caseworker", "supervisor", "shelter_staff",
-                                             "legal_aid", "admin", "auditor")),
+                                             "legal_aid", "admin", "auditor", "dpo")),
     (_l("How cases move"), "help.workflow_diagrams", ("caseworker", "supervisor",
                                                      "shelter_staff", "legal_aid", "admin",
-                                                     "auditor")),
+                                                     "auditor", "dpo")),
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -113,8 +131,14 @@ def register(app):
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), "
                                                           "geolocation=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if response.mimetype == "text/html" or current_user.is_authenticated:
+        # Any answer may carry personal data (API answers to bearer tokens included): no
+        # browser, proxy or shared cache keeps one. Only the static files may be cached.
+        if request.endpoint != "static":
             response.headers["Cache-Control"] = "no-store"
+        hsts = app.config.get("HSTS_SECONDS") or 0
+        if hsts:
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={int(hsts)}; includeSubDomains")
         return response
 
     from .submissions.service import hidden_field

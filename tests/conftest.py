@@ -6,6 +6,10 @@ REDIS_URL is set. Tests marked ``postgres`` or ``redis`` skip with a visible rea
 On PostgreSQL the suite never writes to the database DATABASE_URL names: it creates its own
 on the same server for the run and drops it at the end (``tests/scratch.py``), and refuses
 to empty any database it did not create.
+
+With DATABASE_OWNER_URL set too (CI does), the app runs as the application's role of
+DATABASE_URL, as in production, and the fixtures create, grant and empty the tables as the
+owner role of DATABASE_OWNER_URL (docs/deployment.md: two database roles).
 """
 import logging
 import os
@@ -23,9 +27,28 @@ from tests import scratch
 pytest_plugins = ["tests.factories"]
 
 DATABASE_URL = os.environ.get("DATABASE_URL")
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL")
 REDIS_URL = os.environ.get("REDIS_URL")
 ON_POSTGRES = bool(DATABASE_URL and DATABASE_URL.startswith("postgres"))
 SERVER_DATABASE_URL = DATABASE_URL  # the server; its own database is never touched
+TWO_ROLES = bool(ON_POSTGRES and DATABASE_OWNER_URL)
+SERVER_OWNER_URL = DATABASE_OWNER_URL  # the owner role, on the same server
+
+
+def owner_engine():
+    """The engine of the role that owns the tables: the owner's when two roles are set up,
+    else the app's own."""
+    if not TWO_ROLES:
+        return _db.engine
+    from sqlalchemy import create_engine
+    from referral.config import sqlalchemy_url
+    global _OWNER_ENGINE
+    if _OWNER_ENGINE is None:
+        _OWNER_ENGINE = create_engine(sqlalchemy_url(DATABASE_OWNER_URL))
+    return _OWNER_ENGINE
+
+
+_OWNER_ENGINE = None
 
 
 class IsolatedClient(FlaskClient):
@@ -79,6 +102,11 @@ def pytest_configure(config):
                         returncode=4)
         config._referral_scratch = DATABASE_URL
         os.environ["DATABASE_URL"] = DATABASE_URL
+        if TWO_ROLES:  # the owner role owns the run's database and creates its tables
+            global DATABASE_OWNER_URL
+            DATABASE_OWNER_URL = scratch.same_database(SERVER_OWNER_URL, DATABASE_URL)
+            scratch.give_to(SERVER_DATABASE_URL, DATABASE_URL, SERVER_OWNER_URL)
+            os.environ["DATABASE_OWNER_URL"] = DATABASE_OWNER_URL
     logging.getLogger().addHandler(LOG_RECORDER)
     logging.getLogger().setLevel(logging.DEBUG)
     for noisy in ("sqlalchemy", "urllib3", "faker", "hypothesis"):
@@ -114,21 +142,37 @@ def app(tmp_path_factory):
         "RATELIMIT_ENABLED": False,
         "STATISTICS_CACHE_SECONDS": 0,  # tests change the data between reads
         "SERVER_NAME": "localhost",
+        "AUDIT_CHECKPOINT_STORE": f"file:{instance / 'audit-checkpoints'}",
     }
     app = create_app(test_config)
     app.test_client_class = IsolatedClient
     with app.app_context():
-        with _db.engine.connect() as conn:
+        engine = owner_engine()
+        with engine.connect() as conn:
             scratch.require_scratch(conn)
-        _db.drop_all()
-        _db.create_all()
+        _db.metadata.drop_all(engine)
+        _db.metadata.create_all(engine)
+        if TWO_ROLES:
+            from referral.dbroles import grant_app_role
+            with engine.begin() as conn:
+                grant_app_role(conn, _db.engine.url.username)
     yield app
     with app.app_context():
         _db.session.remove()
-        with _db.engine.connect() as conn:
+        with owner_engine().connect() as conn:
             scratch.require_scratch(conn)
-        _db.drop_all()
         _db.engine.dispose()
+        _db.metadata.drop_all(owner_engine())
+        owner_engine().dispose()
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoints(app, tmp_path):
+    """Each test writes audit checkpoints to a store of its own (DP-3)."""
+    saved = app.config["AUDIT_CHECKPOINT_STORE"]
+    app.config["AUDIT_CHECKPOINT_STORE"] = f"file:{tmp_path / 'audit-checkpoints'}"
+    yield tmp_path / "audit-checkpoints"
+    app.config["AUDIT_CHECKPOINT_STORE"] = saved
 
 
 @pytest.fixture(autouse=True)
@@ -139,7 +183,7 @@ def db(app):
         _db.session.rollback()
         _db.session.remove()
         tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
-        with _db.engine.begin() as conn:
+        with owner_engine().begin() as conn:
             scratch.require_scratch(conn)
             if conn.dialect.name == "postgresql":
                 conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)

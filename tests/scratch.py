@@ -47,6 +47,22 @@ def create_scratch(server_url: str, run: str | None = None) -> str:
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
+def same_database(role_url: str, scratch_url: str) -> str:
+    """``role_url``'s role and server, on the scratch database."""
+    return make_url(role_url).set(database=make_url(scratch_url).database) \
+        .render_as_string(hide_password=False)
+
+
+def give_to(server_url: str, scratch_url: str, owner_url: str):
+    """Make ``owner_url``'s role the owner of the scratch database (two database roles)."""
+    name = make_url(scratch_url).database
+    owner = make_url(owner_url).username
+    engine = _admin_engine(server_url)
+    with engine.connect() as conn:
+        conn.execute(text(f'ALTER DATABASE "{name}" OWNER TO "{owner}"'))
+    engine.dispose()
+
+
 def drop_scratch(server_url: str, scratch_url: str):
     name = make_url(scratch_url).database
     if not name.startswith(PREFIX):

@@ -20,9 +20,13 @@ def make_celery(flask_app) -> Celery:
     transport = dict(settings["broker_transport_options"])
     transport.update(flask_app.config.get("CELERY_BROKER_TRANSPORT_OPTIONS") or {})
     settings["broker_transport_options"] = transport
-    settings["beat_schedule"] = copy.deepcopy(BEAT_SCHEDULE)
+    schedule = copy.deepcopy(BEAT_SCHEDULE)
     interval = float(flask_app.config.get("SWEEP_INTERVAL_SECONDS") or 60)
-    settings["beat_schedule"]["sweep-due-follow-ups"]["schedule"] = interval
+    schedule["sweep-due-follow-ups"]["schedule"] = interval
+    schedule["chain-audit-entries"]["schedule"] = float(flask_app.config["AUDIT_CHAIN_SECONDS"])
+    schedule["checkpoint-audit-chain"]["schedule"] = float(
+        flask_app.config["AUDIT_CHECKPOINT_SECONDS"])
+    settings["beat_schedule"] = schedule
     # Beat wakes at least this often (and refreshes its lock); the lock outlives 5 wakes.
     settings["beat_max_loop_interval"] = min(settings["beat_max_loop_interval"], interval)
     settings["redbeat_lock_timeout"] = int(5 * settings["beat_max_loop_interval"])

@@ -24,3 +24,23 @@ def publish_statistics() -> int:
     """Count and publish every statistics table (suppressed, DP-4), so reads are instant."""
     from referral.statistics.service import publish_all
     return publish_all()
+
+
+@shared_task(name="worker.tasks.chain_audit_entries")
+def chain_audit_entries() -> int:
+    """Link the audit entries committed since the last run into the keyed chain (DP-3).
+    One chainer at a time (a lock only chainers take); requests never wait for it."""
+    from referral.audit.chain import chain_pending
+    from referral.boundary import unit_of_work
+    with unit_of_work():
+        return chain_pending()
+
+
+@shared_task(name="worker.tasks.checkpoint_audit_chain")
+def checkpoint_audit_chain() -> bool:
+    """Write the signed chain head (seq and hash) to the store outside the database, so
+    truncation, tail deletion and re-chaining show in ``flask audit verify`` (DP-3)."""
+    from referral.audit.chain import write_checkpoint
+    from referral.boundary import unit_of_work
+    with unit_of_work():
+        return write_checkpoint() is not None

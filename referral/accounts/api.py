@@ -3,8 +3,9 @@ from flask_smorest import Blueprint
 
 from ..auth import api_actor, api_token
 from ..extensions import SIGN_IN_LIMIT, limiter
-from . import service
-from .schemas import MeSchema, TokenRequestSchema, TokenSchema
+from . import access, service
+from .schemas import (MeSchema, SignInLockSchema, TokenRequestSchema, TokenSchema,
+                      UnlockSchema)
 
 blp = Blueprint("api-auth", __name__, url_prefix="/api/v1/auth",
                 description="Sign in for the API: bearer tokens")
@@ -40,3 +41,24 @@ class Me(MethodView):
     def get(self):
         """The signed-in user, agency and roles."""
         return api_actor()
+
+
+admin_blp = Blueprint("api-accounts", __name__, url_prefix="/api/v1",
+                      description="Account administration: sign-in locks")
+
+
+@admin_blp.route("/sign-in-locks")
+class SignInLocks(MethodView):
+    @admin_blp.response(200, SignInLockSchema(many=True))
+    def get(self):
+        """Pauses in force on the sign-in or codes of the administrator's agency's users."""
+        return service.sign_in_locks(api_actor())
+
+
+@admin_blp.route("/users/<user_id>/sign-in-locks")
+class UserSignInLocks(MethodView):
+    @admin_blp.response(200, UnlockSchema)
+    def delete(self, user_id):
+        """Lift every pause on the user's sign-in and codes, from every address."""
+        actor = api_actor()
+        return {"lifted": service.unlock(actor, access.get_user_for_admin(actor, user_id))}

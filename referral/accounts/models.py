@@ -3,9 +3,10 @@ import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import sealed
 from ..database import Model, UTCDateTime, created_at, utcnow, uuid_pk
 
 
@@ -23,6 +24,7 @@ class Role(str, enum.Enum):
     supervisor = "supervisor"
     admin = "admin"
     auditor = "auditor"
+    dpo = "dpo"  # the data protection officer: alerted, reads the audit trail
 
 
 class Agency(Model):
@@ -63,8 +65,9 @@ class User(UserMixin, Model):
     mfa_secret: Mapped[str | None] = mapped_column(String(64))
     mfa_last_step: Mapped[int | None] = mapped_column()
     mfa_deferred: Mapped[bool] = mapped_column(default=False)
+    # Failed sign-ins and codes since the last successful sign-in, from anywhere (shown to
+    # administrators); what slows and locks is counted per source in ``AuthThrottle``.
     failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = created_at()
 
     agency: Mapped[Agency] = relationship(lazy="joined")
@@ -123,5 +126,35 @@ class WebSession(Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(20))
+    # A new TOTP key shown on /account/mfa, waiting for a code from the app to confirm it:
+    # kept here (sealed), never in the cookie.
+    mfa_pending = sealed()
+    mfa_pending_enc: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class AuthThrottle(Model):
+    """Failed attempts at one check (a password, or a one-time code for one purpose), for one
+    account or typed username, from one source or from all sources (``source`` ``*``).
+
+    A password guessed wrong from one address slows and then locks that username *from that
+    address* only, so nobody can keep an account's owner out from elsewhere; codes (which
+    need the first factor) are also counted for the account as a whole. Locks grow from 30
+    seconds to at most 15 minutes, and an administrator can lift them. Usernames and
+    addresses are stored as keyed hashes (HMAC under BLIND_INDEX_KEY): a password typed
+    into the username field, or a visitor's address, is never kept in clear.
+    """
+    __tablename__ = "auth_throttle"
+    __table_args__ = (UniqueConstraint("subject", "purpose", "source"),)
+    id: Mapped[uuid.UUID] = uuid_pk()
+    subject: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User | None] = relationship(lazy="joined")

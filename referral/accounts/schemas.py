@@ -22,3 +22,17 @@ class MeSchema(Schema):
     display_name = fields.String()
     agency = fields.Function(lambda u: u.agency.name)
     roles = fields.Function(lambda u: sorted(r.value for r in u.roles))
+
+
+class SignInLockSchema(Schema):
+    """A pause in force on an account's sign-in or codes (no address: it is kept hashed)."""
+    user_id = fields.UUID()
+    username = fields.Function(lambda row: row.user.username if row.user else None)
+    check = fields.String(attribute="purpose")
+    from_all_addresses = fields.Function(lambda row: row.source == "*")
+    failures = fields.Integer()
+    locked_until = fields.DateTime()
+
+
+class UnlockSchema(Schema):
+    lifted = fields.Integer()

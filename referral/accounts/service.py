@@ -1,29 +1,49 @@
-"""Account rules: passwords (argon2id), sign-in with lockout and MFA, API tokens."""
+"""Account rules: passwords (argon2id), sign-in with lockout and MFA, API tokens.
+
+Every check of a secret (the password at sign-in, a one-time code at sign-in, for breaking
+the glass, for replacing the MFA device, for any step-up) goes through ``throttled_check``:
+failures are counted per account and purpose, per source (so a stranger cannot keep the
+owner out from elsewhere) and, for codes, for the account from all sources; they slow and
+then lock, are audited, and an administrator can lift the lock.
+"""
 import hashlib
+import hmac
 import logging
 import secrets
+import uuid
 from datetime import timedelta
 from functools import partial
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
-from sqlalchemy import select
+from flask import current_app, has_request_context, request
+from sqlalchemy import delete, select, update
 
 from ..audit.service import record
 from ..database import utcnow
-from ..errors import Invalid, Unauthorized
+from ..errors import Forbidden, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..labels import N_
-from .models import Agency, AgencyKind, ApiToken, Role, User, UserRole, WebSession
+from .models import (Agency, AgencyKind, ApiToken, AuthThrottle, Role, User, UserRole,
+                     WebSession)
 
 logger = logging.getLogger(__name__)
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 _DUMMY_HASH = _hasher.hash("not a real password")
-LOCKOUT_AFTER = 5
+LOCKOUT_AFTER = 5  # failures from one source before the pauses start
+ACCOUNT_LOCKOUT_AFTER = 10  # wrong codes from all sources before the account's codes pause
+MAX_LOCK_SECONDS = 900
 MIN_PASSWORD_LENGTH = 12
+# What a secret is checked for; codes need the first factor (a password or a live session).
+PASSWORD = "password"
+CODE_PURPOSES = ("sign_in", "break_glass", "mfa_change", "step_up")
+ALL_SOURCES = "*"
+WRONG_SIGN_IN = N_("wrong username, password or code")
+TOO_MANY = N_("too many failed attempts; try again in a few minutes")
+WRONG_CODE = N_("the authentication code is wrong or was already used")
+TOO_MANY_CODES = N_("too many wrong codes; try again in a few minutes")
 
 
 def hash_password(password: str) -> str:
@@ -114,8 +134,12 @@ def confirm_mfa_enrolment(user: User, secret: str | None, otp: str | None,
     codes. Replacing an existing one needs a code from the current app first."""
     if not secret:
         raise Invalid("otp", N_("start again: the set-up expired"))
-    if user.mfa_secret and not verify_otp(user, current_otp):
-        raise Invalid("current_otp", N_("enter a code from the app you use now"))
+    if user.mfa_secret:
+        throttled_check("mfa_change", _keyed(f"user:{user.id}"), user.id,
+                        lambda: verify_otp(user, current_otp),
+                        wrong=lambda: Invalid("current_otp", N_("enter a code from the app "
+                                                                "you use now")),
+                        paused_error=lambda: Invalid("current_otp", TOO_MANY_CODES))
     step = _matching_step(secret, otp)
     if step is None:
         raise Invalid("otp", N_("that code does not match; check the time on your phone"))
@@ -149,50 +173,214 @@ def verify_otp(user: User, otp: str | None) -> bool:
     return True
 
 
-def _lockout_delay(failures: int) -> timedelta:
+def _lockout_delay(failures: int, after: int = LOCKOUT_AFTER) -> timedelta:
     """Short, growing pauses: they slow guessing without letting anyone lock a user out long."""
-    if failures < LOCKOUT_AFTER:
+    if failures < after:
         return timedelta(0)
-    return timedelta(seconds=min(30 * 2 ** (failures - LOCKOUT_AFTER), 900))
+    return timedelta(seconds=min(30 * 2 ** (failures - after), MAX_LOCK_SECONDS))
 
 
-def authenticate(username: str, password: str, otp: str | None = None) -> User:
-    """Check credentials (and TOTP where required). Raises Unauthorized with one message.
+def _keyed(value: str) -> str:
+    """A keyed hash, so usernames as typed and client addresses are not kept in clear."""
+    key = current_app.config["BLIND_INDEX_KEY"].encode()
+    return hmac.new(key, f"throttle|{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def client_source() -> str:
+    """Where the attempt comes from: the client's address (behind TRUSTED_PROXIES, the
+    forwarded one), or ``local`` for commands and tasks."""
+    if has_request_context():
+        return request.remote_addr or "unknown"
+    return "local"
+
+
+def _sources(purpose: str, source: str) -> list[tuple[str, int]]:
+    """(source key, failures before pausing) counted for a check of ``purpose``."""
+    found = [(_keyed(source), LOCKOUT_AFTER)]
+    if purpose in CODE_PURPOSES:
+        found.append((ALL_SOURCES, ACCOUNT_LOCKOUT_AFTER))
+    return found
+
+
+def _insert_ignore(conn, values: dict):
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    conn.execute(insert(AuthThrottle).values(**values).on_conflict_do_nothing(
+        index_elements=["subject", "purpose", "source"]))
+
+
+def _count_attempt(conn, subject: str, user_id, purpose: str, source: str) -> bool:
+    """Count one attempt on every row of the check; True if a row is paused (and then
+    nothing is counted). Rows are locked in a fixed order, so concurrent attempts queue."""
+    now = utcnow()
+    rows = []
+    for source_key, after in sorted(_sources(purpose, source)):
+        _insert_ignore(conn, {"id": uuid.uuid4(), "subject": subject, "user_id": user_id,
+                              "purpose": purpose, "source": source_key, "failures": 0,
+                              "last_failure_at": now})
+        row = conn.execute(select(AuthThrottle.id, AuthThrottle.failures,
+                                  AuthThrottle.locked_until)
+                           .where(AuthThrottle.subject == subject,
+                                  AuthThrottle.purpose == purpose,
+                                  AuthThrottle.source == source_key)
+                           .with_for_update()).one()
+        rows.append((row, after))
+    if any(row.locked_until and row.locked_until > now for row, _ in rows):
+        return True
+    for row, after in rows:
+        failures = row.failures + 1
+        delay = _lockout_delay(failures, after)
+        values = {"failures": failures, "last_failure_at": now,
+                  "locked_until": now + delay if delay else None}
+        if user_id is not None:
+            values["user_id"] = user_id
+        conn.execute(update(AuthThrottle).where(AuthThrottle.id == row.id).values(**values))
+    return False
+
+
+def _paused(subject: str, purpose: str, source: str) -> bool:
+    keys = [key for key, _ in _sources(purpose, source)]
+    return db.session.scalar(select(AuthThrottle.id).where(
+        AuthThrottle.subject == subject, AuthThrottle.purpose == purpose,
+        AuthThrottle.source.in_(keys), AuthThrottle.locked_until > utcnow()).limit(1)) \
+        is not None
+
+
+def _reserving() -> bool:
+    """On PostgreSQL an attempt is counted before the secret is checked, in a transaction
+    of its own, so that guesses sent in parallel are all counted. (SQLite, for development,
+    has one writer at a time: there the failure is counted after the refusal.)"""
+    return db.engine.dialect.name == "postgresql"
+
+
+def _begin_check(subject: str, user_id, purpose: str, source: str) -> bool:
+    """True when the check may go ahead; False while it is paused."""
+    if _reserving():
+        # No account id here: this transaction must not wait on (or fail over) an account
+        # row the caller's transaction has not committed. _check_failed fills it in.
+        with db.engine.begin() as conn:
+            return not _count_attempt(conn, subject, None, purpose, source)
+    return not _paused(subject, purpose, source)
+
+
+def _check_failed(subject: str, user_id, purpose: str, source: str, *, paused: bool):
+    """Kept after the refusal's rollback: count it (where not counted already) and audit."""
+    if not _reserving() and not paused:
+        _count_attempt(db.session.connection(), subject, user_id, purpose, source)
+    user = db.session.get(User, user_id) if user_id else None
+    if user is not None:  # the account the counted rows belong to (administrators lift them)
+        db.session.execute(update(AuthThrottle).where(
+            AuthThrottle.subject == subject, AuthThrottle.purpose == purpose,
+            AuthThrottle.user_id.is_(None)).values(user_id=user.id))
+    if user is not None and not paused:
+        user.failed_logins += 1
+    locked = _paused(subject, purpose, source)
+    record(user, "account.code_failed" if purpose in CODE_PURPOSES else "account.login_failed",
+           "user", user_id, purpose="account security",
+           details={"check": purpose, "locked": locked, "refused_while_locked": paused,
+                    "known_account": user is not None})
+    db.session.flush()
+
+
+def _check_passed(subject: str, purpose: str, source: str):
+    """The right secret: this source's count (and the account's) starts again. Where the
+    attempt was counted in a transaction of its own, so is the reset."""
+    keys = [key for key, _ in _sources(purpose, source)]
+    statement = delete(AuthThrottle).where(AuthThrottle.subject == subject,
+                                           AuthThrottle.purpose == purpose,
+                                           AuthThrottle.source.in_(keys))
+    if _reserving():
+        with db.engine.begin() as conn:
+            conn.execute(statement)
+    else:
+        db.session.execute(statement)
+
+
+def throttled_check(purpose: str, subject: str, user_id, check, *, wrong, paused_error,
+                    source: str | None = None):
+    """Run ``check()`` (True when the secret is right) under the throttle of ``purpose``.
+    Raises ``paused_error()`` while paused and ``wrong()`` when the check fails (factories:
+    a DomainError counts as a refusal from the moment it exists); either way the failure is
+    counted and audited after the refusal's rollback (``DomainError.keep``)."""
+    source = source or client_source()
+    if not _begin_check(subject, user_id, purpose, source):
+        raise paused_error().keep(partial(_check_failed, subject, user_id, purpose, source,
+                                          paused=True))
+    if not check():
+        raise wrong().keep(partial(_check_failed, subject, user_id, purpose, source,
+                                   paused=False))
+    _check_passed(subject, purpose, source)
+
+
+def check_code(user: User, otp: str | None, purpose: str, source: str | None = None):
+    """A one-time code for ``purpose`` (break_glass, mfa_change, step_up): 403 ``otp`` when
+    wrong or used, and while the user's codes are paused after too many wrong ones."""
+    if purpose not in CODE_PURPOSES:
+        raise ValueError(f"unknown code purpose {purpose!r}")
+    throttled_check(purpose, _keyed(f"user:{user.id}"), user.id,
+                    lambda: verify_otp(user, otp), wrong=lambda: Forbidden("otp", WRONG_CODE),
+                    paused_error=lambda: Forbidden("otp", TOO_MANY_CODES), source=source)
+
+
+def authenticate(username: str, password: str, otp: str | None = None,
+                 source: str | None = None) -> User:
+    """Check credentials (and TOTP where required). Raises Unauthorized with one message
+    for every wrong answer, known account or not; and one message while paused, known
+    account or not (an unknown username is counted exactly like a known one).
 
     A failed attempt is counted even though the request fails: the count is written after
     the rollback by the request boundary (``DomainError.keep``)."""
     username = (username or "").strip().lower()
     user = db.session.scalar(select(User).where(User.username == username))
-    now = utcnow()
-    generic = "wrong username, password or code"
-    if user is not None and user.locked_until and user.locked_until > now:
-        verify_password(None, password)  # same cost either way
-        raise Unauthorized("too many failed attempts; try again in a few minutes")
-    if not verify_password(user, password) or not user.is_active:
-        error = Unauthorized(generic)
-        if user is not None:
-            error.keep(partial(_count_failed_sign_in, user.id, lock=True))
-        raise error
+    subject = _keyed(f"username:{username}")
+    user_id = user.id if user is not None else None
+
+    def password_ok():
+        return verify_password(user, password) and user.is_active
+
+    try:
+        throttled_check(PASSWORD, subject, user_id, password_ok,
+                        wrong=lambda: Unauthorized(WRONG_SIGN_IN),
+                        paused_error=lambda: Unauthorized(TOO_MANY), source=source)
+    except Unauthorized as exc:
+        if exc.template == TOO_MANY:
+            verify_password(None, password)  # the same cost either way
+        raise
     if user.mfa_secret or mfa_required(user):
         if not user.mfa_secret:
-            raise Unauthorized("multi-factor authentication must be set up for this account")
-        if not verify_otp(user, otp):
-            raise Unauthorized(generic).keep(partial(_count_failed_sign_in, user.id,
-                                                     lock=False))
+            raise Unauthorized(N_("multi-factor authentication must be set up for this "
+                                  "account"))
+        throttled_check("sign_in", _keyed(f"user:{user.id}"), user.id,
+                        lambda: verify_otp(user, otp), wrong=lambda: Unauthorized(WRONG_SIGN_IN),
+                        paused_error=lambda: Unauthorized(TOO_MANY), source=source)
     user.failed_logins = 0
-    user.locked_until = None
     record(user, "account.login", "user", user.id, purpose="account security")
     return user
 
 
-def _count_failed_sign_in(user_id, *, lock: bool):
-    user = db.session.get(User, user_id)
-    user.failed_logins += 1
-    if lock:
-        delay = _lockout_delay(user.failed_logins)
-        user.locked_until = utcnow() + delay if delay else None
-        record(user, "account.login_failed", "user", user.id, purpose="account security")
-    db.session.flush()
+def sign_in_locks(actor: User) -> list[AuthThrottle]:
+    """Accounts of the administrator's agency with a pause in force, newest first."""
+    if not actor.has_role(Role.admin):
+        raise Forbidden("permission", N_("administrators lift sign-in locks"))
+    return db.session.scalars(
+        select(AuthThrottle).join(User, User.id == AuthThrottle.user_id)
+        .where(User.agency_id == actor.agency_id, AuthThrottle.locked_until > utcnow())
+        .order_by(AuthThrottle.locked_until.desc())).all()
+
+
+def unlock(actor: User, user: User) -> int:
+    """An administrator of the user's agency lifts every pause on the user's sign-in and
+    codes, from every source. Returns how many were lifted."""
+    if not actor.has_role(Role.admin) or actor.agency_id != user.agency_id:
+        raise NotFound("user")
+    lifted = db.session.execute(delete(AuthThrottle).where(
+        AuthThrottle.user_id == user.id)).rowcount
+    record(actor, "account.unlock", "user", user.id, purpose="account security",
+           details={"lifted": lifted})
+    return lifted
 
 
 def _digest(token: str) -> str:
@@ -211,12 +399,17 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
 
 
 def resolve_token(token: str) -> ApiToken | None:
-    """The live token row for a bearer string, or None (expired, revoked, superseded)."""
+    """The live token row for a bearer string, or None (expired, idle for longer than
+    API_TOKEN_IDLE_MINUTES, revoked, superseded)."""
     if not token:
         return None
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+    now = utcnow()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
+    idle = timedelta(minutes=int(current_app.config["API_TOKEN_IDLE_MINUTES"]))
+    if now - (row.last_used_at or row.created_at) > idle:
+        return None  # unused too long: sign in again
     if row.session_generation != row.user.session_generation or not row.user.is_active:
         return None
     return row
@@ -266,6 +459,30 @@ def resume_web_session(token: str | None) -> User | None:
     if now - row.last_seen_at > timedelta(seconds=60):
         row.last_seen_at = now
     return row.user
+
+
+def _live_web_session(token: str | None) -> WebSession | None:
+    if not token:
+        return None
+    return db.session.scalar(select(WebSession).where(WebSession.token_hash == _digest(token),
+                                                      WebSession.ended_at.is_(None)))
+
+
+def pending_mfa_secret(token: str | None, *, fresh: bool = False) -> str | None:
+    """The TOTP key being set up in this browser session, kept on the server (sealed in the
+    session's row, never in the cookie); a new one when ``fresh`` or none is waiting."""
+    row = _live_web_session(token)
+    if row is None:
+        return None
+    if fresh or not row.mfa_pending_enc:
+        row.mfa_pending = new_mfa_secret()
+    return row.mfa_pending
+
+
+def clear_pending_mfa(token: str | None):
+    row = _live_web_session(token)
+    if row is not None:
+        row.mfa_pending = None
 
 
 def end_web_session(token: str | None, reason="signed_out"):

@@ -7,12 +7,13 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from ..auth import roles_required
 from ..boundary import attempt
 from ..errors import Invalid, Unauthorized
-from ..extensions import SIGN_IN_LIMIT, limiter
+from ..extensions import SIGN_IN_LIMIT, STEP_UP_LIMIT, limiter, signed_in_user_key
 from ..i18n import LANGUAGES
 from ..web import local_redirect
-from . import service
+from . import access, service
 
 bp = Blueprint("accounts", __name__)
 
@@ -81,13 +82,15 @@ class MfaForm(FlaskForm):
 
 @bp.route("/account/mfa", methods=["GET", "POST"])
 @login_required
+@limiter.limit(STEP_UP_LIMIT, key_func=signed_in_user_key, methods=["POST"])
 def mfa():
     """Set up two-step sign-in: scan or type the key into an authenticator app, then prove
-    it with one code. The key waits in the session until it is confirmed."""
+    it with one code. The key waits on the server, in this browser's session row (never in
+    the cookie), until it is confirmed."""
     form = MfaForm()
-    if request.method == "GET" or not session.get("mfa_pending"):
-        session["mfa_pending"] = service.new_mfa_secret()
-    secret = session["mfa_pending"]
+    secret = service.pending_mfa_secret(session.get("sid"), fresh=request.method == "GET")
+    if secret is None:  # no server-side session behind this browser: sign in again
+        raise Unauthorized()
     if form.validate_on_submit():
         try:
             with attempt():
@@ -96,7 +99,7 @@ def mfa():
         except Invalid as exc:
             getattr(form, exc.key, form.otp).errors.append(exc.localized())
         else:
-            session.pop("mfa_pending", None)
+            service.clear_pending_mfa(session.get("sid"))
             flash(_("Two-step sign-in is on. You will be asked for a code each time."), "ok")
             return redirect(url_for("home"))
     grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
@@ -116,3 +119,31 @@ def language():
         flash(_("Language saved."), "ok")
         return redirect(url_for("accounts.language"))
     return render_template("accounts/language.html", form=form), 400 if form.errors else 200
+
+
+# Labels of the checks a pause can be on (AuthThrottle.purpose).
+CHECK_LABELS = {
+    "password": _l("Password"),
+    "sign_in": _l("Code at sign-in"),
+    "break_glass": _l("Code to break the glass"),
+    "mfa_change": _l("Code to replace the phone"),
+    "step_up": _l("Code to confirm an action"),
+}
+
+
+@bp.route("/account/sign-in-locks")
+@roles_required("admin")
+def sign_in_locks():
+    """Pauses in force on the sign-in or codes of the agency's staff, to lift when the
+    person asks (they were not the one guessing) or after a password reset."""
+    return render_template("accounts/locks.html", rows=service.sign_in_locks(current_user),
+                           labels=CHECK_LABELS)
+
+
+@bp.route("/account/sign-in-locks/<user_id>/lift", methods=["POST"])
+@roles_required("admin")
+def lift_sign_in_locks(user_id):
+    user = access.get_user_for_admin(current_user, user_id)
+    service.unlock(current_user, user)
+    flash(_("%(name)s can sign in again.", name=user.display_name), "ok")
+    return redirect(url_for("accounts.sign_in_locks"))

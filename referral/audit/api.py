@@ -17,14 +17,15 @@ class AuditArgsSchema(Schema):
 
 
 class AuditEntrySchema(Schema):
-    seq = fields.Integer()
+    id = fields.Integer()
+    seq = fields.Integer(allow_none=True)  # None until the chainer has linked the entry
     at = fields.DateTime()
     actor_id = fields.UUID(allow_none=True)
     action = fields.String()
     object_type = fields.String()
     object_id = fields.String(allow_none=True)
     purpose = fields.String()
-    entry_hash = fields.String()
+    entry_hash = fields.String(allow_none=True)
 
 
 class AccessLogSchema(Schema):
@@ -43,7 +44,7 @@ class Audit(MethodView):
     def get(self, args):
         """Audit entries of one case (auditors, and supervisors for their agency's cases)."""
         rows = search_entries(api_actor(), case_id=args["case"], limit=args["limit"])
-        return sorted(rows, key=lambda row: row.seq or 0)
+        return sorted(rows, key=lambda row: row.id)
 
 
 def access_log(case_id) -> list[dict]:

@@ -27,7 +27,7 @@ class AuditSearchForm(FlaskForm):
 
 
 @bp.route("/")
-@roles_required("auditor")
+@roles_required("auditor", "dpo")
 def search():
     form = AuditSearchForm(request.args)
     rows, searched = [], bool(request.args)

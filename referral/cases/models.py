@@ -47,7 +47,8 @@ class Person(Model):
     birth_index: Mapped[str | None] = mapped_column(String(64), index=True)
     age_estimate: Mapped[int | None] = mapped_column()
     sex: Mapped[str] = mapped_column(String(20), default="unknown")
-    gender: Mapped[str | None] = mapped_column(String(100))  # as the person states it
+    gender = sealed()  # as the person states it
+    gender_enc: Mapped[str | None] = mapped_column(Text)
     nationality: Mapped[str] = mapped_column(String(40), default="unknown")
     languages: Mapped[list] = mapped_column(JSONType, default=list)
     interpreter_needed: Mapped[str] = mapped_column(String(20), default="unknown")
@@ -101,7 +102,8 @@ class Case(Model):
     exploitation_forms: Mapped[list] = mapped_column(JSONType, default=list)
     sectors: Mapped[list] = mapped_column(JSONType, default=list)
     sector_formality: Mapped[str] = mapped_column(String(20), default="unknown")
-    recruitment: Mapped[dict] = mapped_column(JSONType, default=dict)
+    recruitment = sealed(dict)  # how the person was recruited, and by whom (a third party)
+    recruitment_enc: Mapped[str | None] = mapped_column(Text)
     vulnerability_factors: Mapped[list] = mapped_column(JSONType, default=list)
     internal_trafficking: Mapped[bool | None] = mapped_column()
     narrative = sealed()
@@ -228,7 +230,8 @@ class Decision(Model):
     kind: Mapped[str] = mapped_column(String(40))
     outcome: Mapped[str] = mapped_column(String(30))
     decision_maker: Mapped[str] = mapped_column(String(200))
-    reasons: Mapped[str] = mapped_column(Text)
+    reasons = sealed()  # describe the exploitation and the person's account
+    reasons_enc: Mapped[str | None] = mapped_column(Text)
     reason_codes: Mapped[list] = mapped_column(JSONType, default=list)
     best_interests = sealed()  # CH-2, for a child
     best_interests_enc: Mapped[str | None] = mapped_column(Text)

@@ -34,7 +34,8 @@ class Consent(Model):
     child_views = sealed()
     child_views_enc: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(40))
-    information_given: Mapped[str] = mapped_column(Text)
+    information_given = sealed()  # what the person was told, in their words
+    information_given_enc: Mapped[str | None] = mapped_column(Text)
     given_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -41,7 +41,6 @@ def _check_key(form_key: str):
 
 
 def _is_uuid(value: str) -> bool:
-    import uuid
     try:
         return str(uuid.UUID(value)) == value
     except ValueError:

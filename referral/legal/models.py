@@ -46,7 +46,8 @@ class Proceeding(Model):
     outcome: Mapped[str | None] = mapped_column(Text)
     # Non-punishment (LP-4): proceedings against the victim for what they were forced to do.
     offence_category: Mapped[str | None] = mapped_column(String(30))
-    non_punishment_review: Mapped[str | None] = mapped_column(Text)
+    non_punishment_review = sealed()  # the offences the person was compelled to commit
+    non_punishment_review_enc: Mapped[str | None] = mapped_column(Text)
     non_punishment_outcome: Mapped[str | None] = mapped_column(String(20))
     opened_at: Mapped[datetime] = created_at()
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -82,7 +83,8 @@ class InformationGiven(Model):
     proceeding_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("proceeding.id",
                                                                 ondelete="CASCADE"), index=True)
     stage: Mapped[str] = mapped_column(String(60))
-    summary: Mapped[str] = mapped_column(Text)
+    summary = sealed()
+    summary_enc: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(40))
     given_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     given_at: Mapped[datetime] = created_at()
@@ -110,7 +112,8 @@ class CooperationRecord(Model):
     proceeding_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("proceeding.id"))
     kind: Mapped[str] = mapped_column(String(30))
     value: Mapped[str] = mapped_column(String(20))  # given | refused | willing | unwilling
-    note: Mapped[str | None] = mapped_column(Text)
+    note = sealed()
+    note_enc: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = created_at()
 
 

@@ -4,9 +4,10 @@ from flask_smorest import Blueprint
 from ..auth import api_actor
 from ..cases import access
 from ..errors import Invalid
+from ..extensions import STEP_UP_LIMIT, limiter, signed_in_user_key
 from ..labels import N_
 from . import service
-from .schemas import (BreakGlassInSchema, BreakGlassReviewInSchema, BreakGlassSchema,
+from .schemas import (BreakGlassAlertSchema, BreakGlassInSchema, BreakGlassReviewInSchema, BreakGlassSchema,
                       ErasureInSchema, ErasureSchema, LiftInSchema, NamedStaffChangeSchema,
                       RestrictInSchema, CaseRestrictionSchema, RetentionSchema,
                       SubjectAccessSchema)
@@ -65,8 +66,11 @@ class LiftRestriction(MethodView):
 
 @blp.route("/cases/<case_id>/break-glass")
 class BreakGlass(MethodView):
+    decorators = [limiter.limit(STEP_UP_LIMIT, key_func=signed_in_user_key, methods=["POST"])]
+
     @blp.arguments(BreakGlassInSchema)
     @blp.response(201, BreakGlassSchema)
+    @blp.alt_response(429, schema="ErrorsSchema", description="Too many attempts")
     def post(self, body, case_id):
         """Open a restricted case one is not named on: reason and a fresh MFA code;
         time-limited and reviewed by a supervisor."""
@@ -126,3 +130,12 @@ class SubjectAccess(MethodView):
         who has seen it (DP-6)."""
         data = service.subject_access_export(api_actor(), case_id)
         return data
+
+
+@blp.route("/privacy/break-glass/alerts")
+class BreakGlassAlerts(MethodView):
+    @blp.response(200, BreakGlassAlertSchema(many=True))
+    def get(self):
+        """For the data protection officer: openings judged not justified, and what the
+        review undid."""
+        return service.alerts_for(api_actor())

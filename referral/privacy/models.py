@@ -5,7 +5,8 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..database import Model, UTCDateTime, created_at, uuid_pk
+from ..crypto import sealed
+from ..database import JSONType, Model, UTCDateTime, created_at, uuid_pk
 
 REVIEW_OUTCOMES = ("justified", "not_justified")
 
@@ -39,8 +40,18 @@ class BreakGlassAccess(Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     review_outcome: Mapped[str | None] = mapped_column(String(20))
     review_note: Mapped[str | None] = mapped_column(Text)
+    # What a "not justified" review undid, in counts (named access removed, a lifted
+    # restriction restored, other changes left for the data protection officer to check).
+    reverted: Mapped[dict | None] = mapped_column(JSONType)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+    @property
+    def case_reference(self) -> str | None:
+        from ..cases.models import Case
+        from ..extensions import db
+        case = db.session.get(Case, self.case_id)
+        return case.reference if case else None
 
 
 class Erasure(Model):
@@ -63,7 +74,8 @@ class CaseRestriction(Model):
     id: Mapped[uuid.UUID] = uuid_pk()
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"),
                                                index=True)
-    reason: Mapped[str] = mapped_column(Text)
+    reason = sealed()  # may describe the threat to the person
+    reason_enc: Mapped[str | None] = mapped_column(Text)
     restricted_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
     restricted_at: Mapped[datetime] = created_at()
     lifted_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))

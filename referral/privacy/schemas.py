@@ -50,6 +50,13 @@ class BreakGlassSchema(Schema):
     expires_at = fields.DateTime()
     reviewed_at = fields.DateTime(allow_none=True)
     review_outcome = fields.String(allow_none=True)
+    reverted = fields.Dict(allow_none=True)
+
+
+class BreakGlassAlertSchema(BreakGlassSchema):
+    """For the data protection officer: an opening judged not justified and what it undid."""
+    case_reference = fields.Function(lambda row: row.case_reference)
+    review_note = fields.String(allow_none=True)
 
 
 class BreakGlassReviewInSchema(Schema):

@@ -9,11 +9,11 @@
 """
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import delete, func, or_, select, update
 
 from ..accounts.models import Role, User
-from ..accounts.service import verify_otp
+from ..accounts.service import check_code
 from ..audit.service import access_entries, record
 from ..cases import access
 from ..cases.models import Case, Person
@@ -41,6 +41,12 @@ def can_restrict(user: User, case: Case) -> bool:
     return user.has_role(Role.supervisor) and case.agency_id == user.agency_id
 
 
+def can_manage_restriction(user: User, case: Case) -> bool:
+    """Changing who is named, or lifting the restriction, takes a supervisor of the agency
+    who is named on the case: never one who is only in through breaking the glass."""
+    return can_restrict(user, case) and is_named(user, case)
+
+
 def is_named(user: User, case: Case) -> bool:
     return db.session.scalar(select(NamedAccess.id).where(
         NamedAccess.case_id == case.id, NamedAccess.user_id == user.id)) is not None
@@ -57,11 +63,22 @@ def may_open(user: User, case: Case) -> bool:
         open_break_glass(user, case) is not None
 
 
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 @access.register_case_guard
 def _restricted_case_guard(user: User, case: Case):
-    if case.is_restricted and not may_open(user, case):
+    """DP-7: named staff open a restricted case; a break-the-glass opening lets its opener
+    *read* the one case until it expires, and nothing else: a request that would change
+    anything is refused."""
+    if not case.is_restricted or is_named(user, case):
+        return
+    if open_break_glass(user, case) is None:
         raise Forbidden("DP-7", N_("this case is restricted to named staff; to open it, break "
                                    "the glass with a reason (time-limited and reviewed)"))
+    if has_request_context() and request.method not in READ_METHODS:
+        raise Forbidden("DP-7", N_("breaking the glass opens a restricted case for reading "
+                                   "only; ask a named member of staff to make changes"))
 
 
 @access.register_visibility
@@ -109,6 +126,9 @@ def name_staff(actor: User, case_id, *, add=(), remove=()) -> list[NamedAccess]:
                    N_("only a supervisor of the case's agency changes the named staff"))
     if not case.is_restricted:
         raise Invalid("case", N_("the case is not restricted"))
+    access.require(can_manage_restriction(actor, case), "DP-7",
+                   N_("only a supervisor named on the restricted case changes its named "
+                      "staff"))
     if actor.id in set(remove):
         raise Invalid("remove", N_("you cannot remove yourself; ask another supervisor"))
     for user in _users(add, case.agency_id):
@@ -137,6 +157,9 @@ def lift_restriction(actor: User, case_id, *, reason: str) -> Case:
     reason = _reason(reason)
     if not case.is_restricted:
         raise Invalid("case", N_("the case is not restricted"))
+    access.require(can_manage_restriction(actor, case), "DP-7",
+                   N_("only a supervisor named on the restricted case lifts the "
+                      "restriction"))
     current = db.session.scalar(select(CaseRestriction).where(
         CaseRestriction.case_id == case.id, CaseRestriction.lifted_at.is_(None)))
     if current is not None:
@@ -161,8 +184,7 @@ def break_the_glass(actor: User, case_id, *, reason: str, otp: str | None) -> Br
     if not actor.mfa_secret:
         raise Refused("DP-7", N_("breaking the glass needs multi-factor authentication; "
                                  "enrol first"))
-    if not verify_otp(actor, otp):
-        raise Forbidden("otp", N_("the authentication code is wrong or was already used"))
+    check_code(actor, otp, "break_glass")  # counted, paused after too many, audited
     hours = int(current_app.config["BREAK_GLASS_HOURS"])
     opening = BreakGlassAccess(case_id=case.id, user_id=actor.id, reason=reason,
                                expires_at=utcnow() + timedelta(hours=hours))
@@ -199,14 +221,111 @@ def review_break_glass(actor: User, access_id, *, outcome: str, note: str | None
         raise Invalid("outcome", N_("one of %(choices)s"), {"choices": ", ".join(REVIEW_OUTCOMES)})
     if outcome == "not_justified":
         note = _reason(note, "note")
-        opening.expires_at = min(opening.expires_at, utcnow())  # ends it now
+    window_end = min(opening.expires_at, utcnow())
+    if outcome == "not_justified":
+        opening.expires_at = window_end  # ends it now
     opening.reviewed_by_id, opening.reviewed_at = actor.id, utcnow()
     opening.review_outcome, opening.review_note = outcome, note
     record(actor, "case.break_glass_review", "break_glass_access", opening.id,
            case_id=opening.case_id, purpose="DP-7 break-the-glass review",
            details={"outcome": outcome})
+    if outcome == "not_justified":
+        opening.reverted = _revert_opening(actor, opening, case, window_end)
+        _alert_data_protection_officer(case, opening)
     db.session.flush()
     return opening
+
+
+# Reads and the opening itself are not changes; anything else the opener recorded on the
+# case while the opening ran is (and should not have been possible: the guard refuses it).
+_NOT_CHANGES = (".read", ".list", ".search", ".subject_access_export", ".access_log",
+                "case.break_glass")
+
+
+def _revert_opening(reviewer: User, opening: BreakGlassAccess, case: Case, window_end):
+    """Undo what the opener did to the restriction while the opening ran: named access they
+    gained or granted is removed, a restriction they lifted is restored (to the supervisor
+    who restricted it and the assigned caseworker). Other changes are counted for the data
+    protection officer. Returns the counts, also audited."""
+    start, opener = opening.opened_at, opening.user_id
+    gained = db.session.scalars(select(NamedAccess).where(
+        NamedAccess.case_id == case.id, NamedAccess.granted_at >= start,
+        NamedAccess.granted_at <= window_end,
+        or_(NamedAccess.user_id == opener, NamedAccess.granted_by_id == opener))).all()
+    for row in gained:
+        db.session.delete(row)
+    restored = False
+    lifted = db.session.scalar(select(CaseRestriction).where(
+        CaseRestriction.case_id == case.id, CaseRestriction.lifted_by_id == opener,
+        CaseRestriction.lifted_at >= start, CaseRestriction.lifted_at <= window_end)
+        .order_by(CaseRestriction.lifted_at.desc()).limit(1))
+    if lifted is not None and not case.is_restricted:
+        case.is_restricted, restored = True, True
+        db.session.add(CaseRestriction(
+            case_id=case.id, restricted_by_id=reviewer.id,
+            reason="restored: lifted during a break-the-glass opening judged not justified"))
+        db.session.flush()
+        named = set(db.session.scalars(select(NamedAccess.user_id).where(
+            NamedAccess.case_id == case.id)))
+        for user_id in {lifted.restricted_by_id, case.assigned_to_id} - {None, opener} - named:
+            db.session.add(NamedAccess(case_id=case.id, user_id=user_id,
+                                       granted_by_id=reviewer.id))
+    from ..audit.models import AuditEntry
+    other = [action for action in db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.case_id == case.id, AuditEntry.actor_id == opener,
+        AuditEntry.at >= start, AuditEntry.at <= window_end))
+        if not action.endswith(_NOT_CHANGES) and not action.startswith("case.break_glass")
+        and action not in ("case.named_staff", "case.unrestrict")]
+    reverted = {"named_access_removed": len(gained), "restriction_restored": restored,
+                "other_changes": len(other)}
+    record(reviewer, "case.break_glass_revert", "break_glass_access", opening.id,
+           case_id=case.id, purpose="DP-7 break-the-glass review", details=reverted)
+    return reverted
+
+
+def _alert_data_protection_officer(case: Case, opening: BreakGlassAccess):
+    """An in-app alert (and an email where configured) to the data protection officers of
+    the case's agency, or to every one where the agency has none. Reference only (DP-8)."""
+    from ..accounts.models import UserRole
+    from ..reminders.models import Notification, OutboxMessage
+
+    def officers(*where):
+        return db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
+                                  .where(UserRole.role == Role.dpo,
+                                         User.is_active_account.is_(True), *where)).all()
+    recipients = officers(User.agency_id == case.agency_id) or officers()
+    message = f"{case.reference}: a break-the-glass opening was judged not justified"
+    for officer in recipients:
+        note = Notification(recipient_id=officer.id, case_id=case.id,
+                            case_reference=case.reference, kind="dpo_alert", message=message)
+        db.session.add(note)
+        db.session.flush()
+        if officer.email:
+            db.session.add(OutboxMessage(
+                message_id=f"<{note.id}@referral>", notification_id=note.id,
+                to_address=officer.email, subject=message,
+                body=message + "\nOpen referral to see what was undone.",
+                status="pending" if current_app.config.get("SMTP_HOST") else "skipped"))
+    record(None, "case.break_glass_alert", "break_glass_access", opening.id, case_id=case.id,
+           purpose="DP-7 break-the-glass review", details={"officers": len(recipients)})
+
+
+def alerts_for(officer: User) -> list[BreakGlassAccess]:
+    """Openings judged not justified on the cases the officer was alerted about, newest
+    first."""
+    from ..reminders.models import Notification
+    access.require(officer.has_role(Role.dpo), "permission",
+                   N_("the data protection officer reads these alerts"))
+    alerted = select(Notification.case_id).where(Notification.recipient_id == officer.id,
+                                                  Notification.kind == "dpo_alert")
+    rows = db.session.scalars(select(BreakGlassAccess).where(
+        BreakGlassAccess.review_outcome == "not_justified",
+        BreakGlassAccess.case_id.in_(alerted)).order_by(BreakGlassAccess.reviewed_at.desc())
+        .limit(200)).all()
+    for row in rows:
+        record(officer, "case.break_glass_alert_read", "break_glass_access", row.id,
+               case_id=row.case_id, purpose="DP-7 data protection oversight")
+    return rows
 
 
 # --- DP-5: retention and erasure ---------------------------------------------------------
@@ -355,8 +474,8 @@ def run_retention(now=None) -> dict:
 EXPORT_EXCLUDED_TABLES = {"legal_note", "named_access", "break_glass_access",
                           "case_restriction", "notification", "outbox_message",
                           "legal_aid_assignment", "refused_attempt"}
-# Third parties: other people named in the file (the referrer, a guardian, recipients) and
-# staff are redacted; the person sees organisations and roles, not colleagues' names.
+# Third parties: other people named in the file (the referrer, a guardian, recipients, the
+# decision maker) are redacted; the person sees organisations and roles, not colleagues.
 # Areas whose records are best read as a whole (the assistance plan) give a section opened
 # and worded for the person (``register_person_section``); their tables are left out of the
 # raw records.
@@ -369,6 +488,12 @@ def register_person_section(tables, fn):
 
 
 THIRD_PARTY_COLUMNS = {"referred_by", "guardian_name", "recipient_name", "decision_maker"}
+# Free-form JSON about the person keeps only its coded keys; the rest may name someone (the
+# alleged recruiter, above all) and is redacted.
+CODED_KEYS = {"recruitment": {"method", "country", "means"}}
+# Columns that name a member of staff without a foreign key to them.
+STAFF_COLUMNS = {"actor_id", "user_id", "assignee_id", "author_id", "recipient_id"}
+PLUMBING_COLUMNS = {"case_id", "version"}
 REDACTED = "[redacted: third party]"
 
 # Areas whose rows hold sealed content (notes, documents, corrections) give the person's copy
@@ -394,21 +519,51 @@ def _plain(value):
     return str(value)
 
 
-def _row_dict(table, row) -> dict:
-    data = {}
+def _is_staff_column(column) -> bool:
+    """A member of staff's id: a foreign key to an account, or a column that names one."""
+    return column.name in STAFF_COLUMNS or column.name.endswith("_by_id") or any(
+        fk.column.table.name == "user_account" for fk in column.foreign_keys)
+
+
+def _redacted(name: str, value):
+    if value in (None, "", [], {}):
+        return _plain(value)
+    if name in THIRD_PARTY_COLUMNS:
+        return REDACTED
+    if name in CODED_KEYS and isinstance(value, dict):
+        return {key: (item if key in CODED_KEYS[name] else REDACTED)
+                for key, item in value.items()}
+    return _plain(value)
+
+
+def _model_of(table):
+    for mapper in db.Model.registry.mappers:
+        if mapper.local_table is table:
+            return mapper.class_
+    return None
+
+
+def _export_row(table, obj) -> dict:
+    """One row as the person receives it: sealed fields opened, staff ids left out, third
+    parties redacted, search indexes and plumbing dropped."""
+    from ..crypto import sealed_attributes
+    sealed_names = set(sealed_attributes(type(obj)))
+    mapper, data = type(obj).__mapper__, {}
     for column in table.c:
         name = column.name
-        if name.endswith("_enc") or name.endswith("_index") or name == "case_id" or \
-                name.endswith("_by_id") or name in ("actor_id", "user_id", "assignee_id",
-                                                    "author_id", "recipient_id", "version"):
+        if name.endswith("_index") or name in PLUMBING_COLUMNS or _is_staff_column(column):
             continue
-        value = row._mapping[name]
-        data[name] = REDACTED if name in THIRD_PARTY_COLUMNS and value else _plain(value)
+        attribute = mapper.get_property_by_column(column).key
+        if attribute.endswith("_enc") and attribute[:-4] in sealed_names:
+            name = attribute = attribute[:-4]
+        data[name] = _redacted(name, getattr(obj, attribute))
     return data
 
 
 def subject_access_export(actor: User, case_id) -> dict:
-    """The person's file as they are entitled to receive it (DP-6), with who has seen it."""
+    """The person's file as they are entitled to receive it (DP-6), with who has seen it:
+    every record about them with its sealed fields opened, privileged legal advice, other
+    people and staff identities left out."""
     case = access.get_case_for(actor, case_id)
     access.require(access.can_view_case_file(actor, case), "permission",
                    N_("a caseworker or supervisor of the case prepares the person's copy"))
@@ -424,9 +579,7 @@ def subject_access_export(actor: User, case_id) -> dict:
             "sex": person.sex, "gender": person.gender, "nationality": person.nationality,
             "languages": person.languages, "interpreter_needed": person.interpreter_needed,
         },
-        "case": {**_row_dict(Case.__table__, db.session.execute(
-            select(Case.__table__).where(Case.__table__.c.id == case.id)).one()),
-            "narrative": case.narrative},
+        "case": _export_row(Case.__table__, case),
         "records": {},
         "sections": [fn(case, person) for _, fn in _person_sections],
         "seen_by": seen_by(case),
@@ -440,8 +593,9 @@ def subject_access_export(actor: User, case_id) -> dict:
             if records is not None:
                 export["records"][table.name] = records
             continue
-        rows = db.session.execute(select(table).where(table.c.id.in_(list(ids)))).all()
-        export["records"][table.name] = [_row_dict(table, row) for row in rows]
+        model = _model_of(table)
+        rows = db.session.scalars(select(model).where(model.id.in_(list(ids)))).all()
+        export["records"][table.name] = [_export_row(table, row) for row in rows]
     record(actor, "case.subject_access_export", "case", case.id, case_id=case.id,
            purpose="DP-6 the person's copy of their file")
     return export

@@ -11,6 +11,7 @@ from ..auth import roles_required
 from ..cases import access
 from ..cases.views import register_case_alert
 from ..errors import DomainError
+from ..extensions import STEP_UP_LIMIT, limiter, signed_in_user_key
 from ..labels import code_choices
 from ..web import home_panel
 from . import service
@@ -39,6 +40,7 @@ class ReviewForm(FlaskForm):
 
 @bp.route("/cases/<case_id>/break-glass", methods=["GET", "POST"])
 @roles_required(*STAFF)
+@limiter.limit(STEP_UP_LIMIT, key_func=signed_in_user_key, methods=["POST"])
 def break_glass(case_id):
     case = access.get_case_for(current_user, case_id, guarded=False)
     if not case.is_restricted or service.may_open(current_user, case):
@@ -88,6 +90,21 @@ def review(access_id):
     else:
         flash(_("Review recorded."), "ok")
     return redirect(url_for("privacy.reviews"))
+
+
+@bp.route("/alerts")
+@roles_required("dpo")
+def alerts():
+    """Openings judged not justified, what the review undid, for the data protection
+    officer to follow up."""
+    return render_template("privacy/alerts.html", rows=service.alerts_for(current_user))
+
+
+@home_panel("dpo", _l("Break-the-glass alerts"), "privacy/alerts_panel.html")
+def alerts_panel(user):
+    from ..reminders.service import notifications_for
+    return {"unread": [n for n in notifications_for(user, unread_only=True, limit=20)
+                       if n.kind == "dpo_alert"]}
 
 
 @bp.route("/cases/<case_id>/subject-access")

@@ -66,10 +66,14 @@ class ReintegrationPlan(Model):
     outcome: Mapped[str] = mapped_column(String(20))
     wellbeing = sealed()  # health and well-being
     wellbeing_enc: Mapped[str | None] = mapped_column(Text)
-    economic: Mapped[str] = mapped_column(Text)
-    social: Mapped[str] = mapped_column(Text)
-    cultural: Mapped[str] = mapped_column(Text)
-    political: Mapped[str] = mapped_column(Text)
+    economic = sealed()  # the person's own words, area by area
+    economic_enc: Mapped[str | None] = mapped_column(Text)
+    social = sealed()
+    social_enc: Mapped[str | None] = mapped_column(Text)
+    cultural = sealed()
+    cultural_enc: Mapped[str | None] = mapped_column(Text)
+    political = sealed()
+    political_enc: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at()
 
 

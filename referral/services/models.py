@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import sealed
 from ..database import JSONType, Model, UTCDateTime, created_at, uuid_pk
 from ..labels import N_
 
@@ -58,8 +59,10 @@ class Referral(Model):
     consent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("consent.id"))
     override_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("consent_override.id"))
     status: Mapped[str] = mapped_column(String(20), default="requested")
-    note: Mapped[str | None] = mapped_column(Text)
-    reason: Mapped[str | None] = mapped_column(Text)
+    note = sealed()  # the person's needs, as the referring caseworker wrote them
+    note_enc: Mapped[str | None] = mapped_column(Text)
+    reason = sealed()
+    reason_enc: Mapped[str | None] = mapped_column(Text)
     person_view: Mapped[str | None] = mapped_column(Text)
     requested_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     requested_at: Mapped[datetime] = created_at()

@@ -110,7 +110,8 @@ def purge_old(now=None) -> int:
 def hidden_field():
     """``{{ idempotency_field() }}`` in a creating form: a key made when the form is shown."""
     from markupsafe import Markup
-    return Markup(f'<input type="hidden" name="{FIELD}" value="{new_key()}">')
+    # Markup.format escapes both values; the template string is the only markup.
+    return Markup('<input type="hidden" name="{}" value="{}">').format(FIELD, new_key())
 
 
 def resolve_user_id():

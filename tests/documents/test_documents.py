@@ -302,7 +302,7 @@ def test_DP3_every_upload_view_and_download_is_audited(client, cw_headers, casew
     client.get(f"/api/v1/documents/{document['id']}/versions/1/content?copy=1",
                headers=cw_headers).get_data()
     entries = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.object_id == document["id"]).order_by(AuditEntry.seq)).all()
+        AuditEntry.object_id == document["id"]).order_by(AuditEntry.id)).all()
     assert [(e.action, e.purpose) for e in entries] == [
         ("document.add", "case documents"), ("document.read", "case documents"),
         ("document.download", "case documents"),

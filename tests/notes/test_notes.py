@@ -215,7 +215,7 @@ def test_DP3_notes_are_audited_and_shown_on_the_timeline(client, cw_headers, cas
                        json=contact()).json
     client.get(f"/api/v1/notes/{note['id']}", headers=cw_headers)
     actions = db.session.scalars(select(AuditEntry.action).where(
-        AuditEntry.object_id == note["id"]).order_by(AuditEntry.seq)).all()
+        AuditEntry.object_id == note["id"]).order_by(AuditEntry.id)).all()
     assert actions == ["note.create", "note.read"]
     items = client.get(f"/api/v1/cases/{a_case.id}/history", headers=cw_headers).json
     timeline = [i for i in items if i["type"] == "note"]

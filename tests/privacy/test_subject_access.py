@@ -48,3 +48,36 @@ def test_DP6_the_copy_is_audited_and_limited_to_the_case_team(client, caseworker
     log = client.get(f"/api/v1/audit?case={a_case.id}",
                      headers=token_headers(create_user("auditor"))).json
     assert "case.subject_access_export" in json.dumps(log)
+
+
+def test_F15_the_copy_leaves_out_the_recruiter_and_every_staff_id_and_opens_sealed_records(
+        client, caseworker, supervisor, admitted):
+    """The report's copy named the alleged recruiter, carried the assigned caseworker's id
+    and dropped the well-being plan and the held document's description without a word."""
+    from referral.cases.models import Case
+    from referral.returns import service as returns
+    from referral.shelter import service as shelter
+    case = db.session.get(Case, admitted.case_id)
+    case.recruitment = {"method": "job_offer", "recruiter": "SENTRECRUITER Ionescu"}
+    case.assigned_to_id = caseworker.id
+    shelter.log_held_item(caseworker, admitted, kind="document",
+                          description="SENTHELD passport of the person")
+    returns.create_plan(caseworker, case, outcome="local_integration",
+                        wellbeing="SENTWELLBEING trauma therapy", economic="a job",
+                        social="friends", cultural="church", political="none")
+    db.session.commit()
+
+    export = client.get(f"/api/v1/cases/{case.id}/subject-access",
+                        headers=token_headers(caseworker)).json
+    text = json.dumps(export)
+    assert "SENTRECRUITER" not in text
+    assert export["case"]["recruitment"] == {"method": "job_offer",
+                                             "recruiter": "[redacted: third party]"}
+    for staff in (caseworker, supervisor):
+        assert str(staff.id) not in text and staff.id.hex not in text
+    assert "assigned_to_id" not in export["case"]
+    assert export["records"]["held_item"][0]["description"] == "SENTHELD passport of the person"
+    assert export["records"]["reintegration_plan"][0]["wellbeing"] == \
+        "SENTWELLBEING trauma therapy"
+    assert not any(key.endswith("_enc") for rows in export["records"].values()
+                   for row in rows for key in row)
