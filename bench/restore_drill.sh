@@ -22,6 +22,9 @@ cd "$(dirname "$0")/.."
 BIN=${PYTHON_BIN:-$( [ -x .venv/bin/python ] && echo .venv/bin || dirname "$(command -v python)")}
 
 source_url=${DATABASE_URL:?set DATABASE_URL to the database to dump}
+# With two database roles (docs/deployment.md) the owner dumps and restores: the
+# application's role may not create objects.
+source_url=${DATABASE_OWNER_URL:-$source_url}
 server=${source_url%/*}
 admin=${ADMIN_URL:-${SCRATCH_DATABASE_ADMIN_URL:-$server/postgres}}
 name=${RESTORE_DATABASE:-referral_restore_drill_$(date +%s)_$$}
@@ -42,7 +45,8 @@ step "dump"
 pg_dump -Fc -d "$source_url" -f "$work/referral.dump"
 step "dump written: $(du -h "$work/referral.dump" | cut -f1)"
 step "create database $name"
-psql "$admin" -qc "CREATE DATABASE \"$name\""
+owner=$(psql "$source_url" -Atc "SELECT current_user")
+psql "$admin" -qc "CREATE DATABASE \"$name\" OWNER \"$owner\""
 step "restore"
 pg_restore --no-owner --exit-on-error -d "$target" "$work/referral.dump"
 step "audit verify on the copy"

@@ -24,7 +24,8 @@ def drill(app, **overrides):
     name = f"{scratch.PREFIX}restore_{uuid.uuid4().hex[:8]}"
     env = dict(os.environ, SECRET_KEY=app.config["SECRET_KEY"],
                ENCRYPTION_KEYS=app.config["ENCRYPTION_KEYS"],
-               BLIND_INDEX_KEY=app.config["BLIND_INDEX_KEY"], RESTORE_DATABASE=name)
+               BLIND_INDEX_KEY=app.config["BLIND_INDEX_KEY"],
+               AUDIT_KEY=app.config["AUDIT_KEY"], RESTORE_DATABASE=name)
     env.update(overrides)
     env.pop("REFERRAL_ENV", None)
     run = subprocess.run(["bash", "bench/restore_drill.sh"], cwd=ROOT, env=env,

@@ -6,11 +6,10 @@ import sys
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
 from referral import ROOT, create_app
-from referral.config import sqlalchemy_url
 from referral.extensions import db
 from tests import scratch
 from tests.conftest import SERVER_DATABASE_URL
@@ -27,7 +26,10 @@ def somebodys_database():
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = SERVER_DATABASE_URL.rsplit("/", 1)[0] + "/" + name
-    engine = create_engine(sqlalchemy_url(url), poolclass=NullPool)
+    # Made and filled by its owner (the administrator here): with two database roles the
+    # application's role may not create tables in a database it does not own.
+    owner_url = make_url(scratch.admin_url(SERVER_DATABASE_URL)).set(database=name)
+    engine = create_engine(owner_url, poolclass=NullPool)
     other = create_app({"TESTING": True, "SECRET_KEY": "x" * 32, "DATABASE_URL": url})
     with other.app_context():
         db.metadata.create_all(engine)

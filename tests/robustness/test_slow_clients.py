@@ -43,7 +43,9 @@ def served(app, tmp_path):
                REDIS_URL=app.config.get("REDIS_URL") or f"redis://127.0.0.1:{_free_port()}/0",
                SECRET_KEY=app.config["SECRET_KEY"],
                ENCRYPTION_KEYS=app.config["ENCRYPTION_KEYS"],
-               BLIND_INDEX_KEY=app.config["BLIND_INDEX_KEY"])
+               BLIND_INDEX_KEY=app.config["BLIND_INDEX_KEY"],
+               AUDIT_KEY=app.config["AUDIT_KEY"],
+               AUDIT_CHECKPOINT_STORE=app.config["AUDIT_CHECKPOINT_STORE"])
     log = open(tmp_path / "gunicorn.log", "w")
     server = subprocess.Popen(["bash", "bench/serve.sh", "web"], cwd=ROOT, env=env,
                               stdout=log, stderr=subprocess.STDOUT)

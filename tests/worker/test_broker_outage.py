@@ -72,6 +72,8 @@ def test_beat_and_worker_ride_out_a_redis_outage_and_send_every_reminder_once(
                REDIS_URL=f"redis://127.0.0.1:{port}/0", SECRET_KEY=app.config["SECRET_KEY"],
                ENCRYPTION_KEYS=app.config["ENCRYPTION_KEYS"],
                BLIND_INDEX_KEY=app.config["BLIND_INDEX_KEY"],
+               AUDIT_KEY=app.config["AUDIT_KEY"],
+               AUDIT_CHECKPOINT_STORE=app.config["AUDIT_CHECKPOINT_STORE"],
                SWEEP_INTERVAL_SECONDS=str(TICK), BROKER_RECONNECT_MAX_SECONDS="1")
     celery = [sys.executable, "-m", "celery", "-A", "worker.main"]
     logs = {name: open(tmp_path / f"{name}.log", "w") for name in ("beat", "worker")}
