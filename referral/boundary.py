@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from functools import wraps
 
 from flask import current_app, g, request
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from .errors import DomainError, Invalid
 from .extensions import db
@@ -153,12 +153,30 @@ def transactional(view):
 
     @wraps(view)
     def run(*args, **kwargs):
+        """A read that met a connection the database had dropped (a restart, a failover:
+        the pool keeps no ping before each checkout) runs once more on a fresh one. Writes
+        are not repeated here: they answer 503, and the client's idempotency key makes
+        sending them again safe."""
+        try:
+            return once(*args, **kwargs)
+        except DBAPIError as exc:
+            if not (exc.connection_invalidated and request.method in ("GET", "HEAD")):
+                raise
+            logger.warning("database connection dropped on %s; reading again",
+                           request.url_rule.rule if request.url_rule else "?")
+            db.session.rollback()
+            return once(*args, **kwargs)
+
+    def once(*args, **kwargs):
         from . import policy
         g._boundary_refusals = []
         try:
             policy.check(request.endpoint, request.method)
         except DomainError:
             db.session.commit()  # nothing but sign-in bookkeeping so far (a session ended)
+            raise
+        except BaseException:
+            db.session.rollback()  # e.g. the database went away while reading the caller
             raise
         try:
             submission = None if repeatable_view else _claim_submission()

@@ -20,6 +20,16 @@ DEFAULTS = {
     # may open at a peak (docs/deployment.md sizes them against max_connections).
     "DATABASE_POOL_SIZE": 5,
     "DATABASE_MAX_OVERFLOW": 10,
+    # No ping before each checkout (a round trip on every request): connections older than
+    # this are replaced, and a dropped connection invalidates the pool, so one request per
+    # process meets it (a GET is retried once, others answer 503 with Retry-After).
+    "DATABASE_POOL_RECYCLE_SECONDS": 1800,
+    # Behind PgBouncer in transaction mode: no server-side prepared statements (psycopg's
+    # prepare_threshold off), since consecutive transactions may reach different servers.
+    "DATABASE_PGBOUNCER": False,
+    # A read replica for heavy reads where staleness is harmless (statistics, exports); the
+    # primary when unset.
+    "DATABASE_REPLICA_URL": None,
     "REDIS_URL": None,  # default: an embedded filesystem broker under instance/
     "SECRET_KEY": None,  # default: generated into instance/secret_key
     "ENCRYPTION_KEYS": None,  # "kid:base64key,kid2:base64key"; the first one encrypts
@@ -87,6 +97,16 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
+def server_engine_options(values) -> dict:
+    """Pool settings for a PostgreSQL engine (the primary, the replica)."""
+    options = {"pool_pre_ping": False, "pool_size": values["DATABASE_POOL_SIZE"],
+               "max_overflow": values["DATABASE_MAX_OVERFLOW"],
+               "pool_recycle": values["DATABASE_POOL_RECYCLE_SECONDS"]}
+    if values["DATABASE_PGBOUNCER"]:
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
+
+
 def _env_value(key, default):
     raw = os.environ.get(key)
     if raw is None:
@@ -144,11 +164,14 @@ def load(app, test_config=None):
                                         or f"file:{instance / 'audit-checkpoints'}")
     database_url = values["DATABASE_URL"] or f"sqlite:///{instance / 'referral.sqlite'}"
     values["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(database_url)
-    engine_options = {"pool_pre_ping": True}
+    engine_options = {}
     if not database_url.startswith("sqlite"):
-        engine_options.update(pool_size=values["DATABASE_POOL_SIZE"],
-                              max_overflow=values["DATABASE_MAX_OVERFLOW"])
+        engine_options = server_engine_options(values)
     values.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options)
+    if values["DATABASE_REPLICA_URL"]:
+        values.setdefault("SQLALCHEMY_BINDS", {"replica": {
+            "url": sqlalchemy_url(values["DATABASE_REPLICA_URL"]),
+            **server_engine_options(values)}})
     if values["REDIS_URL"]:
         values["CELERY_BROKER_URL"] = values["REDIS_URL"]
     else:

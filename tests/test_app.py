@@ -59,8 +59,25 @@ def test_the_postgresql_pool_is_sized_from_the_environment(monkeypatch, tmp_path
     monkeypatch.setenv("DATABASE_POOL_SIZE", "3")
     monkeypatch.setenv("DATABASE_MAX_OVERFLOW", "2")
     settings = config.load(Flask(__name__, instance_path=str(tmp_path)))
-    assert settings["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True, "pool_size": 3,
-                                                    "max_overflow": 2}
+    assert settings["SQLALCHEMY_ENGINE_OPTIONS"] == {
+        "pool_pre_ping": False, "pool_size": 3, "max_overflow": 2, "pool_recycle": 1800}
+
+
+def test_no_ping_before_each_checkout_and_pgbouncer_transaction_mode_has_no_prepared_statements(
+        monkeypatch, tmp_path):
+    """A ping is a round trip on every request; behind PgBouncer in transaction mode a
+    server-side prepared statement may meet another server, so psycopg must not prepare."""
+    from flask import Flask
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
+    monkeypatch.setenv("DATABASE_PGBOUNCER", "1")
+    monkeypatch.setenv("DATABASE_REPLICA_URL", "postgresql://u@replica/db")
+    settings = config.load(Flask(__name__, instance_path=str(tmp_path)))
+    options = settings["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_pre_ping"] is False
+    assert options["connect_args"] == {"prepare_threshold": None}
+    replica = settings["SQLALCHEMY_BINDS"]["replica"]
+    assert replica["url"] == "postgresql+psycopg://u@replica/db"
+    assert replica["connect_args"] == {"prepare_threshold": None}
 
 
 @pytest.mark.parametrize("proxies, seen", [(0, "10.0.0.2"), (1, "203.0.113.9")])

@@ -40,18 +40,18 @@ class Cases(MethodView):
         access.require(access.can_list_cases(actor), "permission",
                        N_("your role works from its own view, not the case list"))
         query = service.case_list_query(actor, **{k: args[k] for k in
-                                                  ("state", "assigned_to", "overdue", "q")})
-        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+                                                  ("state", "assigned_to", "overdue", "q",
+                                                   "include_closed")})
+        total = (db.session.scalar(select(func.count()).select_from(query.subquery()))
+                 if args["total"] else None)
         # A page of summaries: no person (sealed, not shown), the caseworkers in one query.
-        items = db.session.scalars(query.options(lazyload(Case.person),
-                                                 selectinload(Case.assigned_to))
-                                   .order_by(Case.referred_at.desc())
-                                   .limit(args["per_page"])
-                                   .offset((args["page"] - 1) * args["per_page"])).all()
+        query = query.options(lazyload(Case.person), selectinload(Case.assigned_to))
+        items, next_cursor = service.page_of_cases(query, per_page=args["per_page"],
+                                                   cursor=args["cursor"], page=args["page"])
         record(actor, "case.list", "case", None, purpose="case management",
                details={"count": len(items)})
         return {"items": items, "page": args["page"], "per_page": args["per_page"],
-                "total": total}
+                "next_cursor": next_cursor, "total": total}
 
     @blp.arguments(CaseCreateSchema)
     @blp.response(201, CaseSchema)

@@ -2,7 +2,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Agency, User
@@ -76,6 +76,11 @@ class Case(Model):
         Index("ix_case_file_agency_id_nrm_state_referred_at", "agency_id", "nrm_state",
               "referred_at"),
         Index("ix_case_file_agency_id_referred_at", "agency_id", "referred_at"),
+        # A caseworker's own list holds their open cases: its cost does not grow with every
+        # case they ever had.
+        Index("ix_case_file_open_assigned_to_id_referred_at", "assigned_to_id", "referred_at",
+              postgresql_where=text("closed_at IS NULL"),
+              sqlite_where=text("closed_at IS NULL")),
     )
     id: Mapped[uuid.UUID] = uuid_pk()
     reference: Mapped[str] = mapped_column(String(20), unique=True)

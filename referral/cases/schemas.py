@@ -117,8 +117,17 @@ class CaseListArgsSchema(Schema):
     assigned_to = fields.String(load_default=None, metadata={"description": "a user id or 'me'"})
     overdue = fields.Boolean(load_default=None)
     q = fields.String(load_default=None, validate=validate.Length(max=100))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    include_closed = fields.Boolean(load_default=False, metadata={
+        "description": "with assigned_to: also the closed cases (by default a caseworker's "
+                       "list holds their open cases)"})
+    cursor = fields.String(load_default=None, validate=validate.Length(max=200), metadata={
+        "description": "next_cursor of the previous page; absent for the first page"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000), metadata={
+        "description": "page number (offset paging; prefer cursor, whose cost does not grow "
+                       "with the page)"})
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=200))
+    total = fields.Boolean(load_default=False, metadata={
+        "description": "also count every match (an exact count; not on hot paths)"})
 
 
 class CaseSummarySchema(Schema):
@@ -136,7 +145,10 @@ class CasePageSchema(Schema):
     items = fields.List(fields.Nested(CaseSummarySchema))
     page = fields.Integer()
     per_page = fields.Integer()
-    total = fields.Integer()
+    next_cursor = fields.String(allow_none=True, metadata={
+        "description": "pass as cursor for the next page; null on the last page"})
+    total = fields.Integer(allow_none=True, metadata={
+        "description": "every match, when asked for with total=true; otherwise null"})
 
 
 class TransitionRequestSchema(Schema):

@@ -3,13 +3,14 @@
 Services flush; the request or task boundary commits. ``apply_transition`` is the one path by
 which any track's state changes.
 """
+import base64
 import logging
 import secrets
 import uuid
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, tuple_
 from sqlalchemy.orm.exc import StaleDataError
 
 import workflows
@@ -249,11 +250,15 @@ def history(actor: User, case: Case) -> list[dict]:
     return sorted(items, key=lambda item: item["at"])
 
 
-def case_list_query(actor: User, *, state=None, assigned_to=None, overdue=None, q=None):
-    """Cases in the actor's scope with the list filters applied (no ordering, no paging)."""
+def case_list_query(actor: User, *, state=None, assigned_to=None, overdue=None, q=None,
+                    include_closed=False):
+    """Cases in the actor's scope with the list filters applied (no ordering, no paging).
+    A caseworker's list (``assigned_to``) holds open cases unless ``include_closed``."""
     query = select(Case).where(access.case_scope(actor))
     if state:
         query = query.where(Case.nrm_state == state)
+    if assigned_to and not include_closed:
+        query = query.where(Case.closed_at.is_(None))
     if assigned_to:
         if assigned_to == "me":
             query = query.where(Case.assigned_to_id == actor.id)
@@ -267,6 +272,37 @@ def case_list_query(actor: User, *, state=None, assigned_to=None, overdue=None, 
     for hook in _list_filters:
         query = hook(query, actor=actor, overdue=overdue)
     return query
+
+
+def page_of_cases(query, *, per_page: int, cursor: str | None = None, page: int = 1):
+    """One page of ``query``, newest referral first, and the cursor of the next page (None
+    on the last). With a cursor the page is read from the index where the last one ended
+    (keyset), so page 1,000 costs what page 1 costs; ``page`` is the older offset form."""
+    ordered = query.order_by(Case.referred_at.desc(), Case.id.desc())
+    if cursor:
+        at, last_id = _read_cursor(cursor)
+        ordered = ordered.where(tuple_(Case.referred_at, Case.id) < tuple_(
+            literal(at, Case.referred_at.type), literal(last_id, Case.id.type)))
+    elif page > 1:
+        ordered = ordered.offset((page - 1) * per_page)
+    rows = db.session.scalars(ordered.limit(per_page + 1)).all()
+    items, more = rows[:per_page], len(rows) > per_page
+    return items, (_make_cursor(items[-1]) if more else None)
+
+
+def _make_cursor(case: Case) -> str:
+    raw = f"{case.referred_at.isoformat()}|{case.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str):
+    from datetime import datetime
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, _, case_id = raw.partition("|")
+        return datetime.fromisoformat(at), uuid.UUID(case_id)
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid("cursor", N_("is not a cursor this list gave"))
 
 
 def _search_condition(q: str):

@@ -2,7 +2,8 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (CheckConstraint, Enum, ForeignKey, Index, String, Text,
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import JSONType, Model, UTCDateTime, created_at, uuid_pk
@@ -14,6 +15,10 @@ class DeadlineStatus(str, enum.Enum):
     cancelled = "cancelled"  # no longer applies (state changed)
 
 
+# A follow-up's risk: 3 urgent (safety), 2 important, 1 routine; the riskiest come first.
+RISK_LEVELS = (3, 2, 1)
+
+
 class Deadline(Model):
     """One obligation with a due date: the scheduler of record.
 
@@ -23,6 +28,7 @@ class Deadline(Model):
     __tablename__ = "deadline"
     __table_args__ = (
         UniqueConstraint("case_id", "kind", "source_key", name="one_per_obligation"),
+        CheckConstraint("risk BETWEEN 1 AND 3", name="risk_is_a_level"),
         # The sweep reads only rows with something still to send ...
         Index("ix_deadline_pending_next_at", "next_at",
               postgresql_where=text("status = 'pending' AND next_at IS NOT NULL"),
@@ -34,6 +40,10 @@ class Deadline(Model):
         # ... and a supervisor's dashboard only their agency's: it reads tens of rows, not
         # the agency's cases nor the whole country's open obligations.
         Index("ix_deadline_pending_agency_id_due_at", "agency_id", "due_at",
+              postgresql_where=text("status = 'pending'"),
+              sqlite_where=text("status = 'pending'")),
+        # The dashboard shows the riskiest first: one short range read per risk level.
+        Index("ix_deadline_pending_agency_id_risk_due_at", "agency_id", "risk", "due_at",
               postgresql_where=text("status = 'pending'"),
               sqlite_where=text("status = 'pending'")),
         # ... and a caseworker's own follow-ups only theirs.
@@ -56,7 +66,7 @@ class Deadline(Model):
     # When the sweep must next look at this row (next reminder, due, or escalation time);
     # NULL once everything has been sent.
     next_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    risk: Mapped[int] = mapped_column(default=1)  # 1 routine .. 3 urgent (safety)
+    risk: Mapped[int] = mapped_column(default=1)  # RISK_LEVELS: 1 routine .. 3 urgent (safety)
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     status: Mapped[DeadlineStatus] = mapped_column(
         Enum(DeadlineStatus, native_enum=False, length=20), default=DeadlineStatus.pending)

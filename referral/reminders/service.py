@@ -390,13 +390,17 @@ def my_follow_ups(user, now=None):
     from ..cases.models import Case
     now = now or utcnow()
     # Two index reads instead of one OR that no index answers: the follow-ups assigned to
-    # me, and the unassigned ones of the cases assigned to me.
+    # me, and the unassigned ones of my open cases, read from those cases (an index of open
+    # cases by caseworker), so neither grows with the country's unassigned follow-ups nor
+    # with the cases I closed long ago.
     base = (select(Deadline, Case.reference).join(Case, Case.id == Deadline.case_id)
             .where(Deadline.status == DeadlineStatus.pending)
             .order_by(Deadline.due_at).limit(500))
     rows = db.session.execute(base.where(Deadline.assignee_id == user.id)).all()
+    my_open_cases = select(Case.id).where(Case.assigned_to_id == user.id,
+                                          Case.closed_at.is_(None))
     rows += db.session.execute(base.where(Deadline.assignee_id.is_(None),
-                                          Case.assigned_to_id == user.id)).all()
+                                          Deadline.case_id.in_(my_open_cases))).all()
     rows = sorted(rows, key=lambda row: row[0].due_at)[:500]
     return [follow_up_view(row, reference, now) for row, reference in rows]
 

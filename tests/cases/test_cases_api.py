@@ -55,10 +55,55 @@ def test_the_case_list_is_scoped_and_paginated(client, caseworker, cw_headers):
         create_case(caseworker)
     other = create_user("caseworker", agency=create_agency("Elsewhere"))
     create_case(other)
-    response = client.get("/api/v1/cases?per_page=2", headers=cw_headers)
+    response = client.get("/api/v1/cases?per_page=2&total=true", headers=cw_headers)
     assert response.status_code == 200
     assert response.json["total"] == 3
     assert len(response.json["items"]) == 2
+
+
+def test_the_case_list_pages_by_cursor_newest_first_without_counting(client, caseworker,
+                                                                     cw_headers):
+    """The next page is read from where the last one ended: every case once, in order,
+    and no exact count unless asked for."""
+    from datetime import timedelta
+
+    from referral.extensions import db
+    made = [create_case(caseworker) for _ in range(5)]
+    base = made[0].referred_at
+    for i, case in enumerate(made):  # two share a time: the id breaks the tie
+        case.referred_at = base - timedelta(minutes=min(i, 3))
+    db.session.commit()
+    expected = [str(c.id) for c in sorted(made, key=lambda c: (c.referred_at, c.id),
+                                          reverse=True)]
+    seen, cursor, pages = [], None, 0
+    while True:
+        url = "/api/v1/cases?per_page=2" + (f"&cursor={cursor}" if cursor else "")
+        body = client.get(url, headers=cw_headers).json
+        assert body["total"] is None
+        seen += [item["id"] for item in body["items"]]
+        pages += 1
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == expected and pages == 3
+    bad = client.get("/api/v1/cases?cursor=not-a-cursor", headers=cw_headers)
+    assert bad.status_code == 422 and "cursor" in bad.json["errors"]
+
+
+def test_a_caseworkers_own_list_holds_their_open_cases(client, caseworker, cw_headers):
+    """Closed cases leave "mine" (its cost does not grow with every case they ever had),
+    and stay reachable when asked for."""
+    from referral.database import utcnow
+    from referral.extensions import db
+    open_case, closed_case = create_case(caseworker), create_case(caseworker)
+    open_case.assigned_to_id = closed_case.assigned_to_id = caseworker.id
+    closed_case.nrm_state, closed_case.closed_at = "closed", utcnow()
+    db.session.commit()
+    mine = client.get("/api/v1/cases?assigned_to=me", headers=cw_headers).json["items"]
+    assert [c["id"] for c in mine] == [str(open_case.id)]
+    everything = client.get("/api/v1/cases?assigned_to=me&include_closed=true",
+                            headers=cw_headers).json["items"]
+    assert {c["id"] for c in everything} == {str(open_case.id), str(closed_case.id)}
 
 
 def test_a_transition_with_a_stale_version_is_409(client, a_case, cw_headers):

@@ -240,3 +240,21 @@ def test_the_demo_data_has_reminders_to_show_on_the_first_sweep(app):
     assert reminders.sweep_due() >= 2
     kinds = {n.kind for n in notes()}
     assert {"overdue", "escalation"} <= kinds
+
+
+def test_a_follow_ups_risk_is_one_of_the_three_levels(a_case):
+    """The dashboard reads the riskiest first one risk level at a time (RISK_LEVELS): a
+    risk outside them would never be shown, so the database refuses it."""
+    from datetime import timedelta
+
+    from sqlalchemy.exc import IntegrityError
+
+    from referral.database import utcnow
+    from referral.extensions import db
+    from referral.reminders.models import RISK_LEVELS
+    from referral.reminders.service import plan_deadline
+    assert sorted(RISK_LEVELS) == [1, 2, 3]
+    with pytest.raises(IntegrityError):
+        plan_deadline(a_case.id, "hearing", utcnow() + timedelta(days=3), risk=4)
+        db.session.flush()
+    db.session.rollback()
