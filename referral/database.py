@@ -1,10 +1,11 @@
 """Column types and helpers shared by every domain area's models."""
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from sqlalchemy import JSON, DateTime, TypeDecorator, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .extensions import db
 
@@ -68,3 +69,16 @@ def get_or_404(model, value, what: str):
     if row is None:
         raise NotFound(what)
     return row
+
+
+@contextmanager
+def heavy_reads():
+    """A session for reads where a few seconds of staleness are harmless (statistics,
+    exports): on the replica when DATABASE_REPLICA_URL is set, else the request's own
+    session. Nothing read through it is written back."""
+    engine = db.engines.get("replica")
+    if engine is None:
+        yield db.session
+        return
+    with Session(engine) as session:
+        yield session

@@ -105,3 +105,23 @@ def test_an_implausible_birth_date_is_a_field_error_not_a_crash(client, cw_heade
     response = client.post("/api/v1/cases", headers=cw_headers, json={
         "person": {"date_of_birth": "0001-01-01"}, "referred_by": "Helpline"})
     assert response.status_code == 422 and "person.date_of_birth" in response.json["errors"]
+
+
+def test_heavy_reads_go_to_the_replica_when_one_is_configured(tmp_path):
+    """Statistics and exports may read a replica (DATABASE_REPLICA_URL); everything else,
+    and every write, stays on the primary."""
+    from referral.database import heavy_reads
+    from referral.extensions import db
+    replica = tmp_path / "replica.sqlite"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "KEY_CHECK": False,
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'primary.sqlite'}",
+                      "DATABASE_REPLICA_URL": f"sqlite:///{replica}"})
+    with app.app_context():
+        with heavy_reads() as session:
+            assert session is not db.session
+            assert session.get_bind().url.database == str(replica)
+        assert db.session.get_bind().url.database == str(tmp_path / "primary.sqlite")
+    plain = create_app({"TESTING": True, "SECRET_KEY": "test", "KEY_CHECK": False,
+                        "DATABASE_URL": f"sqlite:///{tmp_path / 'only.sqlite'}"})
+    with plain.app_context(), heavy_reads() as session:
+        assert session is db.session
