@@ -193,6 +193,11 @@ def init_app(app):
     from .labels import field_label, record_label
     app.jinja_env.filters["field"] = field_label
     app.jinja_env.filters["record"] = record_label
+    from .labels import audit_action_label, copy_value, role_label, said
+    app.jinja_env.filters["said"] = said
+    app.jinja_env.filters["role"] = role_label
+    app.jinja_env.filters["audit_action"] = audit_action_label
+    app.jinja_env.filters["copy_value"] = copy_value
 
     @app.context_processor
     def languages():

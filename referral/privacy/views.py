@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -110,8 +112,19 @@ def alerts_panel(user):
 @bp.route("/cases/<case_id>/subject-access")
 @roles_required("caseworker", "supervisor")
 def subject_access(case_id):
+    """The copy is written to the person: in the first of their languages we have (as their
+    letters are), whatever the language of the member of staff who prints it."""
+    from flask_babel import force_locale
+    from markupsafe import Markup
+
+    from ..i18n import LANGUAGES, person_language, text_direction
+    from ..labels import COPY_MACHINERY
     export = service.subject_access_export(current_user, case_id)
-    return render_template("privacy/subject_access.html", export=export)
+    lang = person_language(SimpleNamespace(languages=export["person"]["languages"]), LANGUAGES)
+    with force_locale(lang):
+        copy = render_template("privacy/subject_access_copy.html", export=export, lang=lang,
+                               direction=text_direction(lang), machinery=COPY_MACHINERY)
+    return render_template("privacy/subject_access.html", export=export, copy=Markup(copy))
 
 
 @home_panel("supervisor", _l("Break-the-glass to review"), "privacy/panel.html")
