@@ -1,6 +1,6 @@
 """French, Arabic and Spanish everywhere the pages speak: the case file's alerts and the
 reasons the system gives on the timeline, and the person's own copy of their file (DP-6),
-written in the person's language whoever prints it. The API stays English."""
+written in the person's language whoever prints it (else in the language of the pages). The API stays English."""
 from html import unescape
 
 from referral.extensions import db
@@ -62,7 +62,7 @@ def test_DP6_the_persons_copy_is_in_their_language_not_the_staff_members(
     assert "Se déconnecter" in text  # the staff member's own pages stay in French
 
 
-def test_DP6_the_copy_for_a_spanish_speaker_and_the_fallback_to_english(
+def test_DP6_the_copy_for_a_spanish_speaker_and_in_the_pages_language_otherwise(
         client, caseworker, assigned):
     assigned.person.languages = ["es-419"]
     db.session.commit()
@@ -75,4 +75,5 @@ def test_DP6_the_copy_for_a_spanish_speaker_and_the_fallback_to_english(
     db.session.commit()
     text = page(client.get(f"/privacy/cases/{assigned.id}/subject-access",
                            headers={"Accept-Language": "fr"}))
-    assert 'lang="en" dir="ltr"' in text and "Who has seen or changed your file" in text
+    # None of their languages is ours yet: the language of the pages, not English by default.
+    assert 'lang="fr" dir="ltr"' in text and "Qui a consulté ou modifié votre dossier" in text
