@@ -59,7 +59,7 @@ def test_a_french_browser_signs_in_in_french(browser, live_server, caseworker):
 
 # -- Arabic pages are right to left and meet WCAG 2.2 AA; Spanish signs in --------------------
 
-from tests.browser.conftest import PHONE  # noqa: E402
+from tests.browser.conftest import PHONE, Screens  # noqa: E402
 from tests.browser.test_accessibility import TAGS, axe_source  # noqa: E402,F401
 
 
@@ -95,10 +95,13 @@ def test_arabic_pages_are_right_to_left_and_axe_clean(browser, live_server, axe_
                       for v in result["violations"]]
         assert not found, found
         # The case file in Arabic: the stage in the UNODC term, the copy marked as Arabic.
+        shot = "-phone" if viewport == PHONE else ""
         page.goto(f"/cases/{a_case.id}")
         expect(page.get_by_text("فترة التعافي والتفكير").first).to_be_visible()
+        Screens(page)(f"case-file-arabic{shot}")
         page.goto(f"/privacy/cases/{a_case.id}/subject-access")
         expect(page.locator("article.printable")).to_have_attribute("dir", "rtl")
+        Screens(page)(f"persons-copy-arabic{shot}")
     finally:
         context.close()
 
