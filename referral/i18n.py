@@ -77,15 +77,24 @@ def primary_language(code: str | None) -> str | None:
     return _THREE_LETTER.get(primary, primary)
 
 
-def person_language(person, available) -> str:
+def person_language(person, available, default: str = DEFAULT_LANGUAGE) -> str:
     """The language to write to a person in: the first of the languages recorded on their
-    file (in the order recorded) that we have the text in, else English. It is the
-    person's language, never the language of the staff member who prints the letter."""
+    file (in the order recorded) that we have the text in, else ``default`` (English). It
+    is the person's language, never the language of the staff member who prints the
+    letter."""
     for code in person.languages or []:
         lang = primary_language(code)
         if lang in available:
             return lang
-    return DEFAULT_LANGUAGE
+    return default
+
+
+def copy_language(person) -> str:
+    """The language of the person's copy of their file (DP-6): theirs where we have it, else
+    the language of the pages (the API's is English)."""
+    from flask import has_request_context
+    page = str(get_locale()) if has_request_context() and get_locale() else DEFAULT_LANGUAGE
+    return person_language(person, LANGUAGES, default=page)
 
 
 def text_direction(lang: str) -> str:

@@ -113,14 +113,15 @@ def subject_access(case_id):
     """The copy is written to the person: in the first of their languages we have (as their
     letters are), whatever the language of the member of staff who prints it; when we have
     none of theirs, in the language of the pages."""
-    from flask_babel import force_locale, get_locale
+    from types import SimpleNamespace
+
+    from flask_babel import force_locale
     from markupsafe import Markup
 
-    from ..i18n import LANGUAGES, primary_language, text_direction
+    from ..i18n import copy_language, text_direction
     from ..labels import COPY_MACHINERY
     export = service.subject_access_export(current_user, case_id)
-    theirs = [primary_language(code) for code in export["person"]["languages"] or []]
-    lang = next((code for code in theirs if code in LANGUAGES), str(get_locale()))
+    lang = copy_language(SimpleNamespace(languages=export["person"]["languages"]))
     with force_locale(lang):
         copy = render_template("privacy/subject_access_copy.html", export=export, lang=lang,
                                direction=text_direction(lang), machinery=COPY_MACHINERY)
