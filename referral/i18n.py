@@ -1,7 +1,10 @@
 """Languages of the web interface (Flask-Babel): which locale a request gets, and the catalogs.
 
-The web UI speaks English, French and Arabic (right to left). The JSON API stays English:
-its messages are part of the contract clients code against. A signed-in user's saved
+The web UI speaks English and every language with a catalog here: French, Arabic (right to
+left) and Spanish today. A language is added by dropping in its catalog (see
+docs/languages.md): it is then offered, named in its own words, and laid out right to left
+if the language is written so. The JSON API stays English: its messages are part of the
+contract clients code against. A signed-in user's saved
 ``locale`` wins; otherwise the browser's Accept-Language decides among ours; otherwise English.
 
 Catalogs live in ``referral/translations/<lang>/LC_MESSAGES/messages.po``. The compiled
@@ -23,10 +26,31 @@ logger = logging.getLogger(__name__)
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
-# Code -> the language's name in that language (a language is offered in its own words).
-LANGUAGES = {"en": "English", "fr": "Français", "ar": "العربية"}
-RIGHT_TO_LEFT = frozenset({"ar"})
 DEFAULT_LANGUAGE = "en"
+
+
+def shipped_languages(directory: Path = TRANSLATIONS) -> dict[str, str]:
+    """Code -> the language's name in that language (a language is offered in its own
+    words): English, the language of the sources, then one per catalog in ``directory``."""
+    from babel import Locale
+    languages = {DEFAULT_LANGUAGE: "English"}
+    for po in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+        code = po.parent.parent.name
+        name = Locale.parse(code).get_display_name(code)
+        languages[code] = name[:1].upper() + name[1:]
+    return languages
+
+
+def right_to_left(codes) -> frozenset[str]:
+    """The languages written right to left (CLDR's character order: Arabic, Hebrew,
+    Persian, Urdu ...)."""
+    from babel import Locale
+    return frozenset(code for code in codes
+                     if Locale.parse(code).character_order == "right-to-left")
+
+
+LANGUAGES = shipped_languages()
+RIGHT_TO_LEFT = right_to_left(LANGUAGES)
 
 
 def _is_api_request() -> bool:
@@ -42,7 +66,7 @@ def select_locale() -> str:
 
 
 # ISO 639-2 codes people's languages may be recorded with, for the languages we write in.
-_THREE_LETTER = {"eng": "en", "fra": "fr", "fre": "fr", "ara": "ar"}
+_THREE_LETTER = {"eng": "en", "fra": "fr", "fre": "fr", "ara": "ar", "spa": "es"}
 
 
 def primary_language(code: str | None) -> str | None:
@@ -53,15 +77,24 @@ def primary_language(code: str | None) -> str | None:
     return _THREE_LETTER.get(primary, primary)
 
 
-def person_language(person, available) -> str:
+def person_language(person, available, default: str = DEFAULT_LANGUAGE) -> str:
     """The language to write to a person in: the first of the languages recorded on their
-    file (in the order recorded) that we have the text in, else English. It is the
-    person's language, never the language of the staff member who prints the letter."""
+    file (in the order recorded) that we have the text in, else ``default`` (English). It
+    is the person's language, never the language of the staff member who prints the
+    letter."""
     for code in person.languages or []:
         lang = primary_language(code)
         if lang in available:
             return lang
-    return DEFAULT_LANGUAGE
+    return default
+
+
+def copy_language(person) -> str:
+    """The language of the person's copy of their file (DP-6): theirs where we have it, else
+    the language of the pages (the API's is English)."""
+    from flask import has_request_context
+    page = str(get_locale()) if has_request_context() and get_locale() else DEFAULT_LANGUAGE
+    return person_language(person, LANGUAGES, default=page)
 
 
 def text_direction(lang: str) -> str:
@@ -169,6 +202,11 @@ def init_app(app):
     from .labels import field_label, record_label
     app.jinja_env.filters["field"] = field_label
     app.jinja_env.filters["record"] = record_label
+    from .labels import audit_action_label, copy_value, role_label, said
+    app.jinja_env.filters["said"] = said
+    app.jinja_env.filters["role"] = role_label
+    app.jinja_env.filters["audit_action"] = audit_action_label
+    app.jinja_env.filters["copy_value"] = copy_value
 
     @app.context_processor
     def languages():

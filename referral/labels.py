@@ -3,6 +3,8 @@
 Codes (``debt_bondage``, ``data_share`` ...) stay codes in the database and the API; only the
 web pages show these names. A code with no name here reads as itself with spaces.
 """
+import re
+
 from flask_babel import lazy_gettext as _l
 
 from workflows.plans import FOLLOW_UPS as PLAN_FOLLOW_UPS
@@ -304,3 +306,172 @@ def record_label(name: str) -> str:
 
 def field_label(name: str) -> str:
     return FIELD_LABELS.get(name) or name.replace("_", " ")
+
+
+# ---- English the system writes into records, shown in the reader's language ---------------
+# Reasons the services give transitions themselves (a member of staff's own reason is free
+# text and stays as written). The record keeps the English; pages translate on the way out
+# with the ``said`` filter, which leaves any text it does not know as it is.
+SYSTEM_REASONS = (
+    N_("reflection period starts on referral"),
+    N_("positive first decision starts the reflection period"),
+    N_("admitted with consent"),
+    N_("the person left"),
+    N_("the person asked to return"),
+    N_("assessment complete"),
+    N_("restored: lifted during a break-the-glass opening judged not justified"),
+    # referral.legal.service.open_proceeding: f"{kind} proceedings opened"
+    N_("criminal proceedings opened"), N_("civil proceedings opened"),
+    N_("compensation proceedings opened"), N_("administrative proceedings opened"),
+    N_("immigration proceedings opened"),
+)
+# Why the audit trail says a record was read or written (``purpose`` of audit.record), as the
+# person's copy of their file shows them under "Why".
+AUDIT_PURPOSES = (
+    N_("DP-5 retention and erasure"), N_("DP-6 the person's copy of their file"),
+    N_("DP-7 break-the-glass review"), N_("DP-7 break-the-glass"),
+    N_("DP-7 data protection oversight"), N_("DP-7 restriction to named staff"),
+    N_("account administration"), N_("account security"), N_("administration"),
+    N_("assistance"), N_("audit"), N_("carrying out an action of the assistance plan"),
+    N_("case management"), N_("child protection"), N_("compensation"),
+    N_("consent management"), N_("consent override"), N_("directory"),
+    N_("identification and protection"), N_("legal aid"), N_("legal proceedings"),
+    N_("non-punishment"), N_("privileged legal advice"), N_("referral to a provider"),
+    N_("refused state change"), N_("register referral"), N_("reintegration"),
+    N_("residence status"), N_("return"), N_("safety"), N_("shelter safety"), N_("shelter"),
+    N_("statistics"), N_("subject access"), N_("supervision"),
+    N_("the person's feedback (CNS-13)"), N_("the system"),
+)
+ROLE_LABELS = {
+    "caseworker": _l("Caseworker"), "shelter_staff": _l("shelter staff"),
+    "legal_aid": _l("legal aid"), "supervisor": _l("supervisor"),
+    "admin": _l("administrator"), "auditor": _l("auditor"),
+    "dpo": _l("data protection officer"),
+}
+
+
+def said(text):
+    """Stored English the system wrote (a reason, a purpose) in the reader's language when
+    the catalogs have it; anything else (a person's own words) exactly as written."""
+    from flask_babel import gettext
+    if not text or not isinstance(text, str):
+        return text
+    return gettext(text)
+
+
+def role_label(role) -> str:
+    role = getattr(role, "value", role) or ""
+    return ROLE_LABELS.get(role) or role.replace("_", " ")
+
+
+def audit_action_label(action: str) -> str:
+    """What an audit entry did, in plain words for the person (the code follows)."""
+    from flask_babel import gettext
+    from .privacy.service import _NOT_CHANGES
+    if any(action.endswith(suffix) or action == suffix for suffix in _NOT_CHANGES):
+        return gettext("read")
+    return gettext("recorded or changed")
+
+
+# Fields of the person's copy that are the reminders' and records' own machinery, not
+# anything about the person: left off the printed copy (the JSON copy keeps them).
+COPY_MACHINERY = {"rule_version", "updated_at", "source_key", "remind_days", "reminders_sent",
+                  "next_at", "risk", "overdue_notified_at", "escalated_at", "occurrence",
+                  "failures", "last_error", "parked_at", "is_restricted", "version"}
+FIELD_LABELS.update({
+    "person_role": _l("Your role in the proceedings"),
+    "offence_category": _l("Offence"),
+    "non_punishment_review": _l("Non-punishment review"),
+    "non_punishment_outcome": _l("Outcome of the non-punishment review"),
+    "reason_code": _l("Reason (code)"), "facts": _l("Facts"),
+    "sector_formality": _l("Formal or informal work"), "recruitment": _l("Recruitment"),
+    "vulnerability_factors": _l("Vulnerability factors"),
+    "internal_trafficking": _l("Trafficked within the country"),
+    "age_group": _l("Age group"), "age_status": _l("Age"),
+    "guardian_organisation": _l("Guardian's organisation"),
+    "guardian_appointed_at": _l("Guardian appointed on"),
+    "reflection_started_at": _l("Reflection period started on"),
+    "reflection_minimum_ends_at": _l("Shortest reflection period ends on"),
+    "first_decision_outcome": _l("First decision"),
+    "late_reason": _l("Why late"), "met_at": _l("Done on"), "details": _l("Detail"),
+    "person_present": _l("You were there"), "interpreter_used": _l("An interpreter was used"),
+    "interpreter_language": _l("Interpreter's language"), "organisation": _l("Organisation"),
+    "occurred_at": _l("When"), "note": _l("Note"), "corrections": _l("Corrections"),
+})
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def copy_value(value, key: str = ""):
+    """A value of the person's copy as the person reads it: codes named in their language,
+    times to the minute, lists one after the other, nothing shown as "—"."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return CODE_LABELS["yes"] if value else CODE_LABELS["no"]
+    if isinstance(value, (list, tuple)):
+        from babel.lists import format_list
+        from flask_babel import get_locale
+        return format_list([str(copy_value(item, key)) for item in value],
+                           locale=get_locale() or "en")
+    if isinstance(value, dict):
+        return "; ".join(f"{field_label(k)}: {copy_value(v, k)}" for k, v in value.items())
+    if not isinstance(value, str):
+        return value
+    if _ISO_DATETIME.match(value):
+        return value[:16].replace("T", " ")
+    if value == REDACTED:
+        return gettext_now(REDACTED)
+    if _CODE.match(value):
+        if key == "event":
+            return _step_label(value)
+        if key == "track":
+            from .i18n import track_label
+            return track_label(value)
+        if key == "jurisdiction":
+            return _jurisdiction_name(value)
+        if key == "kind":
+            from .reminders.service import LABELS
+            if value in LABELS:
+                return gettext_now(LABELS[value])
+        if key.endswith("_state") or key in ("from_state", "to_state"):
+            return state_label(value)
+        for table in (CODE_LABELS, STATE_LABELS, LEGAL_LABELS, DECISION_LABELS,
+                      OFFENCE_LABELS, REFERRAL_STATUS_LABELS, ROLE_LABELS):
+            if value in table:
+                return table[value]
+        return value.replace("_", " ")
+    return said(value)
+
+
+def _step_label(event: str) -> str:
+    """A workflow step by its label (workflows/ words them, the catalogs translate them)."""
+    import workflows
+    from flask_babel import gettext
+    for track in workflows.tracks().values():
+        for transition in track.transitions:
+            if transition.event == event and transition.label:
+                return gettext(transition.label)
+    return event.replace("_", " ")
+
+
+# Outcomes of a non-punishment review (legal.models.NON_PUNISHMENT_OUTCOMES).
+LEGAL_LABELS.update({"mitigated": _l("penalty mitigated"), "record_erased": _l("record erased"),
+                     "convicted": _l("convicted")})
+
+
+# The person's copy says who else is named in their file is left out (privacy.service).
+REDACTED = N_("[redacted: third party]")
+
+
+def gettext_now(text: str) -> str:
+    from flask_babel import gettext
+    return gettext(text)
+
+
+def _jurisdiction_name(code: str) -> str:
+    from workflows import jurisdictions
+    try:
+        return gettext_now(jurisdictions.get(code).name)
+    except KeyError:  # an unknown code reads as itself
+        return code

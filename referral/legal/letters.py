@@ -1,4 +1,6 @@
 """The non-punishment advisory letter (LP-4), in the person's language where we have it."""
+from pathlib import Path
+
 from flask import render_template
 from flask_babel import force_locale
 
@@ -10,12 +12,15 @@ from ..extensions import db
 from ..i18n import person_language
 from ..labels import N_
 
-LETTER_LANGUAGES = ("en", "fr")
+# A letter exists in a language when its template does: templates/legal/letter_<code>.html.
+LETTERS = Path(__file__).resolve().parents[2] / "templates" / "legal"
+LETTER_LANGUAGES = tuple(sorted(path.stem.removeprefix("letter_")
+                                for path in LETTERS.glob("letter_*.html")))
 
 
 def letter_language(person) -> str:
     """The person's recorded language where we have the letter in it (``fr-BE`` and ``FRA``
-    count as French), else English."""
+    count as French, ``ara`` as Arabic), else English."""
     return person_language(person, LETTER_LANGUAGES)
 
 

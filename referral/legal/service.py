@@ -198,11 +198,16 @@ def non_punishment_alerts(case, proceedings=None) -> list[str]:
     else:
         rows = [p for p in proceedings
                 if p.person_role == "suspect" and p.status not in CLOSED_STATUSES]
+    from flask_babel import gettext
+    from ..labels import DECISION_LABELS, LEGAL_LABELS, OFFENCE_LABELS, labelled
     alerts = []
-    for p in rows:
-        offence = (p.offence_category or "other").replace("_", " ")
-        alerts.append(f"LP-4: {p.kind} proceedings against the person ({offence}) — "
-                      f"non-punishment review {p.non_punishment_outcome or 'pending'}")
+    for p in rows:  # English for the API (its locale is English), translated on the pages
+        alerts.append(gettext(
+            "LP-4: %(kind)s proceedings against the person (%(offence)s) — non-punishment "
+            "review %(outcome)s", kind=labelled(LEGAL_LABELS)(p.kind),
+            offence=labelled(OFFENCE_LABELS)(p.offence_category or "other"),
+            outcome=labelled({**LEGAL_LABELS, **DECISION_LABELS})(
+                p.non_punishment_outcome or "pending")))
     return alerts
 
 

@@ -863,8 +863,8 @@ def subject_access_section(case, person) -> dict:
     person's language (the first of their languages we write in). Staff are not named."""
     from flask_babel import force_locale, gettext
 
-    from ..i18n import LANGUAGES, person_language, text_direction
-    lang = person_language(person, LANGUAGES)
+    from ..i18n import copy_language, text_direction
+    lang = copy_language(person)
     plan = plan_of(case.id)
     needs = db.session.scalars(select(NeedsAssessment).where(NeedsAssessment.case_id == case.id)
                                .order_by(NeedsAssessment.assessed_at)).all()

@@ -110,8 +110,24 @@ def alerts_panel(user):
 @bp.route("/cases/<case_id>/subject-access")
 @roles_required("caseworker", "supervisor")
 def subject_access(case_id):
+    """The copy is written to the person: in the first of their languages we have (as their
+    letters are), whatever the language of the member of staff who prints it; when we have
+    none of theirs, in the language of the pages."""
+    from types import SimpleNamespace
+
+    from flask_babel import force_locale
+    from markupsafe import Markup
+
+    from ..i18n import copy_language, text_direction
+    from ..labels import COPY_MACHINERY
     export = service.subject_access_export(current_user, case_id)
-    return render_template("privacy/subject_access.html", export=export)
+    lang = copy_language(SimpleNamespace(languages=export["person"]["languages"]))
+    with force_locale(lang):
+        copy = render_template("privacy/subject_access_copy.html", export=export, lang=lang,
+                               direction=text_direction(lang), machinery=COPY_MACHINERY)
+    # The copy is the output of an autoescaped template (every value in it escaped there).
+    return render_template("privacy/subject_access.html", export=export,
+                           copy=Markup(copy))  # nosec B704
 
 
 @home_panel("supervisor", _l("Break-the-glass to review"), "privacy/panel.html")

@@ -1,4 +1,5 @@
-"""The web UI in English, French and Arabic: who gets which language, and right to left.
+"""The web UI in English, French, Arabic and Spanish: who gets which language, right to left,
+and every catalog shipped complete.
 
 The JSON API stays English whatever the caller's language: its messages are a contract."""
 import os
@@ -9,6 +10,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
+import pytest
 
 from referral.extensions import db
 from referral.i18n import compile_catalogs, stale_catalogs
@@ -48,6 +50,34 @@ def test_an_unoffered_language_falls_back_to_english(client):
 def test_arabic_is_laid_out_right_to_left(client):
     text = page(client.get("/login", headers={"Accept-Language": "ar"}))
     assert '<html lang="ar" dir="rtl">' in text and "تسجيل الدخول" in text
+
+
+def test_a_spanish_browser_gets_the_sign_in_page_in_spanish(client):
+    text = page(client.get("/login", headers={"Accept-Language": "es-ES,es;q=0.9"}))
+    assert '<html lang="es" dir="ltr">' in text
+    assert "Iniciar sesión" in text and "Nombre de usuario" in text and "Contraseña" in text
+
+
+def test_the_case_file_reads_in_arabic_and_in_spanish(client, caseworker):
+    from tests.factories import create_case
+    case = create_case(caseworker)
+    login(client, "caseworker")
+    arabic = page(client.get(f"/cases/{case.id}", headers={"Accept-Language": "ar"}))
+    assert '<html lang="ar" dir="rtl">' in arabic
+    assert "ضحية مفترضة" in arabic and "الخطوات التالية" in arabic
+    assert "RP-1" in arabic  # rule ids are never translated
+    spanish = page(client.get(f"/cases/{case.id}", headers={"Accept-Language": "es"}))
+    assert '<html lang="es" dir="ltr">' in spanish
+    assert "víctima presunta" in spanish and "Próximos pasos" in spanish
+    assert "período de restablecimiento y reflexión" in spanish.lower()
+
+
+def test_the_language_page_offers_spanish_in_its_own_words(client, caseworker):
+    login(client, "caseworker")
+    text = page(client.get("/account/language"))
+    assert 'value="es"' in text and "Español" in text and 'value="ar"' in text
+    response = client.post("/account/language", data={"locale": "es"}, follow_redirects=True)
+    assert '<html lang="es" dir="ltr">' in page(response) and "Idioma guardado." in page(response)
 
 
 def test_the_saved_language_of_a_user_wins_over_the_browser(client, caseworker):
@@ -191,38 +221,92 @@ def extract_template(tmp_path) -> Catalog:
         return read_po(fileobj)
 
 
-def test_every_french_entry_has_a_translation():
-    catalog = read_catalog("fr")
+# Every catalog shipped: a language is offered as soon as its catalog is here
+# (referral.i18n.shipped_languages), so each must be complete.
+SHIPPED = sorted(p.parent.parent.name for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
+
+
+def test_the_languages_offered_are_english_and_every_catalog_shipped():
+    from referral.i18n import LANGUAGES, RIGHT_TO_LEFT
+    assert {"fr", "ar", "es"} <= set(SHIPPED)
+    assert set(LANGUAGES) == {"en", *SHIPPED}
+    assert LANGUAGES["es"] == "Español" and LANGUAGES["ar"] == "العربية"
+    assert RIGHT_TO_LEFT == {"ar"}
+
+
+def test_a_catalog_dropped_in_is_offered_in_its_own_words(tmp_path):
+    from referral.i18n import right_to_left, shipped_languages
+    for code in ("de", "he"):
+        (tmp_path / code / "LC_MESSAGES").mkdir(parents=True)
+        (tmp_path / code / "LC_MESSAGES" / "messages.po").write_text("")
+    assert shipped_languages(tmp_path) == {"en": "English", "de": "Deutsch", "he": "עברית"}
+    assert right_to_left(shipped_languages(tmp_path)) == {"he"}
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_every_entry_of_every_catalog_has_a_translation(lang):
+    catalog = read_catalog(lang)
     untranslated = [msgid(m) for m in catalog if m.id and not (
         all(m.string) if isinstance(m.string, (tuple, list)) else m.string)]
     fuzzy = [msgid(m) for m in catalog if m.id and m.fuzzy]
-    assert not untranslated, f"French missing for: {untranslated}"
-    assert not fuzzy, f"French marked fuzzy (check, then drop the flag): {fuzzy}"
+    assert not untranslated, f"{lang} missing for: {untranslated}"
+    assert not fuzzy, f"{lang} marked fuzzy (check, then drop the flag): {fuzzy}"
 
 
-def test_every_string_in_the_sources_is_in_the_french_catalog(tmp_path):
-    """Fails when a page, flash message or form label gains a string French lacks:
-    run `make messages`, translate the new entries in fr/messages.po."""
+def test_every_string_in_the_sources_is_in_every_catalog(tmp_path):
+    """Fails when a page, flash message or form label gains a string a catalog lacks:
+    run `make messages`, translate the new entries in every <lang>/messages.po."""
     extracted = {msgid(m) for m in extract_template(tmp_path) if m.id}
     assert len(extracted) > 300  # the extraction really read the sources
-    in_catalog = {msgid(m) for m in read_catalog("fr") if m.id}
-    assert not extracted - in_catalog, f"not in fr/messages.po: {sorted(extracted - in_catalog)}"
+    for lang in SHIPPED:
+        in_catalog = {msgid(m) for m in read_catalog(lang) if m.id}
+        missing = sorted(extracted - in_catalog)
+        assert not missing, f"not in {lang}/messages.po: {missing}"
 
 
-def test_translations_keep_every_placeholder():
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_translations_keep_every_placeholder(lang):
     """%(name)s in a msgid must be in its msgstr, or the page fails to render (babel's own
     catalog checks)."""
-    for lang in ("fr", "ar"):
-        problems = [(msgid(m), [str(e) for e in errors])
-                    for m, errors in read_catalog(lang).check() if errors]
-        assert not problems, (lang, problems)
+    problems = [(msgid(m), [str(e) for e in errors])
+                for m, errors in read_catalog(lang).check() if errors]
+    assert not problems, (lang, problems)
 
 
-def test_the_arabic_stub_covers_the_layout_sign_in_and_home_page():
-    catalog = read_catalog("ar")
-    for text in ("Home", "Sign in", "Sign out", "Username", "Password", "Language",
-                 "Skip to content", "Cases", "New referral", "Welcome, %(name)s"):
-        assert catalog.get(text) is not None and catalog.get(text).string, text
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_every_plural_has_the_forms_the_language_needs(lang):
+    """Arabic has six plural forms, Spanish three (babel's CLDR rules): each one given and
+    each keeping the number."""
+    catalog = read_catalog(lang)
+    plurals = [m for m in catalog if m.id and isinstance(m.id, (tuple, list))]
+    assert plurals
+    for message in plurals:
+        assert len(message.string) == catalog.num_plurals, (lang, message.id)
+        assert all("%(num)d" in form for form in message.string), (lang, message.id)
+
+
+def test_translations_keep_the_html_of_the_english():
+    import re
+    tags = re.compile(r"</?[a-z]+[^>]*>")
+    for lang in SHIPPED:
+        for message in read_catalog(lang):
+            if message.id and isinstance(message.id, str) and message.string:
+                assert sorted(tags.findall(message.id)) == sorted(
+                    tags.findall(message.string)), (lang, message.id)
+
+
+def test_the_terms_of_un_texts_are_used():
+    """The second reading checked the key terms against UN/UNODC texts in each language."""
+    terms = {"ar": {"presumed victim": "ضحية مفترضة",
+                    "Reflection period": "فترة التعافي والتفكير",
+                    "National referral mechanism stage": "الآلية الوطنية للإحالة"},
+             "es": {"presumed victim": "víctima presunta",
+                    "Reflection period": "Período de restablecimiento y reflexión",
+                    "National referral mechanism stage": "mecanismo nacional de derivación"}}
+    for lang, pairs in terms.items():
+        catalog = read_catalog(lang)
+        for english, term in pairs.items():
+            assert term.lower() in catalog.get(english).string.lower(), (lang, english)
 
 
 def test_missing_or_stale_catalogs_are_compiled(tmp_path):
