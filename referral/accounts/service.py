@@ -25,8 +25,8 @@ from ..database import utcnow
 from ..errors import Forbidden, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..labels import N_
-from .models import (Agency, AgencyKind, ApiToken, AuthThrottle, Role, User, UserRole,
-                     WebSession)
+from .models import (Agency, AgencyKind, ApiToken, AuthThrottle, MfaReset, Role, User,
+                     UserRole, WebSession)
 
 logger = logging.getLogger(__name__)
 
@@ -703,9 +703,8 @@ def set_preferences(user: User, *, locale: str | None = None, time_zone: str | N
            details={"locale": user.locale, "time_zone": user.time_zone})
 
 
-def request_mfa_reset(actor: User, user: User) -> "MfaReset":
+def request_mfa_reset(actor: User, user: User) -> MfaReset:
     """First administrator: ask to clear the user's two-step sign-in (nothing changes yet)."""
-    from .models import MfaReset
     _require_admin_of(actor, user)
     if user.id == actor.id:
         raise Forbidden("user", N_("another administrator resets your own two-step sign-in"))
@@ -722,13 +721,11 @@ def request_mfa_reset(actor: User, user: User) -> "MfaReset":
 
 
 def pending_mfa_reset(user: User):
-    from .models import MfaReset
     return db.session.scalar(select(MfaReset).where(MfaReset.user_id == user.id,
                                                     MfaReset.decided_at.is_(None)))
 
 
 def pending_mfa_resets(actor: User) -> list:
-    from .models import MfaReset
     return db.session.scalars(select(MfaReset).join(User, User.id == MfaReset.user_id).where(
         User.agency_id == actor.agency_id, MfaReset.decided_at.is_(None))
         .order_by(MfaReset.requested_at)).all()
