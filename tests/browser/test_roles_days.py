@@ -56,6 +56,17 @@ class Day:
         self.found += [(page.url, v["id"], v["help"], v["nodes"][0]["target"])
                        for v in result["violations"]]
 
+    def shot(self, name):
+        """A screenshot for the README (docs/screenshots) when UPDATE_SCREENSHOTS=1."""
+        import os
+
+        from tests.browser.conftest import SCREENSHOTS
+        if os.environ.get("UPDATE_SCREENSHOTS"):
+            device = "phone" if self.viewport is PHONE else "desktop"
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{self.lang}-{device}.png"),
+                                 full_page=True)
+
     def sign_in(self, username, password=PASSWORD):
         page = self.page
         page.goto("/login")
@@ -131,6 +142,7 @@ def test_a_shelters_day_in_the_browser(day, lang, viewport, caseworker, a_case,
     d.button("Record the restriction").click()
     d.flash("Restriction recorded, with its expiry and review date.")
     expect(page.locator("main")).to_contain_text("Shelter Act s.12")
+    d.shot("shelter-stay")
 
     # Court is always allowed (SH-5); her passport is logged, then returned (SH-4).
     page.get_by_label(d.t("Going to")).select_option("court")
@@ -197,6 +209,7 @@ def test_a_legal_aid_workers_day_in_the_browser(day, lang, viewport, caseworker,
     page.get_by_label(d.t("Review on")).fill(_day_str(30))
     d.button("Record the measure").click()
     d.flash("Protective measure recorded, with its review date.")
+    d.shot("legal-track")
 
     # The advisory letter, in her language, as a page to print.
     href = d.link("Open the advisory letter to print").get_attribute("href")
@@ -249,6 +262,7 @@ def test_an_administrators_day_in_the_browser(day, lang, viewport, agency):
     expect(page.locator("main")).to_contain_text(d.t("deactivated"))
     d.button("Reactivate").click()
     d.flash("%(name)s can sign in again.", name="Nour Colleague")
+    d.shot("admin-user")
 
     # Agencies with their kinds and ids; a shelter added.
     page.goto("/admin/agencies")
