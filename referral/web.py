@@ -71,7 +71,7 @@ NAV_LINKS = [
     (_l("Break-the-glass alerts"), "privacy.alerts", ("dpo",)),
     (_l("Staff accounts"), "accounts.admin_users", ("admin",)),
     (_l("Agencies"), "accounts.admin_agencies", ("admin",)),
-    (_l("Service directory"), "services.admin_providers", ("admin",)),
+    (_l("Service directory"), "services.admin_providers", ("admin", "supervisor")),
     (_l("Sign-in locks"), "accounts.sign_in_locks", ("admin",)),
     (_l("Two-step sign-in"), "accounts.mfa", ("caseworker", "supervisor", "shelter_staff",
                                              "legal_aid", "admin", "auditor", "dpo")),
