@@ -34,8 +34,9 @@ def test_LP1_legal_aid_records_proceedings_and_a_hearing_that_shows_as_due_this_
                 data={"at": at, "place": "Room 4", "person_must": "bring the summons"})
     assert db.session.scalar(select(Hearing)).place == "Room 4"
     home = client.get("/").get_data(as_text=True)
-    assert "Due this week" in home and assigned.reference in home.split("Due this week")[1] \
-        .split("Coming up")[0]
+    assert "Due this week" in home
+    if (utcnow() + timedelta(hours=1)).weekday() >= utcnow().weekday():  # not past Sunday
+        assert assigned.reference in home.split("Due this week")[1].split("Coming up")[0]
     calendar = client.get("/legal/calendar").get_data(as_text=True)
     assert "This week" in calendar and assigned.reference in calendar
     db.session.expire_all()  # the test shares the requests' session; a request has its own
