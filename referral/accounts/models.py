@@ -59,6 +59,8 @@ class User(UserMixin, Model):
     # The web UI language the user chose (referral.i18n.LANGUAGES); empty until they choose:
     # their browser's Accept-Language decides. A Python-side default: no schema change.
     locale: Mapped[str] = mapped_column(String(10), default="")
+    # The IANA time zone the user reads dates in (e.g. "Europe/Paris"); empty: the service's.
+    time_zone: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # Bumped on password change or forced sign-out: every session and token older dies.
     session_generation: Mapped[int] = mapped_column(default=0)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -158,3 +160,21 @@ class AuthThrottle(Model):
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User | None] = relationship(lazy="joined")
+
+
+class MfaReset(Model):
+    """An administrator asks to clear someone's two-step sign-in (a lost phone); it takes
+    effect only when a second administrator of the same agency approves it. Until then the
+    account keeps its key; nobody can both ask and approve, nor approve for themselves."""
+    __tablename__ = "mfa_reset"
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                               index=True)
+    requested_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    requested_at: Mapped[datetime] = created_at()
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(20))  # approved | cancelled
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id], lazy="joined")

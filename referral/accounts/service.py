@@ -26,8 +26,8 @@ from ..database import utcnow
 from ..errors import Forbidden, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..labels import N_
-from .models import (Agency, AgencyKind, ApiToken, AuthThrottle, Role, User, UserRole,
-                     WebSession)
+from .models import (Agency, AgencyKind, ApiToken, AuthThrottle, MfaReset, Role, User,
+                     UserRole, WebSession)
 
 logger = logging.getLogger(__name__)
 
@@ -509,3 +509,266 @@ def end_all_web_sessions(user: User, reason="revoked"):
     for row in db.session.scalars(select(WebSession).where(WebSession.user_id == user.id,
                                                            WebSession.ended_at.is_(None))):
         row.ended_at, row.end_reason = now, reason
+
+
+# -- the administration console and the user's own page (issue 18, F18) -------------------
+
+def _require_admin_of(actor: User, user: User):
+    """An administrator acts on the users of their own agency only (404 otherwise)."""
+    if not actor.has_role(Role.admin) or actor.agency_id != user.agency_id:
+        raise NotFound("user")
+
+
+def end_everything(user: User, reason: str):
+    """End every web session and API token of ``user`` at once: the session generation
+    moves on, so even a cookie or token not yet seen stops working on its next request."""
+    user.session_generation += 1
+    now = utcnow()
+    for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                           ApiToken.revoked_at.is_(None))):
+        token.revoked_at = now
+    end_all_web_sessions(user, reason)
+
+
+def admin_create_user(actor: User, *, username, password, display_name, email=None,
+                      roles=()) -> User:
+    """An administrator adds a staff member to their own agency."""
+    if not actor.has_role(Role.admin):
+        raise Forbidden("permission", N_("administrators manage accounts"))
+    # A role that needs two-step sign-in sets it up at the first sign-in (the sign-in page
+    # sends them to it): the account cannot have a key before its owner has the phone.
+    return create_user(username, password, agency=actor.agency, roles=roles,
+                       display_name=display_name, email=email or None, actor=actor,
+                       mfa_deferred=True)
+
+
+def set_roles(actor: User, user: User, roles) -> User:
+    """Replace the user's roles; an administrator cannot take away their own."""
+    _require_admin_of(actor, user)
+    wanted = {Role(r) for r in roles}
+    if not wanted:
+        raise Invalid("roles", N_("give at least one role"))
+    if user.id == actor.id and Role.admin not in wanted:
+        raise Invalid("roles", N_("you cannot remove your own administrator role"))
+    before = sorted(r.value for r in user.roles)
+    user.role_rows = [row for row in user.role_rows if row.role in wanted] + [
+        UserRole(role=r) for r in sorted(wanted - user.roles, key=lambda r: r.value)]
+    db.session.flush()
+    after = sorted(r.value for r in wanted)
+    if set(before) - set(after):
+        # Access follows roles: what the user held under a role taken away ends now.
+        end_everything(user, "revoked")
+    record(actor, "account.roles_change", "user", user.id, purpose="account administration",
+           details={"before": before, "after": after})
+    return user
+
+
+def deactivate(actor: User, user: User) -> User:
+    """Stop an account: it cannot sign in, and its sessions and tokens end at once."""
+    _require_admin_of(actor, user)
+    if user.id == actor.id:
+        raise Invalid("user", N_("you cannot deactivate your own account"))
+    user.is_active_account = False
+    end_everything(user, "deactivated")
+    record(actor, "account.deactivate", "user", user.id, purpose="account administration")
+    return user
+
+
+def reactivate(actor: User, user: User) -> User:
+    _require_admin_of(actor, user)
+    user.is_active_account = True
+    record(actor, "account.reactivate", "user", user.id, purpose="account administration")
+    return user
+
+
+def agency_users(actor: User) -> list[User]:
+    if not actor.has_role(Role.admin):
+        raise Forbidden("permission", N_("administrators manage accounts"))
+    return db.session.scalars(select(User).where(User.agency_id == actor.agency_id)
+                              .order_by(User.display_name)).all()
+
+
+def agencies() -> list[Agency]:
+    return db.session.scalars(select(Agency).order_by(Agency.name)).all()
+
+
+def admin_create_agency(actor: User, name: str, kind) -> Agency:
+    if not actor.has_role(Role.admin):
+        raise Forbidden("permission", N_("administrators manage agencies"))
+    name = (name or "").strip()
+    if not name:
+        raise Invalid("name", N_("a name is required"))
+    if db.session.scalar(select(Agency.id).where(Agency.name == name)):
+        raise Invalid("name", N_("an agency with this name exists"))
+    try:
+        kind = AgencyKind(kind)
+    except ValueError:
+        raise Invalid("kind", N_("not a kind of agency")) from None
+    agency = create_agency(name, kind)
+    record(actor, "agency.create", "agency", agency.id, purpose="account administration",
+           details={"kind": kind.value})
+    return agency
+
+
+def live_sessions(user: User) -> list[WebSession]:
+    """The user's web sessions that have not ended (idle or old ones are shown as they
+    would be refused on their next request)."""
+    now = utcnow()
+    rows = db.session.scalars(select(WebSession).where(WebSession.user_id == user.id,
+                                                       WebSession.ended_at.is_(None))
+                              .order_by(WebSession.last_seen_at.desc())).all()
+    return [row for row in rows if _session_end_reason(row, now) is None]
+
+
+def live_tokens(user: User) -> list[ApiToken]:
+    now = utcnow()
+    return db.session.scalars(select(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now,
+        ApiToken.session_generation == user.session_generation)
+        .order_by(ApiToken.created_at.desc())).all()
+
+
+def is_current_session(row: WebSession, token: str | None) -> bool:
+    return bool(token) and hmac.compare_digest(row.token_hash, _digest(token))
+
+
+def end_session(actor: User, row: WebSession, reason="revoked"):
+    """End one web session (the user's own, or by an administrator of their agency)."""
+    if row.user_id != actor.id:
+        _require_admin_of(actor, row.user)
+    if row.ended_at is None:
+        row.ended_at, row.end_reason = utcnow(), reason
+    record(actor, "account.session_end", "user", row.user_id, purpose="account security",
+           details={"session": str(row.id)})
+
+
+def admin_revoke_token(actor: User, row: ApiToken):
+    if row.user_id != actor.id:
+        _require_admin_of(actor, row.user)
+    if row.revoked_at is None:
+        revoke_token(row, actor)
+
+
+def sign_out_everywhere(user: User, keep: str | None = None) -> int:
+    """The user ends every other web session and every API token ("sign out everywhere");
+    the browser whose session id is ``keep`` stays signed in. Returns how many ended."""
+    now = utcnow()
+    ended = 0
+    for row in db.session.scalars(select(WebSession).where(WebSession.user_id == user.id,
+                                                           WebSession.ended_at.is_(None))):
+        if keep and is_current_session(row, keep):
+            continue
+        row.ended_at, row.end_reason = now, "signed_out_elsewhere"
+        ended += 1
+    for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                           ApiToken.revoked_at.is_(None))):
+        token.revoked_at = now
+        ended += 1
+    record(user, "account.sign_out_everywhere", "user", user.id, purpose="account security",
+           details={"ended": ended})
+    return ended
+
+
+def change_own_password(user: User, current: str, new: str, confirm: str | None = None):
+    """The user changes their password: the current one first (counted like a sign-in
+    attempt), then the policy; every session and token ends, this browser's included (the
+    page starts a new one for it)."""
+    throttled_check(PASSWORD, _keyed(f"username:{user.username}"), user.id,
+                    lambda: verify_password(user, current or ""),
+                    wrong=lambda: Invalid("current_password", N_("the current password is "
+                                                                 "wrong")),
+                    paused_error=lambda: Invalid("current_password", TOO_MANY))
+    check_password_policy(user, new, confirm)
+    change_password(user, new)
+
+
+def check_password_policy(user: User, new: str, confirm: str | None = None):
+    new = new or ""
+    if confirm is not None and new != confirm:
+        raise Invalid("confirm", N_("the two new passwords differ"))
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise Invalid("new_password", N_("use at least %(count)s characters"),
+                      {"count": MIN_PASSWORD_LENGTH})
+    if len(new) > 1024:
+        raise Invalid("new_password", N_("use at most 1024 characters"))
+    if user.username and user.username.lower() in new.lower():
+        raise Invalid("new_password", N_("do not put your username in your password"))
+    if verify_password(user, new):
+        raise Invalid("new_password", N_("choose a password you have not used here"))
+
+
+def set_preferences(user: User, *, locale: str | None = None, time_zone: str | None = None):
+    from zoneinfo import available_timezones
+
+    from ..i18n import LANGUAGES
+    if locale is not None:
+        if locale and locale not in LANGUAGES:
+            raise Invalid("locale", N_("not a language of this service"))
+        user.locale = locale
+    if time_zone is not None:
+        if time_zone and time_zone not in available_timezones():
+            raise Invalid("time_zone", N_("not a known time zone"))
+        user.time_zone = time_zone
+    record(user, "account.preferences", "user", user.id, purpose="account settings",
+           details={"locale": user.locale, "time_zone": user.time_zone})
+
+
+def request_mfa_reset(actor: User, user: User) -> MfaReset:
+    """First administrator: ask to clear the user's two-step sign-in (nothing changes yet)."""
+    _require_admin_of(actor, user)
+    if user.id == actor.id:
+        raise Forbidden("user", N_("another administrator resets your own two-step sign-in"))
+    if not user.mfa_secret:
+        raise Invalid("user", N_("this account has no two-step sign-in to reset"))
+    if pending_mfa_reset(user) is not None:
+        raise Invalid("user", N_("a reset is already waiting for approval"))
+    row = MfaReset(user_id=user.id, requested_by_id=actor.id)
+    db.session.add(row)
+    db.session.flush()
+    record(actor, "account.mfa_reset_request", "user", user.id, purpose="account security",
+           details={"request": str(row.id)})
+    return row
+
+
+def pending_mfa_reset(user: User):
+    return db.session.scalar(select(MfaReset).where(MfaReset.user_id == user.id,
+                                                    MfaReset.decided_at.is_(None)))
+
+
+def pending_mfa_resets(actor: User) -> list:
+    return db.session.scalars(select(MfaReset).join(User, User.id == MfaReset.user_id).where(
+        User.agency_id == actor.agency_id, MfaReset.decided_at.is_(None))
+        .order_by(MfaReset.requested_at)).all()
+
+
+def approve_mfa_reset(actor: User, row) -> User:
+    """Second administrator: the key is cleared, and the user's sessions and tokens end (who
+    holds the lost phone may hold a session too). They set two-step sign-in up again at
+    their next sign-in."""
+    user = row.user
+    _require_admin_of(actor, user)
+    if row.decided_at is not None:
+        raise Invalid("request", N_("this reset was already decided"))
+    if actor.id == row.requested_by_id:
+        raise Forbidden("approver", N_("a second administrator must approve: not the one "
+                                       "who asked"))
+    if actor.id == user.id:
+        raise Forbidden("approver", N_("another administrator resets your own two-step "
+                                       "sign-in"))
+    # They sign in with their password once and are sent straight to set up a new key
+    # (the sign-in page does so for every role that needs two-step sign-in).
+    user.mfa_secret, user.mfa_last_step, user.mfa_deferred = None, None, True
+    end_everything(user, "revoked")
+    row.decided_by_id, row.decided_at, row.outcome = actor.id, utcnow(), "approved"
+    record(actor, "account.mfa_reset", "user", user.id, purpose="account security",
+           details={"request": str(row.id), "requested_by": str(row.requested_by_id)})
+    return user
+
+
+def cancel_mfa_reset(actor: User, row):
+    _require_admin_of(actor, row.user)
+    if row.decided_at is not None:
+        raise Invalid("request", N_("this reset was already decided"))
+    row.decided_by_id, row.decided_at, row.outcome = actor.id, utcnow(), "cancelled"
+    record(actor, "account.mfa_reset_cancel", "user", row.user_id, purpose="account security",
+           details={"request": str(row.id)})

@@ -4,12 +4,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectChoice, SelectField, StringField
+from wtforms import (PasswordField, SelectChoice, SelectField, SelectMultipleField,
+                     StringField)
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..auth import roles_required
 from ..boundary import attempt
-from ..errors import Invalid, Unauthorized
+from ..errors import Forbidden, Invalid, Unauthorized
 from ..extensions import SIGN_IN_LIMIT, STEP_UP_LIMIT, limiter, signed_in_user_key
 from ..i18n import LANGUAGES
 from ..web import local_redirect
@@ -147,3 +149,329 @@ def lift_sign_in_locks(user_id):
     service.unlock(current_user, user)
     flash(_("%(name)s can sign in again.", name=user.display_name), "ok")
     return redirect(url_for("accounts.sign_in_locks"))
+
+
+# -- the user's own page: password, sessions, language and time zone (F18) -----------------
+
+ROLE_LABELS = {
+    "caseworker": _l("Caseworker"),
+    "shelter_staff": _l("Shelter staff"),
+    "legal_aid": _l("Legal aid"),
+    "supervisor": _l("Supervisor"),
+    "admin": _l("Administrator"),
+    "auditor": _l("Auditor"),
+    "dpo": _l("Data protection officer"),
+}
+
+AGENCY_KIND_LABELS = {
+    "ngo": _l("NGO"),
+    "shelter": _l("Shelter"),
+    "legal_aid": _l("Legal aid"),
+    "authority": _l("Authority"),
+    "competent_authority": _l("Competent authority"),
+}
+
+
+def agency_kind_choices():
+    """Every kind the agency model defines (another area may add kinds), labelled."""
+    from .models import AgencyKind
+    return [(kind.value, AGENCY_KIND_LABELS.get(kind.value, kind.value.replace("_", " ")))
+            for kind in AgencyKind]
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[
+        DataRequired(), Length(max=1024)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(),
+                                                                  Length(max=1024)])
+    confirm = PasswordField(_l("New password again"), validators=[DataRequired(),
+                                                                  Length(max=1024)])
+
+
+def _time_zone_choices():
+    from zoneinfo import available_timezones
+    return [SelectChoice("", _l("The service's time zone (UTC)"))] + [
+        SelectChoice(zone, zone) for zone in sorted(available_timezones())
+        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/"))]
+
+
+class PreferencesForm(FlaskForm):
+    locale = SelectField(_l("Language"), choices=[
+        SelectChoice("", _l("The one my browser asks for"))] + [
+        SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()])
+    time_zone = SelectField(_l("Time zone"), choices=[], validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = _time_zone_choices()
+
+
+def _own_page(password_form=None, preferences_form=None, status=200):
+    from ..accounts.service import is_current_session, live_sessions, live_tokens
+    sid = session.get("sid")
+    sessions = [(row, is_current_session(row, sid)) for row in live_sessions(current_user)]
+    return render_template(
+        "accounts/account.html", password_form=password_form or PasswordForm(),
+        preferences_form=preferences_form or PreferencesForm(
+            locale=current_user.locale or "", time_zone=current_user.time_zone or ""),
+        sessions=sessions, tokens=live_tokens(current_user), form=FlaskForm(),
+        role_labels=ROLE_LABELS), status
+
+
+@bp.route("/account")
+@login_required
+def account():
+    """The user's own page: who they are, their password, where they are signed in, their
+    language and time zone."""
+    return _own_page()
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+@limiter.limit(STEP_UP_LIMIT, key_func=signed_in_user_key, methods=["POST"])
+def change_password():
+    form = PasswordForm()
+    if not form.validate_on_submit():
+        return _own_page(password_form=form, status=400)
+    try:
+        with attempt():
+            service.change_own_password(current_user, form.current_password.data,
+                                        form.new_password.data, form.confirm.data)
+    except Invalid as exc:
+        getattr(form, exc.key, form.new_password).errors.append(exc.localized())
+        return _own_page(password_form=form, status=400)
+    # Every session ended with the change; this browser starts a new one.
+    user = current_user._get_current_object()
+    session.clear()
+    session["sid"] = service.start_web_session(user)
+    login_user(user)
+    flash(_("Password changed. You are signed out everywhere else."), "ok")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.route("/account/preferences", methods=["POST"])
+@login_required
+def preferences():
+    form = PreferencesForm()
+    if not form.validate_on_submit():
+        return _own_page(preferences_form=form, status=400)
+    try:
+        with attempt():
+            service.set_preferences(current_user, locale=form.locale.data,
+                                    time_zone=form.time_zone.data)
+    except Invalid as exc:
+        getattr(form, exc.key, form.time_zone).errors.append(exc.localized())
+        return _own_page(preferences_form=form, status=400)
+    refresh()
+    flash(_("Saved."), "ok")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.route("/account/sessions/<session_id>/end", methods=["POST"])
+@login_required
+def end_own_session(session_id):
+    row = access.get_session_for(current_user, current_user, session_id)
+    if FlaskForm().validate_on_submit():
+        service.end_session(current_user, row, "signed_out")
+        flash(_("That session is ended."), "ok")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    if FlaskForm().validate_on_submit():
+        service.sign_out_everywhere(current_user, keep=session.get("sid"))
+        flash(_("You are signed out everywhere else, and your API tokens are revoked."), "ok")
+    return redirect(url_for("accounts.account"))
+
+
+# -- the administration console: users, roles, sessions, tokens, MFA resets, agencies -------
+
+class NewUserForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80),
+                                                       Regexp(r"^[A-Za-z0-9._-]+$", message=_l(
+                                                           "Letters, digits, dot, dash or "
+                                                           "underscore"))])
+    display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = StringField(_l("Email"), validators=[Optional(), Length(max=254)])
+    password = PasswordField(_l("First password"), validators=[DataRequired(),
+                                                                Length(max=1024)])
+    roles = SelectMultipleField(_l("Roles"), choices=[], validators=[DataRequired(
+        message=_l("Give at least one role"))], option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles.choices = list(ROLE_LABELS.items())
+
+
+class RolesForm(FlaskForm):
+    roles = SelectMultipleField(_l("Roles"), choices=[], validators=[DataRequired(
+        message=_l("Give at least one role"))], option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles.choices = list(ROLE_LABELS.items())
+
+
+class AgencyForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=[], validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = agency_kind_choices()
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@roles_required("admin")
+def admin_users():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            with attempt():
+                user = service.admin_create_user(
+                    current_user, username=form.username.data, password=form.password.data,
+                    display_name=form.display_name.data, email=form.email.data,
+                    roles=form.roles.data)
+        except Invalid as exc:
+            getattr(form, exc.key, form.username).errors.append(exc.localized())
+        else:
+            flash(_("Account created for %(name)s.", name=user.display_name), "ok")
+            return redirect(url_for("accounts.admin_user", user_id=user.id))
+    return render_template("accounts/admin_users.html", form=form,
+                           users=service.agency_users(current_user),
+                           resets=service.pending_mfa_resets(current_user),
+                           role_labels=ROLE_LABELS), 400 if form.errors else 200
+
+
+def _admin_user_page(user, roles_form=None, status=200):
+    return render_template(
+        "accounts/admin_user.html", user=user,
+        roles_form=roles_form or RolesForm(roles=[r.value for r in user.roles]),
+        sessions=service.live_sessions(user), tokens=service.live_tokens(user),
+        reset=service.pending_mfa_reset(user), form=FlaskForm(),
+        role_labels=ROLE_LABELS), status
+
+
+@bp.route("/admin/users/<user_id>")
+@roles_required("admin")
+def admin_user(user_id):
+    return _admin_user_page(access.get_user_for_admin(current_user, user_id))
+
+
+@bp.route("/admin/users/<user_id>/roles", methods=["POST"])
+@roles_required("admin")
+def admin_user_roles(user_id):
+    user = access.get_user_for_admin(current_user, user_id)
+    form = RolesForm()
+    if form.validate_on_submit():
+        try:
+            with attempt():
+                service.set_roles(current_user, user, form.roles.data)
+        except Invalid as exc:
+            form.roles.errors.append(exc.localized())
+        else:
+            flash(_("Roles saved. The person signs in again to use them."), "ok")
+            return redirect(url_for("accounts.admin_user", user_id=user.id))
+    return _admin_user_page(user, roles_form=form, status=400)
+
+
+def _refused(exc):
+    flash(_("Not done: %(message)s", message=exc.localized()), "error")
+
+
+@bp.route("/admin/users/<user_id>/active", methods=["POST"])
+@roles_required("admin")
+def admin_user_active(user_id):
+    user = access.get_user_for_admin(current_user, user_id)
+    if FlaskForm().validate_on_submit():
+        try:
+            with attempt():
+                if request.form.get("active") == "yes":
+                    service.reactivate(current_user, user)
+                    flash(_("%(name)s can sign in again.", name=user.display_name), "ok")
+                elif request.form.get("active") == "no":
+                    service.deactivate(current_user, user)
+                    flash(_("%(name)s is deactivated and signed out everywhere.",
+                            name=user.display_name), "ok")
+        except (Invalid, Forbidden) as exc:
+            _refused(exc)
+    return redirect(url_for("accounts.admin_user", user_id=user.id))
+
+
+@bp.route("/admin/users/<user_id>/sessions/<session_id>/end", methods=["POST"])
+@roles_required("admin")
+def admin_end_session(user_id, session_id):
+    user = access.get_user_for_admin(current_user, user_id)
+    row = access.get_session_for(current_user, user, session_id)
+    if FlaskForm().validate_on_submit():
+        service.end_session(current_user, row)
+        flash(_("That session is ended."), "ok")
+    return redirect(url_for("accounts.admin_user", user_id=user.id))
+
+
+@bp.route("/admin/users/<user_id>/tokens/<token_id>/revoke", methods=["POST"])
+@roles_required("admin")
+def admin_revoke_token(user_id, token_id):
+    user = access.get_user_for_admin(current_user, user_id)
+    row = access.get_token_for(current_user, user, token_id)
+    if FlaskForm().validate_on_submit():
+        service.admin_revoke_token(current_user, row)
+        flash(_("That token is revoked."), "ok")
+    return redirect(url_for("accounts.admin_user", user_id=user.id))
+
+
+@bp.route("/admin/users/<user_id>/mfa-reset", methods=["POST"])
+@roles_required("admin")
+def admin_mfa_reset(user_id):
+    user = access.get_user_for_admin(current_user, user_id)
+    if FlaskForm().validate_on_submit():
+        try:
+            with attempt():
+                service.request_mfa_reset(current_user, user)
+        except (Invalid, Forbidden) as exc:
+            _refused(exc)
+        else:
+            flash(_("Reset asked. A second administrator must approve it."), "ok")
+    return redirect(url_for("accounts.admin_user", user_id=user.id))
+
+
+@bp.route("/admin/mfa-resets/<reset_id>", methods=["POST"])
+@roles_required("admin")
+def admin_mfa_reset_decide(reset_id):
+    row = access.get_mfa_reset_for_admin(current_user, reset_id)
+    if FlaskForm().validate_on_submit():
+        try:
+            with attempt():
+                if request.form.get("decision") == "approve":
+                    service.approve_mfa_reset(current_user, row)
+                    flash(_("Two-step sign-in reset for %(name)s. They set it up again at "
+                            "their next sign-in.", name=row.user.display_name), "ok")
+                elif request.form.get("decision") == "cancel":
+                    service.cancel_mfa_reset(current_user, row)
+                    flash(_("Reset cancelled."), "ok")
+        except (Invalid, Forbidden) as exc:
+            _refused(exc)
+    return redirect(url_for("accounts.admin_user", user_id=row.user_id))
+
+
+@bp.route("/admin/agencies", methods=["GET", "POST"])
+@roles_required("admin")
+def admin_agencies():
+    form = AgencyForm()
+    if form.validate_on_submit():
+        try:
+            with attempt():
+                agency = service.admin_create_agency(current_user, form.name.data,
+                                                     form.kind.data)
+        except Invalid as exc:
+            getattr(form, exc.key, form.name).errors.append(exc.localized())
+        else:
+            flash(_("Agency %(name)s added.", name=agency.name), "ok")
+            return redirect(url_for("accounts.admin_agencies"))
+    return render_template("accounts/admin_agencies.html", form=form,
+                           agencies=service.agencies(),
+                           kinds=dict(agency_kind_choices())), 400 if form.errors else 200

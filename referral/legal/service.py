@@ -363,3 +363,48 @@ def asylum_claim_pending(case) -> bool:
 def open_proceedings(case) -> list[Proceeding]:
     return db.session.scalars(select(Proceeding).where(
         Proceeding.case_id == case.id, Proceeding.status.not_in(CLOSED_STATUSES))).all()
+
+
+def _deadlines_between(actor, start, end) -> list[dict]:
+    from ..reminders.models import Deadline, DeadlineStatus
+    rows = db.session.execute(
+        select(Deadline.kind, Deadline.due_at, Case.reference, Case.id)
+        .join(Case, Case.id == Deadline.case_id)
+        .join(LegalAidAssignment, LegalAidAssignment.case_id == Case.id)
+        .where(LegalAidAssignment.user_id == actor.id,
+               Deadline.status == DeadlineStatus.pending,
+               Deadline.kind.in_(LEGAL_DEADLINE_KINDS),
+               Deadline.due_at >= start, Deadline.due_at < end)
+        .order_by(Deadline.due_at)).all()
+    return [{"kind": kind, "due_at": due_at, "reference": reference, "case_id": case_id}
+            for kind, due_at, reference, case_id in rows]
+
+
+def _week_start(now):
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start - timedelta(days=start.weekday())
+
+
+def due_this_week(actor) -> list[dict]:
+    """What is due from now to the end of this week (Monday to Sunday, UTC), and anything
+    overdue still pending: the legal aid home."""
+    from datetime import datetime, timezone
+    now = utcnow()
+    return _deadlines_between(actor, datetime(1900, 1, 1, tzinfo=timezone.utc),
+                              _week_start(now) + timedelta(days=7))
+
+
+def deadlines_by_week(actor, weeks=8) -> list[dict]:
+    """Hearings and legal deadlines of the assigned cases, grouped by week (Monday, UTC),
+    from this week for ``weeks`` weeks; overdue ones open the first week."""
+    from datetime import datetime, timezone
+    start = _week_start(utcnow())
+    rows = _deadlines_between(actor, datetime(1900, 1, 1, tzinfo=timezone.utc),
+                              start + timedelta(days=7 * weeks))
+    grouped = [{"start": start + timedelta(days=7 * i), "rows": []} for i in range(weeks)]
+    for row in rows:
+        index = max(0, (row["due_at"] - start).days // 7)
+        grouped[index]["rows"].append(row)
+    record(actor, "legal.calendar", "user", actor.id, purpose="legal aid",
+           details={"deadlines": len(rows)})
+    return grouped

@@ -309,6 +309,11 @@ def recipient_view(actor, referral) -> dict:
     categories = set(consent.data_categories or []) if consent else set()
     view.update(languages=case.person.languages,
                 interpreter_needed=case.person.interpreter_needed)
+    if referral.service == "accommodation":
+        # SH-1: admission rests on a second consent, to the stay at this shelter (purpose
+        # "service"), which the caseworker records; the referral's own consent is not it.
+        view["stay_consent"] = consent_service.valid_consent(
+            case.id, "service", referral.provider_id) is not None
     if "contact" in categories and case.person.contact_is_safe:
         view["safe_contact"] = case.person.safe_contact
     if "identity" in categories:

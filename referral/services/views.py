@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -72,3 +72,81 @@ def referral_step(referral_id, step):
 def received():
     referrals = service.received_referrals(current_user)
     return render_template("services/received.html", referrals=referrals, form=FlaskForm())
+
+
+# -- the directory in the administration console (issue 18) --------------------------------
+
+MAX_HSDS_BYTES = 2 * 1024 * 1024
+
+
+def _directory_page(status=200):
+    from ..accounts.service import agencies
+    return render_template("services/admin_providers.html", providers=service.list_providers(),
+                           services=service_labels(), agencies=agencies(),
+                           form=FlaskForm()), status
+
+
+@bp.route("/admin/providers", methods=["GET", "POST"])
+@roles_required("admin", "supervisor")
+def admin_providers():
+    """The directory: add a provider (an administrator links it to the agency whose staff
+    receive its referrals), import and export it as Open Referral HSDS JSON."""
+    if request.method == "POST" and FlaskForm().validate_on_submit():
+        data = {"name": request.form.get("name", "")[:200],
+                "services": request.form.getlist("services"),
+                "languages": sorted({code.strip().lower()[:20] for code in
+                                     request.form.get("languages", "").split(",")
+                                     if code.strip()}),
+                "description": request.form.get("description") or None}
+        agency = request.form.get("agency_id") or None
+        if agency:
+            from ..database import parse_id
+            data["agency_id"] = parse_id(agency, "agency")
+        try:
+            with attempt():
+                provider = service.save_provider(current_user, data)
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            flash(_("Not saved: %(message)s", message=exc.localized()), "error")
+            return _directory_page(400)
+        flash(_("%(name)s is in the directory.", name=provider.name), "ok")
+        return redirect(url_for("services.admin_providers"))
+    return _directory_page()
+
+
+@bp.route("/admin/providers/import", methods=["POST"])
+@roles_required("admin", "supervisor")
+def admin_providers_import():
+    import json
+    if not FlaskForm().validate_on_submit():
+        return redirect(url_for("services.admin_providers"))
+    upload = request.files.get("document")
+    raw = upload.read(MAX_HSDS_BYTES + 1) if upload else b""
+    try:
+        if not raw or len(raw) > MAX_HSDS_BYTES:
+            raise ValueError
+        document = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        flash(_("Not imported: choose an HSDS JSON file of at most 2 MB."), "error")
+        return _directory_page(400)
+    try:
+        with attempt():
+            count = service.hsds_import(current_user, document)
+    except DomainError as exc:
+        flash(_("Not imported: %(message)s", message=exc.localized()), "error")
+        return _directory_page(400)
+    flash(_("%(count)s providers imported or updated.", count=count), "ok")
+    return redirect(url_for("services.admin_providers"))
+
+
+@bp.route("/admin/providers/hsds.json")
+@roles_required("admin", "supervisor")
+def admin_providers_export():
+    import json
+
+    from ..audit.service import record
+    record(current_user, "provider.export", "provider", None, purpose="directory")
+    body = json.dumps(service.hsds_export(), indent=2, default=str)
+    return current_app.response_class(body, mimetype="application/json", headers={
+        "Content-Disposition": "attachment; filename=directory-hsds.json"})

@@ -51,3 +51,11 @@ def own_shelter(actor, shelter_id):
     if not actor.has_role(Role.shelter_staff) or str(actor.agency_id) != str(shelter_id):
         raise NotFound("shelter")
     return actor.agency_id
+
+
+def get_restriction_for(actor, restriction_id):
+    """A restriction, reached through its stay (RESTRICT: shelter staff or a supervisor)."""
+    from .models import Restriction
+    restriction = get_or_404(Restriction, restriction_id, "restriction")
+    get_stay_for(actor, restriction.stay_id, RESTRICT)
+    return restriction

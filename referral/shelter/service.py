@@ -253,3 +253,32 @@ def shelter_view(actor, shelter_id) -> list[dict]:
         })
         access.record_read(actor, stay.case_id, "shelter residents", purpose="shelter")
     return view
+
+
+def stay_page(actor, stay: Stay) -> dict:
+    """One stay as its shelter runs it (SH-1..5): voluntary or not, every restriction with
+    its legal basis, expiry and review, outings, items held. Nothing of the case file beyond
+    the voluntary-stay view (SH-3); the read is audited against the case."""
+    from .access import own_shelter
+    own_shelter(actor, stay.shelter_agency_id)
+    resident = next((r for r in shelter_view(actor, stay.shelter_agency_id)
+                     if r["id"] == stay.id), None)
+    outings = db.session.scalars(select(Outing).where(Outing.stay_id == stay.id)
+                                 .order_by(Outing.left_at.desc())).all()
+    items = db.session.scalars(select(HeldItem).where(HeldItem.stay_id == stay.id)
+                               .order_by(HeldItem.received_at)).all()
+    from ..cases.models import Case
+    case = db.session.get(Case, stay.case_id)
+    maximum = jurisdictions.get(case.jurisdiction).restriction_max_days
+    return {"resident": resident, "restrictions": list(stay.restrictions),
+            "outings": outings, "held": items, "max_days": maximum,
+            "is_child": case.is_child}
+
+
+def items_held_after_leaving(actor) -> list[HeldItem]:
+    """Items the shelter still holds for people who have left: theirs, to return (SH-4)."""
+    from .access import own_shelter
+    shelter_id = own_shelter(actor, actor.agency_id)
+    return db.session.scalars(select(HeldItem).join(Stay, Stay.id == HeldItem.stay_id).where(
+        Stay.shelter_agency_id == shelter_id, Stay.left_at.is_not(None),
+        HeldItem.returned_at.is_(None)).order_by(HeldItem.received_at)).all()

@@ -17,7 +17,9 @@ bp = Blueprint("shelter", __name__, url_prefix="/shelter")
 @roles_required("shelter_staff")
 def residents():
     view = service.shelter_view(current_user, current_user.agency_id)
-    return render_template("shelter/residents.html", residents=view, form=FlaskForm())
+    return render_template("shelter/residents.html", residents=view, form=FlaskForm(),
+                           left_items=service.items_held_after_leaving(current_user),
+                           item_labels=ITEM_LABELS)
 
 
 @bp.route("/stays/<stay_id>/leave", methods=["POST"])
@@ -55,3 +57,115 @@ def residents_panel(user):
     view = service.shelter_view(user, user.agency_id)
     return {"residents": view,
             "restricted": [r for r in view if not r["is_voluntary"]]}
+
+
+OUTING_LABELS = {"court": _l("Court"), "lawyer": _l("Lawyer"), "doctor": _l("Doctor")}
+ITEM_LABELS = {"document": _l("Document"), "phone": _l("Phone"), "keys": _l("Keys"),
+               "other": _l("Other")}
+
+
+def _stay_page(stay, status=200, errors=None, values=None):
+    return render_template("shelter/stay.html", stay=stay,
+                           view=service.stay_page(current_user, stay), form=FlaskForm(),
+                           outing_labels=OUTING_LABELS, item_labels=ITEM_LABELS,
+                           errors=errors or {}, values=values or {}), status
+
+
+@bp.route("/stays/<stay_id>")
+@roles_required("shelter_staff")
+def stay(stay_id):
+    """One resident's stay, as the shelter runs it: nothing of the case file (SH-3)."""
+    return _stay_page(access.get_stay_for(current_user, stay_id, access.RUN))
+
+
+def _parse_day(value, field, end_of_day=False):
+    from datetime import datetime, time, timezone
+
+    from ..errors import Invalid
+    from ..labels import N_
+    try:
+        day = datetime.strptime((value or "").strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise Invalid(field, N_("a date (YYYY-MM-DD) is required")) from None
+    if not 1900 <= day.year <= 2200:
+        raise Invalid(field, N_("a date (YYYY-MM-DD) is required"))
+    return datetime.combine(day, time(23, 59) if end_of_day else time(9, 0), timezone.utc)
+
+
+@bp.route("/stays/<stay_id>/restrictions", methods=["POST"])
+@roles_required("shelter_staff")
+def restrict(stay_id):
+    stay = access.get_stay_for(current_user, stay_id, access.RESTRICT)
+    if not FlaskForm().validate_on_submit():
+        return redirect(url_for("shelter.stay", stay_id=stay.id))
+    form = request.form
+    try:
+        with attempt():
+            service.impose_restriction(
+                current_user, stay, legal_basis=form.get("legal_basis", "")[:400],
+                decision_maker=form.get("decision_maker", "")[:200],
+                grounds=form.get("grounds", "safety"), reason=form.get("reason", "")[:5000],
+                expires_at=_parse_day(form.get("expires_at"), "expires_at", True),
+                review_at=_parse_day(form.get("review_at"), "review_at"))
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        return _stay_page(stay, 400 if exc.status == 422 else exc.status,
+                          errors={exc.key: exc.localized()}, values=form)
+    flash(_("Restriction recorded, with its expiry and review date."), "ok")
+    return redirect(url_for("shelter.stay", stay_id=stay.id))
+
+
+@bp.route("/restrictions/<restriction_id>/lift", methods=["POST"])
+@roles_required("shelter_staff")
+def lift(restriction_id):
+    restriction = access.get_restriction_for(current_user, restriction_id)
+    if FlaskForm().validate_on_submit():
+        service.lift_restriction(current_user, restriction,
+                                 (request.form.get("reason") or "lifted on review")[:2000])
+        flash(_("Restriction lifted: the stay is voluntary again."), "ok")
+    return redirect(url_for("shelter.stay", stay_id=restriction.stay_id))
+
+
+@bp.route("/stays/<stay_id>/outings", methods=["POST"])
+@roles_required("shelter_staff")
+def outing(stay_id):
+    stay = access.get_stay_for(current_user, stay_id, access.RUN)
+    if FlaskForm().validate_on_submit():
+        try:
+            with attempt():
+                service.go_out(current_user, stay, request.form.get("purpose", ""))
+        except DomainError as exc:
+            return _stay_page(stay, 400, errors={exc.key: exc.localized()})
+        flash(_("Outing recorded. Going to court, a lawyer or a doctor is always allowed."),
+              "ok")
+    return redirect(url_for("shelter.stay", stay_id=stay.id))
+
+
+@bp.route("/stays/<stay_id>/held-items", methods=["POST"])
+@roles_required("shelter_staff")
+def hold_item(stay_id):
+    stay = access.get_stay_for(current_user, stay_id, access.RUN)
+    if FlaskForm().validate_on_submit():
+        try:
+            with attempt():
+                service.log_held_item(current_user, stay, kind=request.form.get("kind", ""),
+                                      description=(request.form.get("description") or
+                                                   None) and request.form["description"][:500])
+        except DomainError as exc:
+            return _stay_page(stay, 400, errors={exc.key: exc.localized()})
+        flash(_("Item logged. It is the person's: return it whenever they ask."), "ok")
+    return redirect(url_for("shelter.stay", stay_id=stay.id))
+
+
+@bp.route("/held-items/<item_id>/return", methods=["POST"])
+@roles_required("shelter_staff")
+def return_item(item_id):
+    item = access.get_item_for(current_user, item_id)
+    if FlaskForm().validate_on_submit():
+        service.return_held_item(current_user, item)
+        flash(_("Returned to the person."), "ok")
+    stay = access.get_stay_for(current_user, item.stay_id, access.ITEMS)
+    if stay.left_at is None:
+        return redirect(url_for("shelter.stay", stay_id=stay.id))
+    return redirect(url_for("shelter.residents"))

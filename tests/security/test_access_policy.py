@@ -120,6 +120,26 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
                                expires_at=datetime.now(timezone.utc) + timedelta(hours=1))
     db.session.add(opening)
     db.session.commit()
+    # Issue 18: a spare session and token of the caseworker (not the ones the walk uses), a
+    # lifted restriction, and a reset of someone's two-step sign-in waiting for approval.
+    from referral.accounts import service as accounts
+    from referral.accounts.models import WebSession
+    from sqlalchemy import select
+    accounts.start_web_session(caseworker)
+    _, spare_token = accounts.issue_token(caseworker)
+    db.session.flush()
+    spare_session = db.session.scalars(select(WebSession).where(
+        WebSession.user_id == caseworker.id)).first()
+    restriction = shelter.impose_restriction(
+        shelter_user, stay, legal_basis="Act s.1", decision_maker="Director", grounds="safety",
+        reason="a threat", expires_at=datetime.now(timezone.utc) + timedelta(days=5),
+        review_at=datetime.now(timezone.utc) + timedelta(days=2))
+    shelter.lift_restriction(shelter_user, restriction, "reviewed")
+    phone_lost = create_user("caseworker", agency=agency)
+    phone_lost.mfa_secret = "JBSWY3DPEHPK3PXP"
+    db.session.flush()
+    reset = accounts.request_mfa_reset(ours["admin"], phone_lost)
+    db.session.commit()
     params = {"case_id": case.id, "consent_id": service_consent.id,
               "decision_id": decision.id, "override_id": override.id, "item_id": item.id,
               "notification_id": note.id, "offer_id": offer.id,
@@ -129,7 +149,10 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
               "shelter_id": shelter_agency.id, "note_id": note.id,
               "document_id": document.id, "number": 1, "goal_id": goal.id,
               "action_id": goal.actions[0].id, "version_id": version.id,
-              "feedback_id": feedback.id, "flag_id": flag.id, "user_id": keeper.id}
+              "feedback_id": feedback.id, "flag_id": flag.id,
+              "user_id": caseworker.id, "session_id": spare_session.id,
+              "token_id": spare_token.id, "restriction_id": restriction.id,
+              "reset_id": reset.id}
     return {"ours": ours, "theirs": theirs, "params": params, "restricted": restricted}
 
 
@@ -157,7 +180,7 @@ def _url(rule, values):
 # Signing out ends the caller's own token or session, and leaving ends the stay through which
 # the shelter reaches the case: taken last.
 LAST = ("api-shelter.Leave", "api-shelter.EndStay", "shelter.leave", "api-auth.CurrentToken",
-        "accounts.logout")
+        "accounts.sign_out_everywhere", "accounts.change_password", "accounts.logout")
 
 
 def _routes(app):
@@ -242,6 +265,7 @@ READS = {
     "privacy.break_glass": 302,
     # LP-4: the letter is for proceedings against the person; the world's are not
     "api-legal.NonPunishmentLetter": 409,
+    "legal.letter": 302,  # the same refusal on the page: back to the legal track, with why
     # A note is read by others only when shared with them; the world's is not shared
     ("api-notes.Note", "shelter_staff"): 404, ("api-notes.Note", "legal_aid"): 404,
     ("notes.edit_note", "shelter_staff"): 404,
