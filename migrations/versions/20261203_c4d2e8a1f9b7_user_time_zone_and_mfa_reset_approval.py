@@ -1,7 +1,7 @@
 """the user's time zone, and MFA resets that wait for a second administrator's approval
 
 Revision ID: c4d2e8a1f9b7
-Revises: b3e8f1a2c4d6
+Revises: c4e5f6a7b8d9
 Create Date: 2026-12-03 16:10:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'c4d2e8a1f9b7'
-down_revision = 'b3e8f1a2c4d6'
+down_revision = 'c4e5f6a7b8d9'
 branch_labels = None
 depends_on = None
 
