@@ -328,3 +328,13 @@ def record_anonymous_notification(actor: User, *, sex="unknown", age_group="unkn
     record(actor, "notification.anonymous", "anonymous_notification", row.id,
            purpose="statistics")
     return row
+
+
+def agency_caseworkers(agency_id) -> list[User]:
+    """The active caseworkers of an agency, by name: whom a case may be assigned to."""
+    from ..accounts.models import Role, UserRole
+    return db.session.scalars(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(User.agency_id == agency_id, User.is_active_account.is_(True),
+               UserRole.role == Role.caseworker)
+        .order_by(User.display_name)).unique().all()

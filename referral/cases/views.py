@@ -85,6 +85,16 @@ def new_referral():
                            restored=restored), 400 if form.errors else 200
 
 
+# Steps another area takes are links to that area's page (the return request form asks for
+# the person's own words, which RR-1 needs: the step cannot be a bare button here).
+_OWNER_PAGES = {"return": "returns.reintegration", "legal": "legal.case_legal"}
+
+
+def _owner_page(owner, case):
+    endpoint = _OWNER_PAGES.get(owner)
+    return url_for(endpoint, case_id=case.id) if endpoint else None
+
+
 def case_file_context(case, actor):
     overview = service.transitions_overview(actor, case)
     tracks = []
@@ -102,7 +112,8 @@ def case_file_context(case, actor):
                           "reason_required": t.reason_required, "adverse": t.adverse,
                           "allowed": t.event in options["allowed"] and t.owner == "case",
                           # taken on the owning area's page (a stay, a return), not here
-                          "elsewhere": t.owner != "case", "refusal": refusal})
+                          "elsewhere": t.owner != "case", "refusal": refusal,
+                          "href": _owner_page(t.owner, case)})
         tracks.append({"name": name, "title": _(definition.description),
                        "state": state_label(options["state"]), "steps": steps})
     timeline = service.history(actor, case)
@@ -153,3 +164,101 @@ def apply_step(case_id):
 def my_cases_panel(user):
     query = service.case_list_query(user, assigned_to="me")
     return {"cases": db.session.scalars(query.order_by(Case.referred_at.desc()).limit(10)).all()}
+
+
+# -- actions that had only an API: guardian, reflection period, assignment (issue 14) ----
+# Each posts ordinary form fields read through the API's own schema (referral.webforms).
+
+def _case_actions_context(case):
+    from workflows import jurisdictions as _jurisdictions
+    from .schemas import SEX_VALUES
+    return {"case": case, "form": TransitionForm(),
+            "caseworkers": service.agency_caseworkers(case.agency_id),
+            "sex_values": SEX_VALUES, "jurisdictions": _jurisdictions.REGISTRY}
+
+
+@bp.route("/<case_id>/actions")
+@roles_required(*STAFF)
+def case_actions(case_id):
+    """Guardian, reflection period and assignment: one page, one form each."""
+    case = access.get_case_for(current_user, case_id, need="file", reading="case actions")
+    return render_template("cases/actions.html", **_case_actions_context(case))
+
+
+@bp.route("/<case_id>/guardian", methods=["POST"])
+@roles_required(*STAFF)
+def appoint_guardian(case_id):
+    from ..webforms import act, load_form
+    from .schemas import GuardianSchema
+    case = access.get_case_for(current_user, case_id, need="edit", for_update=True)
+    back = url_for("cases.case_actions", case_id=case.id)
+    body = load_form(GuardianSchema(), {"name": _("Guardian's name"),
+                                        "organisation": _("Organisation")})
+    if body is None:
+        return redirect(back)
+    from .decisions import appoint_guardian as appoint
+    return act(lambda: appoint(current_user, case, **body),
+               _("%(name)s is now the guardian. Consent for the child is given by the "
+                 "guardian from now on.", name=body["name"]), back)
+
+
+@bp.route("/<case_id>/reflection-period", methods=["POST"])
+@roles_required(*STAFF)
+def extend_reflection(case_id):
+    from ..webforms import act, load_form
+    from .decisions import extend_reflection_period
+    from .schemas import ExtensionSchema
+    case = access.get_case_for(current_user, case_id, need="edit", for_update=True)
+    back = url_for("cases.case_actions", case_id=case.id)
+    body = load_form(ExtensionSchema(), {"days": _("Extend by (days)"),
+                                         "reason": _("Why the period is extended")})
+    if body is None:
+        return redirect(back)
+    return act(lambda: extend_reflection_period(current_user, case, **body),
+               _("The reflection period was extended by %(days)d days.", days=body["days"]),
+               back)
+
+
+@bp.route("/<case_id>/assign", methods=["POST"])
+@roles_required(*STAFF)
+def assign(case_id):
+    from ..webforms import act, load_form
+    from .schemas import AssignSchema
+    case = access.get_case_for(current_user, case_id, need="agency", for_update=True)
+    back = request.form.get("next") or ""
+    from ..web import is_local_path
+    if not is_local_path(back):
+        back = url_for("cases.case_actions", case_id=case.id)
+    body = load_form(AssignSchema(), {"caseworker_id": _("Caseworker")})
+    if body is None:
+        return redirect(back)
+
+    def call():
+        service.assign_case(current_user, case, body["caseworker_id"])
+    done = _("Case %(reference)s reassigned; its open follow-ups moved with it.",
+             reference=case.reference)
+    return act(call, done, back)
+
+
+@bp.route("/anonymous-notification", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def anonymous_notification():
+    """ID-8: an adult who does not want to be identified is counted, with no identity."""
+    from workflows import jurisdictions as _jurisdictions
+    from ..webforms import act, load_form
+    from .schemas import SEX_VALUES, AnonymousNotificationSchema
+    from .taxonomies import EXPLOITATION_FORMS, SECTORS
+    if request.method == "POST":
+        back = url_for("cases.anonymous_notification")
+        body = load_form(AnonymousNotificationSchema(), {
+            "sex": _("Sex"), "age_group": _("Age group"), "nationality": _("Nationality")})
+        if body is None:
+            return redirect(back)
+        return act(lambda: service.record_anonymous_notification(current_user, **body),
+                   _("The notification was counted. Nothing that identifies the person "
+                     "was recorded."), url_for("home"))
+    return render_template("cases/anonymous.html", sex_values=SEX_VALUES,
+                           age_groups=["18-24", "25-34", "35-49", "50+", "unknown"],
+                           exploitation_forms=EXPLOITATION_FORMS, sectors=SECTORS,
+                           jurisdictions=_jurisdictions.REGISTRY.values(),
+                           form=TransitionForm())

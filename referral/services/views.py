@@ -44,7 +44,7 @@ def case_referrals(case_id):
     referrals = service.referrals_of(case)
     return render_template("services/case_referrals.html", case=case, referrals=referrals,
                            providers=service.list_providers(), services=service_labels(),
-                           form=form)
+                           form=form, offers=service.offers_of(case))
 
 
 @bp.route("/referrals/<referral_id>/<any(accept,reject,complete,revoke):step>",
@@ -72,3 +72,29 @@ def referral_step(referral_id, step):
 def received():
     referrals = service.received_referrals(current_user)
     return render_template("services/received.html", referrals=referrals, form=FlaskForm())
+
+
+@bp.route("/cases/<case_id>/offers", methods=["POST"])
+@roles_required("caseworker", "supervisor")
+def make_offer(case_id):
+    """Offer a service to the person; they may accept or decline it (CO-3)."""
+    from ..webforms import act, load_form
+    from .schemas import OfferInSchema
+    case = case_access.get_case_for(current_user, case_id, need="agency")
+    back = url_for("services.case_referrals", case_id=case.id)
+    body = load_form(OfferInSchema(), {"service": _("Service"), "provider_id": _("Provider")})
+    if body is None:
+        return redirect(back)
+    return act(lambda: service.offer_service(current_user, case, **body),
+               _("Service offered. Record the person's answer when they give it."), back)
+
+
+@bp.route("/offers/<offer_id>/<any(accept,decline):answer>", methods=["POST"])
+@roles_required("caseworker", "supervisor")
+def answer_offer(offer_id, answer):
+    from ..webforms import act
+    offer = access.get_offer_for(current_user, offer_id)
+    done = _("The person accepted the offer.") if answer == "accept" else \
+        _("The person declined the offer. Nothing else changes for them (CO-3).")
+    return act(lambda: service.answer_offer(current_user, offer, answer == "accept"), done,
+               url_for("services.case_referrals", case_id=offer.case_id))

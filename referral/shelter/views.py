@@ -25,6 +25,8 @@ def residents():
 def leave(stay_id):
     stay = access.get_stay_for(current_user, stay_id, access.LEAVE)
     if FlaskForm().validate_on_submit():
+        if request.form.get("confirm") != "yes":  # it ends the stay at once: ask first
+            return render_template("shelter/leave_confirm.html", stay=stay, form=FlaskForm())
         service.leave(current_user, stay)
         flash(_("Recorded: the person has left. Leaving is always their choice."), "ok")
     return redirect(url_for("shelter.residents"))

@@ -83,8 +83,9 @@ def test_referral_consent_shelter_admission_and_leaving(page, screens, caseworke
     assert NARRATIVE not in body and reference not in body
     screens("shelter-residents")
 
-    # The person leaves; nothing stands in the way.
+    # The person leaves; nothing stands in the way but a confirmation against a misclick.
     resident.get_by_role("button", name="Record leaving").click()
+    page.get_by_role("button", name="Yes, the person has left").click()
     expect(page.locator(".flash").first).to_contain_text("Leaving is always their choice")
     expect(page.get_by_role("row", name=re.compile("Ana"))).to_have_count(0)
 
@@ -121,18 +122,20 @@ def test_the_case_file_works_on_a_phone(phone, caseworker, a_case):
         phone.screenshot(path=str(SCREENSHOTS / "case-file-phone.png"), full_page=True)
 
 
-def test_consent_is_withdrawn_in_one_click_without_leaving_the_page(page, caseworker, a_case):
+def test_consent_is_withdrawn_only_after_confirming(page, caseworker, a_case):
     from tests.factories import give_consent
     give_consent(caseworker, a_case, "photograph", recipient_name="Caseworker's file")
     db.session.commit()
     sign_in(page, "caseworker", PASSWORD)
     page.goto(f"/cases/{a_case.id}/consents")
-    page.evaluate("window.stillTheSamePage = true")
-    page.get_by_role("button", name="Withdraw").click()
+    page.get_by_role("button", name="Withdraw…").click()
+    # A misclick changes nothing: the next page asks, and "No" keeps the consent.
+    page.get_by_role("link", name="No, keep it").click()
+    expect(page.get_by_role("button", name="Withdraw…")).to_have_count(1)
+    page.get_by_role("button", name="Withdraw…").click()
+    page.get_by_role("button", name="Yes, withdraw consent").click()
     expect(page.locator("#flashes")).to_contain_text("ithdrawn")
-    expect(page.get_by_role("button", name="Withdraw")).to_have_count(0)
-    # htmx swapped the consent table in place: no full reload happened.
-    assert page.evaluate("window.stillTheSamePage") is True
+    expect(page.get_by_role("button", name="Withdraw…")).to_have_count(0)
 
 
 def test_what_is_typed_into_a_referral_survives_the_session_ending(page, caseworker):

@@ -5,11 +5,11 @@ from tests.factories import give_consent
 from tests.web.conftest import login
 
 
-def test_CO2_consent_page_withdraws_in_one_click(cw_client, caseworker, a_case):
+def test_CO2_consent_page_withdraws_once_confirmed(cw_client, caseworker, a_case):
     consent = give_consent(caseworker, a_case, "photograph")
     page = cw_client.get(f"/cases/{a_case.id}/consents").get_data(as_text=True)
     assert "photograph" in page and "Withdraw" in page
-    response = cw_client.post(f"/consents/{consent.id}/withdraw")
+    response = cw_client.post(f"/consents/{consent.id}/withdraw", data={"confirm": "yes"})
     assert response.status_code == 302
     assert not consent_service.has_valid_consent(a_case, "photograph")
 
@@ -35,9 +35,10 @@ def test_SH3_the_residents_page_shows_voluntary_status_not_the_case(client, admi
     assert client.get(f"/cases/{admitted.case_id}").status_code == 403
 
 
-def test_SH1_shelter_staff_record_leaving_in_one_click(client, admitted, shelter_user):
+def test_SH1_shelter_staff_record_leaving_once_confirmed(client, admitted, shelter_user):
     login(client, "shelter")
-    assert client.post(f"/shelter/stays/{admitted.id}/leave").status_code == 302
+    assert client.post(f"/shelter/stays/{admitted.id}/leave",
+                       data={"confirm": "yes"}).status_code == 302
     db.session.refresh(admitted)
     assert admitted.left_at is not None
 

@@ -1,0 +1,163 @@
+"""Page forms that do what an API write does, through the same schema and the same service.
+
+A page form posts ordinary form fields; ``load_form`` reads them through the API's
+marshmallow schema (one schema for both, so the rules on input are the same), and
+``act`` calls the service under a savepoint and tells the user, in plain words and in
+their language, what happened or why not and what to do next. The rule id is secondary:
+it follows the sentence and links to the page that explains how cases move.
+"""
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields
+
+from .boundary import attempt
+from .errors import DomainError
+
+# What to do next after a refusal, by rule family (the part of the id before the dash).
+NEXT_STEP = {
+    "CH": _l("Appoint a guardian on the case's actions page, or ask a supervisor to approve "
+             "a consent override."),
+    "CO": _l("Record the person's consent for this purpose and recipient on the consent "
+             "page, then try again."),
+    "RP": _l("Wait for the end of the reflection period, or record that the person asked "
+             "for this."),
+    "RR": _l("Record the person's own request and the return checks first."),
+    "ID": _l("Record the decision or the person's view that the rule asks for."),
+    "version": _l("Someone changed this case meanwhile: reload the page and try again."),
+}
+DEFAULT_NEXT = _l("Check the case file for the step that comes first, then try again.")
+
+
+def _raw(schema):
+    """The posted form as the schema expects it: booleans from checkboxes, lists from
+    repeated fields (checkbox groups), empty text left out (the schema's default applies)."""
+    data = {}
+    for name, field in schema.fields.items():
+        if field.dump_only:
+            continue
+        if isinstance(field, fields.Boolean):
+            data[name] = request.form.get(name) in ("1", "on", "yes", "true")
+        elif isinstance(field, fields.List):
+            values = [v for v in request.form.getlist(name) if v.strip()]
+            if values:
+                data[name] = values
+        elif isinstance(field, fields.Integer):
+            value = request.form.get(name, "").strip()
+            if value:
+                data[name] = value
+        else:
+            value = request.form.get(name, "").strip()
+            if value:
+                data[name] = value
+    return data
+
+
+def load_form(schema, labels: dict | None = None):
+    """The posted form loaded through ``schema``, or None after flashing what to correct."""
+    try:
+        return schema.load(_raw(schema))
+    except ValidationError as exc:
+        labels = labels or {}
+        for name, messages in exc.messages.items():
+            label = labels.get(name) or name.replace("_", " ")
+            message = messages[0] if isinstance(messages, list) else str(messages)
+            flash(_("Please check “%(field)s”: %(message)s", field=label,
+                    message=_(str(message))), "error")
+        return None
+
+
+def refusal_sentence(exc: DomainError) -> str:
+    """The refusal in the reader's language, what to do next, and the rule id last."""
+    family = exc.key.split("-", 1)[0] if "-" in exc.key else exc.key
+    next_step = NEXT_STEP.get(family, DEFAULT_NEXT)
+    return _("This was not done: %(message)s. %(next)s (rule %(rule)s)",
+             message=exc.localized(), next=next_step, rule=exc.key)
+
+
+def act(call, done: str, back: str):
+    """Run ``call()`` under a savepoint; flash ``done`` or the refusal; redirect to ``back``.
+    A 404 (not found, or not yours) is not a refusal: it propagates."""
+    try:
+        with attempt():
+            call()
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        flash(refusal_sentence(exc), "error")
+    else:
+        flash(done, "ok")
+    return redirect(back)
+
+
+def case_back(case_id, endpoint="cases.case_file"):
+    return url_for(endpoint, case_id=case_id)
+
+
+def country_choices():
+    """(code, name) for every country, named in the reader's language (Babel's CLDR data),
+    sorted by that name; "unknown" first. Codes are ISO 3166 alpha-2, as stored."""
+    from babel import Locale
+    from flask_babel import get_locale
+    locale = get_locale() or Locale("en")
+    names = [(code, name) for code, name in locale.territories.items()
+             if len(code) == 2 and code.isalpha() and code not in ("ZZ", "EU", "EZ", "UN",
+                                                                 "QO", "XA", "XB")]
+    return [("unknown", _("Unknown"))] + sorted(names, key=lambda item: item[1].casefold())
+
+
+def language_choices():
+    """(code, name) for languages with a two-letter code, named in the reader's language."""
+    from babel import Locale
+    from flask_babel import get_locale
+    locale = get_locale() or Locale("en")
+    names = [(code, name) for code, name in locale.languages.items()
+             if len(code) == 2 and code.isalpha()]
+    return sorted(names, key=lambda item: item[1].casefold())
+
+
+def user_time_zone():
+    """The reader's time zone: their own setting when accounts have one, else the site's
+    (``DEFAULT_TIME_ZONE``, UTC unless configured)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from flask import current_app
+    from flask_login import current_user
+    name = getattr(current_user, "time_zone", None) or \
+        current_app.config.get("DEFAULT_TIME_ZONE") or "UTC"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def localtime(value, with_zone=True):
+    """A stored (UTC) date-time in the reader's zone, the zone stated: "2026-12-02 17:03
+    (Europe/Paris)". Naive values are UTC, as the database keeps them."""
+    if value is None:
+        return ""
+    from datetime import timezone
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    zone = user_time_zone()
+    text = value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return f"{text} ({zone.key})" if with_zone else text
+
+
+def localdate(value):
+    """The calendar date of a stored date-time in the reader's zone (a date as is)."""
+    if value is None:
+        return ""
+    from datetime import datetime, timezone
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        value = value.astimezone(user_time_zone()).date()
+    return value.strftime("%Y-%m-%d")
+
+
+def register(app):
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["localdate"] = localdate
+    app.jinja_env.globals["countries"] = country_choices
+    app.jinja_env.globals["language_names"] = language_choices
+    app.jinja_env.globals["time_zone_name"] = lambda: user_time_zone().key

@@ -1,0 +1,189 @@
+"""A caseworker's and a supervisor's day without the API (issue 14): the pages for what was
+API-only, confirmations before irreversible steps, refusals in plain words."""
+from referral.consent import service as consent_service
+from referral.consent.models import ConsentOverride
+from referral.extensions import db
+from referral.returns.models import ReturnRequest
+from referral.services.models import ServiceOffer
+from tests.factories import create_case, create_provider, create_user, give_consent
+from tests.web.conftest import login
+
+
+def test_CH1_CH3_a_person_of_unknown_age_gets_consent_and_a_referral_through_the_web(
+        cw_client, caseworker, shelter_agency):
+    child = create_case(caseworker, person={"date_of_birth": None, "age_estimate": None})
+    assert child.is_child
+    clinic = create_provider("Harbour clinic", services=("medical",), agency=shelter_agency)
+    db.session.commit()
+    consent_form = {"purpose": "referral", "provider_id": str(clinic.id), "language": "ro",
+                    "information_given": "what, why, who sees it, how to stop",
+                    "given_by": "guardian", "child_views": "agrees"}
+    refused = cw_client.post(f"/cases/{child.id}/consents", data=consent_form)
+    assert refused.status_code == 400  # CH-3: no guardian yet
+    page = cw_client.get(f"/cases/{child.id}/actions").get_data(as_text=True)
+    assert "appoint a guardian" in page
+    done = cw_client.post(f"/cases/{child.id}/guardian",
+                          data={"name": "Maria Popescu", "organisation": "Child services"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Maria Popescu is now the guardian" in done
+    assert cw_client.post(f"/cases/{child.id}/consents", data=consent_form).status_code == 302
+    sent = cw_client.post(f"/cases/{child.id}/referrals",
+                          data={"provider_id": str(clinic.id), "service": "medical"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Referral sent." in sent
+
+
+def test_CO4_a_consent_override_is_asked_for_and_approved_by_another_supervisor(
+        client, caseworker, supervisor, agency):
+    child = create_case(caseworker, person={"date_of_birth": None, "age_estimate": 15})
+    login(client, "caseworker")
+    client.post(f"/cases/{child.id}/consent-overrides",
+                data={"purpose": "referral", "grounds": "child_without_guardian",
+                      "reason": "urgent medical care tonight, guardian not yet appointed"})
+    row = db.session.query(ConsentOverride).filter_by(case_id=child.id).one()
+    assert row.approved_at is None
+    # A caseworker cannot approve (policy); the supervisor can.
+    assert client.post(f"/consent-overrides/{row.id}/approve").status_code == 403
+    client.post("/logout")
+    login(client, "supervisor")
+    page = client.get(f"/cases/{child.id}/consents").get_data(as_text=True)
+    assert "waiting for approval" in page
+    client.post(f"/consent-overrides/{row.id}/approve")
+    db.session.refresh(row)
+    assert row.approved_by_id == supervisor.id
+
+
+def test_CO4_an_override_for_an_adult_on_the_child_ground_is_refused_in_plain_words(
+        cw_client, a_case):
+    page = cw_client.post(f"/cases/{a_case.id}/consent-overrides",
+                          data={"purpose": "referral", "grounds": "child_without_guardian",
+                                "reason": "no"}, follow_redirects=True).get_data(as_text=True)
+    assert "This was not done: this ground applies only to a child with no guardian yet" in page
+    assert "(rule CO-4)" in page
+    assert db.session.query(ConsentOverride).count() == 0
+
+
+def test_RP1_the_reflection_period_is_extended_with_reasons_from_a_page(cw_client, a_case):
+    before = a_case.reflection_ends_at
+    assert a_case.nrm_state == "reflection_period"
+    page = cw_client.post(f"/cases/{a_case.id}/reflection-period",
+                          data={"days": "14", "reason": "still recovering; sees a doctor"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "extended by 14 days" in page
+    db.session.refresh(a_case)
+    assert (a_case.reflection_ends_at - before).days == 14
+
+
+def test_RP1_an_extension_without_reasons_names_the_field_to_fill(cw_client, a_case):
+    before = a_case.reflection_ends_at
+    page = cw_client.post(f"/cases/{a_case.id}/reflection-period", data={"days": "14"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Please check “Why the period is extended”" in page
+    db.session.refresh(a_case)
+    assert a_case.reflection_ends_at == before
+
+
+def test_a_case_is_reassigned_from_a_page_only_to_a_caseworker_of_its_agency(
+        client, caseworker, supervisor, agency, a_case):
+    other = create_user("caseworker", agency=agency, username="cw2", display_name="Carla Two")
+    outsider = create_user("caseworker", username="cw3")
+    db.session.commit()
+    login(client, "supervisor")
+    page = client.get(f"/cases/{a_case.id}/actions").get_data(as_text=True)
+    assert "Carla Two" in page and outsider.display_name not in page
+    client.post(f"/cases/{a_case.id}/assign", data={"caseworker_id": str(outsider.id)})
+    db.session.refresh(a_case)
+    assert a_case.assigned_to_id == caseworker.id
+    client.post(f"/cases/{a_case.id}/assign", data={"caseworker_id": str(other.id)})
+    db.session.refresh(a_case)
+    assert a_case.assigned_to_id == other.id
+
+
+def test_ID8_an_anonymous_notification_is_counted_from_a_page(cw_client):
+    from referral.cases.models import AnonymousNotification
+    page = cw_client.get("/cases/anonymous-notification").get_data(as_text=True)
+    assert "Poland" in page  # countries by name, not codes
+    cw_client.post("/cases/anonymous-notification",
+                   data={"sex": "female", "age_group": "25-34", "nationality": "PL",
+                         "exploitation_forms": ["forced_labour", "domestic_servitude"],
+                         "sectors": ["agriculture"]})
+    row = db.session.query(AnonymousNotification).one()
+    assert row.nationality == "PL" and row.exploitation_forms == ["forced_labour",
+                                                                  "domestic_servitude"]
+
+
+def test_CO3_services_are_offered_accepted_and_declined_from_the_referrals_page(
+        cw_client, a_case):
+    cw_client.post(f"/cases/{a_case.id}/offers", data={"service": "medical"})
+    cw_client.post(f"/cases/{a_case.id}/offers", data={"service": "legal_counselling"})
+    offers = {o.service: o for o in db.session.query(ServiceOffer).all()}
+    cw_client.post(f"/offers/{offers['medical'].id}/accept")
+    page = cw_client.post(f"/offers/{offers['legal_counselling'].id}/decline",
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Nothing else changes for them" in page
+    db.session.refresh(offers["medical"])
+    db.session.refresh(offers["legal_counselling"])
+    assert (offers["medical"].status, offers["legal_counselling"].status) == ("accepted", "declined")
+    again = cw_client.post(f"/offers/{offers['legal_counselling'].id}/accept",
+                           follow_redirects=True).get_data(as_text=True)
+    assert "This was not done" in again and "Done:" not in again
+
+
+def test_RR1_person_requests_return_is_enabled_through_the_return_page(cw_client, a_case):
+    case_file = cw_client.get(f"/cases/{a_case.id}").get_data(as_text=True)
+    # The step links to the page that records the person's own request.
+    assert f'href="/cases/{a_case.id}/reintegration">Person requests return' in case_file
+    cw_client.post(f"/cases/{a_case.id}/returns",
+                   data={"destination_country": "RO",
+                         "person_words": "I want to go home to my mother in Iasi"})
+    row = db.session.query(ReturnRequest).filter_by(case_id=a_case.id).one()
+    db.session.refresh(a_case)
+    assert a_case.return_state == "requested" and row.destination_country == "RO"
+    cw_client.post(f"/returns/{row.id}/assessments",
+                   data={"risk_retaliation": "low", "risk_retrafficking": "low",
+                         "risk_stigma": "medium", "non_refoulement_checked": "yes",
+                         "asylum_information_given": "yes", "open_proceedings_checked": "yes"})
+    db.session.refresh(a_case)
+    assert a_case.return_state == "assessed"
+    page = cw_client.get(f"/cases/{a_case.id}/reintegration").get_data(as_text=True)
+    assert "Approve return" in page
+
+
+def test_RR4_the_reintegration_plan_is_recorded_from_the_page(cw_client, a_case):
+    from referral.returns.models import ReintegrationPlan
+    cw_client.post(f"/cases/{a_case.id}/reintegration-plan",
+                   data={"outcome": "local_integration", "wellbeing": "counselling weekly",
+                         "economic": "job training", "social": "church group",
+                         "cultural": "language class", "political": "registered to vote"})
+    assert db.session.query(ReintegrationPlan).filter_by(case_id=a_case.id).count() == 1
+
+
+def test_CO2_withdrawing_consent_asks_for_confirmation_first(cw_client, caseworker, a_case):
+    consent = give_consent(caseworker, a_case, "photograph")
+    first = cw_client.post(f"/consents/{consent.id}/withdraw")
+    assert first.status_code == 200 and "Yes, withdraw consent" in first.get_data(as_text=True)
+    assert consent_service.has_valid_consent(a_case, "photograph")
+    cw_client.post(f"/consents/{consent.id}/withdraw", data={"confirm": "yes"})
+    assert not consent_service.has_valid_consent(a_case, "photograph")
+
+
+def test_SH1_recording_leaving_asks_for_confirmation_first(client, admitted, shelter_user):
+    login(client, "shelter")
+    first = client.post(f"/shelter/stays/{admitted.id}/leave")
+    assert first.status_code == 200 and "Yes, the person has left" in first.get_data(
+        as_text=True)
+    db.session.refresh(admitted)
+    assert admitted.left_at is None
+    client.post(f"/shelter/stays/{admitted.id}/leave", data={"confirm": "yes"})
+    db.session.refresh(admitted)
+    assert admitted.left_at is not None
+
+
+def test_dates_on_the_new_pages_are_in_the_readers_zone_and_say_so(app, cw_client, a_case):
+    app.config["DEFAULT_TIME_ZONE"] = "Europe/Paris"
+    try:
+        cw_client.post(f"/cases/{a_case.id}/offers", data={"service": "medical"})
+        page = cw_client.get(f"/cases/{a_case.id}/referrals").get_data(as_text=True)
+    finally:
+        app.config.pop("DEFAULT_TIME_ZONE")
+    assert "(Europe/Paris)" in page
