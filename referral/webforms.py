@@ -24,6 +24,10 @@ NEXT_STEP = {
              "for this."),
     "RR": _l("Record the person's own request and the return checks first."),
     "ID": _l("Record the decision or the person's view that the rule asks for."),
+    "WF": _l("This step does not fit where the case is now: use one of the steps the page "
+             "offers."),
+    "SH": _l("Ask the caseworker to record the person's consent to stay at this shelter "
+             "(purpose: services, recipient: the shelter)."),
     "version": _l("Someone changed this case meanwhile: reload the page and try again."),
 }
 DEFAULT_NEXT = _l("Check the case file for the step that comes first, then try again.")

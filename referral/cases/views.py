@@ -95,6 +95,14 @@ def _owner_page(owner, case):
     return url_for(endpoint, case_id=case.id) if endpoint else None
 
 
+def _step_label(track, event):
+    """A step's name as the case file shows it, in the reader's language."""
+    for t in workflows.tracks()[track].transitions:
+        if t.event == event and t.label:
+            return _(t.label)
+    return event.replace("_", " ")
+
+
 def case_file_context(case, actor):
     overview = service.transitions_overview(actor, case)
     tracks = []
@@ -145,18 +153,21 @@ def apply_step(case_id):
     try:
         version = int(form.version.data)
         with attempt():
-            service.apply_transition(current_user, case_id, form.track.data,
-                                     form.event.data, reason=form.reason.data or None,
-                                     facts=facts, version=version)
+            case = service.apply_transition(current_user, case_id, form.track.data,
+                                            form.event.data, reason=form.reason.data or None,
+                                            facts=facts, version=version)
     except ValueError:
         flash(_("The step could not be read; please try again."), "error")
     except DomainError as exc:
         if exc.status == 404:
             raise
-        flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.localized()),
-              "error")
+        from ..webforms import refusal_sentence
+        flash(refusal_sentence(exc), "error")
     else:
-        flash(_("Done: %(step)s.", step=form.event.data.replace("_", " ")), "ok")
+        flash(_("“%(step)s” is recorded. %(track)s: %(state)s.",
+                step=_step_label(form.track.data, form.event.data),
+                track=_(workflows.tracks()[form.track.data].description),
+                state=state_label(case.state_of(form.track.data))), "ok")
     return redirect(url_for("cases.case_file", case_id=case_id))
 
 

@@ -85,7 +85,8 @@ def review(access_id):
     except DomainError as exc:
         if exc.status == 404:
             raise
-        flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.localized()),
+        from ..webforms import refusal_sentence
+        flash(refusal_sentence(exc),
               "error")
     else:
         flash(_("Review recorded."), "ok")

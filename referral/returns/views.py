@@ -30,8 +30,8 @@ def reintegration(case_id):
                                        missed_reason=request.form.get("missed_reason") or None,
                                        inclusion_notes=request.form.get("inclusion_notes") or None)
         except DomainError as exc:
-            flash(_("Not recorded (%(rule)s): %(message)s", rule=exc.key,
-                    message=exc.localized()), "error")
+            from ..webforms import refusal_sentence
+            flash(refusal_sentence(exc), "error")
         else:
             flash(_("Check-in recorded."), "ok")
         return redirect(url_for("returns.reintegration", case_id=case.id))

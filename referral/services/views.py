@@ -36,8 +36,8 @@ def case_referrals(case_id):
                                       service=request.form.get("service", ""),
                                       note=request.form.get("note") or None)
         except DomainError as exc:
-            flash(_("Not referred (%(rule)s): %(message)s", rule=exc.key,
-                    message=exc.localized()), "error")
+            from ..webforms import refusal_sentence
+            flash(refusal_sentence(exc), "error")
         else:
             flash(_("Referral sent."), "ok")
         return redirect(url_for("services.case_referrals", case_id=case.id))
@@ -58,8 +58,8 @@ def referral_step(referral_id, step):
                 service.referral_step(current_user, referral, step,
                                       reason=request.form.get("reason") or None)
         except DomainError as exc:
-            flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.localized()),
-                  "error")
+            from ..webforms import refusal_sentence
+            flash(refusal_sentence(exc), "error")
         else:
             flash(STEP_DONE[step], "ok")
     if service.is_recipient(current_user, referral):

@@ -45,8 +45,8 @@ def admit(referral_id):
         except DomainError as exc:
             if exc.status == 404:
                 raise
-            flash(_("Not admitted (%(rule)s): %(message)s", rule=exc.key,
-                    message=exc.localized()), "error")
+            from ..webforms import refusal_sentence
+            flash(refusal_sentence(exc), "error")
             return redirect(url_for("services.received"))
         flash(_("Admitted. The stay is voluntary: the person may leave at any time."), "ok")
     return redirect(url_for("shelter.residents"))

@@ -187,3 +187,23 @@ def test_dates_on_the_new_pages_are_in_the_readers_zone_and_say_so(app, cw_clien
     finally:
         app.config.pop("DEFAULT_TIME_ZONE")
     assert "(Europe/Paris)" in page
+
+
+def test_a_step_is_confirmed_in_a_sentence_in_the_readers_language(client, caseworker, a_case):
+    login(client, "caseworker")
+    client.post("/account/language", data={"locale": "fr"})
+    page = client.post(f"/cases/{a_case.id}/transitions",
+                       data={"track": "assistance", "event": "offer",
+                             "version": str(a_case.version)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Done:" not in page and "offer." not in page
+    assert "est enregistré" in page
+
+
+def test_a_refusal_says_what_to_do_next_and_names_the_rule_last(cw_client, a_case):
+    page = cw_client.post(f"/cases/{a_case.id}/transitions",
+                          data={"track": "nrm", "event": "begin_assistance",
+                                "version": str(a_case.version)},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Wait for the end of the reflection period" in page
+    assert "(rule RP-1)" in page and "WF-STATE" not in page
