@@ -35,9 +35,9 @@ def test_referral_consent_shelter_admission_and_leaving(page, screens, caseworke
     # With no date of birth or age she would be presumed a child (CH-1) and consent would
     # be the guardian's; she is an adult.
     page.get_by_label("Date of birth", exact=True).fill("1994-03-02")
-    page.get_by_label("Nationality (code or 'unknown')").fill("RO")
+    page.get_by_label("Nationality").select_option("RO")
     page.get_by_label("Referred by").fill("Labour inspectorate")
-    page.get_by_label("Forms of exploitation").select_option("forced_labour")
+    page.get_by_label("Forced labour").check()
     page.get_by_label("What happened (in the person's words)").fill(NARRATIVE)
     screens("new-referral")
     page.get_by_role("button", name="Register referral").click()

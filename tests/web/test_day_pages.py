@@ -207,3 +207,34 @@ def test_a_refusal_says_what_to_do_next_and_names_the_rule_last(cw_client, a_cas
                           follow_redirects=True).get_data(as_text=True)
     assert "Wait for the end of the reflection period" in page
     assert "(rule RP-1)" in page and "WF-STATE" not in page
+
+
+REFERRAL = {"given_name": "Tomasz", "family_name": "Nowak", "sex": "male",
+            "interpreter_needed": "yes", "referred_by": "Labour inspectorate",
+            "jurisdiction": "baseline"}
+
+
+def test_B14_nationality_and_languages_are_picked_from_lists_not_typed(cw_client):
+    typed = cw_client.post("/cases/new", data={**REFERRAL, "nationality": "Polish",
+                                               "languages": "Polish, English"})
+    assert typed.status_code == 400
+    page = typed.get_data(as_text=True)
+    assert "Pick the country from the list." in page
+    assert "Pick the languages from the list." in page
+    picked = cw_client.post("/cases/new", data={**REFERRAL, "nationality": "PL",
+                                                "languages": ["pl", "", "en"]})
+    assert picked.status_code == 302
+    from referral.cases.models import Case
+    case = db.session.query(Case).one()
+    assert case.person.nationality == "PL" and case.person.languages == ["pl", "en"]
+
+
+def test_pickers_name_countries_and_languages_in_the_readers_language_with_checkboxes(
+        client, caseworker):
+    login(client, "caseworker")
+    client.post("/account/language", data={"locale": "fr"})
+    page = client.get("/cases/new").get_data(as_text=True)
+    assert '<option value="PL">Pologne</option>' in page
+    assert '<option value="pl">polonais</option>' in page
+    assert 'type="checkbox" value="forced_labour"' in page
+    assert "<select multiple" not in page
