@@ -45,7 +45,7 @@ POLICY = {
     "api-auth.Me": {"GET": EVERYONE},
 
     # -- cases: the case file belongs to the agency's caseworkers and supervisors ---------
-    "cases.case_list": {"GET": STAFF},
+    "cases.case_list": {"GET": STAFF, "POST": STAFF},
     "cases.new_referral": {"GET": STAFF, "POST": STAFF},
     "cases.case_file": {"GET": STAFF},
     "cases.apply_step": {"POST": STAFF},

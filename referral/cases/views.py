@@ -44,20 +44,35 @@ def register_case_file_panel(template: str):
     return wrap
 
 
-@bp.route("/")
+@bp.route("/", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def case_list():
-    state = request.args.get("state") or None
-    mine = request.args.get("mine") == "1"
-    q = (request.args.get("q") or "").strip() or None
-    query = service.case_list_query(current_user, state=state, q=q,
-                                    assigned_to="me" if mine else None)
+    """The agency's cases with the person's name. A search by name or date of birth is
+    POSTed, so what was searched for never reaches a URL or an access log."""
+    from datetime import date as _date
+    args = request.form if request.method == "POST" else request.args
+    state = args.get("state") or None
+    mine = args.get("mine") == "1"
+    q = (args.get("q") or "").strip() or None
+    name = (request.form.get("name") or "").strip()[:200] or None
+    born, born_text = None, (request.form.get("date_of_birth") or "").strip()
+    if born_text:
+        try:
+            born = _date.fromisoformat(born_text)
+        except ValueError:
+            flash(_("Please check “%(field)s”: %(message)s", field=_("Date of birth"),
+                    message=_("Not a valid date.")), "error")
+    query = service.case_list_query(current_user, state=state, q=q, name=name,
+                                    date_of_birth=born, assigned_to="me" if mine else None)
     cases = db.session.scalars(query.order_by(Case.referred_at.desc()).limit(100)).all()
+    # Names of this page only are opened (never every row), and the read is audited.
     record(current_user, "case.list", "case", None, purpose="case management",
-           details={"count": len(cases)})
+           details={"count": len(cases), "names_shown": len(cases),
+                    "searched": bool(name or born)})
     states = workflows.tracks()["nrm"].states
     return render_template("cases/list.html", cases=cases, states=states, state=state,
-                           mine=mine, q=q or "")
+                           mine=mine, q=q or "", name=name or "", born=born_text,
+                           form=TransitionForm())
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -238,3 +238,63 @@ def test_pickers_name_countries_and_languages_in_the_readers_language_with_check
     assert '<option value="pl">polonais</option>' in page
     assert 'type="checkbox" value="forced_labour"' in page
     assert "<select multiple" not in page
+
+
+def _person(given, family, born=None):
+    from datetime import date
+    return {"given_name": given, "family_name": family,
+            "date_of_birth": date.fromisoformat(born) if born else None, "age_estimate": 30}
+
+
+def test_the_case_list_shows_names_and_finds_part_of_a_name_and_spelling_variants(
+        cw_client, caseworker):
+    nowak = create_case(caseworker, person=_person("Tomasz", "Nowak", "1990-05-17"))
+    mohammed = create_case(caseworker, person=_person("Mohammed", "Ali"))
+    db.session.commit()
+    listing = cw_client.get("/cases/").get_data(as_text=True)
+    assert "Tomasz Nowak" in listing and "Mohammed Ali" in listing
+
+    def found(**form):
+        page = cw_client.post("/cases/", data=form).get_data(as_text=True)
+        return {c.reference for c in (nowak, mohammed) if c.reference in page}
+
+    assert found(name="tom") == {nowak.reference}          # part of a name
+    assert found(name="Novak") == {nowak.reference}        # spelling variant
+    assert found(name="Muhammad") == {mohammed.reference}  # transliteration
+    assert found(name="tomasz ali") == set()               # every word must match
+    assert found(date_of_birth="1990-05-17") == {nowak.reference}
+    assert found(name="zz") == set()
+
+
+def test_a_name_search_is_posted_and_reads_blind_indexes_not_sealed_names(
+        app, cw_client, caseworker):
+    from sqlalchemy import event
+    from referral.cases.models import PersonNameToken
+    create_case(caseworker, person=_person("Tomasz", "Nowak"))
+    db.session.commit()
+    tokens = db.session.query(PersonNameToken).all()
+    assert tokens and all("nowak" not in t.token.lower() for t in tokens)
+    statements = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        page = cw_client.post("/cases/", data={"name": "nowak"}).get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert "Tomasz Nowak" in page
+    assert any("person_name_token" in s for s in statements)
+    assert 'method="post"' in cw_client.get("/cases/").get_data(as_text=True)
+
+
+def test_reindex_names_builds_tokens_for_people_indexed_before_tokens_existed(
+        app, caseworker):
+    from referral.cases.models import PersonNameToken
+    create_case(caseworker, person=_person("Ana", "Popescu"))
+    db.session.query(PersonNameToken).delete()
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["reindex-names"])
+    assert "Indexed the names of 1 people." in result.output
+    assert db.session.query(PersonNameToken).count() > 0
