@@ -137,6 +137,9 @@ POLICY = {
 
     # -- follow-ups, supervision -------------------------------------------------------------
     "reminders.my_follow_ups": {"GET": STAFF},
+    "reminders.mark_met": {"POST": STAFF},
+    "supervision.reassign_follow_up": {"POST": (SUPERVISOR,)},
+    "supervision.late_reason": {"POST": (SUPERVISOR,)},
     "reminders.parked": {"GET": (ADMIN,)},
     "reminders.retry_parked": {"POST": (ADMIN,)},
     "api-reminders.Reminders": {"GET": EVERYONE},

@@ -60,6 +60,9 @@ PAGE_FOR = {
     ("api-privacy.BreakGlass", "POST"): "privacy.break_glass",
     ("api-privacy.BreakGlassReview", "POST"): "privacy.review",
     ("api-reminders.RetryParked", "POST"): "reminders.retry_parked",
+    ("api-reminders.Met", "POST"): "reminders.mark_met",
+    ("api-reminders.Reassign", "POST"): "supervision.reassign_follow_up",
+    ("api-reminders.LateReason", "POST"): "supervision.late_reason",
     ("api-accounts.UserSignInLocks", "DELETE"): "accounts.lift_sign_in_locks",
 }
 
@@ -95,9 +98,6 @@ PAGE_PENDING = {
     ("api-privacy.Restriction", "POST"): "page pending: privacy (restriction, DP-7)",
     ("api-privacy.Restriction", "PATCH"): "page pending: privacy (restriction, DP-7)",
     ("api-privacy.LiftRestriction", "POST"): "page pending: privacy (restriction, DP-7)",
-    ("api-reminders.LateReason", "POST"): "page pending: supervision (late reasons)",
-    ("api-reminders.Met", "POST"): "page pending: follow-ups (mark met)",
-    ("api-reminders.Reassign", "POST"): "page pending: supervision (follow-up reassignment)",
     ("api-shelter.EndStay", "POST"): "page pending: shelter (end of stay)",
     ("api-shelter.HeldItems", "POST"): "page pending: shelter (held items)",
     ("api-shelter.ReturnItem", "POST"): "page pending: shelter (held items)",

@@ -298,3 +298,68 @@ def test_reindex_names_builds_tokens_for_people_indexed_before_tokens_existed(
     result = app.test_cli_runner().invoke(args=["reindex-names"])
     assert "Indexed the names of 1 people." in result.output
     assert db.session.query(PersonNameToken).count() > 0
+
+
+def _overdue(caseworker, case, days=4):
+    from datetime import timedelta
+    from referral.database import utcnow
+    from referral.reminders import service as reminders
+    row = reminders.plan_deadline(case.id, "reintegration_checkin",
+                                  utcnow() - timedelta(days=days), source_key="day-test",
+                                  remind_days=(), risk=3, assignee_id=caseworker.id)
+    db.session.commit()
+    return row
+
+
+def test_the_supervisor_sees_workload_by_caseworker_and_acts_on_an_overdue_follow_up(
+        client, agency, caseworker, supervisor, a_case):
+    from referral.reminders.models import Deadline
+    other = create_user("caseworker", agency=agency, username="cw2", display_name="Carla Two")
+    db.session.commit()
+    _overdue(caseworker, a_case)
+    row = db.session.query(Deadline).filter_by(source_key="day-test").one()
+    login(client, "supervisor")
+    page = client.get("/supervision/").get_data(as_text=True)
+    assert "Workload by caseworker" in page and "Carla Two" in page
+    assert "Hand over" in page and "Reassign case" in page and "Save the note" in page
+    client.post(f"/supervision/follow-ups/{row.id}/late-reason",
+                data={"reason": "the person was in hospital"})
+    client.post(f"/supervision/follow-ups/{row.id}/reassign",
+                data={"caseworker_id": str(other.id)})
+    db.session.refresh(row)
+    assert row.late_reason == "the person was in hospital" and row.assignee_id == other.id
+    client.post(f"/cases/{a_case.id}/assign",
+                data={"caseworker_id": str(other.id), "next": "/supervision/"})
+    db.session.refresh(a_case)
+    assert a_case.assigned_to_id == other.id
+
+
+def test_a_caseworker_cannot_hand_over_follow_ups(cw_client, caseworker, a_case):
+    row = _overdue(caseworker, a_case)
+    assert cw_client.post(f"/supervision/follow-ups/{row.id}/reassign",
+                          data={"caseworker_id": str(caseworker.id)}).status_code == 403
+
+
+def test_a_caseworker_marks_a_follow_up_done_from_their_list(cw_client, caseworker, a_case):
+    from referral.reminders.models import DeadlineStatus
+    row = _overdue(caseworker, a_case)
+    page = cw_client.get("/follow-ups/").get_data(as_text=True)
+    assert f"/follow-ups/{row.id}/met" in page
+    cw_client.post(f"/follow-ups/{row.id}/met")
+    db.session.refresh(row)
+    assert row.status == DeadlineStatus.met
+
+
+def test_DP7_a_break_the_glass_review_names_the_case(client, agency, supervisor, a_case):
+    import pyotp
+    from referral.accounts import service as accounts
+    from referral.privacy import service as privacy
+    reason = "suspected involvement of a border official in the transport"
+    privacy.restrict_case(supervisor, a_case.id, reason=reason)
+    colleague = create_user("caseworker", agency=agency, display_name="Colleague Okafor")
+    totp = pyotp.TOTP(accounts.enrol_mfa(colleague))
+    privacy.break_the_glass(colleague, a_case.id, reason=reason, otp=totp.now())
+    db.session.commit()
+    login(client, "supervisor")
+    page = client.get("/privacy/break-glass").get_data(as_text=True)
+    assert a_case.reference in page and f"/cases/{a_case.id}" in page
