@@ -363,3 +363,13 @@ def test_DP7_a_break_the_glass_review_names_the_case(client, agency, supervisor,
     login(client, "supervisor")
     page = client.get("/privacy/break-glass").get_data(as_text=True)
     assert a_case.reference in page and f"/cases/{a_case.id}" in page
+
+
+def test_a_deferred_supervisor_may_set_up_two_step_sign_in_later(client, agency):
+    boss = create_user("supervisor", agency=agency, username="newboss", mfa_deferred=True)
+    db.session.commit()
+    login(client, "newboss")
+    assert "Set up later" in client.get("/account/mfa").get_data(as_text=True)
+    boss.mfa_deferred = False  # no longer deferred: no way round the set-up
+    db.session.commit()
+    assert "Set up later" not in client.get("/account/mfa").get_data(as_text=True)
