@@ -256,7 +256,10 @@ def name_token_indexes(*names) -> set[str]:
         if len(word) >= MIN_PREFIX:
             for end in range(MIN_PREFIX, len(word)):
                 tokens.add(blind_index("name-prefix", word[:end]))
-            tokens.add(blind_index("name-sound", sound_key(word)))
+            sound = sound_key(word)
+            tokens.add(blind_index("name-sound", sound))
+            for end in range(MIN_PREFIX, len(sound)):  # the start of a misspelt name
+                tokens.add(blind_index("name-sound-prefix", sound[:end]))
     return tokens
 
 
@@ -266,5 +269,8 @@ def name_query_indexes(word: str) -> set[str]:
     keys = {blind_index("name-word", word)}
     if len(word) >= MIN_PREFIX:
         keys.add(blind_index("name-prefix", word))
-        keys.add(blind_index("name-sound", sound_key(word)))
+        sound = sound_key(word)
+        keys.add(blind_index("name-sound", sound))
+        if len(sound) >= MIN_PREFIX:
+            keys.add(blind_index("name-sound-prefix", sound))
     return keys

@@ -261,6 +261,8 @@ def test_the_case_list_shows_names_and_finds_part_of_a_name_and_spelling_variant
     assert found(name="tom") == {nowak.reference}          # part of a name
     assert found(name="Novak") == {nowak.reference}        # spelling variant
     assert found(name="Muhammad") == {mohammed.reference}  # transliteration
+    assert found(name="Nowa") == {nowak.reference}         # the start of a name
+    assert found(name="Novac") == {nowak.reference}        # a misspelt name
     assert found(name="tomasz ali") == set()               # every word must match
     assert found(date_of_birth="1990-05-17") == {nowak.reference}
     assert found(name="zz") == set()
