@@ -165,3 +165,56 @@ def register(app):
     app.jinja_env.globals["countries"] = country_choices
     app.jinja_env.globals["language_names"] = language_choices
     app.jinja_env.globals["time_zone_name"] = lambda: user_time_zone().key
+    app.jinja_env.filters["plain"] = plain
+    app.jinja_env.tests["for_the_person"] = for_the_person
+
+
+# -- the person's own copy of their file in plain language (DP-6, issue 14) ---------------
+
+# Record plumbing a person has no use for: internal ids, rule and row versions, the keys and
+# counters of the reminder machinery. The API export keeps them; the page leaves them out.
+NOT_FOR_THE_PERSON = {"id", "version", "rule_version", "source_key", "remind_days",
+                      "reminders_sent", "next_at", "overdue_notified_at", "escalated_at",
+                      "parked_at", "attempts", "last_error", "occurrence", "risk",
+                      "schedule_key", "jurisdiction"}
+
+
+def for_the_person(key: str) -> bool:
+    return key not in NOT_FOR_THE_PERSON and not key.endswith("_id") and \
+        not key.endswith("_index") and not key.endswith("_enc")
+
+
+def plain(value, key: str = ""):
+    """A stored value as a person reads it: names for codes, countries and languages in the
+    reader's language, dates in their time zone, lists as lists of words, yes or no."""
+    import re
+    from datetime import date, datetime
+    from .labels import code_label, field_label
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(plain(v, key)) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{field_label(k)}: {plain(v, k)}" for k, v in value.items()
+                         if for_the_person(k))
+    if isinstance(value, datetime):
+        return localtime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        if value == "[redacted: third party]":  # privacy.service.REDACTED
+            return _("[redacted: third party]")
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}.*", value):
+            try:
+                return localtime(datetime.fromisoformat(value))
+            except ValueError:
+                return value
+        if key in ("nationality", "destination_country") and re.fullmatch(r"[A-Z]{2}", value):
+            return dict(country_choices()).get(value, value)
+        if key in ("languages", "language") and re.fullmatch(r"[a-z]{2}", value):
+            return dict(language_choices()).get(value, value)
+        if re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)+|[a-z]+", value) and len(value) < 40:
+            return code_label(value)
+    return value

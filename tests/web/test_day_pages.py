@@ -375,3 +375,22 @@ def test_a_deferred_supervisor_may_set_up_two_step_sign_in_later(client, agency)
     boss.mfa_deferred = False  # no longer deferred: no way round the set-up
     db.session.commit()
     assert "Set up later" not in client.get("/account/mfa").get_data(as_text=True)
+
+
+def test_DP6_the_persons_copy_has_no_internal_ids_raw_codes_or_python_lists(
+        client, caseworker):
+    import re
+    case = create_case(caseworker, person={"nationality": "PL", "languages": ["pl", "en"],
+                                           "date_of_birth": None, "age_estimate": 30},
+                       exploitation_forms=["forced_labour"])
+    login(client, "caseworker")
+    text = client.get(f"/privacy/cases/{case.id}/subject-access").get_data(as_text=True)
+    body = text.split("<main", 1)[1]
+    assert str(case.id) not in body and str(case.person_id) not in body
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-", body)  # no UUIDs at all
+    assert "['pl', 'en']" not in body and "[&#39;pl&#39;" not in body
+    assert "Poland" in body and "Polish, English" in body
+    assert "forced_labour" not in body and "Forced labour" in body
+    assert "not_started" not in body and "remind days" not in body
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:", body)  # no raw ISO timestamps
+    assert "@media print" in client.get("/static/referral.css").get_data(as_text=True)
