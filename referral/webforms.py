@@ -166,6 +166,7 @@ def register(app):
     app.jinja_env.globals["language_names"] = language_choices
     app.jinja_env.globals["time_zone_name"] = lambda: user_time_zone().key
     app.jinja_env.filters["plain"] = plain
+    app.jinja_env.filters["reason"] = reason_text
     app.jinja_env.tests["for_the_person"] = for_the_person
 
 
@@ -217,4 +218,23 @@ def plain(value, key: str = ""):
             return dict(language_choices()).get(value, value)
         if re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)+|[a-z]+", value) and len(value) < 40:
             return code_label(value)
+    return value
+
+
+# Reasons the system itself writes on the timeline (English in the database, as the API
+# serves them); shown in the reader's language. Reasons people type are shown as typed.
+from .labels import N_  # noqa: E402
+
+SYSTEM_REASONS = frozenset({
+    N_("reflection period starts on referral"),
+    N_("positive first decision starts the reflection period"),
+    N_("admitted with consent"), N_("the person left"), N_("the person asked to return"),
+    N_("assessment complete"),
+    N_("restored: lifted during a break-the-glass opening judged not justified"),
+})
+
+
+def reason_text(value):
+    if value in SYSTEM_REASONS:
+        return _(value)
     return value

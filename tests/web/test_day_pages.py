@@ -394,3 +394,14 @@ def test_DP6_the_persons_copy_has_no_internal_ids_raw_codes_or_python_lists(
     assert "not_started" not in body and "remind days" not in body
     assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:", body)  # no raw ISO timestamps
     assert "@media print" in client.get("/static/referral.css").get_data(as_text=True)
+
+
+def test_the_timeline_reads_in_the_readers_language_with_its_time_zone(client, caseworker,
+                                                                       a_case):
+    caseworker.locale = "fr"
+    db.session.commit()
+    login(client, "caseworker")
+    page = client.get(f"/cases/{a_case.id}").get_data(as_text=True)
+    assert "le délai de réflexion commence à l&#39;orientation" in page
+    assert "reflection period starts on referral" not in page
+    assert "Les heures sont en UTC." in page
