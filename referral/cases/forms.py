@@ -4,7 +4,7 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectC
                      SelectField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from workflows import jurisdictions
 
@@ -53,28 +53,32 @@ class LanguagesField(StringField):
             raise ValidationError(_l("Pick the languages from the list."))
 
     def __call__(self, **kwargs):
+        """Three selects named like the field; every value is escaped by ``Markup.format``."""
         from flask_babel import gettext
         from ..webforms import language_choices
         chosen = self.codes() + [""] * self.SLOTS
         names = language_choices()
-        parts = []
         none = gettext("(none)")
+        described = kwargs.get("aria_describedby") or kwargs.get("aria-describedby") or ""
+        parts = []
         for slot in range(self.SLOTS):
-            options = [f'<option value="">{escape(none)}</option>']
+            options = [Markup('<option value="">{}</option>').format(none)]
             for code, name in names:
-                selected = " selected" if chosen[slot] == code else ""
-                options.append(f'<option value="{escape(code)}"{selected}>{escape(name)}'
-                               '</option>')
+                if chosen[slot] == code:
+                    options.append(Markup('<option value="{}" selected>{}</option>').format(
+                        code, name))
+                else:
+                    options.append(Markup('<option value="{}">{}</option>').format(code, name))
             label = gettext("First language") if slot == 0 else \
                 gettext("Other language %(number)d", number=slot + 1)
             field_id = self.id if slot == 0 else f"{self.id}-{slot + 1}"
-            extra = "".join(f' {escape(k.replace("_", "-"))}="{escape(v)}"'
-                            for k, v in kwargs.items() if k != "id")
-            parts.append(f'<span class="language-slot"><label for="{field_id}" '
-                         f'class="visually-hidden">{escape(label)}</label><select '
-                         f'id="{field_id}" name="{escape(self.name)}"{extra}>'
-                         f'{"".join(options)}</select></span>')
-        return Markup("".join(parts))
+            parts.append(Markup('<span class="language-slot"><label for="{}" '
+                                'class="visually-hidden">{}</label><select id="{}" name="{}"'
+                                '{}>{}</select></span>').format(
+                field_id, label, field_id, self.name,
+                Markup(' aria-describedby="{}"').format(described) if described else "",
+                Markup("").join(options)))
+        return Markup("").join(parts)
 
 
 INDICATORS = ("documents_withheld", "debt_bondage", "restricted_movement", "threats",
