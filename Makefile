@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: run test install install-test translations messages migrate seed lint clean bandit lock
+.PHONY: run check-port reset-demo test install install-test translations messages migrate seed lint clean bandit lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,8 +62,18 @@ seed: migrate
 
 # Serves the app on http://127.0.0.1:$(PORT) with a Celery worker and beat beside it.
 # Ctrl-C stops both.
-run: seed
+# Fails at once, before any set-up, when the port is taken: choose another with PORT=.
+run: check-port seed
 	PORT=$(PORT) $(BIN)/python -m referral.devserver
+
+check-port:
+	@$(PYTHON) -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); \
+	  r=s.connect_ex(('127.0.0.1', $(PORT))); s.close(); \
+	  sys.exit(0) if r else sys.exit('referral: port $(PORT) is already in use (is another make run running?). Choose another: make run PORT=5001')"
+
+# New passwords for the demo users (make run prints them once the server is up).
+reset-demo: migrate
+	$(BIN)/flask --app referral reset-demo
 
 test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)

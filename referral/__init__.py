@@ -84,9 +84,10 @@ def create_app(test_config=None) -> Flask:
         if (module := _area_module(area, "hooks")) is not None:
             module.register(app)
 
-    from . import cli, web
+    from . import cli, web, webforms
     cli.register(app)
     web.register(app)
+    webforms.register(app)
 
     # Every API request is authenticated by bearer token, not by cookie: exempt from CSRF.
     for name, blueprint in app.blueprints.items():

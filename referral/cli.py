@@ -10,6 +10,7 @@ from .extensions import db
 
 def register(app):
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(reset_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(mfa_enrol_command)
     app.cli.add_command(synth_command)
@@ -49,7 +50,26 @@ def seed_demo_command(password, if_empty, cases_count):
         raise click.ClickException("the database already has users; seed an empty one")
     passwords = demo.seed_demo(password=password, cases_count=cases_count)
     db.session.commit()
-    click.echo("Demo users (shown once; MFA enrolment deferred for the demo):")
+    demo.remember_passwords(passwords)
+    click.echo("Demo users (MFA enrolment deferred for the demo; `flask reset-demo` gives "
+               "new passwords):")
+    for username, pw in passwords.items():
+        click.echo(f"  {username:12} {pw}")
+
+
+@click.command("reset-demo")
+@click.option("--password", help="Give every demo user this password.")
+@with_appcontext
+def reset_demo_command(password):
+    """New passwords for the demo users (when the ones shown at start-up are lost)."""
+    from . import demo
+    passwords = demo.reset_passwords(password)
+    if not passwords:
+        raise click.ClickException("no demo users here; run `flask seed-demo` on an empty "
+                                   "database")
+    db.session.commit()
+    demo.remember_passwords(passwords)
+    click.echo("Demo users, new passwords:")
     for username, pw in passwords.items():
         click.echo(f"  {username:12} {pw}")
 

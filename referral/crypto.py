@@ -204,3 +204,73 @@ def stale_counts(session, models) -> dict:
 
 def sealed_models(registry) -> list:
     return [mapper.class_ for mapper in registry.mappers if sealed_attributes(mapper.class_)]
+
+
+# -- Name search without decrypting every row: normalised-token blind indexes (docs/search.md)
+
+MIN_PREFIX = 3  # a part of a name is at least three letters: shorter prefixes match crowds
+
+# Spelling variants folded together, in order: transliterations and common misspellings of
+# the same sound ("Nowak"/"Novak", "Tomasz"/"Tomash", "Mohammed"/"Muhammad").
+_SOUND_FOLDS = (("sch", "s"), ("sz", "s"), ("sh", "s"), ("cz", "c"), ("ch", "c"),
+                ("ph", "f"), ("ck", "k"), ("kh", "k"), ("gh", "g"), ("th", "t"),
+                ("dh", "d"), ("x", "ks"), ("q", "k"), ("c", "k"), ("w", "v"), ("z", "s"),
+                ("y", "i"), ("j", "i"))
+
+
+def name_words(*names) -> list[str]:
+    """The words of names, without accents, case or punctuation: "Zoë O'Brien-Łukasz" ->
+    ["zoe", "obrien", "lukasz"] (hyphens split words, apostrophes do not)."""
+    words = []
+    for name in names:
+        text = unicodedata.normalize("NFKD", normalise(name or "").replace("ł", "l")
+                                     .replace("ø", "o").replace("ß", "ss"))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.replace("'", "").replace("’", "")
+        for word in "".join(ch if ch.isalnum() else " " for ch in text).split():
+            if word not in words:
+                words.append(word)
+    return words
+
+
+def sound_key(word: str) -> str:
+    """A spelling-variant key: common folds, doubled letters collapsed, vowels after the
+    first letter dropped ("muhammad", "mohamed" -> "mhmd")."""
+    for a, b in _SOUND_FOLDS:
+        word = word.replace(a, b)
+    collapsed = []
+    for ch in word:
+        if not collapsed or collapsed[-1] != ch:
+            collapsed.append(ch)
+    head, tail = collapsed[:1], collapsed[1:]
+    return "".join(head + [ch for ch in tail if ch not in "aeiou"])
+
+
+def name_token_indexes(*names) -> set[str]:
+    """Every blind index a person's names are found by: each word, each prefix of a word
+    from ``MIN_PREFIX`` letters, and each word's spelling-variant key. HMAC under the blind
+    index key with a label per kind, so one kind's value never equals another's."""
+    tokens = set()
+    for word in name_words(*names):
+        tokens.add(blind_index("name-word", word))
+        if len(word) >= MIN_PREFIX:
+            for end in range(MIN_PREFIX, len(word)):
+                tokens.add(blind_index("name-prefix", word[:end]))
+            sound = sound_key(word)
+            tokens.add(blind_index("name-sound", sound))
+            for end in range(MIN_PREFIX, len(sound)):  # the start of a misspelt name
+                tokens.add(blind_index("name-sound-prefix", sound[:end]))
+    return tokens
+
+
+def name_query_indexes(word: str) -> set[str]:
+    """What one typed word may match: the word itself, the start of a longer name, or a
+    spelling variant of it (words shorter than ``MIN_PREFIX`` match whole words only)."""
+    keys = {blind_index("name-word", word)}
+    if len(word) >= MIN_PREFIX:
+        keys.add(blind_index("name-prefix", word))
+        sound = sound_key(word)
+        keys.add(blind_index("name-sound", sound))
+        if len(sound) >= MIN_PREFIX:
+            keys.add(blind_index("name-sound-prefix", sound))
+    return keys

@@ -45,10 +45,15 @@ POLICY = {
     "api-auth.Me": {"GET": EVERYONE},
 
     # -- cases: the case file belongs to the agency's caseworkers and supervisors ---------
-    "cases.case_list": {"GET": STAFF},
+    "cases.case_list": {"GET": STAFF, "POST": STAFF},
     "cases.new_referral": {"GET": STAFF, "POST": STAFF},
     "cases.case_file": {"GET": STAFF},
     "cases.apply_step": {"POST": STAFF},
+    "cases.case_actions": {"GET": STAFF},
+    "cases.appoint_guardian": {"POST": STAFF},
+    "cases.extend_reflection": {"POST": STAFF},
+    "cases.assign": {"POST": STAFF},
+    "cases.anonymous_notification": {"GET": STAFF, "POST": STAFF},
     "api-cases.Cases": {"GET": STAFF, "POST": STAFF},
     "api-cases.CaseFile": {"GET": STAFF},
     "api-cases.Transitions": {"GET": STAFF, "POST": STAFF},
@@ -64,6 +69,8 @@ POLICY = {
     # -- consent ---------------------------------------------------------------------------
     "consent.case_consents": {"GET": STAFF, "POST": STAFF},
     "consent.withdraw": {"POST": STAFF},
+    "consent.request_override": {"POST": STAFF},
+    "consent.approve_override": {"POST": (SUPERVISOR,)},
     "api-consent.CaseConsents": {"GET": STAFF, "POST": STAFF},
     "api-consent.Withdraw": {"POST": STAFF},
     "api-consent.Overrides": {"POST": STAFF},
@@ -73,6 +80,8 @@ POLICY = {
     "services.case_referrals": {"GET": STAFF, "POST": STAFF},
     "services.referral_step": {"POST": (CASEWORKER, SUPERVISOR, SHELTER, LEGAL)},
     "services.received": {"GET": (SHELTER, LEGAL, CASEWORKER, SUPERVISOR)},
+    "services.make_offer": {"POST": STAFF},
+    "services.answer_offer": {"POST": STAFF},
     "api-services.CaseReferrals": {"GET": STAFF, "POST": STAFF},
     "api-services.ReferralStep": {"POST": (CASEWORKER, SUPERVISOR, SHELTER, LEGAL)},
     "api-services.ReceivedReferrals": {"GET": (SHELTER, LEGAL, CASEWORKER, SUPERVISOR)},
@@ -129,6 +138,10 @@ POLICY = {
 
     # -- return and reintegration ------------------------------------------------------------
     "returns.reintegration": {"GET": STAFF, "POST": STAFF},
+    "returns.request_return": {"POST": STAFF},
+    "returns.assess": {"POST": STAFF},
+    "returns.return_step": {"POST": STAFF},
+    "returns.reintegration_plan": {"POST": STAFF},
     "api-returns.Returns": {"POST": STAFF},
     "api-returns.ReturnStep": {"POST": STAFF},
     "api-returns.Assessments": {"POST": STAFF},
@@ -137,6 +150,9 @@ POLICY = {
 
     # -- follow-ups, supervision -------------------------------------------------------------
     "reminders.my_follow_ups": {"GET": STAFF},
+    "reminders.mark_met": {"POST": STAFF},
+    "supervision.reassign_follow_up": {"POST": (SUPERVISOR,)},
+    "supervision.late_reason": {"POST": (SUPERVISOR,)},
     "reminders.parked": {"GET": (ADMIN,)},
     "reminders.retry_parked": {"POST": (ADMIN,)},
     "api-reminders.Reminders": {"GET": EVERYONE},

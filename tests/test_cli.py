@@ -47,3 +47,33 @@ def test_directory_export_and_import_commands(app, supervisor, tmp_path):
     assert '"Clinic"' in path.read_text()
     result = runner.invoke(args=["directory", "import", str(path), "--as-user", "supervisor"])
     assert result.exit_code == 0 and "Imported 1" in result.output
+
+
+def test_the_demo_gives_every_role_work_and_passwords_can_be_reset(app, client, tmp_path):
+    """Issue 14: providers, a referral waiting for the shelter, a stay, legal aid, offers and
+    a return on first sign-in; lost passwords come back with reset-demo."""
+    from referral.legal.models import LegalAidAssignment
+    from referral.returns.models import ReturnRequest
+    from referral.services.models import Provider, Referral, ServiceOffer
+    from referral.shelter.models import Stay
+    app.config["DEMO_PASSWORDS_FILE"] = str(tmp_path / "demo-passwords.txt")
+    try:
+        seeded = app.test_cli_runner().invoke(args=["seed-demo", "--cases", "8"])
+        assert seeded.exit_code == 0, seeded.output
+        for model in (Provider, Referral, Stay, LegalAidAssignment, ServiceOffer,
+                      ReturnRequest):
+            assert db.session.scalar(select(func.count()).select_from(model)), model
+        assert "caseworker" in (tmp_path / "demo-passwords.txt").read_text()
+        reset = app.test_cli_runner().invoke(args=["reset-demo", "--password",
+                                                   "a new demo password 9"])
+        assert reset.exit_code == 0, reset.output
+        assert "a new demo password 9" in (tmp_path / "demo-passwords.txt").read_text()
+    finally:
+        app.config.pop("DEMO_PASSWORDS_FILE")
+    response = client.post("/api/v1/auth/tokens", json={"username": "shelter",
+                                                         "password": "a new demo password 9"})
+    assert response.status_code == 201
+    from tests.web.conftest import login
+    login(client, "shelter", "a new demo password 9")
+    assert "Harbour House" in client.get("/referrals/received").get_data(as_text=True) or \
+        "accommodation" in client.get("/referrals/received").get_data(as_text=True).lower()

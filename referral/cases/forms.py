@@ -2,12 +2,84 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectChoice,
                      SelectField, SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+from markupsafe import Markup
 
 from workflows import jurisdictions
 
 from ..labels import code_choices
 from .taxonomies import EXPLOITATION_FORMS, SECTORS, SEX_VALUES
+
+class CheckboxGroupField(SelectMultipleField):
+    """A group of checkboxes (no Ctrl-click list box): rendered as a fieldset by
+    ``macros/forms.html``; the posted values are the codes, as before."""
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CountryField(SelectField):
+    """Nationality picked by name, in the reader's language; the ISO code is stored."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, validate_choice=False, **kwargs)
+        from ..webforms import country_choices
+        self.choices = [SelectChoice(code, name) for code, name in country_choices()]
+
+    def pre_validate(self, form):
+        codes = {choice.value for choice in self.choices}
+        if self.data not in codes and self.data != self.object_data:
+            raise ValidationError(_l("Pick the country from the list."))
+
+
+class LanguagesField(StringField):
+    """Up to three languages, each picked by name in the reader's language, in the
+    person's order of preference. The value stays "ro, en" (codes, as stored), so drafts,
+    corrections and the API read it as before."""
+    SLOTS = 3
+
+    def process_formdata(self, valuelist):
+        values = [v.strip() for v in valuelist if v and v.strip()]
+        self.data = ", ".join(values)
+
+    def codes(self):
+        return [x.strip() for x in (self.data or "").split(",") if x.strip()]
+
+    def pre_validate(self, form):
+        from ..webforms import language_choices
+        known = {code for code, _name in language_choices()}
+        unknown = [c for c in self.codes() if c not in known]
+        if unknown:
+            raise ValidationError(_l("Pick the languages from the list."))
+
+    def __call__(self, **kwargs):
+        """Three selects named like the field; every value is escaped by ``Markup.format``."""
+        from flask_babel import gettext
+        from ..webforms import language_choices
+        chosen = self.codes() + [""] * self.SLOTS
+        names = language_choices()
+        none = gettext("(none)")
+        described = kwargs.get("aria_describedby") or kwargs.get("aria-describedby") or ""
+        parts = []
+        for slot in range(self.SLOTS):
+            options = [Markup('<option value="">{}</option>').format(none)]
+            for code, name in names:
+                if chosen[slot] == code:
+                    options.append(Markup('<option value="{}" selected>{}</option>').format(
+                        code, name))
+                else:
+                    options.append(Markup('<option value="{}">{}</option>').format(code, name))
+            label = gettext("First language") if slot == 0 else \
+                gettext("Other language %(number)d", number=slot + 1)
+            field_id = self.id if slot == 0 else f"{self.id}-{slot + 1}"
+            parts.append(Markup('<span class="language-slot"><label for="{}" '
+                                'class="visually-hidden">{}</label><select id="{}" name="{}"'
+                                '{}>{}</select></span>').format(
+                field_id, label, field_id, self.name,
+                Markup(' aria-describedby="{}"').format(described) if described else "",
+                Markup("").join(options)))
+        return Markup("").join(parts)
+
 
 INDICATORS = ("documents_withheld", "debt_bondage", "restricted_movement", "threats",
               "excessive_hours", "no_pay", "isolation", "deceptive_recruitment", "violence")
@@ -25,17 +97,17 @@ class ReferralForm(FlaskForm):
                       default="unknown")
     gender = StringField(_l("Gender, in the person's words"),
                          validators=[Optional(), Length(max=100)])
-    nationality = StringField(_l("Nationality (code or 'unknown')"), default="unknown",
-                              validators=[DataRequired(), Length(min=2, max=40)])
-    languages = StringField(_l("Languages (comma-separated codes)"),
-                            validators=[Optional(), Length(max=200)])
+    nationality = CountryField(_l("Nationality"), default="unknown",
+                               validators=[DataRequired(), Length(min=2, max=40)])
+    languages = LanguagesField(_l("Languages the person speaks"),
+                               validators=[Optional(), Length(max=200)])
     interpreter_needed = SelectField(_l("Interpreter needed"), choices=code_choices(
         ("unknown", "yes", "no")))
     referred_by = StringField(_l("Referred by"), validators=[DataRequired(), Length(max=200)])
-    indicators = SelectMultipleField(_l("Indicators observed"), choices=code_choices(INDICATORS))
-    exploitation_forms = SelectMultipleField(_l("Forms of exploitation"),
-                                             choices=code_choices(EXPLOITATION_FORMS))
-    sectors = SelectMultipleField(_l("Sectors"), choices=code_choices(SECTORS))
+    indicators = CheckboxGroupField(_l("Indicators observed"), choices=code_choices(INDICATORS))
+    exploitation_forms = CheckboxGroupField(_l("Forms of exploitation"),
+                                            choices=code_choices(EXPLOITATION_FORMS))
+    sectors = CheckboxGroupField(_l("Sectors"), choices=code_choices(SECTORS))
     jurisdiction = SelectField(_l("Jurisdiction"), choices=[
         SelectChoice(j.code, _l(j.name)) for j in jurisdictions.REGISTRY.values()])
     narrative = TextAreaField(_l("What happened (in the person's words)"),

@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, t
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Agency, User
-from ..crypto import blind_index, sealed
+from ..crypto import blind_index, name_token_indexes, sealed
 from ..database import JSONType, Model, UTCDateTime, created_at, utcnow, uuid_pk
 
 
@@ -59,11 +59,47 @@ class Person(Model):
         self.id = fields.pop("id", None) or uuid.uuid4()
         super().__init__(**fields)
 
+    name_tokens: Mapped[list["PersonNameToken"]] = relationship(
+        cascade="all, delete-orphan", lazy="select", passive_deletes=True)
+
     def on_sealed_change(self):
         full_name = " ".join(n for n in (self.given_name, self.family_name) if n)
         self.name_index = blind_index(full_name)
         self.birth_index = blind_index(self.date_of_birth.isoformat()
                                        if self.date_of_birth else None)
+        self.index_names()
+
+    @property
+    def display_name(self) -> str | None:
+        """The name staff call the person by: their names, or what they are known as."""
+        full = " ".join(n for n in (self.given_name, self.family_name) if n)
+        if full and self.known_as:
+            return f"{full} ({self.known_as})"
+        return full or self.known_as or None
+
+    def index_names(self, force=False):
+        """Rebuild the name-token blind indexes (search by part of a name, docs/search.md)
+        when the names they come from changed."""
+        names = (self.given_name, self.family_name, self.known_as, *(self.aliases or []))
+        if not force and getattr(self, "_indexed_names", None) == names:
+            return
+        self._indexed_names = names
+        wanted = name_token_indexes(*names)
+        have = {row.token: row for row in self.name_tokens}
+        for token, row in have.items():
+            if token not in wanted:
+                self.name_tokens.remove(row)
+        for token in wanted - set(have):
+            self.name_tokens.append(PersonNameToken(token=token))
+
+
+class PersonNameToken(Model):
+    """One blind index of one word, prefix or spelling variant of a person's names: a
+    keyed hash, never the name (docs/search.md)."""
+    __tablename__ = "person_name_token"
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
 
 
 class Case(Model):

@@ -251,10 +251,20 @@ def history(actor: User, case: Case) -> list[dict]:
 
 
 def case_list_query(actor: User, *, state=None, assigned_to=None, overdue=None, q=None,
-                    include_closed=False):
+                    name=None, date_of_birth=None, include_closed=False):
     """Cases in the actor's scope with the list filters applied (no ordering, no paging).
-    A caseworker's list (``assigned_to``) holds open cases unless ``include_closed``."""
+    ``name`` finds by part of a name or a spelling variant, ``date_of_birth`` by the date,
+    both through blind indexes: no row is decrypted to search (docs/search.md). A
+    caseworker's list (``assigned_to``) holds open cases unless ``include_closed``."""
     query = select(Case).where(access.case_scope(actor))
+    if name:
+        condition = name_condition(name)
+        if condition is not None:
+            query = query.where(condition)
+    if date_of_birth:
+        from ..crypto import blind_index
+        query = query.where(Case.person_id.in_(select(Person.id).where(
+            Person.birth_index == blind_index(date_of_birth.isoformat()))))
     if state:
         query = query.where(Case.nrm_state == state)
     if assigned_to and not include_closed:
@@ -364,3 +374,29 @@ def record_anonymous_notification(actor: User, *, sex="unknown", age_group="unkn
     record(actor, "notification.anonymous", "anonymous_notification", row.id,
            purpose="statistics")
     return row
+
+
+def agency_caseworkers(agency_id) -> list[User]:
+    """The active caseworkers of an agency, by name: whom a case may be assigned to."""
+    from ..accounts.models import Role, UserRole
+    return db.session.scalars(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(User.agency_id == agency_id, User.is_active_account.is_(True),
+               UserRole.role == Role.caseworker)
+        .order_by(User.display_name)).unique().all()
+
+
+MAX_NAME_WORDS = 5
+
+
+def name_condition(text: str):
+    """Every typed word must match one of the person's names: whole, as its start (three
+    letters or more), or as a spelling variant. None when nothing searchable was typed."""
+    from sqlalchemy import and_
+    from ..crypto import name_query_indexes, name_words
+    from .models import PersonNameToken
+    words = name_words(text)[:MAX_NAME_WORDS]
+    if not words:
+        return None
+    return and_(*[Case.person_id.in_(select(PersonNameToken.person_id).where(
+        PersonNameToken.token.in_(sorted(name_query_indexes(word))))) for word in words])

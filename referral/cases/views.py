@@ -44,20 +44,35 @@ def register_case_file_panel(template: str):
     return wrap
 
 
-@bp.route("/")
+@bp.route("/", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def case_list():
-    state = request.args.get("state") or None
-    mine = request.args.get("mine") == "1"
-    q = (request.args.get("q") or "").strip() or None
-    query = service.case_list_query(current_user, state=state, q=q,
-                                    assigned_to="me" if mine else None)
+    """The agency's cases with the person's name. A search by name or date of birth is
+    POSTed, so what was searched for never reaches a URL or an access log."""
+    from datetime import date as _date
+    args = request.form if request.method == "POST" else request.args
+    state = args.get("state") or None
+    mine = args.get("mine") == "1"
+    q = (args.get("q") or "").strip() or None
+    name = (request.form.get("name") or "").strip()[:200] or None
+    born, born_text = None, (request.form.get("date_of_birth") or "").strip()
+    if born_text:
+        try:
+            born = _date.fromisoformat(born_text)
+        except ValueError:
+            flash(_("Please check “%(field)s”: %(message)s", field=_("Date of birth"),
+                    message=_("Not a valid date.")), "error")
+    query = service.case_list_query(current_user, state=state, q=q, name=name,
+                                    date_of_birth=born, assigned_to="me" if mine else None)
     cases = db.session.scalars(query.order_by(Case.referred_at.desc()).limit(100)).all()
+    # Names of this page only are opened (never every row), and the read is audited.
     record(current_user, "case.list", "case", None, purpose="case management",
-           details={"count": len(cases)})
+           details={"count": len(cases), "names_shown": len(cases),
+                    "searched": bool(name or born)})
     states = workflows.tracks()["nrm"].states
     return render_template("cases/list.html", cases=cases, states=states, state=state,
-                           mine=mine, q=q or "")
+                           mine=mine, q=q or "", name=name or "", born=born_text,
+                           form=TransitionForm())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -85,6 +100,24 @@ def new_referral():
                            restored=restored), 400 if form.errors else 200
 
 
+# Steps another area takes are links to that area's page (the return request form asks for
+# the person's own words, which RR-1 needs: the step cannot be a bare button here).
+_OWNER_PAGES = {"return": "returns.reintegration", "legal": "legal.case_legal"}
+
+
+def _owner_page(owner, case):
+    endpoint = _OWNER_PAGES.get(owner)
+    return url_for(endpoint, case_id=case.id) if endpoint else None
+
+
+def _step_label(track, event):
+    """A step's name as the case file shows it, in the reader's language."""
+    for t in workflows.tracks()[track].transitions:
+        if t.event == event and t.label:
+            return _(t.label)
+    return event.replace("_", " ")
+
+
 def case_file_context(case, actor):
     overview = service.transitions_overview(actor, case)
     tracks = []
@@ -102,7 +135,8 @@ def case_file_context(case, actor):
                           "reason_required": t.reason_required, "adverse": t.adverse,
                           "allowed": t.event in options["allowed"] and t.owner == "case",
                           # taken on the owning area's page (a stay, a return), not here
-                          "elsewhere": t.owner != "case", "refusal": refusal})
+                          "elsewhere": t.owner != "case", "refusal": refusal,
+                          "href": _owner_page(t.owner, case)})
         tracks.append({"name": name, "title": _(definition.description),
                        "state": state_label(options["state"]), "steps": steps})
     timeline = service.history(actor, case)
@@ -134,18 +168,21 @@ def apply_step(case_id):
     try:
         version = int(form.version.data)
         with attempt():
-            service.apply_transition(current_user, case_id, form.track.data,
-                                     form.event.data, reason=form.reason.data or None,
-                                     facts=facts, version=version)
+            case = service.apply_transition(current_user, case_id, form.track.data,
+                                            form.event.data, reason=form.reason.data or None,
+                                            facts=facts, version=version)
     except ValueError:
         flash(_("The step could not be read; please try again."), "error")
     except DomainError as exc:
         if exc.status == 404:
             raise
-        flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.localized()),
-              "error")
+        from ..webforms import refusal_sentence
+        flash(refusal_sentence(exc), "error")
     else:
-        flash(_("Done: %(step)s.", step=form.event.data.replace("_", " ")), "ok")
+        flash(_("“%(step)s” is recorded. %(track)s: %(state)s.",
+                step=_step_label(form.track.data, form.event.data),
+                track=_(workflows.tracks()[form.track.data].description),
+                state=state_label(case.state_of(form.track.data))), "ok")
     return redirect(url_for("cases.case_file", case_id=case_id))
 
 
@@ -153,3 +190,101 @@ def apply_step(case_id):
 def my_cases_panel(user):
     query = service.case_list_query(user, assigned_to="me")
     return {"cases": db.session.scalars(query.order_by(Case.referred_at.desc()).limit(10)).all()}
+
+
+# -- actions that had only an API: guardian, reflection period, assignment (issue 14) ----
+# Each posts ordinary form fields read through the API's own schema (referral.webforms).
+
+def _case_actions_context(case):
+    from workflows import jurisdictions as _jurisdictions
+    from .schemas import SEX_VALUES
+    return {"case": case, "form": TransitionForm(),
+            "caseworkers": service.agency_caseworkers(case.agency_id),
+            "sex_values": SEX_VALUES, "jurisdictions": _jurisdictions.REGISTRY}
+
+
+@bp.route("/<case_id>/actions")
+@roles_required(*STAFF)
+def case_actions(case_id):
+    """Guardian, reflection period and assignment: one page, one form each."""
+    case = access.get_case_for(current_user, case_id, need="file", reading="case actions")
+    return render_template("cases/actions.html", **_case_actions_context(case))
+
+
+@bp.route("/<case_id>/guardian", methods=["POST"])
+@roles_required(*STAFF)
+def appoint_guardian(case_id):
+    from ..webforms import act, load_form
+    from .schemas import GuardianSchema
+    case = access.get_case_for(current_user, case_id, need="edit", for_update=True)
+    back = url_for("cases.case_actions", case_id=case.id)
+    body = load_form(GuardianSchema(), {"name": _("Guardian's name"),
+                                        "organisation": _("Organisation")})
+    if body is None:
+        return redirect(back)
+    from .decisions import appoint_guardian as appoint
+    return act(lambda: appoint(current_user, case, **body),
+               _("%(name)s is now the guardian. Consent for the child is given by the "
+                 "guardian from now on.", name=body["name"]), back)
+
+
+@bp.route("/<case_id>/reflection-period", methods=["POST"])
+@roles_required(*STAFF)
+def extend_reflection(case_id):
+    from ..webforms import act, load_form
+    from .decisions import extend_reflection_period
+    from .schemas import ExtensionSchema
+    case = access.get_case_for(current_user, case_id, need="edit", for_update=True)
+    back = url_for("cases.case_actions", case_id=case.id)
+    body = load_form(ExtensionSchema(), {"days": _("Extend by (days)"),
+                                         "reason": _("Why the period is extended")})
+    if body is None:
+        return redirect(back)
+    return act(lambda: extend_reflection_period(current_user, case, **body),
+               _("The reflection period was extended by %(days)d days.", days=body["days"]),
+               back)
+
+
+@bp.route("/<case_id>/assign", methods=["POST"])
+@roles_required(*STAFF)
+def assign(case_id):
+    from ..webforms import act, load_form
+    from .schemas import AssignSchema
+    case = access.get_case_for(current_user, case_id, need="agency", for_update=True)
+    back = request.form.get("next") or ""
+    from ..web import is_local_path
+    if not is_local_path(back):
+        back = url_for("cases.case_actions", case_id=case.id)
+    body = load_form(AssignSchema(), {"caseworker_id": _("Caseworker")})
+    if body is None:
+        return redirect(back)
+
+    def call():
+        service.assign_case(current_user, case, body["caseworker_id"])
+    done = _("Case %(reference)s reassigned; its open follow-ups moved with it.",
+             reference=case.reference)
+    return act(call, done, back)
+
+
+@bp.route("/anonymous-notification", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def anonymous_notification():
+    """ID-8: an adult who does not want to be identified is counted, with no identity."""
+    from workflows import jurisdictions as _jurisdictions
+    from ..webforms import act, load_form
+    from .schemas import SEX_VALUES, AnonymousNotificationSchema
+    from .taxonomies import EXPLOITATION_FORMS, SECTORS
+    if request.method == "POST":
+        back = url_for("cases.anonymous_notification")
+        body = load_form(AnonymousNotificationSchema(), {
+            "sex": _("Sex"), "age_group": _("Age group"), "nationality": _("Nationality")})
+        if body is None:
+            return redirect(back)
+        return act(lambda: service.record_anonymous_notification(current_user, **body),
+                   _("The notification was counted. Nothing that identifies the person "
+                     "was recorded."), url_for("home"))
+    return render_template("cases/anonymous.html", sex_values=SEX_VALUES,
+                           age_groups=["18-24", "25-34", "35-49", "50+", "unknown"],
+                           exploitation_forms=EXPLOITATION_FORMS, sectors=SECTORS,
+                           jurisdictions=_jurisdictions.REGISTRY.values(),
+                           form=TransitionForm())

@@ -263,3 +263,9 @@ def consent_timeline(case) -> list[dict]:
             items.append({"type": "consent", "at": c.withdrawn_at, "event": "withdrawn",
                           "purpose": c.purpose, "recipient": c.recipient_name})
     return items
+
+
+def overrides_of(case) -> list[ConsentOverride]:
+    """The case's consent overrides (CO-4), newest first."""
+    return db.session.scalars(select(ConsentOverride).where(ConsentOverride.case_id == case.id)
+                              .order_by(ConsentOverride.requested_at.desc())).all()

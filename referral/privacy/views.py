@@ -68,7 +68,14 @@ def break_glass(case_id):
 @roles_required("supervisor")
 def reviews():
     rows = service.break_glass_to_review(current_user)
-    return render_template("privacy/reviews.html", rows=rows, form=ReviewForm())
+    # Name the case each opening was on: a supervisor does not judge an opening blind.
+    from sqlalchemy import select
+    from ..cases.models import Case
+    from ..extensions import db
+    references = dict(db.session.execute(select(Case.id, Case.reference).where(
+        Case.id.in_([row.case_id for row in rows]))).all()) if rows else {}
+    return render_template("privacy/reviews.html", rows=rows, form=ReviewForm(),
+                           references=references)
 
 
 @bp.route("/break-glass/<uuid:access_id>/review", methods=["POST"])
@@ -85,7 +92,8 @@ def review(access_id):
     except DomainError as exc:
         if exc.status == 404:
             raise
-        flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.localized()),
+        from ..webforms import refusal_sentence
+        flash(refusal_sentence(exc),
               "error")
     else:
         flash(_("Review recorded."), "ok")

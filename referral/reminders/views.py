@@ -18,6 +18,16 @@ def my_follow_ups():
                            notifications=service.notifications_for(current_user))
 
 
+@bp.route("/<deadline_id>/met", methods=["POST"])
+@roles_required("caseworker", "supervisor")
+def mark_met(deadline_id):
+    from ..webforms import act
+    from . import access
+    row = access.get_deadline_for(current_user, deadline_id)
+    return act(lambda: service.mark_met(current_user, row), _("Follow-up marked as done."),
+               url_for("reminders.my_follow_ups"))
+
+
 @bp.route("/parked")
 @roles_required("admin")
 def parked():

@@ -387,3 +387,9 @@ def referral_timeline(case) -> list[dict]:
             items.append({"type": "referral", "at": ended, "event": r.status,
                           "service": r.service, "provider": provider})
     return items
+
+
+def offers_of(case) -> list[ServiceOffer]:
+    """Services offered to the person, newest first, with their answers."""
+    return db.session.scalars(select(ServiceOffer).where(ServiceOffer.case_id == case.id)
+                              .order_by(ServiceOffer.offered_at.desc())).all()

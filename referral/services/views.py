@@ -36,15 +36,15 @@ def case_referrals(case_id):
                                       service=request.form.get("service", ""),
                                       note=request.form.get("note") or None)
         except DomainError as exc:
-            flash(_("Not referred (%(rule)s): %(message)s", rule=exc.key,
-                    message=exc.localized()), "error")
+            from ..webforms import refusal_sentence
+            flash(refusal_sentence(exc), "error")
         else:
             flash(_("Referral sent."), "ok")
         return redirect(url_for("services.case_referrals", case_id=case.id))
     referrals = service.referrals_of(case)
     return render_template("services/case_referrals.html", case=case, referrals=referrals,
                            providers=service.list_providers(), services=service_labels(),
-                           form=form)
+                           form=form, offers=service.offers_of(case))
 
 
 @bp.route("/referrals/<referral_id>/<any(accept,reject,complete,revoke):step>",
@@ -58,8 +58,8 @@ def referral_step(referral_id, step):
                 service.referral_step(current_user, referral, step,
                                       reason=request.form.get("reason") or None)
         except DomainError as exc:
-            flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.localized()),
-                  "error")
+            from ..webforms import refusal_sentence
+            flash(refusal_sentence(exc), "error")
         else:
             flash(STEP_DONE[step], "ok")
     if service.is_recipient(current_user, referral):
@@ -150,3 +150,27 @@ def admin_providers_export():
     body = json.dumps(service.hsds_export(), indent=2, default=str)
     return current_app.response_class(body, mimetype="application/json", headers={
         "Content-Disposition": "attachment; filename=directory-hsds.json"})
+@bp.route("/cases/<case_id>/offers", methods=["POST"])
+@roles_required("caseworker", "supervisor")
+def make_offer(case_id):
+    """Offer a service to the person; they may accept or decline it (CO-3)."""
+    from ..webforms import act, load_form
+    from .schemas import OfferInSchema
+    case = case_access.get_case_for(current_user, case_id, need="agency")
+    back = url_for("services.case_referrals", case_id=case.id)
+    body = load_form(OfferInSchema(), {"service": _("Service"), "provider_id": _("Provider")})
+    if body is None:
+        return redirect(back)
+    return act(lambda: service.offer_service(current_user, case, **body),
+               _("Service offered. Record the person's answer when they give it."), back)
+
+
+@bp.route("/offers/<offer_id>/<any(accept,decline):answer>", methods=["POST"])
+@roles_required("caseworker", "supervisor")
+def answer_offer(offer_id, answer):
+    from ..webforms import act
+    offer = access.get_offer_for(current_user, offer_id)
+    done = _("The person accepted the offer.") if answer == "accept" else \
+        _("The person declined the offer. Nothing else changes for them (CO-3).")
+    return act(lambda: service.answer_offer(current_user, offer, answer == "accept"), done,
+               url_for("services.case_referrals", case_id=offer.case_id))

@@ -27,6 +27,8 @@ def residents():
 def leave(stay_id):
     stay = access.get_stay_for(current_user, stay_id, access.LEAVE)
     if FlaskForm().validate_on_submit():
+        if request.form.get("confirm") != "yes":  # it ends the stay at once: ask first
+            return render_template("shelter/leave_confirm.html", stay=stay, form=FlaskForm())
         service.leave(current_user, stay)
         flash(_("Recorded: the person has left. Leaving is always their choice."), "ok")
     return redirect(url_for("shelter.residents"))
@@ -45,8 +47,8 @@ def admit(referral_id):
         except DomainError as exc:
             if exc.status == 404:
                 raise
-            flash(_("Not admitted (%(rule)s): %(message)s", rule=exc.key,
-                    message=exc.localized()), "error")
+            from ..webforms import refusal_sentence
+            flash(refusal_sentence(exc), "error")
             return redirect(url_for("services.received"))
         flash(_("Admitted. The stay is voluntary: the person may leave at any time."), "ok")
     return redirect(url_for("shelter.residents"))

@@ -109,8 +109,35 @@ def refused_attempts(actor, limit=200) -> list[dict]:
 def dashboard(actor, now=None) -> dict:
     now = now or utcnow()
     data = {"overdue": overdue(actor, now), "reflection_ending": reflection_ending(actor, now),
+            "workload": workload(actor, now),
             "restrictions": active_restrictions(actor, now),
             "refused_attempts": refused_attempts(actor)}
     record(actor, "supervision.read", "agency", actor.agency_id, purpose="supervision",
            details={k: len(v) for k, v in data.items()})
     return data
+
+
+def workload(actor, now=None) -> list[dict]:
+    """Each caseworker of the agency: open cases assigned, open follow-ups, overdue ones.
+    Counts only: no case is read, so nothing is opened to draw it."""
+    from sqlalchemy import func
+    from ..accounts.models import Role, UserRole
+    require_supervisor(actor)
+    now = now or utcnow()
+    people = db.session.scalars(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(User.agency_id == actor.agency_id, User.is_active_account.is_(True),
+               UserRole.role == Role.caseworker).order_by(User.display_name)).unique().all()
+    cases = dict(db.session.execute(
+        select(Case.assigned_to_id, func.count()).where(
+            Case.agency_id == actor.agency_id, Case.nrm_state != "closed",
+            Case.assigned_to_id.is_not(None)).group_by(Case.assigned_to_id)).all())
+    owner = func.coalesce(Deadline.assignee_id, Case.assigned_to_id)
+    pending = select(owner, func.count()).join(Case, Case.id == Deadline.case_id).where(
+        Deadline.status == DeadlineStatus.pending, Deadline.agency_id == actor.agency_id)
+    follow_ups = dict(db.session.execute(pending.group_by(owner)).all())
+    late = dict(db.session.execute(pending.where(Deadline.due_at <= now)
+                                   .group_by(owner)).all())
+    return [{"id": u.id, "name": u.display_name, "open_cases": cases.get(u.id, 0),
+             "follow_ups": follow_ups.get(u.id, 0), "overdue": late.get(u.id, 0)}
+            for u in people]

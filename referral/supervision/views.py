@@ -1,5 +1,7 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from flask_login import current_user
 
 from ..auth import roles_required
@@ -13,7 +15,44 @@ bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 @roles_required("supervisor")
 def dashboard():
     data = service.dashboard(current_user)
-    return render_template("supervision/dashboard.html", **data)
+    return render_template("supervision/dashboard.html", form=FlaskForm(), **data)
+
+
+# -- acting on an overdue follow-up from the dashboard: hand it over, or say why it is late
+
+@bp.route("/follow-ups/<deadline_id>/reassign", methods=["POST"])
+@roles_required("supervisor")
+def reassign_follow_up(deadline_id):
+    from ..reminders import access as reminder_access
+    from ..reminders import service as reminders
+    from ..reminders.schemas import ReassignSchema
+    from ..webforms import act, load_form
+    from flask import redirect
+    row = reminder_access.get_deadline_for(current_user, deadline_id, reminder_access.SUPERVISE)
+    back = url_for("supervision.dashboard")
+    body = load_form(ReassignSchema(), {"caseworker_id": _("Caseworker")})
+    if body is None:
+        return redirect(back)
+    return act(lambda: reminders.reassign(current_user, row, body["caseworker_id"]),
+               _("Follow-up handed over; the new caseworker sees it in their follow-ups."),
+               back)
+
+
+@bp.route("/follow-ups/<deadline_id>/late-reason", methods=["POST"])
+@roles_required("supervisor")
+def late_reason(deadline_id):
+    from ..reminders import access as reminder_access
+    from ..reminders import service as reminders
+    from ..reminders.schemas import LateReasonSchema
+    from ..webforms import act, load_form
+    from flask import redirect
+    row = reminder_access.get_deadline_for(current_user, deadline_id, reminder_access.SUPERVISE)
+    back = url_for("supervision.dashboard")
+    body = load_form(LateReasonSchema(), {"reason": _("Why it is late")})
+    if body is None:
+        return redirect(back)
+    return act(lambda: reminders.record_late_reason(current_user, row, body["reason"]),
+               _("The reason it is late is noted on the follow-up."), back)
 
 
 @home_panel("supervisor", _l("Needs your attention"), "supervision/panel.html")

@@ -35,9 +35,9 @@ def test_referral_consent_shelter_admission_and_leaving(page, screens, caseworke
     # With no date of birth or age she would be presumed a child (CH-1) and consent would
     # be the guardian's; she is an adult.
     page.get_by_label("Date of birth", exact=True).fill("1994-03-02")
-    page.get_by_label("Nationality (code or 'unknown')").fill("RO")
+    page.get_by_label("Nationality").select_option("RO")
     page.get_by_label("Referred by").fill("Labour inspectorate")
-    page.get_by_label("Forms of exploitation").select_option("forced_labour")
+    page.get_by_label("Forced labour").check()
     page.get_by_label("What happened (in the person's words)").fill(NARRATIVE)
     screens("new-referral")
     page.get_by_role("button", name="Register referral").click()
@@ -83,8 +83,9 @@ def test_referral_consent_shelter_admission_and_leaving(page, screens, caseworke
     assert NARRATIVE not in body and reference not in body
     screens("shelter-residents")
 
-    # The person leaves; nothing stands in the way.
+    # The person leaves; nothing stands in the way but a confirmation against a misclick.
     resident.get_by_role("button", name="Record leaving").click()
+    page.get_by_role("button", name="Yes, the person has left").click()
     expect(page.locator(".flash").first).to_contain_text("Leaving is always their choice")
     expect(page.get_by_role("row", name=re.compile("Ana"))).to_have_count(0)
 
@@ -97,9 +98,10 @@ def test_a_supervisor_sees_an_overdue_follow_up(page, screens, caseworker, agenc
                             assignee_id=caseworker.id)
     db.session.commit()
     sign_in(page, "boss", PASSWORD)
-    # Enrolment is deferred for this supervisor, so sign-in offers the MFA set-up first.
+    # Enrolment is deferred for this supervisor (as in the demo): sign-in offers the set-up,
+    # and "Set up later" goes on with the day.
     expect(page.get_by_role("heading", name="Two-step sign-in")).to_be_visible()
-    page.get_by_role("link", name="Home").first.click()
+    page.get_by_role("link", name="Set up later").click()
     panel = page.get_by_role("region", name="Needs your attention")
     expect(panel).to_contain_text(case.reference)
     expect(panel).to_contain_text("reintegration check-in, 4 days overdue")
@@ -121,18 +123,20 @@ def test_the_case_file_works_on_a_phone(phone, caseworker, a_case):
         phone.screenshot(path=str(SCREENSHOTS / "case-file-phone.png"), full_page=True)
 
 
-def test_consent_is_withdrawn_in_one_click_without_leaving_the_page(page, caseworker, a_case):
+def test_consent_is_withdrawn_only_after_confirming(page, caseworker, a_case):
     from tests.factories import give_consent
     give_consent(caseworker, a_case, "photograph", recipient_name="Caseworker's file")
     db.session.commit()
     sign_in(page, "caseworker", PASSWORD)
     page.goto(f"/cases/{a_case.id}/consents")
-    page.evaluate("window.stillTheSamePage = true")
-    page.get_by_role("button", name="Withdraw").click()
+    page.get_by_role("button", name="Withdraw…").click()
+    # A misclick changes nothing: the next page asks, and "No" keeps the consent.
+    page.get_by_role("link", name="No, keep it").click()
+    expect(page.get_by_role("button", name="Withdraw…")).to_have_count(1)
+    page.get_by_role("button", name="Withdraw…").click()
+    page.get_by_role("button", name="Yes, withdraw consent").click()
     expect(page.locator("#flashes")).to_contain_text("ithdrawn")
-    expect(page.get_by_role("button", name="Withdraw")).to_have_count(0)
-    # htmx swapped the consent table in place: no full reload happened.
-    assert page.evaluate("window.stillTheSamePage") is True
+    expect(page.get_by_role("button", name="Withdraw…")).to_have_count(0)
 
 
 def test_what_is_typed_into_a_referral_survives_the_session_ending(page, caseworker):

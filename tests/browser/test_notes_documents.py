@@ -66,7 +66,7 @@ def test_record_a_contact_upload_a_letter_on_a_phone_find_it_correct_the_nationa
     # Correct the person's nationality, with a reason.
     phone.goto(f"/cases/{a_case.id}")
     phone.get_by_role("link", name="Correct these details").click()
-    phone.get_by_label("Nationality (code or 'unknown')").fill("MD")
+    phone.get_by_label("Nationality").select_option("MD")
     phone.get_by_label("Why these details are corrected").fill(
         "nationality confirmed from the passport")
     phone.get_by_role("button", name="Save the correction").click()

@@ -57,7 +57,8 @@ def test_a_refused_step_explains_the_rule_instead_of_failing(cw_client, casework
         "track": "nrm", "event": "begin_assistance", "version": str(case.version)},
         follow_redirects=True)
     assert response.status_code == 200
-    assert "Not done (RP-1)" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "This was not done:" in page and "(rule RP-1)" in page and "Not done" not in page
 
 
 def test_another_agencys_case_file_is_404(cw_client):

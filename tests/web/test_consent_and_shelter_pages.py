@@ -5,11 +5,11 @@ from tests.factories import give_consent
 from tests.web.conftest import login
 
 
-def test_CO2_consent_page_withdraws_in_one_click(cw_client, caseworker, a_case):
+def test_CO2_consent_page_withdraws_once_confirmed(cw_client, caseworker, a_case):
     consent = give_consent(caseworker, a_case, "photograph")
     page = cw_client.get(f"/cases/{a_case.id}/consents").get_data(as_text=True)
     assert "photograph" in page and "Withdraw" in page
-    response = cw_client.post(f"/consents/{consent.id}/withdraw")
+    response = cw_client.post(f"/consents/{consent.id}/withdraw", data={"confirm": "yes"})
     assert response.status_code == 302
     assert not consent_service.has_valid_consent(a_case, "photograph")
 
@@ -35,9 +35,10 @@ def test_SH3_the_residents_page_shows_voluntary_status_not_the_case(client, admi
     assert client.get(f"/cases/{admitted.case_id}").status_code == 403
 
 
-def test_SH1_shelter_staff_record_leaving_in_one_click(client, admitted, shelter_user):
+def test_SH1_shelter_staff_record_leaving_once_confirmed(client, admitted, shelter_user):
     login(client, "shelter")
-    assert client.post(f"/shelter/stays/{admitted.id}/leave").status_code == 302
+    assert client.post(f"/shelter/stays/{admitted.id}/leave",
+                       data={"confirm": "yes"}).status_code == 302
     db.session.refresh(admitted)
     assert admitted.left_at is not None
 
@@ -56,7 +57,7 @@ def test_CO1_referral_pages_send_and_receive_with_consent(client, caseworker, a_
     url = f"/cases/{a_case.id}/referrals"
     page = client.post(url, data={"provider_id": str(clinic.id), "service": "medical"},
                        follow_redirects=True).get_data(as_text=True)
-    assert "Not referred (CO-1)" in page
+    assert "This was not done:" in page and "(rule CO-1)" in page
     give_consent(caseworker, a_case, "referral", clinic)
     client.post(url, data={"provider_id": str(clinic.id), "service": "medical"})
     referral = db.session.query(Referral).one()
@@ -91,7 +92,7 @@ def test_SH1_the_shelter_admits_from_an_accepted_referral_it_received(
     db.session.commit()
     login(client, "shelter")
     refused = client.post(f"/shelter/referrals/{referral.id}/admit", follow_redirects=True)
-    assert "Not admitted" in refused.get_data(as_text=True)  # not accepted yet
+    assert "This was not done" in refused.get_data(as_text=True)  # not accepted yet
     client.post(f"/referrals/{referral.id}/accept")
     admitted = client.post(f"/shelter/referrals/{referral.id}/admit", data={"room": "12"},
                            follow_redirects=True).get_data(as_text=True)

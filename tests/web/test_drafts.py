@@ -24,7 +24,7 @@ def test_a_draft_is_saved_sealed_and_restored_after_the_session_ends(client, cas
     page = client.get("/cases/new").get_data(as_text=True)
     assert "Your draft from" in page
     assert 'value="Draftina"' in page and "DRAFT-SENTINEL" in page
-    assert '<option selected value="forced_labour">' in page
+    assert 'checked id="exploitation_forms-1" name="exploitation_forms" type="checkbox" value="forced_labour"' in page
 
 
 def test_a_draft_belongs_to_its_author_alone(client, caseworker, agency):
