@@ -5,6 +5,7 @@ web pages show these names. A code with no name here reads as itself with spaces
 """
 from flask_babel import lazy_gettext as _l
 
+from workflows.nrm import FOLLOW_UPS as NRM_FOLLOW_UPS
 from workflows.plans import FOLLOW_UPS as PLAN_FOLLOW_UPS
 
 
@@ -96,6 +97,7 @@ STATE_LABELS = {
     # NRM stage
     "presumed_victim": _l("presumed victim"),
     "reflection_period": _l("reflection period"),
+    "referred_on": _l("referred on to another remedy"),
     "assistance": _l("assistance"),
     "return_reintegration": _l("return and reintegration"),
     "local_integration": _l("local integration"),
@@ -170,7 +172,7 @@ FOLLOW_UP_NAMES = (
     N_("a reintegration check-in was missed"),
     N_("review of protective measures"),
     N_("URGENT safety task"),
-) + tuple(PLAN_FOLLOW_UPS.values())  # marked in workflows/plans.py
+) + tuple(PLAN_FOLLOW_UPS.values()) + tuple(NRM_FOLLOW_UPS.values())  # marked in workflows
 
 # Referral statuses (services.models.Referral.status) and missed check-in reasons
 # (returns.models.MISSED_REASONS), as the pages show them.

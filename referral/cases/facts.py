@@ -32,7 +32,7 @@ def register_facts(*, tracks=None):
 
 def case_facts(case) -> dict:
     now = utcnow()
-    jurisdiction = jurisdictions.get(case.jurisdiction)
+    jurisdiction = jurisdictions.for_case(case)
     minimum_elapsed = bool(case.reflection_minimum_ends_at
                            and case.reflection_minimum_ends_at <= now)
     return {
@@ -93,7 +93,7 @@ def closure_facts(case) -> dict:
     from ..extensions import db
     from ..reminders.models import Deadline, DeadlineStatus
     from .models import Decision
-    valid_days = jurisdictions.get(case.jurisdiction).risk_review_valid_days
+    valid_days = jurisdictions.for_case(case).risk_review_valid_days
     since = utcnow() - timedelta(days=valid_days)
     has_review = db.session.scalar(select(exists().where(
         Decision.case_id == case.id, Decision.kind == "risk_assessment",
