@@ -16,6 +16,18 @@ def N_(message: str) -> str:
 
 
 CODE_LABELS = {
+    # Who is told of a missing episode (missing.models.TOLD); refer-on remedies (NRM-5)
+    "police": _l("Police"),
+    "guardian": _l("Guardian"),
+    "local_authority": _l("Local authority"),
+    "shelter": _l("Shelter"),
+    "legal_aid": _l("Legal aid"),
+    "consulate": _l("Consulate"),
+    "labour_rights": _l("Labour rights"),
+    "asylum": _l("Asylum"),
+    "local_authority_care": _l("Local authority care"),
+    "other_remedy": _l("Another remedy"),
+    "none_wanted": _l("None wanted"),
     # Indicators (cases.forms.INDICATORS)
     "documents_withheld": _l("Documents withheld"),
     "debt_bondage": _l("Debt bondage"),
@@ -225,6 +237,14 @@ DECISION_LABELS = {
     "child": _l("child"), "adult": _l("adult"), "disputed": _l("disputed"),
     "completed": _l("completed"), "low": _l("low"), "medium": _l("medium"),
     "high": _l("high"), "upheld": _l("upheld"), "overturned": _l("overturned"),
+    # NRM-4: the move-on period's steps
+    "recovery_needs_assessment": _l("recovery needs assessment"),
+    "transition_plan": _l("transition plan"),
+    "longer_support": _l("longer support needed"), "move_on_only": _l("move-on support only"),
+    "agreed": _l("agreed"),
+    # NRM-2: what a reconsideration request rests on
+    "new_evidence": _l("new evidence"),
+    "not_in_line_with_guidance": _l("not in line with the guidance"),
 }
 
 # Offences a person may be charged with (legal.models.OFFENCE_CATEGORIES), as a letter

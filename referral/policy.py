@@ -51,6 +51,10 @@ POLICY = {
     "cases.new_referral": {"GET": STAFF, "POST": STAFF},
     "cases.case_file": {"GET": STAFF},
     "cases.apply_step": {"POST": STAFF},
+    "cases.decisions_page": {"GET": DECIDERS, "POST": DECIDERS},  # NRM-6
+    "cases.reconsideration": {"POST": STAFF},  # NRM-2
+    "cases.decision_letter": {"GET": DECIDERS},
+    "cases.refer_on": {"GET": STAFF, "POST": STAFF},  # NRM-5
     "api-cases.Cases": {"GET": STAFF, "POST": STAFF},
     "api-cases.CaseFile": {"GET": STAFF},
     "api-cases.Transitions": {"GET": STAFF, "POST": STAFF},
@@ -63,6 +67,12 @@ POLICY = {
     "api-cases.ReflectionExtension": {"POST": STAFF},
     "api-cases.Assign": {"POST": STAFF},
     "api-notifications.AnonymousNotifications": {"POST": STAFF},
+
+    # -- missing episodes (MI-1, MI-2): the case's staff and the person's shelter ---------
+    "missing.case_missing": {"GET": STAFF + (SHELTER,), "POST": STAFF + (SHELTER,)},
+    "missing.found": {"POST": STAFF + (SHELTER,)},
+    "api-missing.CaseMissing": {"GET": STAFF + (SHELTER,), "POST": STAFF + (SHELTER,)},
+    "api-missing.Found": {"POST": STAFF + (SHELTER,)},
 
     # -- consent ---------------------------------------------------------------------------
     "consent.case_consents": {"GET": STAFF, "POST": STAFF},

@@ -24,6 +24,7 @@ FOLLOW_UPS = {
     "recovery_needs_assessment": N_("recovery needs assessment due"),
     "transition_plan": N_("transition plan due"),
     "reconsideration_legal_aid": N_("last day to ask for reconsideration"),
+    "missing_child": N_("URGENT a child is missing"),
 }
 
 OPEN_BEFORE_IDENTIFICATION = (PRESUMED_VICTIM, REFLECTION_PERIOD)
@@ -106,6 +107,14 @@ def risk_reviewed(facts):
     return None
 
 
+@guard("MI-1", reads=("missing_open",))
+def not_missing(facts):
+    if facts["missing_open"]:
+        return N_("the person is missing: the case stays open, with its protection, until "
+                  "they are found again")
+    return None
+
+
 @guard("ID-8", reads=("is_child",))
 def adult_may_decline(facts):
     if facts["is_child"]:
@@ -136,20 +145,22 @@ NRM = Track(
           guards=(is_a_child, negative_decision_final), reason_required=True,
           label=N_("Hand over to child protection")),
         T("close", OPEN_BEFORE_IDENTIFICATION, CLOSED,
-          guards=(negative_decision_final, not_a_child, closure_ready),
+          guards=(not_missing, negative_decision_final, not_a_child, closure_ready),
           reason_required=True, adverse=True, label=N_("Close after a negative decision")),
         T("decline_identification", OPEN_BEFORE_IDENTIFICATION, CLOSED,
-          guards=(adult_may_decline,), reason_required=True,
+          guards=(not_missing, adult_may_decline), reason_required=True,
           label=N_("Person declines identification")),
         # NRM-5: after a final negative decision an adult is referred on to another remedy;
         # the case then closes on a risk review alone (no reintegration schedule: the
         # person was not identified, there is nothing to reintegrate from).
         T("refer_on", OPEN_BEFORE_IDENTIFICATION, REFERRED_ON,
-          guards=(negative_decision_final, not_a_child, remedy_named),
+          guards=(not_missing, negative_decision_final, not_a_child, remedy_named),
           reason_required=True, adverse=True, label=N_("Refer on to another remedy")),
-        T("close", REFERRED_ON, CLOSED, guards=(risk_reviewed,), reason_required=True,
+        T("close", REFERRED_ON, CLOSED, guards=(not_missing, risk_reviewed),
+          reason_required=True,
           label=N_("Close after referring on")),
         T("close", (ASSISTANCE, CHILD_PROTECTION) + OUTCOMES, CLOSED,
-          guards=(closure_ready,), reason_required=True, label=N_("Close the case")),
+          guards=(not_missing, closure_ready), reason_required=True,
+          label=N_("Close the case")),
     ),
 )
