@@ -39,13 +39,17 @@ def _layers(track: Track) -> dict[str, int]:
     last = max(depth.values()) + 1
     for state in track.states:
         depth.setdefault(state, last)
+    # The end state(s) on the right, after everything that leads to them.
+    end = max(depth[s] for s in track.states if s not in track.final) + 1
+    for state in track.final:
+        depth[state] = max(depth[state], end)
     return depth
 
 
 def svg(track: Track, *, state_label=str, event_label=str, title: str = "") -> str:
     """The track as an SVG picture: states as boxes in columns by distance from the initial
     state, each step an arrow named by its event and the rules that can refuse it."""
-    box_w, box_h, col_gap, row_gap, margin = 180, 40, 90, 34, 20
+    box_w, box_h, col_gap, row_gap, margin = 170, 40, 190, 40, 20
     depth = _layers(track)
     columns: dict[int, list[str]] = {}
     for state in track.states:
@@ -67,6 +71,8 @@ def svg(track: Track, *, state_label=str, event_label=str, title: str = "") -> s
            'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
            '<path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>']
     seen = set()
+    labelled = set()  # one label per (event, target): many sources share it
+    stacked: dict[str, int] = {}
     bend = 0
     for t in track.transitions:
         rules = sorted({g.rule for g in t.guards})
@@ -80,6 +86,10 @@ def svg(track: Track, *, state_label=str, event_label=str, title: str = "") -> s
                 sx, sy, ex, ey = x1 + box_w, y1 + box_h / 2, x2, y2 + box_h / 2
                 path = f"M{sx},{sy} C{sx + col_gap / 2},{sy} {ex - col_gap / 2},{ey} {ex},{ey}"
                 lx, ly = (sx + ex) / 2, (sy + ey) / 2 - 4
+                if depth[t.dst] - depth[src] > 1:  # a long arrow: name it by its target
+                    stacked[t.dst] = stacked.get(t.dst, 0) + (1 if (text, t.dst)
+                                                              not in labelled else 0)
+                    lx, ly = ex - col_gap / 2, ey + 18 + 13 * stacked[t.dst]
             else:  # back or sideways: an arc under the boxes
                 bend += 1
                 sx, sy = x1 + box_w / 2, y1 + box_h
@@ -88,12 +98,16 @@ def svg(track: Track, *, state_label=str, event_label=str, title: str = "") -> s
                 path = f"M{sx},{sy} C{sx},{dip} {ex},{dip} {ex},{ey}"
                 lx, ly = (sx + ex) / 2, dip - 2
             dashed = ' stroke-dasharray="5 3"' if t.reason_required else ""
+            name = "" if (text, t.dst) in labelled else text
+            labelled.add((text, t.dst))
             out.append(f'<g class="edge" data-edge="{_esc(src)}-&gt;{_esc(t.dst)}" '
                        f'data-event="{_esc(t.event)}"><path d="{path}" fill="none" '
                        f'stroke="#333" stroke-width="1.3"{dashed} '
                        f'marker-end="url(#{marker})"/>'
-                       f'<text x="{lx:.0f}" y="{ly:.0f}" font-size="10" text-anchor="middle" '
-                       f'fill="#222">{_esc(text)}</text></g>')
+                       + (f'<text x="{lx:.0f}" y="{ly:.0f}" font-size="11" '
+                          'text-anchor="middle" fill="#222" paint-order="stroke" '
+                          f'stroke="#fff" stroke-width="3">{_esc(name)}</text>' if name
+                          else "") + '</g>')
     for state, (x, y) in pos.items():
         final = state in track.final
         fill = "#e8eef9" if state != track.initial else "#dff3e4"
