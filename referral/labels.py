@@ -242,6 +242,9 @@ DECISION_LABELS = {
     "transition_plan": _l("transition plan"),
     "longer_support": _l("longer support needed"), "move_on_only": _l("move-on support only"),
     "agreed": _l("agreed"),
+    # CH-6: the move to adult support at 18
+    "adult_transition": _l("move to adult support"),
+    "moved_to_adult_support": _l("moved to adult support"),
     # NRM-2: what a reconsideration request rests on
     "new_evidence": _l("new evidence"),
     "not_in_line_with_guidance": _l("not in line with the guidance"),

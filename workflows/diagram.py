@@ -149,3 +149,29 @@ def timeline_svg(jurisdiction, *, labels: dict, title: str = "") -> str:
                    f'</text></g>')
     out.append("</svg>")
     return "".join(out)
+
+
+def write_docs(directory) -> list:
+    """The pictures docs/workflows.md shows, drawn from the definitions and tables (English
+    names). ``tests/nrm/test_docs_diagrams.py`` fails when they are out of date; redraw with
+    ``python -c "from workflows.diagram import write_docs; write_docs('docs/diagrams')"``."""
+    from pathlib import Path
+
+    from . import tracks
+    from .jurisdictions import REGISTRY
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    labels = {"first_decision_target_days": "First decision target",
+              "reflection_min_days": "Reflection period (minimum)",
+              "review_window_days": "Reconsideration window",
+              "move_on_days": "Move-on period", "days": "%(days)s days"}
+    pictures = {f"track-{t.name}.svg": svg(t, title=t.description) for t in tracks().values()}
+    pictures.update({f"jurisdiction-{j.code}.svg": timeline_svg(j, labels=labels,
+                                                                title=f"{j.name} "
+                                                                      f"({j.rule_version})")
+                     for j in REGISTRY.values()})
+    for name, picture in pictures.items():
+        (directory / name).write_text(picture + "\n", encoding="utf-8")
+        written.append(directory / name)
+    return written

@@ -25,6 +25,8 @@ FOLLOW_UPS = {
     "transition_plan": N_("transition plan due"),
     "reconsideration_legal_aid": N_("last day to ask for reconsideration"),
     "missing_child": N_("URGENT a child is missing"),
+    "adult_transition": N_("plan the move to adult support (turns 18)"),
+    "turns_18": N_("the child turns 18: move to adult support"),
 }
 
 OPEN_BEFORE_IDENTIFICATION = (PRESUMED_VICTIM, REFLECTION_PERIOD)
@@ -107,6 +109,13 @@ def risk_reviewed(facts):
     return None
 
 
+@guard("CH-2", reads=("is_child", "has_best_interests"))
+def child_best_interests_determined(facts):
+    if facts["is_child"] and not facts["has_best_interests"]:
+        return N_("a child's case is closed only after a best interests determination")
+    return None
+
+
 @guard("MI-1", reads=("missing_open",))
 def not_missing(facts):
     if facts["missing_open"]:
@@ -160,7 +169,7 @@ NRM = Track(
           reason_required=True,
           label=N_("Close after referring on")),
         T("close", (ASSISTANCE, CHILD_PROTECTION) + OUTCOMES, CLOSED,
-          guards=(not_missing, closure_ready), reason_required=True,
-          label=N_("Close the case")),
+          guards=(not_missing, child_best_interests_determined, closure_ready),
+          reason_required=True, label=N_("Close the case")),
     ),
 )

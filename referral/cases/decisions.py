@@ -23,7 +23,7 @@ from .models import AgeStatus, Case, Decision
 
 IDENTIFICATION_KINDS = ("identification", "reasonable_grounds", "conclusive_grounds")
 OTHER_KINDS = ("age_assessment", "best_interests_assessment", "risk_assessment",
-               "recovery_needs_assessment", "transition_plan")
+               "recovery_needs_assessment", "transition_plan", "adult_transition")
 MOVE_ON_KINDS = ("recovery_needs_assessment", "transition_plan")  # NRM-4
 OUTCOMES = {
     "identification": ("positive", "negative"),
@@ -34,6 +34,7 @@ OUTCOMES = {
     "risk_assessment": ("low", "medium", "high"),
     "recovery_needs_assessment": ("longer_support", "move_on_only"),
     "transition_plan": ("agreed",),
+    "adult_transition": ("moved_to_adult_support",),  # CH-6
     "review": ("upheld", "overturned"),
 }
 NEGATIVE_REASON_CODES = ("no_act", "no_means", "no_exploitation_purpose",
@@ -118,6 +119,8 @@ def record_decision(actor, case: Case, *, kind: str, outcome: str, decision_make
     details = dict(details or {})
     if is_identification or kind == "review":
         details.update(_who_decides(actor, jurisdiction))
+    if kind == "adult_transition":
+        _require_adult_by_age(case)
     if kind in MOVE_ON_KINDS and case.move_on_started_at is None:
         raise Refused("NRM-4", N_("a recovery needs assessment and a transition plan follow "
                                   "a positive final decision"))
@@ -167,6 +170,12 @@ def record_decision(actor, case: Case, *, kind: str, outcome: str, decision_make
         _apply_age_assessment(case, decision)
     elif kind in MOVE_ON_KINDS:
         meet_deadline(case.id, kind)
+    elif kind == "adult_transition":
+        # CH-6: the move to adult support is an event with reasons, not a silent change.
+        case.age_status = AgeStatus.stated_adult
+        meet_deadline(case.id, "adult_transition")
+        meet_deadline(case.id, "turns_18")
+        meet_deadline(case.id, "guardian_appointment")
     record(actor, "decision.create", "decision", decision.id, case_id=case.id,
            purpose="identification and protection",
            details={"kind": kind, "outcome": outcome})
@@ -352,6 +361,44 @@ def appoint_guardian(actor, case: Case, *, name: str, organisation: str | None =
     return case
 
 
+def eighteenth_birthday(case: Case):
+    """The day a child with a recorded date of birth turns 18, or None."""
+    from datetime import datetime, timezone
+    dob = case.person.date_of_birth
+    if dob is None:
+        return None
+    try:
+        day = dob.replace(year=dob.year + 18)
+    except ValueError:  # born on 29 February
+        day = dob.replace(year=dob.year + 18, day=28)
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+
+
+def _require_adult_by_age(case):
+    """CH-6 (with CH-1): a child moves to adult support at 18 by the recorded date of birth;
+    a disputed age waits for an age assessment."""
+    birthday = eighteenth_birthday(case)
+    if not case.is_child:
+        raise Refused("CH-6", N_("the person is already supported as an adult"))
+    if birthday is None or birthday > utcnow():
+        raise Refused("CH-6", N_("a child moves to adult support at 18 by the recorded date "
+                                 "of birth; an age in dispute waits for an age assessment "
+                                 "(CH-1)"))
+
+
+def plan_adult_transition(case: Case):
+    """CH-6: for a child with a date of birth, the move to adult support is planned ahead
+    (the jurisdiction's notice) and due on the 18th birthday."""
+    birthday = eighteenth_birthday(case)
+    if birthday is None or not case.is_child:
+        return
+    notice = _jurisdiction(case).adult_transition_notice_days
+    plan_deadline(case.id, "adult_transition", birthday - timedelta(days=notice),
+                  remind_days=(14,), assignee_id=case.assigned_to_id)
+    plan_deadline(case.id, "turns_18", birthday, remind_days=(7, 1), risk=2,
+                  assignee_id=case.assigned_to_id)
+
+
 def plan_opening_deadlines(case: Case):
     """At referral: the first decision target and, for a child, the guardian deadline."""
     jurisdiction = _jurisdiction(case)
@@ -359,6 +406,7 @@ def plan_opening_deadlines(case: Case):
                                  jurisdiction.first_decision_working_days)
     plan_deadline(case.id, "first_decision_target", due, remind_days=(2, 1),
                   assignee_id=case.assigned_to_id)
+    plan_adult_transition(case)
     if case.is_child and case.guardian_appointed_at is None:
         plan_deadline(case.id, "guardian_appointment",
                       case.referred_at + timedelta(days=jurisdiction.guardian_deadline_days),

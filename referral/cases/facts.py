@@ -101,8 +101,12 @@ def closure_facts(case) -> dict:
     has_schedule = db.session.scalar(select(exists().where(
         Deadline.case_id == case.id, Deadline.kind.in_(FOLLOW_UP_KINDS),
         Deadline.status == DeadlineStatus.pending)))
+    has_best_interests = db.session.scalar(select(exists().where(
+        Decision.case_id == case.id, Decision.kind == "best_interests_assessment",
+        Decision.superseded_by_id.is_(None))))
     return {"has_current_risk_review": bool(has_review),
-            "has_followup_schedule": bool(has_schedule)}
+            "has_followup_schedule": bool(has_schedule),
+            "has_best_interests": bool(has_best_interests)}  # CH-2
 
 
 FOLLOW_UP_KINDS = ("reintegration_checkin", "missed_checkin")

@@ -85,7 +85,7 @@ def test_decision_reconsideration_and_missing_journey(request, device, caseworke
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_the_nrm_pages_meet_wcag_2_2_aa(browser, live_server, axe_source, viewport,
+def test_the_nrm_pages_meet_wcag_2_2_aa(browser, live_server, axe_source, viewport,  # noqa: F811
                                         caseworker):
     case = create_case(caseworker, jurisdiction="uk")
     decide(caseworker, case, kind="reasonable_grounds", outcome="negative")

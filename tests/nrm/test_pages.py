@@ -8,7 +8,7 @@ from referral.accounts.models import AgencyKind
 from referral.extensions import db
 from tests.cases.conftest import decide
 from tests.factories import create_agency, create_case, create_user
-from tests.web.conftest import cw_client, login  # noqa: F401  (the fixture)
+from tests.web.conftest import login
 
 
 def test_NRM6_the_competent_authority_decides_on_its_screen(client, caseworker):
