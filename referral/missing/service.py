@@ -132,3 +132,20 @@ def missing_facts(case) -> dict:
     """MI-1: whether an episode is open, for the guard that keeps the case open."""
     return {"missing_open": bool(db.session.scalar(select(exists().where(
         MissingEpisode.case_id == case.id, MissingEpisode.found_at.is_(None)))))}
+
+
+def statistics_rows():
+    """(sex, age group, [episode kind], how many) for the statistics (DP-4 suppression is
+    applied there): each episode counted once, as child or adult, still missing or found."""
+    from sqlalchemy import func
+
+    from ..cases.models import Case, Person
+    still = MissingEpisode.found_at.is_(None)
+    keys = [Person.sex, Case.age_group, MissingEpisode.is_child, still]
+    query = (select(*keys, func.count()).select_from(MissingEpisode)
+             .join(Case, Case.id == MissingEpisode.case_id)
+             .join(Person, Person.id == Case.person_id).group_by(*keys))
+    for sex, age, child, missing_now, count in db.session.execute(query):
+        kind = ("child" if child else "adult") + ("_still_missing" if missing_now
+                                                   else "_found")
+        yield sex, age, [kind], count

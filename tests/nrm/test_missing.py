@@ -131,3 +131,15 @@ def test_MI1_another_agency_cannot_see_the_episodes(client, a_case):
     db.session.commit()
     response = client.get(f"/api/v1/cases/{a_case.id}/missing", headers=token_headers(stranger))
     assert response.status_code == 404
+
+
+def test_MI1_statistics_count_episodes_not_people(caseworker, a_case):
+    from referral.statistics import service as statistics
+    first = report(caseworker, a_case)
+    missing.report_found(caseworker, first, found_at=now())
+    db.session.commit()
+    report(caseworker, a_case)
+    rows = list(missing.statistics_rows())
+    counted = {kind: count for _, _, [kind], count in rows}
+    assert counted == {"adult_found": 1, "adult_still_missing": 1}
+    assert "missing" in statistics.COLUMNS
