@@ -110,6 +110,8 @@ STATE_LABELS = {
     "presumed_victim": _l("presumed victim"),
     "reflection_period": _l("reflection period"),
     "referred_on": _l("referred on to another remedy"),
+    # Identification status (Case.identification), as the decision queue shows it
+    "negative_pending_review": _l("negative, reconsideration still possible"),
     "assistance": _l("assistance"),
     "return_reintegration": _l("return and reintegration"),
     "local_integration": _l("local integration"),

@@ -295,3 +295,15 @@ def refer_on(case_id):
             return redirect(url_for("services.case_referrals", case_id=case.id))
     return render_template("cases/refer_on.html", case=case, form=form), \
         400 if form.errors else 200
+
+
+@home_panel("decision_maker", _l("Cases awaiting a decision"), "cases/decision_queue.html")
+def decision_queue_panel(user):
+    """NRM-6: the competent authority's queue: open cases with no final decision yet (a
+    negative one under reconsideration included), oldest referral first."""
+    from sqlalchemy import select
+    query = (select(Case).where(access.case_scope(user), Case.nrm_state != "closed",
+                                Case.identification.in_(("pending",
+                                                         "negative_pending_review")))
+             .order_by(Case.referred_at).limit(25))
+    return {"cases": db.session.scalars(query).all()}

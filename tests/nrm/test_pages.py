@@ -34,6 +34,8 @@ def test_NRM6_the_competent_authority_decides_on_its_screen(client, caseworker):
     db.session.refresh(case)
     assert case.first_decision_outcome == "positive"
     assert client.get(f"/cases/{case.id}").status_code == 403  # not the case file
+    home = client.get("/")
+    assert "Cases awaiting a decision" in home.text and case.reference in home.text
 
 
 def test_NRM2_the_caseworker_asks_for_reconsideration_and_prints_the_letter(cw_client,
