@@ -244,9 +244,11 @@ def _plan_reconsideration_deadlines(case, decision):
     from ..legal.models import LegalAidAssignment
     for user_id in db.session.scalars(select(LegalAidAssignment.user_id).where(
             LegalAidAssignment.case_id == case.id)):
+        # One per adviser (source_key fits 64 characters): a later negative decision on the
+        # case re-plans it for its own window, the one that counts now.
         plan_deadline(case.id, "reconsideration_legal_aid", decision.review_deadline,
-                      source_key=f"{decision.id}:{user_id}", remind_days=(7, 2),
-                      assignee_id=user_id)
+                      source_key=str(user_id), remind_days=(7, 2), assignee_id=user_id,
+                      details={"decision_id": str(decision.id)})
 
 
 def start_move_on(case, jurisdiction, start):
