@@ -133,7 +133,8 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
               "shelter_id": shelter_agency.id, "note_id": note.id,
               "document_id": document.id, "number": 1, "goal_id": goal.id,
               "action_id": goal.actions[0].id, "version_id": version.id,
-              "feedback_id": feedback.id, "flag_id": flag.id, "episode_id": episode.id}
+              "feedback_id": feedback.id, "flag_id": flag.id, "episode_id": episode.id,
+              "user_id": caseworker.id}
     return {"ours": ours, "theirs": theirs, "params": params, "restricted": restricted}
 
 
