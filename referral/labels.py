@@ -7,6 +7,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from workflows.nrm import FOLLOW_UPS as NRM_FOLLOW_UPS
 from workflows.plans import FOLLOW_UPS as PLAN_FOLLOW_UPS
 
 
@@ -17,6 +18,18 @@ def N_(message: str) -> str:
 
 
 CODE_LABELS = {
+    # Who is told of a missing episode (missing.models.TOLD); refer-on remedies (NRM-5)
+    "police": _l("Police"),
+    "guardian": _l("Guardian"),
+    "local_authority": _l("Local authority"),
+    "shelter": _l("Shelter"),
+    "legal_aid": _l("Legal aid"),
+    "consulate": _l("Consulate"),
+    "labour_rights": _l("Labour rights"),
+    "asylum": _l("Asylum"),
+    "local_authority_care": _l("Local authority care"),
+    "other_remedy": _l("Another remedy"),
+    "none_wanted": _l("None wanted"),
     # Indicators (cases.forms.INDICATORS)
     "documents_withheld": _l("Documents withheld"),
     "debt_bondage": _l("Debt bondage"),
@@ -98,6 +111,9 @@ STATE_LABELS = {
     # NRM stage
     "presumed_victim": _l("presumed victim"),
     "reflection_period": _l("reflection period"),
+    "referred_on": _l("referred on to another remedy"),
+    # Identification status (Case.identification), as the decision queue shows it
+    "negative_pending_review": _l("negative, reconsideration still possible"),
     "assistance": _l("assistance"),
     "return_reintegration": _l("return and reintegration"),
     "local_integration": _l("local integration"),
@@ -172,7 +188,7 @@ FOLLOW_UP_NAMES = (
     N_("a reintegration check-in was missed"),
     N_("review of protective measures"),
     N_("URGENT safety task"),
-) + tuple(PLAN_FOLLOW_UPS.values())  # marked in workflows/plans.py
+) + tuple(PLAN_FOLLOW_UPS.values()) + tuple(NRM_FOLLOW_UPS.values())  # marked in workflows
 
 # Referral statuses (services.models.Referral.status) and missed check-in reasons
 # (returns.models.MISSED_REASONS), as the pages show them.
@@ -225,6 +241,17 @@ DECISION_LABELS = {
     "child": _l("child"), "adult": _l("adult"), "disputed": _l("disputed"),
     "completed": _l("completed"), "low": _l("low"), "medium": _l("medium"),
     "high": _l("high"), "upheld": _l("upheld"), "overturned": _l("overturned"),
+    # NRM-4: the move-on period's steps
+    "recovery_needs_assessment": _l("recovery needs assessment"),
+    "transition_plan": _l("transition plan"),
+    "longer_support": _l("longer support needed"), "move_on_only": _l("move-on support only"),
+    "agreed": _l("agreed"),
+    # CH-6: the move to adult support at 18
+    "adult_transition": _l("move to adult support"),
+    "moved_to_adult_support": _l("moved to adult support"),
+    # NRM-2: what a reconsideration request rests on
+    "new_evidence": _l("new evidence"),
+    "not_in_line_with_guidance": _l("not in line with the guidance"),
 }
 
 # Offences a person may be charged with (legal.models.OFFENCE_CATEGORIES), as a letter

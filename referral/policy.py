@@ -20,9 +20,11 @@ from .labels import N_
 CASEWORKER, SUPERVISOR = "caseworker", "supervisor"
 SHELTER, LEGAL, ADMIN, AUDITOR = "shelter_staff", "legal_aid", "admin", "auditor"
 DPO = "dpo"  # the data protection officer
+DECISION_MAKER = "decision_maker"  # NRM-6: a competent authority's decision-maker
+DECIDERS = (CASEWORKER, SUPERVISOR, DECISION_MAKER)  # NRM-6: who records decisions
 
 STAFF = (CASEWORKER, SUPERVISOR)  # the agency that holds the case file
-EVERYONE = (CASEWORKER, SUPERVISOR, SHELTER, LEGAL, ADMIN, AUDITOR, DPO)
+EVERYONE = (CASEWORKER, SUPERVISOR, SHELTER, LEGAL, ADMIN, AUDITOR, DPO, DECISION_MAKER)
 PUBLIC = "public"  # no sign-in: the sign-in page itself, static files, health, API doc
 
 # endpoint -> {method: roles or PUBLIC}
@@ -54,17 +56,28 @@ POLICY = {
     "cases.extend_reflection": {"POST": STAFF},
     "cases.assign": {"POST": STAFF},
     "cases.anonymous_notification": {"GET": STAFF, "POST": STAFF},
+    "cases.decisions_page": {"GET": DECIDERS, "POST": DECIDERS},  # NRM-6
+    "cases.reconsideration": {"POST": STAFF},  # NRM-2
+    "cases.decision_letter": {"GET": DECIDERS},
+    "cases.refer_on": {"GET": STAFF, "POST": STAFF},  # NRM-5
     "api-cases.Cases": {"GET": STAFF, "POST": STAFF},
     "api-cases.CaseFile": {"GET": STAFF},
     "api-cases.Transitions": {"GET": STAFF, "POST": STAFF},
     "api-cases.History": {"GET": STAFF},
-    "api-cases.Decisions": {"GET": STAFF, "POST": STAFF},
+    "api-cases.Decisions": {"GET": DECIDERS, "POST": DECIDERS},
     "api-cases.DecisionReview": {"POST": STAFF},
-    "api-cases.ReviewDecision": {"POST": STAFF},
+    "api-cases.ReviewDecision": {"POST": DECIDERS},
+    "api-cases.DecisionLetter": {"GET": DECIDERS},
     "api-cases.Guardian": {"POST": STAFF},
     "api-cases.ReflectionExtension": {"POST": STAFF},
     "api-cases.Assign": {"POST": STAFF},
     "api-notifications.AnonymousNotifications": {"POST": STAFF},
+
+    # -- missing episodes (MI-1, MI-2): the case's staff and the person's shelter ---------
+    "missing.case_missing": {"GET": STAFF + (SHELTER,), "POST": STAFF + (SHELTER,)},
+    "missing.found": {"POST": STAFF + (SHELTER,)},
+    "api-missing.CaseMissing": {"GET": STAFF + (SHELTER,), "POST": STAFF + (SHELTER,)},
+    "api-missing.Found": {"POST": STAFF + (SHELTER,)},
 
     # -- consent ---------------------------------------------------------------------------
     "consent.case_consents": {"GET": STAFF, "POST": STAFF},

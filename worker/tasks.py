@@ -10,7 +10,14 @@ logger = logging.getLogger(__name__)
 def sweep_due_follow_ups() -> int:
     """Send every due follow-up once, then the emails it queued. Idempotent: safe to run
     twice, on two workers at once, or again after a crash."""
+    from referral.boundary import unit_of_work
+    from referral.missing.service import escalate_open_episodes
     from referral.reminders.service import deliver_outbox, sweep_due
+    try:
+        with unit_of_work():  # MI-2: a missing child's episode escalates until found
+            escalate_open_episodes()
+    except Exception:  # never let it stop the sweep itself
+        logger.exception("escalating missing episodes failed; will retry on the next sweep")
     processed = sweep_due()
     try:
         deliver_outbox()

@@ -38,6 +38,28 @@ class Jurisdiction:
     plan_review_days: int = 90
     plan_stage_review_days: int = 7
     plan_review_source: str = ""
+    # -- The NRM as it runs (issue 16). Defaults keep the versions published before them
+    # reading exactly as they did. --
+    # NRM-1: a final (conclusive) decision needs a positive first decision before it.
+    final_needs_positive_first: bool = True
+    # NRM-2: what a reconsideration request may rest on (``review_window_days`` is its window).
+    reconsideration_grounds: tuple[str, ...] = ("new_evidence", "not_in_line_with_guidance")
+    # NRM-4: after a positive final decision, a move-on period (0: none set), a recovery
+    # needs assessment due within ``recovery_needs_assessment_days`` and a transition plan
+    # due ``transition_plan_before_end_days`` before the period ends.
+    move_on_days: int = 0
+    recovery_needs_assessment_days: int = 0
+    transition_plan_before_end_days: int = 0
+    # NRM-6: who decides. "competent_authority": the decision-maker role of a competent
+    # authority records decisions; ``paper_decisions`` lets a caseworker record a state's
+    # decision received on paper, marked as such.
+    decided_by: str = "competent_authority"
+    paper_decisions: bool = True
+    # MI-1: a missing child's episode escalates every ``missing_child_escalation_hours``.
+    missing_child_escalation_hours: int = 24
+    # CH-6: the move to adult support is planned ``adult_transition_notice_days`` ahead.
+    adult_transition_notice_days: int = 90
+    sources: dict = field(default_factory=dict)
     notes: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -61,7 +83,7 @@ def N_(message: str) -> str:
     return message
 
 
-BASELINE = Jurisdiction(
+BASELINE_2026_1 = Jurisdiction(
     code="baseline", name=N_("Baseline (Palermo Protocol and CoE Convention)"), version="2026.1",
     reflection_min_days=30, reflection_trigger="referral",
     first_decision="identification", final_decision="identification",
@@ -78,7 +100,7 @@ BASELINE = Jurisdiction(
     notes="Reflection period of at least 30 days from referral (CoE Convention art. 13).",
 )
 
-UK_NRM = Jurisdiction(
+UK_NRM_2026_1 = Jurisdiction(
     code="uk", name=N_("UK-style National Referral Mechanism"), version="2026.1",
     reflection_min_days=30, reflection_trigger="positive_first_decision",
     first_decision="reasonable_grounds", final_decision="conclusive_grounds",
@@ -98,16 +120,107 @@ UK_NRM = Jurisdiction(
           "at least 30 days, conclusive grounds decision.",
 )
 
-REGISTRY: dict[str, Jurisdiction] = {}
+# 2026.2 (issue 16): the decision order, the reconsideration window, move-on and lapse of
+# protection. Cases opened under 2026.1 keep reading 2026.1 (``for_case``).
+BASELINE = Jurisdiction(
+    code="baseline", name=N_("Baseline (Palermo Protocol and CoE Convention)"), version="2026.2",
+    # Council of Europe Convention on Action against Trafficking in Human Beings (CETS 197),
+    # art. 13: a recovery and reflection period of at least 30 days.
+    reflection_min_days=30, reflection_trigger="referral",
+    # One decision: first and final are the same (CoE Convention art. 10(2)).
+    first_decision="identification", final_decision="identification",
+    first_decision_target_days=30, first_decision_working_days=False,
+    # No instrument sets a window to ask for a decision to be reconsidered; the CoE
+    # Convention art. 10(2) and GRETA's guidance ask only that removal waits until the
+    # identification process ends. 30 days mirrors the art. 13 minimum.
+    review_window_days=30, review_decision_target_days=30, guardian_deadline_days=3,
+    plan_review_days=90, plan_stage_review_days=7,
+    plan_review_source=BASELINE_2026_1.plan_review_source,
+    # No instrument sets a move-on period; CoE Convention art. 12 assistance continues and
+    # art. 14 residence is a separate decision. 30 days (the art. 13 minimum) so that no
+    # identified victim loses protection the day they are identified: this project's choice.
+    move_on_days=30, recovery_needs_assessment_days=14, transition_plan_before_end_days=7,
+    # An NGO deployment records the state's decisions as they arrive on paper.
+    decided_by="competent_authority", paper_decisions=True,
+    sources={
+        "reflection_min_days": "CoE Convention (CETS 197) art. 13(1)",
+        "review_window_days": "this project's choice; CoE Convention art. 10(2)",
+        "move_on_days": "this project's choice; CoE Convention art. 12",
+        "recovery_needs_assessment_days": "this project's choice",
+        "transition_plan_before_end_days": "this project's choice",
+        "missing_child_escalation_hours": "this project's choice; CoE Convention art. 33 "
+                                          "(endangered or missing persons)",
+        "adult_transition_notice_days": "this project's choice",
+    },
+    notes="Reflection period of at least 30 days from referral (CoE Convention art. 13).",
+)
+
+UK_NRM = Jurisdiction(
+    code="uk", name=N_("UK-style National Referral Mechanism"), version="2026.2",
+    # Modern Slavery: statutory guidance for England and Wales (under s49 of the Modern
+    # Slavery Act 2015): a recovery period of at least 30 days from a positive reasonable
+    # grounds decision (30, not 45, since 13 December 2022: Hansard, Modern Slavery Statutory
+    # Guidance, HC Deb 13 December 2022).
+    reflection_min_days=30, reflection_trigger="positive_first_decision",
+    first_decision="reasonable_grounds", final_decision="conclusive_grounds",
+    first_decision_target_days=5, first_decision_working_days=True,
+    # Modern slavery: NRM and DtN statistics, January to March 2025, "Annex: Reasons for
+    # accepting reconsideration requests" (gov.uk, 8 May 2025): a reconsideration request
+    # "must be made within 30 calendar days of the negative reasonable grounds or conclusive
+    # grounds decision", extended only in exceptional circumstances. (2026.1 had 90.)
+    review_window_days=30, review_decision_target_days=30, guardian_deadline_days=2,
+    plan_review_days=30, plan_stage_review_days=7,
+    plan_review_source=UK_NRM_2026_1.plan_review_source,
+    # Same annex: on additional evidence, or concerns that the decision was not made in line
+    # with the statutory guidance.
+    reconsideration_grounds=("new_evidence", "not_in_line_with_guidance"),
+    # Support in England and Wales after a positive conclusive grounds decision (gov.uk,
+    # 22 January 2026): "a move-on period which lasts for at least 45 days"; a Recovery Needs
+    # Assessment decides on longer support (Home Office, Recovery needs assessment: process
+    # guidance). The 14 days to the assessment and the transition plan 10 days before the
+    # end are this project's choices.
+    move_on_days=45, recovery_needs_assessment_days=14, transition_plan_before_end_days=10,
+    # The Single Competent Authority and the Immigration Enforcement Competent Authority
+    # decide (Modern Slavery: statutory guidance, chapter 14); an NGO receives the letter.
+    decided_by="competent_authority", paper_decisions=True,
+    sources={
+        "reflection_min_days": "Modern Slavery: statutory guidance for England and Wales "
+                               "(s49 Modern Slavery Act 2015); Hansard 13 December 2022",
+        "first_decision_target_days": "Modern Slavery: statutory guidance (5 working days)",
+        "review_window_days": "gov.uk, NRM and DtN statistics Jan-Mar 2025, Annex: Reasons "
+                              "for accepting reconsideration requests (30 calendar days)",
+        "move_on_days": "gov.uk, Support in England and Wales after a positive conclusive "
+                        "grounds decision, 22 January 2026 (at least 45 days)",
+        "recovery_needs_assessment_days": "this project's choice (Home Office, Recovery "
+                                          "needs assessment: process guidance)",
+        "transition_plan_before_end_days": "this project's choice",
+        "missing_child_escalation_hours": "this project's choice",
+        "adult_transition_notice_days": "this project's choice",
+    },
+    notes="Referral, reasonable grounds decision (target 5 working days), recovery period of "
+          "at least 30 days, conclusive grounds decision; reconsideration within 30 calendar "
+          "days; a move-on period of at least 45 days after a positive conclusive decision.",
+)
+
+REGISTRY: dict[str, Jurisdiction] = {}  # code -> the version new cases are opened under
+VERSIONS: dict[str, Jurisdiction] = {}  # rule_version -> every published version
 
 
 def register(jurisdiction: Jurisdiction) -> Jurisdiction:
+    """Publish a version; the last registered of a code is the one new cases open under."""
     REGISTRY[jurisdiction.code] = jurisdiction
+    VERSIONS[jurisdiction.rule_version] = jurisdiction
     return jurisdiction
 
 
-for _j in (BASELINE, UK_NRM):
+for _j in (BASELINE_2026_1, UK_NRM_2026_1, BASELINE, UK_NRM):
     register(_j)
+
+
+def for_case(case) -> Jurisdiction:
+    """The rules a case was opened under: existing cases keep their version."""
+    found = VERSIONS.get(getattr(case, "rule_version", None) or "")
+    return found if found is not None else get(case.jurisdiction)
 
 
 def get(code: str) -> Jurisdiction:

@@ -10,7 +10,24 @@ RETURN_REINTEGRATION = "return_reintegration"
 LOCAL_INTEGRATION = "local_integration"
 THIRD_COUNTRY = "third_country"
 CHILD_PROTECTION = "child_protection"
+REFERRED_ON = "referred_on"  # NRM-5: not identified, referred to another remedy
 CLOSED = "closed"
+
+# NRM-5: where a person not identified as a victim is referred on (a referral through the
+# services area, consent-gated like any referral, CO-1); "none_wanted": the person wants none.
+REFER_ON_REMEDIES = ("labour_rights", "asylum", "local_authority_care", "other_remedy",
+                     "none_wanted")
+
+# Follow-ups the NRM plans (referral.reminders LABELS; the pages translate them).
+FOLLOW_UPS = {
+    "move_on_end": N_("end of the move-on period"),
+    "recovery_needs_assessment": N_("recovery needs assessment due"),
+    "transition_plan": N_("transition plan due"),
+    "reconsideration_legal_aid": N_("last day to ask for reconsideration"),
+    "missing_child": N_("URGENT a child is missing"),
+    "adult_transition": N_("plan the move to adult support (turns 18)"),
+    "turns_18": N_("the child turns 18: move to adult support"),
+}
 
 OPEN_BEFORE_IDENTIFICATION = (PRESUMED_VICTIM, REFLECTION_PERIOD)
 OUTCOMES = (RETURN_REINTEGRATION, LOCAL_INTEGRATION, THIRD_COUNTRY)
@@ -77,6 +94,36 @@ def return_approved(facts):
     return None
 
 
+@guard("NRM-5", reads=("reason_code",))
+def remedy_named(facts):
+    if (facts["reason_code"] or "") not in REFER_ON_REMEDIES:
+        return N_("name the remedy the person is referred on to (reason code): labour "
+                  "rights, asylum, local authority care, another remedy, or none wanted")
+    return None
+
+
+@guard("RR-6", reads=("has_current_risk_review",))
+def risk_reviewed(facts):
+    if not facts["has_current_risk_review"]:
+        return N_("a case is closed only after a current re-trafficking risk review")
+    return None
+
+
+@guard("CH-2", reads=("is_child", "has_best_interests"))
+def child_best_interests_determined(facts):
+    if facts["is_child"] and not facts["has_best_interests"]:
+        return N_("a child's case is closed only after a best interests determination")
+    return None
+
+
+@guard("MI-1", reads=("missing_open",))
+def not_missing(facts):
+    if facts["missing_open"]:
+        return N_("the person is missing: the case stays open, with its protection, until "
+                  "they are found again")
+    return None
+
+
 @guard("ID-8", reads=("is_child",))
 def adult_may_decline(facts):
     if facts["is_child"]:
@@ -88,7 +135,7 @@ NRM = Track(
     name="nrm",
     description=N_("National referral mechanism stage"),
     states=(PRESUMED_VICTIM, REFLECTION_PERIOD, ASSISTANCE, RETURN_REINTEGRATION,
-            LOCAL_INTEGRATION, THIRD_COUNTRY, CHILD_PROTECTION, CLOSED),
+            LOCAL_INTEGRATION, THIRD_COUNTRY, CHILD_PROTECTION, REFERRED_ON, CLOSED),
     initial=PRESUMED_VICTIM,
     final=frozenset({CLOSED}),
     transitions=(
@@ -107,12 +154,22 @@ NRM = Track(
           guards=(is_a_child, negative_decision_final), reason_required=True,
           label=N_("Hand over to child protection")),
         T("close", OPEN_BEFORE_IDENTIFICATION, CLOSED,
-          guards=(negative_decision_final, not_a_child, closure_ready),
+          guards=(not_missing, negative_decision_final, not_a_child, closure_ready),
           reason_required=True, adverse=True, label=N_("Close after a negative decision")),
         T("decline_identification", OPEN_BEFORE_IDENTIFICATION, CLOSED,
-          guards=(adult_may_decline,), reason_required=True,
+          guards=(not_missing, adult_may_decline), reason_required=True,
           label=N_("Person declines identification")),
+        # NRM-5: after a final negative decision an adult is referred on to another remedy;
+        # the case then closes on a risk review alone (no reintegration schedule: the
+        # person was not identified, there is nothing to reintegrate from).
+        T("refer_on", OPEN_BEFORE_IDENTIFICATION, REFERRED_ON,
+          guards=(not_missing, negative_decision_final, not_a_child, remedy_named),
+          reason_required=True, adverse=True, label=N_("Refer on to another remedy")),
+        T("close", REFERRED_ON, CLOSED, guards=(not_missing, risk_reviewed),
+          reason_required=True,
+          label=N_("Close after referring on")),
         T("close", (ASSISTANCE, CHILD_PROTECTION) + OUTCOMES, CLOSED,
-          guards=(closure_ready,), reason_required=True, label=N_("Close the case")),
+          guards=(not_missing, child_best_interests_determined, closure_ready),
+          reason_required=True, label=N_("Close the case")),
     ),
 )

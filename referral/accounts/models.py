@@ -15,6 +15,8 @@ class AgencyKind(str, enum.Enum):
     shelter = "shelter"
     legal_aid = "legal_aid"
     authority = "authority"
+    # NRM-6: the body that takes identification decisions (a state's competent authority).
+    competent_authority = "competent_authority"
 
 
 class Role(str, enum.Enum):
@@ -25,6 +27,8 @@ class Role(str, enum.Enum):
     admin = "admin"
     auditor = "auditor"
     dpo = "dpo"  # the data protection officer: alerted, reads the audit trail
+    # NRM-6: a competent authority's officer: records first and final decisions with reasons.
+    decision_maker = "decision_maker"
 
 
 class Agency(Model):

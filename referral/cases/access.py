@@ -6,9 +6,9 @@ scope rules here with ``register_scope``. ``get_case_for`` is the only way a cas
 id: it applies the scope (404), the guards (DP-7 restricted cases: 403), the role check for
 what the caller needs (403), and records the read of personal data (DP-3).
 """
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, or_, select, true
 
-from ..accounts.models import Role, User
+from ..accounts.models import AgencyKind, Role, User
 from ..audit.service import record
 from ..database import parse_id
 from ..errors import Forbidden, NotFound
@@ -31,6 +31,18 @@ def _agency_scope(user: User):
 
 
 register_scope(_agency_scope)
+
+
+def _competent_authority_scope(user: User):
+    """NRM-6: a competent authority decides on every referral of the mechanism: its
+    decision-makers see the cases (restricted cases stay closed to them, DP-7)."""
+    if user.has_role(Role.decision_maker) and user.agency is not None \
+            and user.agency.kind == AgencyKind.competent_authority:
+        return true()
+    return None
+
+
+register_scope(_competent_authority_scope)
 
 
 _visibility_rules = []  # callables (user) -> SQL expression ANDed into every listing
@@ -122,7 +134,9 @@ def can_assign(user: User, case: Case) -> bool:
 
 
 TRACK_ROLES = {
-    "nrm": (Role.caseworker, Role.supervisor),
+    # NRM-6: a decision-maker's decision moves the stage (a positive first decision starts
+    # the period); the transitions endpoint's policy row still admits only the staff.
+    "nrm": (Role.caseworker, Role.supervisor, Role.decision_maker),
     "assistance": (Role.caseworker, Role.supervisor),
     "shelter": (Role.caseworker, Role.supervisor, Role.shelter_staff),
     "legal": (Role.legal_aid, Role.caseworker, Role.supervisor),
@@ -135,7 +149,18 @@ def can_transition(user: User, case: Case, track: str) -> bool:
 
 
 def can_record_decision(user: User, case: Case) -> bool:
+    """NRM-6: the competent authority's decision-maker, or a caseworker or supervisor
+    recording a decision received on paper (where the jurisdiction allows it)."""
+    return user.has_role(Role.caseworker, Role.supervisor, Role.decision_maker)
+
+
+def can_request_review(user: User, case: Case) -> bool:
+    """NRM-2: the case's own staff ask the competent authority to reconsider."""
     return user.has_role(Role.caseworker, Role.supervisor)
+
+
+def can_read_decisions(user: User, case: Case) -> bool:
+    return user.has_role(Role.caseworker, Role.supervisor, Role.decision_maker)
 
 
 def can_act_for_agency(user: User, case: Case) -> bool:
@@ -153,6 +178,8 @@ NEEDS = {
     "agency": (can_act_for_agency, N_("only the case's own agency does this")),
     "decide": (lambda user, case: can_record_decision(user, case),
                N_("your role does not record decisions")),
+    "decisions": (lambda user, case: can_read_decisions(user, case),
+                  N_("your role does not see decisions")),
 }
 
 

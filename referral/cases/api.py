@@ -12,7 +12,7 @@ from . import access, decisions, service
 from .models import Case
 from .schemas import (AnonymousNotificationSchema, AssignSchema, CaseCreateSchema,
                       CaseListArgsSchema, CasePageSchema, CaseSchema, DecisionInSchema,
-                      DecisionSchema, ExtensionSchema, GuardianSchema, HistoryItemSchema,
+                      DecisionLetterSchema, DecisionSchema, ExtensionSchema, GuardianSchema, HistoryItemSchema,
                       ReviewRequestSchema, TransitionRequestSchema, TransitionsSchema)
 
 blp = Blueprint("api-cases", __name__, url_prefix="/api/v1/cases",
@@ -111,7 +111,7 @@ class Decisions(MethodView):
     def get(self, case_id):
         """Decisions on the case, oldest first, superseded ones included (ID-5)."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id, need="file", reading="decisions")
+        case = access.get_case_for(actor, case_id, need="decisions", reading="decisions")
         return decisions.decisions_of(case)
 
     @blp.arguments(DecisionInSchema)
@@ -133,8 +133,20 @@ class DecisionReview(MethodView):
         """Request a review of a negative decision within its review window (ID-6)."""
         actor = api_actor()
         case = access.get_case_for(actor, case_id, need="edit", for_update=True)
-        decision = decisions.request_review(actor, case, decision_id, body["reason"])
+        decision = decisions.request_review(actor, case, decision_id, body["reason"],
+                                            grounds=body["grounds"], evidence=body["evidence"])
         return decision
+
+
+@blp.route("/<case_id>/decisions/<decision_id>/letter")
+class DecisionLetter(MethodView):
+    @blp.response(200, DecisionLetterSchema)
+    def get(self, case_id, decision_id):
+        """The decision letter for the person, in their language: for a negative decision
+        it states the right to ask for reconsideration and the last day to ask (NRM-2)."""
+        actor = api_actor()
+        case = access.get_case_for(actor, case_id, need="decisions", reading="decision letter")
+        return decisions.decision_letter(actor, case, decision_id)
 
 
 @blp.route("/<case_id>/decisions/<decision_id>/review-decision")

@@ -16,13 +16,15 @@ from ..database import utcnow
 from ..errors import Invalid, NotFound, Refused
 from ..extensions import db
 from ..labels import N_
-from ..reminders.service import meet_deadline, plan_deadline
+from ..reminders.service import cancel_deadlines, meet_deadline, plan_deadline
 from ..signals import decision_recorded
 from . import access
 from .models import AgeStatus, Case, Decision
 
 IDENTIFICATION_KINDS = ("identification", "reasonable_grounds", "conclusive_grounds")
-OTHER_KINDS = ("age_assessment", "best_interests_assessment", "risk_assessment")
+OTHER_KINDS = ("age_assessment", "best_interests_assessment", "risk_assessment",
+               "recovery_needs_assessment", "transition_plan", "adult_transition")
+MOVE_ON_KINDS = ("recovery_needs_assessment", "transition_plan")  # NRM-4
 OUTCOMES = {
     "identification": ("positive", "negative"),
     "reasonable_grounds": ("positive", "negative"),
@@ -30,6 +32,9 @@ OUTCOMES = {
     "age_assessment": ("child", "adult", "disputed"),
     "best_interests_assessment": ("completed",),
     "risk_assessment": ("low", "medium", "high"),
+    "recovery_needs_assessment": ("longer_support", "move_on_only"),
+    "transition_plan": ("agreed",),
+    "adult_transition": ("moved_to_adult_support",),  # CH-6
     "review": ("upheld", "overturned"),
 }
 NEGATIVE_REASON_CODES = ("no_act", "no_means", "no_exploitation_purpose",
@@ -42,7 +47,7 @@ _CONSENT_ONLY = re.compile(r"^\W*(she|he|they|the person|person)?\W*(had\s+)?"
 
 
 def _jurisdiction(case):
-    return jurisdictions.get(case.jurisdiction)
+    return jurisdictions.for_case(case)
 
 
 def effective_identification(case: Case, now=None) -> str:
@@ -84,7 +89,8 @@ def record_decision(actor, case: Case, *, kind: str, outcome: str, decision_make
                     child_views=None, best_interests=None, deadline=None, review_of=None,
                     details=None) -> Decision:
     access.require(access.can_record_decision(actor, case), "permission",
-                   N_("only caseworkers and supervisors record decisions"))
+                   N_("only the competent authority's decision-makers, caseworkers and "
+                      "supervisors record decisions"))
     if case.nrm_state == "closed":
         raise Refused("WF-STATE", N_("the case is closed: register a new referral linked to it "
                                      "(previous_case_id)"))
@@ -110,6 +116,16 @@ def record_decision(actor, case: Case, *, kind: str, outcome: str, decision_make
         if kind != "best_interests_assessment":
             _require_text(best_interests, "best_interests",
                           N_("a decision about a child records a best interests assessment (CH-2)"))
+    details = dict(details or {})
+    if is_identification or kind == "review":
+        details.update(_who_decides(actor, jurisdiction))
+    if kind == "adult_transition":
+        _require_adult_by_age(case)
+    if kind in MOVE_ON_KINDS and case.move_on_started_at is None:
+        raise Refused("NRM-4", N_("a recovery needs assessment and a transition plan follow "
+                                  "a positive final decision"))
+    if kind == jurisdiction.final_decision and review_of is None:
+        _require_decision_order(case, jurisdiction)
     reason_codes = list(dict.fromkeys(reason_codes or ()))
     unknown = [c for c in reason_codes if c not in NEGATIVE_REASON_CODES]
     if unknown:
@@ -131,9 +147,13 @@ def record_decision(actor, case: Case, *, kind: str, outcome: str, decision_make
                         child_views=child_views, best_interests=best_interests,
                         deadline=deadline, decided_at=now,
                         rule_version=jurisdiction.rule_version,
-                        recorded_by_id=actor.id, details=details or {})
+                        recorded_by_id=actor.id, details=details)
     if is_identification and outcome == "negative":
+        # NRM-2: the reconsideration window is the jurisdiction's; protection holds until
+        # it has passed (NRM-3).
         decision.review_deadline = now + timedelta(days=jurisdiction.review_window_days)
+        case.protection_ends_at = max(decision.review_deadline,
+                                      case.reflection_ends_at or decision.review_deadline)
     db.session.add(decision)
     db.session.flush()
     # Superseded, never edited: the newest of a kind replaces the one before.
@@ -148,6 +168,14 @@ def record_decision(actor, case: Case, *, kind: str, outcome: str, decision_make
         _apply_identification(actor, case, decision, jurisdiction)
     elif kind == "age_assessment":
         _apply_age_assessment(case, decision)
+    elif kind in MOVE_ON_KINDS:
+        meet_deadline(case.id, kind)
+    elif kind == "adult_transition":
+        # CH-6: the move to adult support is an event with reasons, not a silent change.
+        case.age_status = AgeStatus.stated_adult
+        meet_deadline(case.id, "adult_transition")
+        meet_deadline(case.id, "turns_18")
+        meet_deadline(case.id, "guardian_appointment")
     record(actor, "decision.create", "decision", decision.id, case_id=case.id,
            purpose="identification and protection",
            details={"kind": kind, "outcome": outcome})
@@ -165,14 +193,14 @@ def _apply_identification(actor, case, decision, jurisdiction):
         case.identification = "negative_pending_review"
         if first:
             case.first_decision_outcome = "negative"
-        plan_deadline(case.id, "decision_review_window", decision.review_deadline,
-                      source_key=str(decision.id), remind_days=(7,),
-                      assignee_id=case.assigned_to_id)
+        _plan_reconsideration_deadlines(case, decision)
         return
     if first:
         case.first_decision_outcome = "positive"
+    case.protection_ends_at = None
     if final:
         case.identification = "positive"
+        start_move_on(case, jurisdiction, decision.decided_at)
     else:
         case.identification = "pending"
         plan_deadline(case.id, "final_decision_target",
@@ -185,10 +213,74 @@ def _apply_identification(actor, case, decision, jurisdiction):
                          reason="positive first decision starts the reflection period")
 
 
-def request_review(actor, case: Case, decision_id, reason: str) -> Decision:
-    """ID-6: an adverse decision can be reviewed; the review has its own deadline."""
-    access.require(access.can_record_decision(actor, case))
+def _who_decides(actor, jurisdiction) -> dict:
+    """NRM-6: the competent authority decides. Its decision-maker records the decision; a
+    caseworker or supervisor records one received on paper, where the jurisdiction lets an
+    NGO do so, and the record says so."""
+    if actor.has_role("decision_maker"):
+        return {"recorded_by_competent_authority": True}
+    if not jurisdiction.paper_decisions:
+        raise Refused("NRM-6", N_("in this jurisdiction the competent authority records its "
+                                  "own decisions; ask for a review instead"))
+    return {"received_on_paper": True}
+
+
+def _require_decision_order(case, jurisdiction):
+    """NRM-1: a final (conclusive) decision needs a positive first decision before it."""
+    if jurisdiction.first_decision == jurisdiction.final_decision \
+            or not jurisdiction.final_needs_positive_first:
+        return
+    if case.first_decision_outcome != "positive":
+        raise Refused("NRM-1", N_("a final decision needs a positive first decision before "
+                                  "it (%(first)s)"), {"first": jurisdiction.first_decision})
+
+
+def _plan_reconsideration_deadlines(case, decision):
+    """NRM-2: the last day to ask for reconsideration is a follow-up for the caseworker and
+    for each legal adviser assigned to the case."""
+    plan_deadline(case.id, "decision_review_window", decision.review_deadline,
+                  source_key=str(decision.id), remind_days=(7,),
+                  assignee_id=case.assigned_to_id)
+    from ..legal.models import LegalAidAssignment
+    for user_id in db.session.scalars(select(LegalAidAssignment.user_id).where(
+            LegalAidAssignment.case_id == case.id)):
+        # One per adviser (source_key fits 64 characters): a later negative decision on the
+        # case re-plans it for its own window, the one that counts now.
+        plan_deadline(case.id, "reconsideration_legal_aid", decision.review_deadline,
+                      source_key=str(user_id), remind_days=(7, 2), assignee_id=user_id,
+                      details={"decision_id": str(decision.id)})
+
+
+def start_move_on(case, jurisdiction, start):
+    """NRM-4: after a positive final decision, the move-on period with a recovery needs
+    assessment and a transition plan as follow-ups; protection lasts to its end (NRM-3)."""
+    if not jurisdiction.move_on_days:
+        return
+    case.move_on_started_at = start
+    case.move_on_ends_at = start + timedelta(days=jurisdiction.move_on_days)
+    case.protection_ends_at = case.move_on_ends_at
+    plan_deadline(case.id, "move_on_end", case.move_on_ends_at, remind_days=(14, 7),
+                  risk=2, assignee_id=case.assigned_to_id)
+    plan_deadline(case.id, "recovery_needs_assessment",
+                  start + timedelta(days=jurisdiction.recovery_needs_assessment_days),
+                  remind_days=(3, 1), assignee_id=case.assigned_to_id)
+    plan_deadline(case.id, "transition_plan",
+                  case.move_on_ends_at
+                  - timedelta(days=jurisdiction.transition_plan_before_end_days),
+                  remind_days=(7, 1), assignee_id=case.assigned_to_id)
+
+
+def request_review(actor, case: Case, decision_id, reason: str, *, grounds=None,
+                   evidence=()) -> Decision:
+    """ID-6, NRM-2: a negative decision can be reconsidered if asked within the
+    jurisdiction's window, on its grounds, with the evidence listed; protection holds while
+    it is reconsidered."""
+    access.require(access.can_request_review(actor, case))
     _require_text(reason, "reason", N_("say why a review is requested"))
+    jurisdiction = _jurisdiction(case)
+    if grounds is not None and grounds not in jurisdiction.reconsideration_grounds:
+        raise Invalid("grounds", N_("one of %(choices)s"),
+                      {"choices": ", ".join(jurisdiction.reconsideration_grounds)})
     decision = _decision_of(case, decision_id)
     if decision.kind not in IDENTIFICATION_KINDS or decision.outcome != "negative":
         raise Refused("ID-6", N_("only a negative identification decision is reviewed here"))
@@ -196,11 +288,15 @@ def request_review(actor, case: Case, decision_id, reason: str) -> Decision:
         raise Refused("ID-6", N_("this decision is already under review or superseded"))
     if effective_identification(case) == "negative_final":
         raise Refused("ID-6", N_("the review window of this decision has passed"))
-    jurisdiction = _jurisdiction(case)
     now = utcnow()
     decision.review_requested_at = now
-    decision.details = {**(decision.details or {}), "review_reason": reason.strip()}
+    decision.details = {**(decision.details or {}), "review_reason": reason.strip(),
+                        "review_grounds": grounds,
+                        "review_evidence": [str(e).strip() for e in evidence or ()
+                                            if str(e).strip()]}
+    case.protection_ends_at = None  # NRM-3: it holds while the decision is reconsidered
     meet_deadline(case.id, "decision_review_window", str(decision.id))
+    cancel_deadlines(case.id, "reconsideration_legal_aid")
     plan_deadline(case.id, "review_decision",
                   now + timedelta(days=jurisdiction.review_decision_target_days),
                   source_key=str(decision.id), assignee_id=case.assigned_to_id)
@@ -267,6 +363,44 @@ def appoint_guardian(actor, case: Case, *, name: str, organisation: str | None =
     return case
 
 
+def eighteenth_birthday(case: Case):
+    """The day a child with a recorded date of birth turns 18, or None."""
+    from datetime import datetime, timezone
+    dob = case.person.date_of_birth
+    if dob is None:
+        return None
+    try:
+        day = dob.replace(year=dob.year + 18)
+    except ValueError:  # born on 29 February
+        day = dob.replace(year=dob.year + 18, day=28)
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+
+
+def _require_adult_by_age(case):
+    """CH-6 (with CH-1): a child moves to adult support at 18 by the recorded date of birth;
+    a disputed age waits for an age assessment."""
+    birthday = eighteenth_birthday(case)
+    if not case.is_child:
+        raise Refused("CH-6", N_("the person is already supported as an adult"))
+    if birthday is None or birthday > utcnow():
+        raise Refused("CH-6", N_("a child moves to adult support at 18 by the recorded date "
+                                 "of birth; an age in dispute waits for an age assessment "
+                                 "(CH-1)"))
+
+
+def plan_adult_transition(case: Case):
+    """CH-6: for a child with a date of birth, the move to adult support is planned ahead
+    (the jurisdiction's notice) and due on the 18th birthday."""
+    birthday = eighteenth_birthday(case)
+    if birthday is None or not case.is_child:
+        return
+    notice = _jurisdiction(case).adult_transition_notice_days
+    plan_deadline(case.id, "adult_transition", birthday - timedelta(days=notice),
+                  remind_days=(14,), assignee_id=case.assigned_to_id)
+    plan_deadline(case.id, "turns_18", birthday, remind_days=(7, 1), risk=2,
+                  assignee_id=case.assigned_to_id)
+
+
 def plan_opening_deadlines(case: Case):
     """At referral: the first decision target and, for a child, the guardian deadline."""
     jurisdiction = _jurisdiction(case)
@@ -274,6 +408,7 @@ def plan_opening_deadlines(case: Case):
                                  jurisdiction.first_decision_working_days)
     plan_deadline(case.id, "first_decision_target", due, remind_days=(2, 1),
                   assignee_id=case.assigned_to_id)
+    plan_adult_transition(case)
     if case.is_child and case.guardian_appointed_at is None:
         plan_deadline(case.id, "guardian_appointment",
                       case.referred_at + timedelta(days=jurisdiction.guardian_deadline_days),
@@ -317,3 +452,29 @@ def decide_review(actor, case, decision_id, **fields) -> Decision:
         raise Refused("ID-6", N_("no review was requested for this decision"))
     fields["kind"] = "review"
     return record_decision(actor, case, review_of=reviewed, **fields)
+
+
+LETTER_LANGUAGES = ("en", "fr")
+
+
+def decision_letter(actor, case, decision_id) -> dict:
+    """NRM-2: the letter served on the person in their language. For a negative
+    identification decision it states the right to ask for reconsideration and the last day
+    to ask."""
+    from flask import render_template
+    from flask_babel import force_locale, format_date
+
+    from ..i18n import person_language
+    decision = _decision_of(case, decision_id)
+    if decision.kind not in IDENTIFICATION_KINDS:
+        raise Refused("NRM-2", N_("letters are written for identification decisions"))
+    lang = person_language(case.person, LETTER_LANGUAGES)
+    with force_locale(lang):
+        html = render_template("cases/decision_letter.html", case=case, decision=decision,
+                               lang=lang, format_date=format_date, move_on_ends_at=case.move_on_ends_at
+                               if decision.outcome == "positive" else None)
+    record(actor, "decision.letter", "decision", decision.id, case_id=case.id,
+           purpose="identification and protection")
+    return {"decision_id": decision.id, "language": lang, "outcome": decision.outcome,
+            "reconsideration_deadline": decision.review_deadline
+            if decision.outcome == "negative" else None, "html": html}

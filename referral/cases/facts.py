@@ -32,7 +32,7 @@ def register_facts(*, tracks=None):
 
 def case_facts(case) -> dict:
     now = utcnow()
-    jurisdiction = jurisdictions.get(case.jurisdiction)
+    jurisdiction = jurisdictions.for_case(case)
     minimum_elapsed = bool(case.reflection_minimum_ends_at
                            and case.reflection_minimum_ends_at <= now)
     return {
@@ -93,7 +93,7 @@ def closure_facts(case) -> dict:
     from ..extensions import db
     from ..reminders.models import Deadline, DeadlineStatus
     from .models import Decision
-    valid_days = jurisdictions.get(case.jurisdiction).risk_review_valid_days
+    valid_days = jurisdictions.for_case(case).risk_review_valid_days
     since = utcnow() - timedelta(days=valid_days)
     has_review = db.session.scalar(select(exists().where(
         Decision.case_id == case.id, Decision.kind == "risk_assessment",
@@ -101,8 +101,12 @@ def closure_facts(case) -> dict:
     has_schedule = db.session.scalar(select(exists().where(
         Deadline.case_id == case.id, Deadline.kind.in_(FOLLOW_UP_KINDS),
         Deadline.status == DeadlineStatus.pending)))
+    has_best_interests = db.session.scalar(select(exists().where(
+        Decision.case_id == case.id, Decision.kind == "best_interests_assessment",
+        Decision.superseded_by_id.is_(None))))
     return {"has_current_risk_review": bool(has_review),
-            "has_followup_schedule": bool(has_schedule)}
+            "has_followup_schedule": bool(has_schedule),
+            "has_best_interests": bool(has_best_interests)}  # CH-2
 
 
 FOLLOW_UP_KINDS = ("reintegration_checkin", "missed_checkin")

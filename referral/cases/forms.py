@@ -140,3 +140,65 @@ class TransitionForm(FlaskForm):
     person_view = TextAreaField(_l("The person's view"),
                                 validators=[Optional(), Length(max=5000)])
     person_requested = BooleanField(_l("The person asked for this"))
+
+
+# -- The NRM as it runs (issue 16): decisions, reconsideration, refer-on ---------------------
+
+def _lines(text) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class DecisionForm(FlaskForm):
+    """NRM-6: the competent authority's decision screen (and a decision received on paper)."""
+    kind = SelectField(_l("Decision"), choices=[])
+    outcome = SelectField(_l("Outcome"), choices=[])
+    decision_maker = StringField(_l("Decided by"), validators=[DataRequired(),
+                                                               Length(max=200)])
+    reasons = TextAreaField(_l("Reasons"), validators=[DataRequired(), Length(max=20000)])
+    reason_codes = SelectMultipleField(_l("Coded reasons (for a negative decision)"),
+                                       choices=[])
+    language_explained_in = StringField(_l("Language it was explained in (code)"),
+                                        validators=[Optional(), Length(max=40)])
+    evidence = TextAreaField(_l("Evidence considered (one per line)"),
+                             validators=[Optional(), Length(max=20000)])
+    child_views = TextAreaField(_l("The child's views"), validators=[Optional(),
+                                                                     Length(max=20000)])
+    best_interests = TextAreaField(_l("Best interests assessment"),
+                                   validators=[Optional(), Length(max=20000)])
+
+    def set_choices(self, kinds, outcomes, reason_codes, label):
+        self.kind.choices = [SelectChoice(k, label(k)) for k in kinds]
+        self.outcome.choices = [SelectChoice(o, label(o)) for o in outcomes]
+        self.reason_codes.choices = [SelectChoice(c, c.replace("_", " "))
+                                     for c in reason_codes]
+
+    def decision(self) -> dict:
+        return {"kind": self.kind.data, "outcome": self.outcome.data,
+                "decision_maker": self.decision_maker.data, "reasons": self.reasons.data,
+                "reason_codes": self.reason_codes.data or [],
+                "language_explained_in": self.language_explained_in.data or None,
+                "evidence": _lines(self.evidence.data),
+                "child_views": self.child_views.data or None,
+                "best_interests": self.best_interests.data or None}
+
+
+class ReconsiderationForm(FlaskForm):
+    """NRM-2: ask the competent authority to reconsider a negative decision."""
+    reason = TextAreaField(_l("Why reconsideration is asked"),
+                           validators=[DataRequired(), Length(max=5000)])
+    grounds = SelectField(_l("Grounds"), choices=[])
+    evidence = TextAreaField(_l("Evidence sent with the request (one per line)"),
+                             validators=[Optional(), Length(max=20000)])
+
+    def request_fields(self) -> dict:
+        return {"reason": self.reason.data, "grounds": self.grounds.data or None,
+                "evidence": _lines(self.evidence.data)}
+
+
+class ReferOnForm(FlaskForm):
+    """NRM-5: after a final negative decision, refer an adult on to another remedy."""
+    remedy = SelectField(_l("Remedy the person is referred on to"), choices=[])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
+    person_view = TextAreaField(_l("The person's view"), validators=[Optional(),
+                                                                     Length(max=5000)])
+    version = HiddenField()

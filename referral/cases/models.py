@@ -169,6 +169,12 @@ class Case(Model):
     # negative_pending_review, negative_final
     identification: Mapped[str] = mapped_column(String(30), default="pending")
     first_decision_outcome: Mapped[str | None] = mapped_column(String(20))
+    # NRM-3: when no-removal protection lapses: the end of a negative decision's
+    # reconsideration window (cleared when reconsideration is asked), or the end of the
+    # move-on period after a positive final decision (NRM-4). None: it holds.
+    protection_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    move_on_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    move_on_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # RR-5: a new referral of a known person links to the earlier case (re-trafficking).
     previous_case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case_file.id"))
@@ -205,9 +211,23 @@ class Case(Model):
 
     @property
     def no_removal(self) -> bool:
-        """RP-2: no removal or expulsion while the reflection period runs."""
-        return self.nrm_state == "reflection_period" or (
-            self.nrm_state == "presumed_victim" and self.identification != "negative_final")
+        """RP-2: no removal or expulsion while the reflection period runs or the person is a
+        presumed victim. NRM-3: it lapses only after a final negative decision and its
+        reconsideration window, or as the move-on period ends."""
+        if self.nrm_state == "closed" or self.identification == "negative_final":
+            return False
+        now = utcnow()
+        if self.protection_ends_at is not None and self.protection_ends_at <= now:
+            return False
+        if self.nrm_state in ("presumed_victim", "reflection_period"):
+            return True
+        return self.move_on_ends_at is not None and now < self.move_on_ends_at
+
+    @property
+    def in_move_on(self) -> bool:
+        """NRM-4: the move-on period after a positive final decision is running."""
+        return (self.move_on_ends_at is not None and self.nrm_state != "closed"
+                and utcnow() < self.move_on_ends_at)
 
     def state_of(self, track: str) -> str:
         return getattr(self, f"{track}_state")

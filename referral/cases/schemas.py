@@ -87,6 +87,9 @@ class CaseSchema(Schema):
     is_presumed_victim = fields.Boolean(allow_none=True)
     identification = fields.String(allow_none=True)
     no_removal = fields.Boolean(allow_none=True)
+    protection_ends_at = fields.DateTime(allow_none=True)  # NRM-3
+    move_on_started_at = fields.DateTime(allow_none=True)  # NRM-4
+    move_on_ends_at = fields.DateTime(allow_none=True)
     is_restricted = fields.Boolean(allow_none=True)
     person = fields.Nested(PersonOutSchema)
     referred_by = fields.String(allow_none=True)
@@ -215,6 +218,10 @@ class DecisionInSchema(Schema):
 
 class ReviewRequestSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    # NRM-2: what the request rests on (the jurisdiction's grounds) and the evidence with it.
+    grounds = fields.String(load_default=None, validate=validate.Length(max=40))
+    evidence = fields.List(fields.String(validate=validate.Length(min=1, max=400)),
+                           load_default=list, validate=validate.Length(max=50))
 
 
 class DecisionSchema(Schema):
@@ -235,6 +242,11 @@ class DecisionSchema(Schema):
     review_of_id = fields.UUID(allow_none=True)
     superseded_by_id = fields.UUID(allow_none=True)
     rule_version = fields.String()
+    # NRM-6: recorded by the competent authority itself, or received on paper.
+    received_on_paper = fields.Function(
+        lambda d: bool((d.details or {}).get("received_on_paper")))
+    review_grounds = fields.Function(lambda d: (d.details or {}).get("review_grounds"))
+    review_evidence = fields.Function(lambda d: (d.details or {}).get("review_evidence") or [])
 
 
 class GuardianSchema(Schema):
@@ -261,3 +273,12 @@ class AnonymousNotificationSchema(Schema):
         EXPLOITATION_FORMS)), load_default=list)
     sectors = fields.List(fields.String(validate=validate.OneOf(SECTORS)), load_default=list)
     jurisdiction = fields.String(load_default=None)
+
+
+class DecisionLetterSchema(Schema):
+    """NRM-2: the letter served on the person, in their language."""
+    decision_id = fields.UUID()
+    language = fields.String()
+    outcome = fields.String()
+    reconsideration_deadline = fields.DateTime(allow_none=True)
+    html = fields.String()

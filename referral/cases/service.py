@@ -162,7 +162,7 @@ def apply_transition(actor: User, case_or_id, track: str, event: str, *, reason=
         raise Refused(refusal.rule, refusal.template or refusal.message, refusal.params).keep(
             partial(_record_refusal, actor, case.id, track, event, refusal, reason))
     case.set_state(track, transition.dst)
-    jurisdiction = jurisdictions.get(case.jurisdiction)
+    jurisdiction = jurisdictions.for_case(case)
     _on_enter(case, track, transition.dst, jurisdiction, given)
     history = CaseTransition(case_id=case.id, track=track, event=event, from_state=state,
                              to_state=transition.dst, actor_id=getattr(actor, "id", None),

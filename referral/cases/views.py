@@ -15,7 +15,7 @@ from ..labels import state_label
 from ..web import home_panel
 from . import access, service
 from .decisions import decisions_of
-from .forms import ReferralForm, TransitionForm
+from .forms import DecisionForm, ReconsiderationForm, ReferOnForm, ReferralForm, TransitionForm
 from .models import Case
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -151,6 +151,8 @@ def case_file_context(case, actor):
 @roles_required(*STAFF)
 def case_file(case_id):
     case = access.get_case_for(current_user, case_id, need="file", reading="case file")
+    from .decisions import refresh_identification
+    refresh_identification(case)  # NRM-3: a window that has passed shows as final
     context = case_file_context(case, current_user)
     return render_template("cases/file.html", **context)
 
@@ -288,3 +290,153 @@ def anonymous_notification():
                            exploitation_forms=EXPLOITATION_FORMS, sectors=SECTORS,
                            jurisdictions=_jurisdictions.REGISTRY.values(),
                            form=TransitionForm())
+# -- The NRM as it runs (issue 16): the decision screen, reconsideration, letters, refer-on --
+
+DECIDERS = ("caseworker", "supervisor", "decision_maker")
+
+
+def _decision_form(case, **kwargs):
+    from ..labels import DECISION_LABELS
+    from workflows import jurisdictions
+    from .decisions import NEGATIVE_REASON_CODES, OTHER_KINDS, OUTCOMES
+    j = jurisdictions.for_case(case)
+    kinds = list(dict.fromkeys((j.first_decision, j.final_decision) + OTHER_KINDS))
+    outcomes = list(dict.fromkeys(o for k in kinds for o in OUTCOMES[k]))
+    form = DecisionForm(prefix="decision", **kwargs)
+    form.set_choices(kinds, outcomes, NEGATIVE_REASON_CODES,
+                     lambda code: DECISION_LABELS.get(code) or code.replace("_", " "))
+    return form
+
+
+def _reconsideration_form(case):
+    from ..labels import DECISION_LABELS
+    from workflows import jurisdictions
+    form = ReconsiderationForm(prefix="reconsider")
+    form.grounds.choices = [("", _("Not given"))] + [
+        (g, DECISION_LABELS.get(g) or g.replace("_", " "))
+        for g in jurisdictions.for_case(case).reconsideration_grounds]
+    return form
+
+
+@bp.route("/<case_id>/decisions", methods=["GET", "POST"])
+@roles_required(*DECIDERS)
+def decisions_page(case_id):
+    """NRM-6: the decision screen. The competent authority records first and final decisions
+    with reasons; the case's staff see them, record one received on paper where the
+    jurisdiction allows it, ask for reconsideration and follow the move-on period."""
+    from workflows import jurisdictions
+    from ..database import utcnow
+    from . import decisions as decisions_service
+    actor = current_user
+    case = access.get_case_for(actor, case_id, need="decisions", reading="decisions",
+                               for_update=request.method == "POST")
+    form = _decision_form(case)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            with attempt():
+                decisions_service.record_decision(actor, case, **form.decision())
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            field = getattr(form, exc.key, None) if exc.key in form else None
+            if field is not None:
+                field.errors = list(field.errors) + [exc.localized()]
+            else:
+                form.reasons.errors = list(form.reasons.errors) + [
+                    f"{exc.key}: {exc.localized()}"]
+        else:
+            flash(_("Decision recorded."), "ok")
+            return redirect(url_for("cases.decisions_page", case_id=case.id))
+    rows = decisions_of(case)
+    record(actor, "decision.list", "case", case.id, case_id=case.id,
+           purpose="identification and protection")
+    return render_template(
+        "cases/decisions.html", case=case, form=form, decisions=rows,
+        jurisdiction=jurisdictions.for_case(case),
+        reconsider_form=_reconsideration_form(case),
+        may_request=access.can_request_review(actor, case),
+        is_staff=actor.has_role(*STAFF),
+        now=utcnow()), \
+        400 if form.errors else 200
+
+
+@bp.route("/<case_id>/decisions/<decision_id>/reconsideration", methods=["POST"])
+@roles_required(*STAFF)
+def reconsideration(case_id, decision_id):
+    """NRM-2: ask for a negative decision to be reconsidered, within its window."""
+    from . import decisions as decisions_service
+    case = access.get_case_for(current_user, case_id, need="edit", for_update=True)
+    form = _reconsideration_form(case)
+    if not form.validate_on_submit():
+        flash(_("Say why reconsideration is asked."), "error")
+    else:
+        try:
+            with attempt():
+                decisions_service.request_review(current_user, case, decision_id,
+                                                 **form.request_fields())
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            flash(_("Not done (%(rule)s): %(message)s", rule=exc.key,
+                    message=exc.localized()), "error")
+        else:
+            flash(_("Reconsideration requested. Protection holds until it is decided."), "ok")
+    return redirect(url_for("cases.decisions_page", case_id=case.id))
+
+
+@bp.route("/<case_id>/decisions/<decision_id>/letter")
+@roles_required(*DECIDERS)
+def decision_letter(case_id, decision_id):
+    """NRM-2: the letter for the person, in their language, to print or send."""
+    from . import decisions as decisions_service
+    case = access.get_case_for(current_user, case_id, need="decisions",
+                               reading="decision letter")
+    return decisions_service.decision_letter(current_user, case, decision_id)["html"]
+
+
+@bp.route("/<case_id>/refer-on", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def refer_on(case_id):
+    """NRM-5: after a final negative decision, an adult is referred on to another remedy;
+    the referral itself is made on the referrals page, with the person's consent (CO-1)."""
+    from workflows.nrm import REFER_ON_REMEDIES
+    from ..labels import code_label
+    actor = current_user
+    case = access.get_case_for(actor, case_id, need="edit", reading="refer on")
+    form = ReferOnForm(prefix="referon")
+    form.remedy.choices = [(r, code_label(r)) for r in REFER_ON_REMEDIES]
+    if request.method == "GET":
+        form.version.data = str(case.version)
+    if request.method == "POST" and form.validate_on_submit():
+        facts = {"reason_code": form.remedy.data}
+        if form.person_view.data:
+            facts["person_view"] = form.person_view.data
+        try:
+            with attempt():
+                service.apply_transition(actor, case.id, "nrm", "refer_on",
+                                         reason=form.reason.data, facts=facts,
+                                         version=int(form.version.data or case.version))
+        except (DomainError, ValueError) as exc:
+            if isinstance(exc, DomainError) and exc.status == 404:
+                raise
+            message = exc.localized() if isinstance(exc, DomainError) else str(exc)
+            form.reason.errors = list(form.reason.errors) + [
+                f"{getattr(exc, 'key', '')}: {message}"]
+        else:
+            flash(_("Referred on. Make the referral itself, with the person's consent, on "
+                    "the referrals page."), "ok")
+            return redirect(url_for("services.case_referrals", case_id=case.id))
+    return render_template("cases/refer_on.html", case=case, form=form), \
+        400 if form.errors else 200
+
+
+@home_panel("decision_maker", _l("Cases awaiting a decision"), "cases/decision_queue.html")
+def decision_queue_panel(user):
+    """NRM-6: the competent authority's queue: open cases with no final decision yet (a
+    negative one under reconsideration included), oldest referral first."""
+    from sqlalchemy import select
+    query = (select(Case).where(access.case_scope(user), Case.nrm_state != "closed",
+                                Case.identification.in_(("pending",
+                                                         "negative_pending_review")))
+             .order_by(Case.referred_at).limit(25))
+    return {"cases": db.session.scalars(query).all()}

@@ -146,7 +146,7 @@ def correct(actor, case, *, person=None, referral=None, reason=None) -> list[Per
     if not changes:
         raise Invalid("person", N_("nothing was changed"))
     if case.is_child and not was_child and case.guardian_appointed_at is None:
-        days = jurisdictions.get(case.jurisdiction).guardian_deadline_days
+        days = jurisdictions.for_case(case).guardian_deadline_days
         plan_deadline(case.id, "guardian_appointment", utcnow() + timedelta(days=days),
                       remind_days=(1,), risk=2, assignee_id=case.assigned_to_id)
     db.session.add_all(changes)

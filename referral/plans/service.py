@@ -454,7 +454,7 @@ def record_agreement(actor, case, *, person_present, agreement, person_words, la
                                             "is disagreed with"))
     if agreement == "agreed_in_part" and not disagreed:
         raise Invalid("disagreed_goals", N_("say which goals the person does not agree with"))
-    jurisdiction = jurisdictions.get(case.jurisdiction)
+    jurisdiction = jurisdictions.for_case(case)
     now = utcnow()
     latest = now + timedelta(days=jurisdiction.plan_review_days)
     next_review_at = _day(next_review_on, "next_review_on", required=False) or latest
@@ -549,7 +549,7 @@ def review_on_stage_change(case, *, track, transition, from_state, actor, **_):
         return
     if plan.status != "active":
         return
-    days = jurisdictions.get(case.jurisdiction).plan_stage_review_days
+    days = jurisdictions.for_case(case).plan_stage_review_days
     due = now + timedelta(days=days)
     if plan.next_review_at is not None and plan.next_review_at <= due:
         return  # already due sooner
@@ -579,7 +579,7 @@ def plan_view(actor, case) -> dict:
         "next_review_at": plan.next_review_at if plan else None,
         "review_reason": plan.review_reason if plan else None,
         "review_due": _review_due(plan),
-        "review_interval_days": jurisdictions.get(case.jurisdiction).plan_review_days,
+        "review_interval_days": jurisdictions.for_case(case).plan_review_days,
         "danger": flag_view(flag) if flag else None,
         "needs": needs_view(needs) if needs else None,
         "risk": risk_view(risk) if risk else None,

@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import flag_modified
 
+from workflows.nrm import FOLLOW_UPS as NRM_FOLLOW_UPS
 from workflows.plans import FOLLOW_UPS as PLAN_FOLLOW_UPS
 
 from ..database import utcnow
@@ -119,6 +120,7 @@ LABELS = {
     "safety_task": "URGENT safety task",
 }
 LABELS.update(PLAN_FOLLOW_UPS)  # the assistance plan's follow-ups (workflows/plans.py)
+LABELS.update(NRM_FOLLOW_UPS)  # move-on, reconsideration (workflows/nrm.py)
 
 BATCH_SIZE = 500
 _pause_hook = None  # tests: called after each row, before the batch commits

@@ -126,7 +126,7 @@ def create_plan(actor, case, *, outcome, wellbeing, economic, social, cultural, 
     db.session.add(plan)
     db.session.flush()
     now = utcnow()
-    for months in jurisdictions.get(case.jurisdiction).checkin_months:
+    for months in jurisdictions.for_case(case).checkin_months:
         plan_deadline(case.id, "reintegration_checkin", now + timedelta(days=30 * months),
                       source_key=f"{months}m", remind_days=(7,),
                       assignee_id=case.assigned_to_id)

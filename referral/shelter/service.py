@@ -147,7 +147,7 @@ def impose_restriction(actor, stay: Stay, *, legal_basis, decision_maker, ground
         if not (value or "").strip():
             raise Invalid(field, N_("required for a restriction of movement (SH-2)"))
     now = utcnow()
-    maximum = jurisdictions.get(case.jurisdiction).restriction_max_days
+    maximum = jurisdictions.for_case(case).restriction_max_days
     if expires_at <= now:
         raise Invalid("expires_at", N_("must be in the future"))
     if expires_at > now + timedelta(days=maximum):

@@ -16,7 +16,9 @@ from ..labels import N_
 
 # "feedback": the person's feedback and complaints by kind and topic (CNS-13), counted by
 # the assistance plan area.
-COLUMNS = ("nationality", "exploitation_form", "sector", "feedback")
+# "missing": missing episodes (MI-1) by child or adult and still missing or found, counted
+# by the missing area: episodes, not people (a person may go missing more than once).
+COLUMNS = ("nationality", "exploitation_form", "sector", "feedback", "missing")
 SEX_ORDER = ("female", "male", "intersex", "other", "unknown", "declined")
 AGE_ORDER = ("0-11", "12-17", "18-24", "25-34", "35-49", "50+", "unknown")
 
@@ -28,6 +30,10 @@ def _rows(column):
     if column == "feedback":
         from ..plans.service import statistics_rows
         yield from statistics_rows()
+        return
+    if column == "missing":
+        from ..missing.service import statistics_rows as missing_rows
+        yield from missing_rows()
         return
     for model, person in ((Case, Person), (AnonymousNotification, AnonymousNotification)):
         by = {None: None, "nationality": person.nationality,

@@ -88,7 +88,7 @@ def test_ID5_decisions_are_superseded_never_edited(caseworker, a_case):
 
 
 def test_ID5_the_rule_version_is_recorded_on_each_decision(caseworker, a_case):
-    assert decide(caseworker, a_case).rule_version == "baseline@2026.1"
+    assert decide(caseworker, a_case).rule_version == "baseline@2026.2"
 
 
 def test_ID6_a_review_request_gets_its_own_deadline(caseworker, a_case):

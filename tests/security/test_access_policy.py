@@ -104,6 +104,10 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
                                 occurred_at=datetime.now(timezone.utc) - timedelta(hours=1))
     document = documents.add_document(caseworker, case, category="decision_letter",
                                       source=io.BytesIO(png_with_text()), filename="l.png")
+    from referral.missing import service as missing
+    episode = missing.report_missing(caseworker, case, told=["police"],
+                                     missing_since=datetime.now(timezone.utc)
+                                     - timedelta(hours=1))
     db.session.commit()
 
     # Restricted by another supervisor to another caseworker: ours are not named on it.
@@ -149,7 +153,7 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
               "shelter_id": shelter_agency.id, "note_id": note.id,
               "document_id": document.id, "number": 1, "goal_id": goal.id,
               "action_id": goal.actions[0].id, "version_id": version.id,
-              "feedback_id": feedback.id, "flag_id": flag.id,
+              "feedback_id": feedback.id, "flag_id": flag.id, "episode_id": episode.id,
               "user_id": caseworker.id, "session_id": spare_session.id,
               "token_id": spare_token.id, "restriction_id": restriction.id,
               "reset_id": reset.id}

@@ -68,10 +68,22 @@ def test_another_agencys_case_file_is_404(cw_client):
 
 def test_the_help_page_draws_every_track_from_the_definitions(cw_client):
     page = cw_client.get("/help/workflows").get_data(as_text=True)
-    assert "stateDiagram-v2" in page
-    assert "presumed_victim --&gt; reflection_period" in page
-    assert "staying --&gt; left: leave" in page
+    # Pictures drawn on the server from the definitions, not diagram source (issue 16).
+    assert "stateDiagram-v2" not in page
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="track-diagram"') == 5
+    assert 'data-edge="presumed_victim-&gt;reflection_period"' in page
+    assert 'data-edge="staying-&gt;left" data-event="leave"' in page
+    assert 'data-edge="presumed_victim-&gt;referred_on" data-event="refer_on"' in page
     assert "UK-style National Referral Mechanism" in page
+
+
+def test_the_help_page_draws_each_jurisdictions_periods_from_its_table(cw_client):
+    from workflows import jurisdictions
+    page = cw_client.get("/help/workflows").get_data(as_text=True)
+    uk = jurisdictions.get("uk")
+    assert f'data-jurisdiction="{uk.rule_version}"' in page
+    assert f'data-period="review_window_days" data-days="{uk.review_window_days}"' in page
+    assert f'data-period="move_on_days" data-days="{uk.move_on_days}"' in page
 
 
 def test_pages_need_sign_in(client):

@@ -1,0 +1,1 @@
+from tests.web.conftest import cw_client  # noqa: F401  (the signed-in caseworker's client)
