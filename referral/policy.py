@@ -134,6 +134,10 @@ POLICY = {
     "api-reminders.RetryParked": {"POST": (ADMIN,)},
     "api-reminders.ReadNotification": {"POST": EVERYONE},
     "supervision.dashboard": {"GET": (SUPERVISOR,)},
+    "supervision.attempts": {"GET": (SUPERVISOR,)},
+    "supervision.attempt_reviewed": {"POST": (SUPERVISOR,)},
+    "api-supervision.RefusedAttempts": {"GET": (SUPERVISOR,)},
+    "api-supervision.RefusedAttemptReviewed": {"POST": (SUPERVISOR,)},
     "api-supervision.Overdue": {"GET": (SUPERVISOR,)},
     "api-statistics.Statistics": {"GET": (SUPERVISOR, ADMIN, AUDITOR)},
 

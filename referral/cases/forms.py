@@ -67,4 +67,19 @@ class TransitionForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
     person_view = TextAreaField(_l("The person's view"),
                                 validators=[Optional(), Length(max=5000)])
-    person_requested = BooleanField(_l("The person asked for this"))
+    reason_code = StringField(validators=[Optional(), Length(max=40)])
+    person_view_declined = BooleanField(_l("The person declined to give a view"))
+    person_request = TextAreaField(_l("The person's request, in their words"),
+                                   validators=[Optional(), Length(max=5000)])
+    confirm = BooleanField(_l("I confirm this step"))
+
+    def facts(self) -> dict:
+        """The request facts, typed as the API types them (RP-1, ID-6)."""
+        facts = {}
+        for name in ("reason_code", "person_view", "person_request"):
+            value = (getattr(self, name).data or "").strip()
+            if value:
+                facts[name] = value
+        if self.person_view_declined.data:
+            facts["person_view_declined"] = True
+        return facts

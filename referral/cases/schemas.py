@@ -199,6 +199,9 @@ class DecisionInSchema(Schema):
     best_interests = fields.String(load_default=None, validate=validate.Length(max=20000))
     deadline = fields.AwareDateTime(load_default=None, default_timezone=__import__(
         "datetime").timezone.utc)
+    # ID-6: a negative decision records the person's view, or that they declined
+    person_view = fields.String(load_default=None, validate=validate.Length(max=5000))
+    person_view_declined = fields.Boolean(load_default=False)
 
 
 class ReviewRequestSchema(Schema):

@@ -64,6 +64,7 @@ class Referral(Model):
     reason = sealed()
     reason_enc: Mapped[str | None] = mapped_column(Text)
     person_view: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(40))  # ID-6 closed list
     requested_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     requested_at: Mapped[datetime] = created_at()
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -86,3 +87,7 @@ class ServiceOffer(Model):
     status: Mapped[str] = mapped_column(String(20), default="offered")
     offered_at: Mapped[datetime] = created_at()
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason_code: Mapped[str | None] = mapped_column(String(40))  # declined/withdrawn, ID-6
+    person_view: Mapped[str | None] = mapped_column(Text)
+
+    case = relationship("Case")

@@ -74,8 +74,17 @@ class RecipientReferralSchema(Schema):
 
 
 class StepSchema(Schema):
+    """Rejecting or revoking also takes ``reason_code`` (from ``referral.reject`` /
+    ``referral.revoke``) and the person's view or ``person_view_declined`` (ID-6)."""
     reason = fields.String(load_default=None, validate=validate.Length(max=5000))
     person_view = fields.String(load_default=None, validate=validate.Length(max=5000))
+    reason_code = fields.String(load_default=None, validate=validate.Length(max=40))
+    person_view_declined = fields.Boolean(load_default=False)
+
+
+class OfferAnswerSchema(StepSchema):
+    """Declining or withdrawing an offer: a code from ``offer.decline`` /
+    ``offer.withdraw`` and the person's view (ID-6); accepting needs consent (CO-1)."""
 
 
 class OfferInSchema(Schema):
@@ -89,3 +98,4 @@ class OfferSchema(Schema):
     status = fields.String()
     offered_at = fields.DateTime()
     decided_at = fields.DateTime(allow_none=True)
+    reason_code = fields.String(allow_none=True)

@@ -8,6 +8,7 @@ from ..boundary import attempt
 from ..auth import roles_required
 from ..cases import access as case_access
 from ..errors import DomainError
+from ..validation import AdverseStepSchema
 from . import access, service
 from .models import SERVICES
 
@@ -55,8 +56,10 @@ def referral_step(referral_id, step):
     if FlaskForm().validate_on_submit():
         try:
             with attempt():
-                service.referral_step(current_user, referral, step,
-                                      reason=request.form.get("reason") or None)
+                adverse = AdverseStepSchema.from_form(request.form) \
+                    if step in ("reject", "revoke") else {
+                        "reason": (request.form.get("reason") or "").strip() or None}
+                service.referral_step(current_user, referral, step, **adverse)
         except DomainError as exc:
             flash(_("Not done (%(rule)s): %(message)s", rule=exc.key, message=exc.localized()),
                   "error")

@@ -25,8 +25,21 @@ def residents():
 def leave(stay_id):
     stay = access.get_stay_for(current_user, stay_id, access.LEAVE)
     if FlaskForm().validate_on_submit():
-        service.leave(current_user, stay)
-        flash(_("Recorded: the person has left. Leaving is always their choice."), "ok")
+        try:
+            with attempt():
+                service.leave(current_user, stay,
+                              (request.form.get("note") or "").strip()[:2000] or None,
+                              reason_code=request.form.get("reason_code")
+                              or "person_chose_to_leave",
+                              person_view=(request.form.get("person_view") or "").strip()[:2000]
+                              or None)
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            flash(_("Not recorded (%(rule)s): %(message)s", rule=exc.key,
+                    message=exc.localized()), "error")
+        else:
+            flash(_("Recorded: the person has left. Leaving is always their choice."), "ok")
     return redirect(url_for("shelter.residents"))
 
 

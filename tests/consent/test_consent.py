@@ -111,11 +111,14 @@ def test_CO3_declining_one_service_changes_nothing_else(client, caseworker, a_ca
     offers = [client.post(f"/api/v1/cases/{a_case.id}/offers", headers=cw_headers,
                           json={"service": s}).json for s in ("medical", "psychological")]
     before = (a_case.tracks, a_case.identification)
-    response = client.post(f"/api/v1/offers/{offers[0]['id']}/decline", headers=cw_headers)
+    response = client.post(f"/api/v1/offers/{offers[0]['id']}/decline", headers=cw_headers,
+                           json={"reason_code": "person_declined",
+                                 "person_view": "has her own doctor"})
     assert response.status_code == 200 and response.json["status"] == "declined"
     db.session.refresh(a_case)
     assert (a_case.tracks, a_case.identification) == before
-    accept = client.post(f"/api/v1/offers/{offers[1]['id']}/accept", headers=cw_headers)
+    accept = client.post(f"/api/v1/offers/{offers[1]['id']}/accept", headers=cw_headers,
+                         json={})
     assert accept.json["status"] == "accepted"
 
 
@@ -211,7 +214,13 @@ def test_a_rejected_referral_records_its_reasons(caseworker, a_case, shelter_age
     with pytest.raises(Refused) as refused:
         services.referral_step(staff, referral, "reject")
     assert refused.value.rule == "ID-6"
-    services.referral_step(staff, referral, "reject", reason="no capacity this month")
+    with pytest.raises(Refused) as refused:  # a code, but not the person's view
+        services.referral_step(staff, referral, "reject", reason="no capacity this month",
+                               reason_code="no_capacity")
+    assert refused.value.rule == "ID-6"
+    services.referral_step(staff, referral, "reject", reason="no capacity this month",
+                           reason_code="no_capacity", person_view_declined=True)
+    assert referral.reason_code == "no_capacity"
     assert referral.status == "rejected"
     with pytest.raises(Refused):
         services.referral_step(staff, referral, "complete")

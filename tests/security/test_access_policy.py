@@ -119,8 +119,13 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
                                reason="a reason long enough to be accepted here",
                                expires_at=datetime.now(timezone.utc) + timedelta(hours=1))
     db.session.add(opening)
+    from referral.cases.models import RefusedAttempt
+    attempt = RefusedAttempt(case_id=case.id, track="assistance", event="end", rule="NC-3",
+                             message="refused", reason="would not testify",
+                             actor_id=caseworker.id)
+    db.session.add(attempt)
     db.session.commit()
-    params = {"case_id": case.id, "consent_id": service_consent.id,
+    params = {"attempt_id": attempt.id, "user_id": caseworker.id,"case_id": case.id, "consent_id": service_consent.id,
               "decision_id": decision.id, "override_id": override.id, "item_id": item.id,
               "notification_id": note.id, "offer_id": offer.id,
               "proceeding_id": proceeding.id, "referral_id": referral.id,

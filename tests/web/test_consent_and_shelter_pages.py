@@ -63,9 +63,17 @@ def test_CO1_referral_pages_send_and_receive_with_consent(client, caseworker, a_
     client.post("/logout")
     login(client, "shelter")
     assert a_case.reference in client.get("/referrals/received").get_data(as_text=True)
-    client.post(f"/referrals/{referral.id}/reject", data={"reason": "full this month"})
+    page = client.post(f"/referrals/{referral.id}/reject", data={"reason": "full this month"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "reason_code" in page  # ID-6: the form's code is required
+    db.session.refresh(referral)
+    assert referral.status == "requested"
+    client.post(f"/referrals/{referral.id}/reject", data={
+        "reason": "full this month", "reason_code": "no_capacity",
+        "person_view_declined": "y", "confirm": "y"})
     db.session.refresh(referral)
     assert referral.status == "rejected" and referral.reason == "full this month"
+    assert referral.reason_code == "no_capacity"
 
 
 def test_CO1_consent_to_a_provider_from_the_directory_is_recorded(cw_client, a_case,
