@@ -216,7 +216,14 @@ def _on_enter(case: Case, track: str, state: str, jurisdiction, given: dict):
         if case.reflection_ends_at and case.reflection_ends_at > now:
             case.reflection_ends_at = now  # ended early: at the person's request (RP-1)
     if state == "closed":
-        cancel_deadlines(case.id)
+        # RR-4/RR-6: the reintegration check-ins closure required outlive it and keep
+        # reminding; everything else about the open case stops.
+        from .facts import FOLLOW_UP_KINDS
+        from ..reminders.models import Deadline, DeadlineStatus
+        for kind in set(db.session.scalars(select(Deadline.kind).where(
+                Deadline.case_id == case.id, Deadline.status == DeadlineStatus.pending))):
+            if kind not in FOLLOW_UP_KINDS:
+                cancel_deadlines(case.id, kind)
 
 
 def transitions_overview(actor: User, case: Case) -> dict:

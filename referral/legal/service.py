@@ -309,7 +309,7 @@ def legal_aid_view(actor, *, page=1, per_page=50) -> list[dict]:
             deadlines.setdefault(d.case_id, []).append(d)
     record(actor, "legal.view", "user", actor.id, purpose="legal aid",
            details={"cases": len(cases), "page": page})
-    return [{"case_id": c.id, "reference": c.reference,
+    return [{"case_id": c.id, "reference": c.reference, "no_removal": c.no_removal,
              "proceedings": proceedings.get(c.id, []),
              "deadlines": [{"kind": d.kind, "due_at": d.due_at} for d in deadlines.get(c.id, [])],
              "non_punishment_alerts": non_punishment_alerts(c, proceedings.get(c.id, []))}

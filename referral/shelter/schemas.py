@@ -108,6 +108,7 @@ class ShelterResidentSchema(Schema):
     languages = fields.List(fields.String())
     interpreter_needed = fields.String()
     is_child = fields.Boolean()
+    no_removal = fields.Boolean()
     room = fields.String(allow_none=True)
     admitted_at = fields.DateTime()
     is_voluntary = fields.Boolean()

@@ -257,6 +257,7 @@ def shelter_view(actor, shelter_id) -> list[dict]:
             "restricted_case": masked,
             "languages": person.languages, "interpreter_needed": person.interpreter_needed,
             "is_child": stay.case.is_child, "room": stay.room,
+            "no_removal": stay.case.no_removal,  # RP-2: shown to every role
             "admitted_at": stay.admitted_at, "is_voluntary": not active,
             "restrictions": [{"id": r.id, "expires_at": r.expires_at,
                               "review_at": r.review_at, "legal_basis": r.legal_basis}

@@ -283,3 +283,21 @@ def test_shelter_page_records_leaving_with_a_code(client, admitted, shelter_user
     client.post(f"/shelter/stays/{admitted.id}/leave", data={"reason_code": "returned_home"})
     db.session.refresh(admitted)
     assert admitted.left_at is not None
+
+
+def test_RR4_RR6_closing_keeps_the_reintegration_check_ins(caseworker, a_case):
+    from referral.reminders.models import Deadline
+    decide(caseworker, a_case)
+    transition(caseworker, a_case, "nrm", "begin_assistance",
+               facts={"person_request": "I want to go on"})
+    ready_to_close(caseworker, a_case)
+    transition(caseworker, a_case, "nrm", "close", facts={
+        "reason_code": "integrated_locally", "person_view": "ready to move on"})
+    statuses = db.session.execute(select(Deadline.kind, Deadline.status).where(
+        Deadline.case_id == a_case.id)).all()
+    checkins = [str(getattr(s, "value", s)) for k, s in statuses
+                if k == "reintegration_checkin"]
+    assert checkins and set(checkins) == {"pending"}
+    others = {str(getattr(s, "value", s)) for k, s in statuses
+              if k not in ("reintegration_checkin", "missed_checkin")}
+    assert "pending" not in others

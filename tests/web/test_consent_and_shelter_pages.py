@@ -108,3 +108,13 @@ def test_SH1_the_shelter_admits_from_an_accepted_referral_it_received(
     assert a_case.shelter_state == "staying"
     page = client.get("/shelter/residents").get_data(as_text=True)
     assert "voluntary" in page and a_case.reference not in page
+
+
+def test_CO1_what_a_shelter_admission_needs_is_said_on_both_screens(client, caseworker,
+                                                                    a_case, shelter_user):
+    need = "informed consent to services with this shelter"
+    login(client, "caseworker")
+    assert need in client.get(f"/cases/{a_case.id}/referrals").get_data(as_text=True)
+    client.post("/logout")
+    login(client, shelter_user.username)
+    assert need in client.get("/referrals/received").get_data(as_text=True)
