@@ -7,10 +7,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from workflows import jurisdictions
 
 from ..labels import code_choices
-from .taxonomies import EXPLOITATION_FORMS, SECTORS, SEX_VALUES
-
-INDICATORS = ("documents_withheld", "debt_bondage", "restricted_movement", "threats",
-              "excessive_hours", "no_pay", "isolation", "deceptive_recruitment", "violence")
+from .taxonomies import EXPLOITATION_FORMS, INDICATORS, SECTORS, SEX_VALUES
 
 
 class ReferralForm(FlaskForm):
@@ -52,6 +49,25 @@ class ReferralForm(FlaskForm):
                 "nationality": self.nationality.data.strip(), "languages": languages,
                 "interpreter_needed": self.interpreter_needed.data}
 
+    def shared_errors(self) -> dict:
+        """Validate through the API's schema (one validation for web and API): dates in
+        range, birth date and age estimate consistent, codes from their lists. Returns
+        {field name on this form: [messages]}."""
+        from .schemas import CaseCreateSchema
+        person = dict(self.person())
+        if person["date_of_birth"] is not None:
+            person["date_of_birth"] = person["date_of_birth"].isoformat()
+        referral = {k: v for k, v in self.referral().items() if v is not None}
+        errors = CaseCreateSchema().validate({"person": person, **referral})
+        flat = {}
+        for key, messages in errors.items():
+            if key == "person" and isinstance(messages, dict):
+                for name, inner in messages.items():
+                    flat.setdefault(name, []).extend(_messages(inner))
+            else:
+                flat.setdefault(key, []).extend(_messages(messages))
+        return flat
+
     def referral(self) -> dict:
         return {"referred_by": self.referred_by.data.strip(),
                 "indicators": self.indicators.data, "narrative": self.narrative.data or None,
@@ -83,3 +99,11 @@ class TransitionForm(FlaskForm):
         if self.person_view_declined.data:
             facts["person_view_declined"] = True
         return facts
+
+
+def _messages(value) -> list[str]:
+    if isinstance(value, dict):
+        return [m for inner in value.values() for m in _messages(inner)]
+    if isinstance(value, list):
+        return [m for inner in value for m in _messages(inner)]
+    return [str(value)]

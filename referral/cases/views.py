@@ -69,7 +69,13 @@ def new_referral():
         form = ReferralForm(formdata=data)
     else:
         form = ReferralForm()
-    if request.method == "POST" and form.validate_on_submit():
+    valid = request.method == "POST" and form.validate_on_submit()
+    if valid:
+        for name, messages in form.shared_errors().items():
+            field = getattr(form, name, None) or form.referred_by
+            field.errors = list(field.errors) + messages
+            valid = False
+    if valid:
         try:
             with attempt():
                 case = service.open_case(current_user, person=form.person(),

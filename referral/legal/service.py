@@ -99,6 +99,14 @@ def add_hearing(actor, proceeding, *, at, place, person_must=None) -> Hearing:
     """LP-1: a hearing is a deadline with reminders."""
     if not (place or "").strip():
         raise Invalid("place", N_("where the hearing is"))
+    opened = proceeding.opened_at
+    if opened is not None and at is not None:
+        from datetime import timezone
+
+        def as_utc(moment):
+            return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        if as_utc(at).date() < as_utc(opened).date():  # dates in order, never "overdue" since
+            raise Invalid("at", N_("a hearing cannot be before its proceeding was opened"))
     hearing = Hearing(proceeding_id=proceeding.id, at=at, place=place.strip(),
                       person_must=person_must)
     db.session.add(hearing)

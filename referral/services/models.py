@@ -33,6 +33,9 @@ class Provider(Model):
     agency_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agency.id"))
     description: Mapped[str | None] = mapped_column(Text)
     services: Mapped[list] = mapped_column(JSONType, default=list)
+    # DP-1: what kind of recipient this is (consent.models.RECIPIENT_CATEGORIES)
+    category: Mapped[str] = mapped_column(String(30), default="service_provider",
+                                          server_default="service_provider")
     # The provider's own intake policy: shown to caseworkers, never used as eligibility.
     genders_accepted: Mapped[list] = mapped_column(JSONType, default=list)  # [] = all
     min_age: Mapped[int | None] = mapped_column()

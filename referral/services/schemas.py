@@ -2,6 +2,7 @@ from marshmallow import fields, validate
 
 from ..validation import Schema
 
+from ..consent.models import FORBIDDEN_CATEGORIES, RECIPIENT_CATEGORIES
 from .models import SERVICES
 
 
@@ -18,6 +19,9 @@ class ProviderSchema(Schema):
                                 validate=validate.Length(max=5000))
     services = fields.List(fields.String(validate=validate.OneOf(list(SERVICES))),
                            load_default=list)
+    # DP-1: what kind of recipient the entry is; never "media"
+    category = fields.String(validate=validate.OneOf(
+        [c for c in RECIPIENT_CATEGORIES if c not in FORBIDDEN_CATEGORIES]))
     genders_accepted = fields.List(fields.String(validate=validate.Length(max=20)),
                                    load_default=list)
     min_age = fields.Integer(load_default=None, allow_none=True,

@@ -39,6 +39,14 @@ def save_provider(actor, data: dict, provider: Provider | None = None) -> Provid
     if unknown:
         raise Invalid("services", N_("unknown services: %(codes)s"),
                       {"codes": ", ".join(unknown)})
+    from ..consent.models import FORBIDDEN_CATEGORIES, RECIPIENT_CATEGORIES
+    category = data.get("category")
+    if category is not None and category not in RECIPIENT_CATEGORIES:
+        raise Invalid("category", N_("one of %(choices)s"),
+                      {"choices": ", ".join(RECIPIENT_CATEGORIES)})
+    if category in FORBIDDEN_CATEGORIES:
+        raise Refused("DP-1", N_("identities are never made public: the media is never a "
+                                 "recipient"))
     name = (data.get("name") or (provider.name if provider else "")).strip()
     if not name:
         raise Invalid("name", N_("a provider has a name"))

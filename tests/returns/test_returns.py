@@ -78,7 +78,7 @@ def test_RR2_an_approved_return_travels_with_handover_consent(caseworker, a_case
         returns.return_step(caseworker, request, "travel")
     assert refused.value.rule == "CO-1"
     give_consent(caseworker, a_case, "cross_border_transfer",
-                 recipient_name="Receiving NGO, Bucharest")
+                 recipient_name="Receiving NGO, Bucharest", recipient_category="ngo")
     returns.return_step(caseworker, request, "travel")
     assert a_case.return_state == "travelled"
 
