@@ -112,6 +112,7 @@ POLICY = {
     "api-legal.OffenderRelease": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
     "api-legal.Compensation": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
     "api-legal.Permits": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "api-legal.PermitStatus": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
     "api-legal.Cooperation": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
 
     # -- return and reintegration ------------------------------------------------------------

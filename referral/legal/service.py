@@ -15,7 +15,7 @@ from ..database import parse_id, utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused
 from ..extensions import db
 from ..labels import N_
-from ..reminders.service import plan_deadline
+from ..reminders.service import cancel_deadlines, plan_deadline
 from .models import (CLOSED_STATUSES, COMPENSATION_KINDS, COOPERATION_KINDS, MEASURE_KINDS,
                      NON_PUNISHMENT_OUTCOMES, OFFENCE_CATEGORIES, OPEN_STATUSES, PERMIT_KINDS,
                      PERSON_ROLES, PROCEEDING_KINDS, CompensationClaim, CooperationRecord,
@@ -246,6 +246,34 @@ def add_permit(actor, case, *, kind, status, expires_at=None, conditions=None):
                       source_key=str(permit.id), remind_days=(30, 7))
     record(actor, "legal.permit_add", "residence_permit", permit.id, case_id=case.id,
            purpose="residence status")
+    return permit
+
+
+# RR-2: a permit or an asylum claim moves on: applied -> granted | refused | withdrawn;
+# granted -> granted again (renewed, with its new expiry) | expired. Each step is audited.
+PERMIT_STEPS = {"applied": ("granted", "refused", "withdrawn"),
+                "granted": ("granted", "expired")}
+
+
+def update_permit(actor, permit, *, status, expires_at=None):
+    """Record a decision, a withdrawal, a renewal or an expiry; the guards (a pending asylum
+    claim blocks return) read the current status."""
+    allowed = PERMIT_STEPS.get(permit.status, ())
+    if status not in allowed:
+        raise Refused("WF-STATE", N_("a %(status)s permit or claim cannot become %(target)s"),
+                      {"status": permit.status, "target": status})
+    before = permit.status
+    permit.status = status
+    if expires_at is not None:
+        permit.expires_at = expires_at
+    cancel_deadlines(permit.case_id, "permit_renewal", source_key=str(permit.id))
+    if status == "granted" and permit.expires_at is not None:
+        plan_deadline(permit.case_id, "permit_renewal", permit.expires_at - timedelta(days=30),
+                      source_key=str(permit.id), remind_days=(30, 7))
+    db.session.flush()
+    record(actor, "legal.permit_update", "residence_permit", permit.id,
+           case_id=permit.case_id, purpose="residence status",
+           details={"from": before, "to": status})
     return permit
 
 

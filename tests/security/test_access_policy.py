@@ -125,7 +125,10 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
                              actor_id=caseworker.id)
     db.session.add(attempt)
     db.session.commit()
-    params = {"attempt_id": attempt.id, "user_id": caseworker.id,"case_id": case.id, "consent_id": service_consent.id,
+    from referral.legal import service as legal_service
+    permit = legal_service.add_permit(caseworker, case, kind="asylum_claim", status="applied")
+    db.session.commit()
+    params = {"attempt_id": attempt.id, "user_id": caseworker.id, "permit_id": permit.id,"case_id": case.id, "consent_id": service_consent.id,
               "decision_id": decision.id, "override_id": override.id, "item_id": item.id,
               "notification_id": note.id, "offer_id": offer.id,
               "proceeding_id": proceeding.id, "referral_id": referral.id,
