@@ -1,10 +1,7 @@
 """One validation for web and API (the API's schema): dates in range and in order, birth
 date and age estimate consistent, codes from their lists."""
-from datetime import datetime, timedelta, timezone
-
 import pytest
 
-from tests.factories import token_headers
 from tests.web.conftest import login
 
 REFERRAL = {"referred_by": "Hospital", "person": {"nationality": "NG"}}
