@@ -103,6 +103,17 @@ CODE_LABELS = {
     # Break-the-glass review outcomes (privacy.models.REVIEW_OUTCOMES)
     "justified": _l("Justified"),
     "not_justified": _l("Not justified"),
+    # Recipient categories (consent.models.RECIPIENT_CATEGORIES, DP-1)
+    "authority": _l("Public authority"),
+    "court": _l("Court"),
+    "prosecutor": _l("Prosecutor"),
+    "ngo": _l("NGO"),
+    "service_provider": _l("Service provider"),
+    "embassy": _l("Embassy or consulate"),
+    "family": _l("Family"),
+    "employer": _l("Employer"),
+    "international_organisation": _l("International organisation"),
+    "media": _l("Media (never a recipient)"),
 }
 
 

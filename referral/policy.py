@@ -147,6 +147,7 @@ POLICY = {
     "api-legal.OffenderRelease": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
     "api-legal.Compensation": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
     "api-legal.Permits": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "api-legal.PermitStatus": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
     "api-legal.Cooperation": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
 
     # -- return and reintegration ------------------------------------------------------------
@@ -176,6 +177,10 @@ POLICY = {
     "api-reminders.RetryParked": {"POST": (ADMIN,)},
     "api-reminders.ReadNotification": {"POST": EVERYONE},
     "supervision.dashboard": {"GET": (SUPERVISOR,)},
+    "supervision.attempts": {"GET": (SUPERVISOR,)},
+    "supervision.attempt_reviewed": {"POST": (SUPERVISOR,)},
+    "api-supervision.RefusedAttempts": {"GET": (SUPERVISOR,)},
+    "api-supervision.RefusedAttemptReviewed": {"POST": (SUPERVISOR,)},
     "api-supervision.Overdue": {"GET": (SUPERVISOR,)},
     "api-statistics.Statistics": {"GET": (SUPERVISOR, ADMIN, AUDITOR)},
 

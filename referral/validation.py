@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 import marshmallow
 from flask import has_request_context, request
-from marshmallow import ValidationError, fields, post_load, pre_load
+from marshmallow import ValidationError, fields, post_load, pre_load, validate
 
 from .errors import Invalid
 from .labels import N_
@@ -111,3 +111,26 @@ def init_app(app):
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is no limit at all
         app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.before_request(check_request_body)
+
+
+class AdverseStepSchema(Schema):
+    """What every adverse step gives (ID-6, NC-3), the same for the web form and the API:
+    a reason code from the action's closed list (``workflows.reasons``; the service checks
+    the list), the person's view or that they declined to give one, and free text second."""
+    reason_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    person_view = fields.String(load_default=None, validate=validate.Length(max=2000))
+    person_view_declined = fields.Boolean(load_default=False)
+    reason = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+    @classmethod
+    def from_form(cls, form) -> dict:
+        """Load a web form's fields through the same schema (a ticked box is ``True``)."""
+        data = {key: (form.get(key) or "").strip() or None
+                for key in ("reason_code", "person_view", "reason")}
+        data = {k: v for k, v in data.items() if v is not None}
+        data["person_view_declined"] = bool(form.get("person_view_declined"))
+        try:
+            return cls().load(data)
+        except ValidationError as exc:  # a page shows it like any refusal, never a 500
+            field, messages = next(iter(exc.normalized_messages().items()))
+            raise Invalid(field, messages[0] if isinstance(messages, list) else str(messages))

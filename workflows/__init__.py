@@ -156,7 +156,9 @@ def evaluate(track: Track, state: str, event: str, facts: Mapping,
         return None, Refusal.with_params(
             "WF-STATE", N_("%(event)s is not allowed while %(track)s is %(state)s"),
             event=repr(event), track=track.name, state=repr(state))
-    if transition.reason_required and not (reason and reason.strip()):
+    # Free text is secondary: a reason code from the step's closed list is a reason (ID-6).
+    if transition.reason_required and not ((reason and reason.strip())
+                                           or facts.get("reason_code")):
         return transition, Refusal("ID-6" if transition.adverse else "WF-REASON",
                                    N_("a reason is required for this step"))
     for g in transition.guards:
@@ -166,13 +168,27 @@ def evaluate(track: Track, state: str, event: str, facts: Mapping,
     return transition, None
 
 
+# What the request taking a step gives (the form asks for it): a guard that reads any of
+# these is checked when the step is taken, not when the steps on offer are listed.
+REQUEST_FACTS = frozenset({"reason", "reason_code", "person_view", "person_view_declined",
+                           "person_request"})
+
+
+def asks_for(transition: T) -> frozenset[str]:
+    """The request facts a step's guards read: what its form must ask."""
+    return frozenset().union(*(g.reads & REQUEST_FACTS for g in transition.guards))
+
+
 def allowed_events(track: Track, state: str, facts: Mapping) -> tuple[list[str], dict]:
-    """Events allowed now, and for each refused one, the refusal (reason not yet given)."""
+    """Events allowed now, and for each refused one, the refusal. What the step's own
+    request gives (reason code, the person's view or request) is not known yet: the guards
+    that read it run when the step is taken."""
     allowed, refused = [], {}
     for t in track.transitions:
         if state not in t.src or t.event in allowed:
             continue
-        refusal = next((r for g in t.guards if (r := g(facts))), None)
+        refusal = next((r for g in t.guards if not (g.reads & REQUEST_FACTS)
+                        and (r := g(facts))), None)
         if refusal:
             refused.setdefault(t.event, refusal)
         else:

@@ -2,6 +2,7 @@
 conditional on cooperation (NC-1..3); declining changes nothing else (CO-3)."""
 from . import N_, T, Track, guard
 from .guards import person_view_recorded, reason_not_tied_to_cooperation
+from .reasons import reason_code_listed
 
 
 @guard("CO-1", reads=("has_service_consent",))
@@ -21,13 +22,18 @@ ASSISTANCE = Track(
         T("offer", ("not_started", "declined", "ended"), "offered", label=N_("Offer assistance")),
         T("accept", "offered", "in_progress", guards=(service_consent_given,),
           label=N_("Person accepts")),
-        T("decline", "offered", "declined", label=N_("Person declines")),
+        T("decline", "offered", "declined", reason_required=True, adverse=True,
+          guards=(reason_not_tied_to_cooperation, reason_code_listed("assistance.decline"),
+                  person_view_recorded),
+          label=N_("Person declines")),
         T("suspend", "in_progress", "suspended", reason_required=True, adverse=True,
-          guards=(reason_not_tied_to_cooperation, person_view_recorded),
+          guards=(reason_not_tied_to_cooperation, reason_code_listed("assistance.suspend"),
+                  person_view_recorded),
           label=N_("Suspend assistance")),
         T("resume", "suspended", "in_progress", label=N_("Resume assistance")),
         T("end", ("in_progress", "suspended"), "ended", reason_required=True, adverse=True,
-          guards=(reason_not_tied_to_cooperation, person_view_recorded),
+          guards=(reason_not_tied_to_cooperation, reason_code_listed("assistance.end"),
+                  person_view_recorded),
           label=N_("End assistance")),
     ),
 )

@@ -2,6 +2,8 @@
 -> closed. Identification decisions move it; a negative decision is not final until its
 review window has passed (ID-1)."""
 from . import N_, T, Track, guard
+from .guards import person_view_recorded, reason_not_tied_to_cooperation
+from .reasons import reason_code_listed
 
 PRESUMED_VICTIM = "presumed_victim"
 REFLECTION_PERIOD = "reflection_period"
@@ -41,11 +43,12 @@ def reflection_trigger_met(facts):
     return None
 
 
-@guard("RP-1", reads=("reflection_minimum_elapsed", "person_requested"))
+@guard("RP-1", reads=("reflection_minimum_elapsed", "person_request"))
 def reflection_minimum_respected(facts):
-    if not facts["reflection_minimum_elapsed"] and not facts["person_requested"]:
+    # The person's recorded request, in their words, not a flag (RP-1).
+    if not facts["reflection_minimum_elapsed"] and not (facts["person_request"] or "").strip():
         return N_("the reflection period cannot end before its statutory minimum unless the "
-                  "person asks")
+                  "person asks (record their request in their words)")
     return None
 
 
@@ -61,6 +64,13 @@ def negative_decision_final(facts):
     if facts["identification"] != "negative_final":
         return N_("the person stays a presumed victim until a negative decision is final "
                   "(its review window has passed or its review is decided)")
+    return None
+
+
+@guard("ID-1", reads=("identification",))
+def no_review_pending(facts):
+    if facts["identification"] == "negative_pending_review":
+        return N_("a case is not closed while a negative decision is under review")
     return None
 
 
@@ -154,7 +164,9 @@ NRM = Track(
           guards=(is_a_child, negative_decision_final), reason_required=True,
           label=N_("Hand over to child protection")),
         T("close", OPEN_BEFORE_IDENTIFICATION, CLOSED,
-          guards=(not_missing, negative_decision_final, not_a_child, closure_ready),
+          guards=(not_missing, negative_decision_final, not_a_child, closure_ready,
+                  reason_not_tied_to_cooperation, reason_code_listed("nrm.close"),
+                  person_view_recorded),
           reason_required=True, adverse=True, label=N_("Close after a negative decision")),
         T("decline_identification", OPEN_BEFORE_IDENTIFICATION, CLOSED,
           guards=(not_missing, adult_may_decline), reason_required=True,
@@ -169,7 +181,9 @@ NRM = Track(
           reason_required=True,
           label=N_("Close after referring on")),
         T("close", (ASSISTANCE, CHILD_PROTECTION) + OUTCOMES, CLOSED,
-          guards=(not_missing, child_best_interests_determined, closure_ready),
-          reason_required=True, label=N_("Close the case")),
+          guards=(not_missing, no_review_pending, child_best_interests_determined,
+                  closure_ready, reason_not_tied_to_cooperation,
+                  reason_code_listed("nrm.close"), person_view_recorded),
+          reason_required=True, adverse=True, label=N_("Close the case")),
     ),
 )

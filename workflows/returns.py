@@ -1,5 +1,7 @@
 """Return: individual, safe and preferably voluntary (RR-1..3, CH-5)."""
 from . import N_, T, Track, guard
+from .guards import person_view_recorded, reason_not_tied_to_cooperation
+from .reasons import reason_code_listed
 
 
 @guard("RR-1", reads=("requested_by_person",))
@@ -58,6 +60,8 @@ RETURN = Track(
         T("approve", "assessed", "approved", guards=(nothing_pending, child_return_checks),
           label=N_("Approve return"), owner="return"),
         T("refuse", "assessed", "refused", reason_required=True, adverse=True,
+          guards=(reason_not_tied_to_cooperation, reason_code_listed("return.refuse"),
+                  person_view_recorded),
           label=N_("Refuse return"), owner="return"),
         T("travel", "approved", "travelled", guards=(handover_consent,), label=N_("Travelled"),
           owner="return"),

@@ -76,6 +76,20 @@ def open_to(user: User):
     return and_(*[rule(user) for rule in _visibility_rules])
 
 
+def get_refused_attempt_for(user: User, attempt_id):
+    """A refused attempt (NC-3 and the other watched rules) for a supervisor of the case's
+    agency; 404 otherwise."""
+    from .models import RefusedAttempt
+    attempt_id = parse_id(attempt_id, "attempt")
+    row = None
+    if user.has_role("supervisor"):
+        row = db.session.scalar(select(RefusedAttempt).join(Case).where(
+            RefusedAttempt.id == attempt_id, Case.agency_id == user.agency_id, open_to(user)))
+    if row is None:
+        raise NotFound("attempt")
+    return row
+
+
 def get_case_for(user: User, case_id, *, need: str = "scope", reading: str | None = None,
                  for_update=False, guarded=True) -> Case:
     """The case if the user's scope includes it; 404 otherwise (never reveals existence).

@@ -87,7 +87,7 @@ def _require_text(value, field, message):
 def record_decision(actor, case: Case, *, kind: str, outcome: str, decision_maker: str,
                     reasons: str, reason_codes=(), evidence=(), language_explained_in=None,
                     child_views=None, best_interests=None, deadline=None, review_of=None,
-                    details=None) -> Decision:
+                    details=None, person_view=None, person_view_declined=False) -> Decision:
     access.require(access.can_record_decision(actor, case), "permission",
                    N_("only the competent authority's decision-makers, caseworkers and "
                       "supervisors record decisions"))
@@ -139,6 +139,12 @@ def record_decision(actor, case: Case, *, kind: str, outcome: str, decision_make
                                      "be the only reason for a negative decision"))
         if not reason_codes:
             raise Invalid("reason_codes", N_("a negative decision gives its coded reasons"))
+        if not (person_view or "").strip() and person_view_declined is not True:
+            raise Refused("ID-6", N_("a negative decision records the person's view (or that "
+                                     "they declined to give one)"))
+    if person_view or person_view_declined:  # ID-6, kept with the decision
+        details = {**(details or {}), "person_view": (person_view or "").strip() or None,
+                   "person_view_declined": bool(person_view_declined)}
     now = utcnow()
     decision = Decision(case_id=case.id, kind=kind, outcome=outcome,
                         decision_maker=decision_maker.strip(), reasons=reasons.strip(),

@@ -16,7 +16,8 @@ from ..errors import Invalid
 from ..labels import N_
 
 # What a client may assert in a transition request; everything else is computed.
-CLIENT_FACTS = frozenset({"person_requested", "person_view", "reason_code"})
+CLIENT_FACTS = frozenset({"person_request", "person_view", "person_view_declined",
+                          "reason_code"})
 
 _providers: list[tuple[frozenset[str] | None, Callable]] = []
 
@@ -48,7 +49,10 @@ def case_facts(case) -> dict:
 
 
 # The type of each fact a request may give: a string "false" is not false (RP-1).
-CLIENT_FACT_TYPES = {"person_requested": bool, "person_view": str, "reason_code": str}
+# ``person_request`` is the person's own words asking for the step (RP-1: the early end of
+# the reflection period is their recorded request, not a flag).
+CLIENT_FACT_TYPES = {"person_request": str, "person_view": str, "person_view_declined": bool,
+                     "reason_code": str}
 
 
 def check_client_facts(given: dict | None) -> dict:
@@ -75,7 +79,8 @@ def facts_for(case, track: str, given: dict | None = None, reason: str | None = 
     facts["reason"] = reason
     facts.setdefault("reason_code", None)
     facts.setdefault("person_view", None)
-    facts.setdefault("person_requested", False)
+    facts.setdefault("person_request", None)
+    facts.setdefault("person_view_declined", False)
     if not workflows.tracks()[track].reads_cooperation:
         leaked = COOPERATION_FACTS & set(facts)
         if leaked:  # a provider broke the firewall: fail loudly, never decide on it

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from workflows import jurisdictions
 
 from ..labels import code_choices
-from .taxonomies import EXPLOITATION_FORMS, SECTORS, SEX_VALUES
+from .taxonomies import EXPLOITATION_FORMS, INDICATORS, SECTORS, SEX_VALUES
 
 class CheckboxGroupField(SelectMultipleField):
     """A group of checkboxes (no Ctrl-click list box): rendered as a fieldset by
@@ -81,8 +81,6 @@ class LanguagesField(StringField):
         return Markup("").join(parts)
 
 
-INDICATORS = ("documents_withheld", "debt_bondage", "restricted_movement", "threats",
-              "excessive_hours", "no_pay", "isolation", "deceptive_recruitment", "violence")
 
 
 class ReferralForm(FlaskForm):
@@ -124,6 +122,25 @@ class ReferralForm(FlaskForm):
                 "nationality": self.nationality.data.strip(), "languages": languages,
                 "interpreter_needed": self.interpreter_needed.data}
 
+    def shared_errors(self) -> dict:
+        """Validate through the API's schema (one validation for web and API): dates in
+        range, birth date and age estimate consistent, codes from their lists. Returns
+        {field name on this form: [messages]}."""
+        from .schemas import CaseCreateSchema
+        person = dict(self.person())
+        if person["date_of_birth"] is not None:
+            person["date_of_birth"] = person["date_of_birth"].isoformat()
+        referral = {k: v for k, v in self.referral().items() if v is not None}
+        errors = CaseCreateSchema().validate({"person": person, **referral})
+        flat = {}
+        for key, messages in errors.items():
+            if key == "person" and isinstance(messages, dict):
+                for name, inner in messages.items():
+                    flat.setdefault(name, []).extend(_messages(inner))
+            else:
+                flat.setdefault(key, []).extend(_messages(messages))
+        return flat
+
     def referral(self) -> dict:
         return {"referred_by": self.referred_by.data.strip(),
                 "indicators": self.indicators.data, "narrative": self.narrative.data or None,
@@ -139,7 +156,30 @@ class TransitionForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
     person_view = TextAreaField(_l("The person's view"),
                                 validators=[Optional(), Length(max=5000)])
-    person_requested = BooleanField(_l("The person asked for this"))
+    reason_code = StringField(validators=[Optional(), Length(max=40)])
+    person_view_declined = BooleanField(_l("The person declined to give a view"))
+    person_request = TextAreaField(_l("The person's request, in their words"),
+                                   validators=[Optional(), Length(max=5000)])
+    confirm = BooleanField(_l("I confirm this step"))
+
+    def facts(self) -> dict:
+        """The request facts, typed as the API types them (RP-1, ID-6)."""
+        facts = {}
+        for name in ("reason_code", "person_view", "person_request"):
+            value = (getattr(self, name).data or "").strip()
+            if value:
+                facts[name] = value
+        if self.person_view_declined.data:
+            facts["person_view_declined"] = True
+        return facts
+
+
+def _messages(value) -> list[str]:
+    if isinstance(value, dict):
+        return [m for inner in value.values() for m in _messages(inner)]
+    if isinstance(value, list):
+        return [m for inner in value for m in _messages(inner)]
+    return [str(value)]
 
 
 # -- The NRM as it runs (issue 16): decisions, reconsideration, refer-on ---------------------

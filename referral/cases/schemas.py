@@ -1,9 +1,13 @@
 from marshmallow import fields, validate, validates_schema, ValidationError
 
 from ..validation import Schema
-from .taxonomies import EXPLOITATION_FORMS, NATIONALITY_UNKNOWN, SECTORS, SEX_VALUES
+from .taxonomies import (EXPLOITATION_FORMS, INDICATORS, NATIONALITY_UNKNOWN, SECTORS,
+                         SEX_VALUES, VULNERABILITY_FACTORS)
 
 _text = dict(validate=validate.Length(max=400))
+
+
+AGE_ESTIMATE_TOLERANCE = 3  # years between a stated date of birth and an age estimate
 
 
 class PersonInSchema(Schema):
@@ -34,12 +38,20 @@ class PersonInSchema(Schema):
             raise ValidationError("cannot be in the future", "date_of_birth")
         if dob and dob.year < 1900:
             raise ValidationError("before 1900: check the year", "date_of_birth")
+        estimate = data.get("age_estimate")
+        if dob and estimate is not None:  # one person, one age: they must agree
+            today = utcnow().date()
+            age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+            if abs(age - estimate) > AGE_ESTIMATE_TOLERANCE:
+                raise ValidationError(
+                    f"the date of birth gives {age}: the estimate differs by more than "
+                    f"{AGE_ESTIMATE_TOLERANCE} years", "age_estimate")
 
 
 class CaseCreateSchema(Schema):
     person = fields.Nested(PersonInSchema, required=True)
     referred_by = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    indicators = fields.List(fields.String(validate=validate.Length(max=80)),
+    indicators = fields.List(fields.String(validate=validate.OneOf(INDICATORS)),
                              load_default=list)
     exploitation_forms = fields.List(fields.String(validate=validate.OneOf(
         EXPLOITATION_FORMS)), load_default=list)
@@ -47,7 +59,8 @@ class CaseCreateSchema(Schema):
     sector_formality = fields.String(load_default="unknown", validate=validate.OneOf(
         ["formal", "informal", "unknown"]))
     recruitment = fields.Dict(load_default=dict)
-    vulnerability_factors = fields.List(fields.String(validate=validate.Length(max=80)),
+    vulnerability_factors = fields.List(fields.String(validate=validate.OneOf(
+        VULNERABILITY_FACTORS)),
                                         load_default=list)
     internal_trafficking = fields.Boolean(load_default=None, allow_none=True)
     narrative = fields.String(load_default=None, validate=validate.Length(max=20000))
@@ -214,6 +227,9 @@ class DecisionInSchema(Schema):
     best_interests = fields.String(load_default=None, validate=validate.Length(max=20000))
     deadline = fields.AwareDateTime(load_default=None, default_timezone=__import__(
         "datetime").timezone.utc)
+    # ID-6: a negative decision records the person's view, or that they declined
+    person_view = fields.String(load_default=None, validate=validate.Length(max=5000))
+    person_view_declined = fields.Boolean(load_default=False)
 
 
 class ReviewRequestSchema(Schema):

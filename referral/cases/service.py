@@ -131,6 +131,21 @@ def _record_refusal(actor, case_id, track, event, refusal, reason):
     logger.info("refused %s/%s on case %s: %s", track, event, case_id, refusal.rule)
 
 
+def check_adverse(actor: User, case_id, action: str, *, reason_code=None, person_view=None,
+                  person_view_declined=False, reason=None):
+    """ID-6 / NC-3 for an adverse step taken outside a track (a referral, an offer, a
+    restriction, recording that a person left): a reason code from the action's closed
+    list, the person's view or that they declined, and free text that passes the NC-3
+    tripwire. A refusal is audited and, for NC-3, listed for supervisors."""
+    from workflows.reasons import check_adverse as check
+    refusal = check(action, reason_code=reason_code, person_view=person_view,
+                    person_view_declined=person_view_declined, reason=reason)
+    if refusal:
+        track, _, event = action.partition(".")
+        raise Refused(refusal.rule, refusal.message).keep(
+            partial(_record_refusal, actor, case_id, track, event, refusal, reason))
+
+
 def apply_transition(actor: User, case_or_id, track: str, event: str, *, reason=None,
                      facts=None, version: int | None = None, via: str = "case") -> Case:
     """Apply one event to one track of a case, in the caller's transaction.
@@ -167,8 +182,10 @@ def apply_transition(actor: User, case_or_id, track: str, event: str, *, reason=
     history = CaseTransition(case_id=case.id, track=track, event=event, from_state=state,
                              to_state=transition.dst, actor_id=getattr(actor, "id", None),
                              reason=reason, reason_code=given.get("reason_code"),
-                             person_view=given.get("person_view"),
-                             facts={k: v for k, v in given.items() if k != "person_view"},
+                             person_view=given.get("person_view")
+                             or given.get("person_request"),
+                             facts={k: v for k, v in given.items()
+                                    if k not in ("person_view", "person_request")},
                              rule_version=jurisdiction.rule_version)
     db.session.add(history)
     record(actor, "case.transition", "case", case.id, case_id=case.id,
@@ -200,7 +217,14 @@ def _on_enter(case: Case, track: str, state: str, jurisdiction, given: dict):
         if case.reflection_ends_at and case.reflection_ends_at > now:
             case.reflection_ends_at = now  # ended early: at the person's request (RP-1)
     if state == "closed":
-        cancel_deadlines(case.id)
+        # RR-4/RR-6: the reintegration check-ins closure required outlive it and keep
+        # reminding; everything else about the open case stops.
+        from .facts import FOLLOW_UP_KINDS
+        from ..reminders.models import Deadline, DeadlineStatus
+        for kind in set(db.session.scalars(select(Deadline.kind).where(
+                Deadline.case_id == case.id, Deadline.status == DeadlineStatus.pending))):
+            if kind not in FOLLOW_UP_KINDS:
+                cancel_deadlines(case.id, kind)
 
 
 def transitions_overview(actor: User, case: Case) -> dict:

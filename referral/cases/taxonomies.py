@@ -18,3 +18,6 @@ VULNERABILITY_FACTORS = (
 )
 SEX_VALUES = ("female", "male", "intersex", "other", "unknown", "declined")
 NATIONALITY_UNKNOWN = "unknown"
+# Screening indicators (ID-5: they prompt a judgement, never decide).
+INDICATORS = ("documents_withheld", "debt_bondage", "restricted_movement", "threats",
+              "excessive_hours", "no_pay", "isolation", "deceptive_recruitment", "violence")

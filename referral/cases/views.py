@@ -84,7 +84,13 @@ def new_referral():
         form = ReferralForm(formdata=data)
     else:
         form = ReferralForm()
-    if request.method == "POST" and form.validate_on_submit():
+    valid = request.method == "POST" and form.validate_on_submit()
+    if valid:
+        for name, messages in form.shared_errors().items():
+            field = getattr(form, name, None) or form.referred_by
+            field.errors = list(field.errors) + messages
+            valid = False
+    if valid:
         try:
             with attempt():
                 case = service.open_case(current_user, person=form.person(),
@@ -133,6 +139,8 @@ def case_file_context(case, actor):
             steps.append({"event": t.event,
                           "label": _(t.label) if t.label else t.event.replace("_", " "),
                           "reason_required": t.reason_required, "adverse": t.adverse,
+                          "asks": workflows.asks_for(t),
+                          "action": f"{name}.{t.event}",
                           "allowed": t.event in options["allowed"] and t.owner == "case",
                           # taken on the owning area's page (a stay, a return), not here
                           "elsewhere": t.owner != "case", "refusal": refusal,
@@ -164,9 +172,13 @@ def apply_step(case_id):
     if not form.validate_on_submit():
         flash(_("The step could not be read; please try again."), "error")
         return redirect(url_for("cases.case_file", case_id=case_id))
-    facts = {"person_requested": bool(form.person_requested.data)}
-    if form.person_view.data:
-        facts["person_view"] = form.person_view.data
+    facts = form.facts()
+    definition = workflows.tracks().get(form.track.data)
+    adverse = definition is not None and any(t.adverse for t in
+                                             definition.candidates(form.event.data))
+    if adverse and not form.confirm.data:  # an adverse step is confirmed before it is taken
+        flash(_("Not done: tick the confirmation to take this step."), "error")
+        return redirect(url_for("cases.case_file", case_id=case_id))
     try:
         version = int(form.version.data)
         with attempt():
@@ -186,6 +198,13 @@ def apply_step(case_id):
                 track=_(workflows.tracks()[form.track.data].description),
                 state=state_label(case.state_of(form.track.data))), "ok")
     return redirect(url_for("cases.case_file", case_id=case_id))
+
+
+@bp.app_template_global()
+def adverse_reasons(action: str) -> list[tuple[str, str]]:
+    """The closed list of reason codes for an adverse action, translated (ID-6, NC-3)."""
+    from workflows.reasons import ADVERSE_REASONS
+    return [(code, _(label)) for code, label in ADVERSE_REASONS.get(action, {}).items()]
 
 
 @home_panel("caseworker", _l("My cases"), "cases/panel.html")

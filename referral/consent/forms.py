@@ -4,7 +4,7 @@ from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField,
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..labels import code_choices
-from .models import DATA_CATEGORIES, PURPOSES
+from .models import DATA_CATEGORIES, PURPOSES, RECIPIENT_CATEGORIES
 
 
 class ConsentForm(FlaskForm):
@@ -13,6 +13,9 @@ class ConsentForm(FlaskForm):
                               validate_choice=False)
     recipient_name = StringField(_l("Or another recipient"), validators=[Optional(),
                                                                          Length(max=200)])
+    recipient_category = SelectField(_l("Kind of recipient (for another recipient)"),
+                                     choices=[SelectChoice("", "—")] + code_choices(
+                                         RECIPIENT_CATEGORIES), validate_choice=False)
     data_categories = SelectMultipleField(_l("Data shared"), choices=code_choices(DATA_CATEGORIES))
     language = StringField(_l("Language the information was given in"),
                            validators=[DataRequired(), Length(min=2, max=40)])

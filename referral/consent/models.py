@@ -13,7 +13,15 @@ PURPOSES = ("service", "data_share", "referral", "interview_recording", "photogr
 DATA_CATEGORIES = ("identity", "contact", "case_summary", "needs", "health", "legal",
                    "documents")
 # DP-1: never a recipient, whatever anyone types.
-FORBIDDEN_RECIPIENTS = ("media", "press", "journalist", "newspaper", "television", "tv")
+FORBIDDEN_RECIPIENTS = ("media", "press", "journalist", "newspaper", "television", "tv",
+                        "reporter", "journalists", "magazine", "broadcaster", "podcast",
+                        "presse", "journaliste", "periodista", "prensa")
+# DP-1: a recipient is typed by its category; a category, not a name, decides. "media" is
+# on the list only so that it can be refused by name of category, whatever the name typed.
+RECIPIENT_CATEGORIES = ("authority", "court", "prosecutor", "police", "ngo",
+                        "service_provider", "legal_aid", "health", "embassy", "family",
+                        "employer", "international_organisation", "media")
+FORBIDDEN_CATEGORIES = frozenset({"media"})
 
 
 class Consent(Model):
@@ -28,6 +36,7 @@ class Consent(Model):
     purpose: Mapped[str] = mapped_column(String(40))
     provider_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("provider.id"))
     recipient_name: Mapped[str] = mapped_column(String(200))
+    recipient_category: Mapped[str | None] = mapped_column(String(30))  # DP-1
     data_categories: Mapped[list] = mapped_column(JSONType, default=list)
     given_by: Mapped[str] = mapped_column(String(20))  # person | guardian
     guardian_name: Mapped[str | None] = mapped_column(String(400))

@@ -4,13 +4,16 @@ from marshmallow import fields, validate
 
 from ..validation import Schema
 
-from .models import DATA_CATEGORIES, PURPOSES
+from .models import DATA_CATEGORIES, PURPOSES, RECIPIENT_CATEGORIES
 
 
 class ConsentInSchema(Schema):
     purpose = fields.String(required=True, validate=validate.OneOf(PURPOSES))
     provider_id = fields.UUID(load_default=None, allow_none=True)
     recipient_name = fields.String(load_default=None, validate=validate.Length(max=200))
+    # DP-1: the kind of recipient; "media" is refused whatever the name
+    recipient_category = fields.String(load_default=None, allow_none=True,
+                                       validate=validate.OneOf(RECIPIENT_CATEGORIES))
     data_categories = fields.List(fields.String(validate=validate.OneOf(DATA_CATEGORIES)),
                                   load_default=list)
     given_by = fields.String(load_default="person",
@@ -28,6 +31,7 @@ class ConsentSchema(Schema):
     purpose = fields.String()
     provider_id = fields.UUID(allow_none=True)
     recipient_name = fields.String()
+    recipient_category = fields.String(allow_none=True)
     data_categories = fields.List(fields.String())
     given_by = fields.String()
     language = fields.String()

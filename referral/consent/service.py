@@ -14,7 +14,8 @@ from ..errors import Forbidden, Invalid, Refused
 from ..extensions import db
 from ..labels import N_
 from ..reminders.service import cancel_deadlines, plan_deadline
-from .models import (DATA_CATEGORIES, FORBIDDEN_RECIPIENTS, PURPOSES, Consent,
+from .models import (DATA_CATEGORIES, FORBIDDEN_CATEGORIES, FORBIDDEN_RECIPIENTS, PURPOSES,
+                     RECIPIENT_CATEGORIES, Consent,
                      ConsentOverride, RecipientNotice)
 
 OVERRIDE_GROUNDS = ("danger_to_life", "child_without_guardian")
@@ -43,7 +44,17 @@ def _provider(provider_id):
     return provider
 
 
-def _check_recipient(name: str):
+# DP-1: a release of data outside the agency names the kind of recipient, not just a name.
+CATEGORY_REQUIRED = frozenset({"data_share", "cross_border_transfer"})
+
+
+def _check_recipient(name: str, category: str | None = None):
+    if category is not None and category not in RECIPIENT_CATEGORIES:
+        raise Invalid("recipient_category", N_("one of %(choices)s"),
+                      {"choices": ", ".join(RECIPIENT_CATEGORIES)})
+    if category in FORBIDDEN_CATEGORIES:  # by category, whatever the name (DP-1)
+        raise Refused("DP-1", N_("identities are never made public: the media is never a "
+                                 "recipient"))
     lowered = (name or "").strip().lower()
     if not lowered:
         raise Invalid("recipient_name", N_("name the recipient (CO-1)"))
@@ -54,7 +65,8 @@ def _check_recipient(name: str):
 
 def give_consent(actor, case, *, purpose, language, information_given, given_by="person",
                  provider_id=None, recipient_name=None, data_categories=(),
-                 guardian_name=None, child_views=None, expires_at=None) -> Consent:
+                 guardian_name=None, child_views=None, expires_at=None,
+                 recipient_category=None) -> Consent:
     """CO-1: informed, specific to purpose and recipient, with who, when, language,
     information and until when."""
     access.require(access.can_edit_case(actor, case))
@@ -62,7 +74,11 @@ def give_consent(actor, case, *, purpose, language, information_given, given_by=
         raise Invalid("purpose", N_("one of %(choices)s"), {"choices": ", ".join(PURPOSES)})
     provider = _provider(provider_id)
     recipient_name = recipient_name or (provider.name if provider else None)
-    _check_recipient(recipient_name)
+    if provider is not None:  # a directory entry carries its category
+        recipient_category = provider.category
+    _check_recipient(recipient_name, recipient_category)
+    if recipient_category is None and purpose in CATEGORY_REQUIRED:
+        raise Invalid("recipient_category", N_("say what kind of recipient this is (DP-1)"))
     if purpose == "referral" and provider is None:
         raise Invalid("provider_id", N_("a referral consent names the provider (CO-1)"))
     unknown = [c for c in data_categories if c not in DATA_CATEGORIES]
@@ -91,6 +107,7 @@ def give_consent(actor, case, *, purpose, language, information_given, given_by=
     consent = Consent(case_id=case.id, purpose=purpose,
                       provider_id=provider.id if provider else None,
                       recipient_name=recipient_name.strip(),
+                      recipient_category=recipient_category,
                       data_categories=list(dict.fromkeys(data_categories)),
                       given_by=given_by, guardian_name=guardian_name,
                       child_views=child_views, language=language.strip(),

@@ -28,6 +28,7 @@ def case_consents(case_id):
                 service.give_consent(current_user, case, purpose=form.purpose.data,
                                      provider_id=form.provider_id.data or None,
                                      recipient_name=form.recipient_name.data or None,
+                                     recipient_category=form.recipient_category.data or None,
                                      data_categories=form.data_categories.data,
                                      language=form.language.data,
                                      information_given=form.information_given.data,

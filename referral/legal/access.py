@@ -6,7 +6,7 @@ from ..cases import access as case_access
 from ..database import get_or_404
 from ..errors import Forbidden, NotFound
 from ..labels import N_
-from .models import Proceeding
+from .models import Proceeding, ResidencePermit
 
 LEGAL_ROLES = (Role.caseworker, Role.supervisor, Role.legal_aid)
 
@@ -31,3 +31,9 @@ def get_proceeding_for(actor, proceeding_id) -> Proceeding:
     proceeding = get_or_404(Proceeding, proceeding_id, "proceeding")
     get_legal_case_for(actor, proceeding.case_id)
     return proceeding
+
+
+def get_permit_for(actor, permit_id) -> ResidencePermit:
+    permit = get_or_404(ResidencePermit, permit_id, "permit")
+    get_legal_case_for(actor, permit.case_id)
+    return permit

@@ -7,7 +7,7 @@ from . import access, service
 from .schemas import (AssignLegalAidSchema, CompensationSchema, CooperationSchema,
                       HearingSchema, InformationSchema, LegalAidCaseSchema, LegalAidPageArgsSchema,
                       LegalSummarySchema, MeasureSchema, NonPunishmentSchema, NoteSchema,
-                      PermitSchema, ProceedingInSchema, ProceedingSchema,
+                      PermitSchema, PermitUpdateSchema, ProceedingInSchema, ProceedingSchema,
                       ProceedingUpdateSchema, ReleaseSchema, SafetyTaskSchema)
 
 blp = Blueprint("api-legal", __name__, url_prefix="/api/v1",
@@ -176,6 +176,18 @@ class Permits(MethodView):
         case = access.get_legal_case_for(actor, case_id)
         permit = service.add_permit(actor, case, **body)
         return permit
+
+
+@blp.route("/permits/<permit_id>/status")
+class PermitStatus(MethodView):
+    @blp.arguments(PermitUpdateSchema)
+    @blp.response(200, PermitSchema)
+    @blp.alt_response(409, schema="ErrorsSchema", description="Refused: names the rule")
+    def post(self, body, permit_id):
+        """RR-2: an asylum claim is decided or withdrawn; a permit renewed or expired."""
+        actor = api_actor()
+        permit = access.get_permit_for(actor, permit_id)
+        return service.update_permit(actor, permit, **body)
 
 
 @blp.route("/cases/<case_id>/legal-notes")

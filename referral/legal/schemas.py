@@ -121,9 +121,17 @@ class PermitSchema(Schema):
     id = fields.UUID(dump_only=True)
     kind = fields.String(required=True, validate=validate.OneOf(PERMIT_KINDS))
     status = fields.String(required=True, validate=validate.OneOf(
-        ["applied", "granted", "refused", "expired"]))
+        ["applied", "granted", "refused", "expired", "withdrawn"]))
     expires_at = fields.AwareDateTime(load_default=None, allow_none=True, **_dt)
     conditions = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class PermitUpdateSchema(Schema):
+    """RR-2: applied -> granted | refused | withdrawn; granted -> granted (renewed) |
+    expired."""
+    status = fields.String(required=True, validate=validate.OneOf(
+        ["granted", "refused", "withdrawn", "expired"]))
+    expires_at = fields.AwareDateTime(load_default=None, allow_none=True, **_dt)
 
 
 class NoteSchema(Schema):

@@ -15,7 +15,7 @@ from ..database import parse_id, utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused
 from ..extensions import db
 from ..labels import N_
-from ..reminders.service import plan_deadline
+from ..reminders.service import cancel_deadlines, plan_deadline
 from .models import (CLOSED_STATUSES, COMPENSATION_KINDS, COOPERATION_KINDS, MEASURE_KINDS,
                      NON_PUNISHMENT_OUTCOMES, OFFENCE_CATEGORIES, OPEN_STATUSES, PERMIT_KINDS,
                      PERSON_ROLES, PROCEEDING_KINDS, CompensationClaim, CooperationRecord,
@@ -99,6 +99,14 @@ def add_hearing(actor, proceeding, *, at, place, person_must=None) -> Hearing:
     """LP-1: a hearing is a deadline with reminders."""
     if not (place or "").strip():
         raise Invalid("place", N_("where the hearing is"))
+    opened = proceeding.opened_at
+    if opened is not None and at is not None:
+        from datetime import timezone
+
+        def as_utc(moment):
+            return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        if as_utc(at).date() < as_utc(opened).date():  # dates in order, never "overdue" since
+            raise Invalid("at", N_("a hearing cannot be before its proceeding was opened"))
     hearing = Hearing(proceeding_id=proceeding.id, at=at, place=place.strip(),
                       person_must=person_must)
     db.session.add(hearing)
@@ -246,6 +254,34 @@ def add_permit(actor, case, *, kind, status, expires_at=None, conditions=None):
     return permit
 
 
+# RR-2: a permit or an asylum claim moves on: applied -> granted | refused | withdrawn;
+# granted -> granted again (renewed, with its new expiry) | expired. Each step is audited.
+PERMIT_STEPS = {"applied": ("granted", "refused", "withdrawn"),
+                "granted": ("granted", "expired")}
+
+
+def update_permit(actor, permit, *, status, expires_at=None):
+    """Record a decision, a withdrawal, a renewal or an expiry; the guards (a pending asylum
+    claim blocks return) read the current status."""
+    allowed = PERMIT_STEPS.get(permit.status, ())
+    if status not in allowed:
+        raise Refused("WF-STATE", N_("a %(status)s permit or claim cannot become %(target)s"),
+                      {"status": permit.status, "target": status})
+    before = permit.status
+    permit.status = status
+    if expires_at is not None:
+        permit.expires_at = expires_at
+    cancel_deadlines(permit.case_id, "permit_renewal", source_key=str(permit.id))
+    if status == "granted" and permit.expires_at is not None:
+        plan_deadline(permit.case_id, "permit_renewal", permit.expires_at - timedelta(days=30),
+                      source_key=str(permit.id), remind_days=(30, 7))
+    db.session.flush()
+    record(actor, "legal.permit_update", "residence_permit", permit.id,
+           case_id=permit.case_id, purpose="residence status",
+           details={"from": before, "to": status})
+    return permit
+
+
 def add_note(actor, case, body) -> LegalNote:
     """LP-5: only the person's legal aid staff write and read privileged notes."""
     if not is_assigned_legal_aid(actor, case):
@@ -314,7 +350,7 @@ def legal_aid_view(actor, *, page=1, per_page=50) -> list[dict]:
             deadlines.setdefault(d.case_id, []).append(d)
     record(actor, "legal.view", "user", actor.id, purpose="legal aid",
            details={"cases": len(cases), "page": page})
-    return [{"case_id": c.id, "reference": c.reference,
+    return [{"case_id": c.id, "reference": c.reference, "no_removal": c.no_removal,
              "proceedings": proceedings.get(c.id, []),
              "deadlines": [{"kind": d.kind, "due_at": d.due_at} for d in deadlines.get(c.id, [])],
              "non_punishment_alerts": non_punishment_alerts(c, proceedings.get(c.id, []))}

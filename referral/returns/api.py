@@ -44,7 +44,10 @@ class ReturnStep(MethodView):
     def post(self, body, return_id, step):
         actor = api_actor()
         request = access.get_return_for(actor, return_id)
-        facts = {"person_view": body["person_view"]} if body.get("person_view") else None
+        facts = {key: body[key] for key in ("person_view", "reason_code")
+                 if body.get(key)}
+        if body.get("person_view_declined"):
+            facts["person_view_declined"] = True
         service.return_step(actor, request, step, reason=body.get("reason"), facts=facts)
         return request
 

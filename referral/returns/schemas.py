@@ -44,8 +44,12 @@ class ReturnSchema(Schema):
 
 
 class ReturnStepSchema(Schema):
+    """Refusing is adverse (ID-6): ``reason_code`` from ``return.refuse`` and the person's
+    view or ``person_view_declined``."""
     reason = fields.String(load_default=None, validate=validate.Length(max=5000))
     person_view = fields.String(load_default=None, validate=validate.Length(max=5000))
+    reason_code = fields.String(load_default=None, validate=validate.Length(max=40))
+    person_view_declined = fields.Boolean(load_default=False)
 
 
 class PlanSchema(Schema):

@@ -7,7 +7,7 @@ from . import access, service
 from .models import SERVICES
 from .schemas import (OfferInSchema, OfferSchema, ProviderArgsSchema, ProviderSchema,
                       RecipientReferralSchema, ReferralInSchema, ReferralSchema,
-                      ServiceSchema, StepSchema)
+                      ServiceSchema, StepSchema, OfferAnswerSchema)
 
 blp = Blueprint("api-services", __name__, url_prefix="/api/v1",
                 description="Service catalogue, provider directory, referrals, offers")
@@ -98,12 +98,15 @@ class Offers(MethodView):
         return offer
 
 
-@blp.route("/offers/<offer_id>/<any(accept,decline):answer>")
+@blp.route("/offers/<offer_id>/<any(accept,decline,withdraw):answer>")
 class OfferAnswer(MethodView):
+    @blp.arguments(OfferAnswerSchema)
     @blp.response(200, OfferSchema)
-    def post(self, offer_id, answer):
-        """The person accepts or declines; declining changes nothing else (CO-3)."""
+    @blp.alt_response(409, schema="ErrorsSchema", description="Refused: names the rule")
+    def post(self, body, offer_id, answer):
+        """The person accepts or declines, or the agency withdraws the offer; declining
+        changes nothing else (CO-3); accepting needs consent (CO-1)."""
         actor = api_actor()
         offer = access.get_offer_for(actor, offer_id)
-        service.answer_offer(actor, offer, answer == "accept")
+        service.answer_offer(actor, offer, answer, **body)
         return offer

@@ -33,6 +33,9 @@ class Provider(Model):
     agency_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agency.id"))
     description: Mapped[str | None] = mapped_column(Text)
     services: Mapped[list] = mapped_column(JSONType, default=list)
+    # DP-1: what kind of recipient this is (consent.models.RECIPIENT_CATEGORIES)
+    category: Mapped[str] = mapped_column(String(30), default="service_provider",
+                                          server_default="service_provider")
     # The provider's own intake policy: shown to caseworkers, never used as eligibility.
     genders_accepted: Mapped[list] = mapped_column(JSONType, default=list)  # [] = all
     min_age: Mapped[int | None] = mapped_column()
@@ -64,6 +67,7 @@ class Referral(Model):
     reason = sealed()
     reason_enc: Mapped[str | None] = mapped_column(Text)
     person_view: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(40))  # ID-6 closed list
     requested_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     requested_at: Mapped[datetime] = created_at()
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -86,3 +90,7 @@ class ServiceOffer(Model):
     status: Mapped[str] = mapped_column(String(20), default="offered")
     offered_at: Mapped[datetime] = created_at()
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason_code: Mapped[str | None] = mapped_column(String(40))  # declined/withdrawn, ID-6
+    person_view: Mapped[str | None] = mapped_column(Text)
+
+    case = relationship("Case")

@@ -2,6 +2,7 @@ from marshmallow import fields, validate
 
 from ..validation import Schema
 
+from ..consent.models import FORBIDDEN_CATEGORIES, RECIPIENT_CATEGORIES
 from .models import SERVICES
 
 
@@ -18,6 +19,9 @@ class ProviderSchema(Schema):
                                 validate=validate.Length(max=5000))
     services = fields.List(fields.String(validate=validate.OneOf(list(SERVICES))),
                            load_default=list)
+    # DP-1: what kind of recipient the entry is; never "media"
+    category = fields.String(validate=validate.OneOf(
+        [c for c in RECIPIENT_CATEGORIES if c not in FORBIDDEN_CATEGORIES]))
     genders_accepted = fields.List(fields.String(validate=validate.Length(max=20)),
                                    load_default=list)
     min_age = fields.Integer(load_default=None, allow_none=True,
@@ -74,8 +78,17 @@ class RecipientReferralSchema(Schema):
 
 
 class StepSchema(Schema):
+    """Rejecting or revoking also takes ``reason_code`` (from ``referral.reject`` /
+    ``referral.revoke``) and the person's view or ``person_view_declined`` (ID-6)."""
     reason = fields.String(load_default=None, validate=validate.Length(max=5000))
     person_view = fields.String(load_default=None, validate=validate.Length(max=5000))
+    reason_code = fields.String(load_default=None, validate=validate.Length(max=40))
+    person_view_declined = fields.Boolean(load_default=False)
+
+
+class OfferAnswerSchema(StepSchema):
+    """Declining or withdrawing an offer: a code from ``offer.decline`` /
+    ``offer.withdraw`` and the person's view (ID-6); accepting needs consent (CO-1)."""
 
 
 class OfferInSchema(Schema):
@@ -89,3 +102,4 @@ class OfferSchema(Schema):
     status = fields.String()
     offered_at = fields.DateTime()
     decided_at = fields.DateTime(allow_none=True)
+    reason_code = fields.String(allow_none=True)

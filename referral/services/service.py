@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import Role
 from ..audit.service import record
 from ..cases import access
-from ..cases.service import register_history_source
+from ..cases.service import check_adverse, register_history_source
 from ..consent import service as consent_service
 from ..database import utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused
@@ -39,6 +39,14 @@ def save_provider(actor, data: dict, provider: Provider | None = None) -> Provid
     if unknown:
         raise Invalid("services", N_("unknown services: %(codes)s"),
                       {"codes": ", ".join(unknown)})
+    from ..consent.models import FORBIDDEN_CATEGORIES, RECIPIENT_CATEGORIES
+    category = data.get("category")
+    if category is not None and category not in RECIPIENT_CATEGORIES:
+        raise Invalid("category", N_("one of %(choices)s"),
+                      {"choices": ", ".join(RECIPIENT_CATEGORIES)})
+    if category in FORBIDDEN_CATEGORIES:
+        raise Refused("DP-1", N_("identities are never made public: the media is never a "
+                                 "recipient"))
     name = (data.get("name") or (provider.name if provider else "")).strip()
     if not name:
         raise Invalid("name", N_("a provider has a name"))
@@ -228,14 +236,16 @@ def _revoke_after_refusal(actor, referral_id):
     """The revocation stands even though the step that found it is refused."""
     referral = db.session.get(Referral, referral_id)
     if referral.status in Referral.OPEN:
-        _close(actor, referral, "revoked", "consent no longer in force")
+        _close(actor, referral, "revoked", "consent no longer in force",
+               reason_code="consent_withdrawn")
     db.session.flush()
 
 
-def _close(actor, referral, status, reason=None, person_view=None):
+def _close(actor, referral, status, reason=None, person_view=None, reason_code=None):
     referral.status = status
     referral.reason = reason
     referral.person_view = person_view
+    referral.reason_code = reason_code
     if status in ("accepted", "rejected"):
         referral.decided_at = utcnow()
     if status in ("completed", "revoked", "rejected"):
@@ -253,18 +263,24 @@ STEPS = {
 }
 
 
-def referral_step(actor, referral, step, *, reason=None, person_view=None) -> Referral:
+def referral_step(actor, referral, step, *, reason=None, person_view=None, reason_code=None,
+                  person_view_declined=False) -> Referral:
+    """Rejecting or revoking is adverse (ID-6): a code from ``referral.<step>``, the
+    person's view or that they declined, free text second and never about cooperation."""
     if step not in STEPS:
         raise NotFound("step")
     sources, target, _side = STEPS[step]  # who may: access.get_referral_for(..., side_of)
     if referral.status not in sources:
         raise Refused("WF-STATE", N_("a %(status)s referral cannot be %(target)s"),
                       {"status": referral.status, "target": target})
-    if step == "reject" and not (reason or "").strip():
-        raise Refused("ID-6", N_("a refused referral records its reasons"))
+    if step in ("reject", "revoke"):
+        check_adverse(actor, referral.case_id, f"referral.{step}", reason_code=reason_code,
+                      person_view=person_view, person_view_declined=person_view_declined,
+                      reason=reason)
     if step in ("accept", "complete"):
         _still_authorised(actor, referral)
-    _close(actor, referral, target, reason, person_view)
+    _close(actor, referral, target, reason, person_view,
+           reason_code if step in ("reject", "revoke") else None)
     return referral
 
 
@@ -361,13 +377,34 @@ def offer_service(actor, case, *, service, provider_id=None) -> ServiceOffer:
     return offer
 
 
-def answer_offer(actor, offer: ServiceOffer, accepted: bool) -> ServiceOffer:
-    """The person accepts or declines; declining one service changes nothing else (CO-3).
-    Who may: ``access.get_offer_for`` (the case's agency)."""
+OFFER_ANSWERS = {"accept": "accepted", "decline": "declined", "withdraw": "withdrawn"}
+
+
+def answer_offer(actor, offer: ServiceOffer, accepted: bool | str, *, reason_code=None,
+                 person_view=None, person_view_declined=False, reason=None) -> ServiceOffer:
+    """The person accepts or declines, or the agency withdraws the offer; declining one
+    service changes nothing else (CO-3). Accepting needs the person's consent to services
+    in force (CO-1); declining and withdrawing are adverse (ID-6): a code from
+    ``offer.<answer>`` and the person's view. Who may: ``access.get_offer_for``."""
+    answer = accepted if isinstance(accepted, str) else ("accept" if accepted else "decline")
+    if answer not in OFFER_ANSWERS:
+        raise NotFound("answer")
     if offer.status != "offered":
         raise Refused("WF-STATE", N_("this offer was already %(status)s"),
                       {"status": offer.status})
-    offer.status = "accepted" if accepted else "declined"
+    if answer == "accept":
+        from ..consent.service import approved_override, has_valid_consent
+        case = offer.case
+        if not (has_valid_consent(case, "service")
+                or approved_override(case.id, "service")):
+            raise Refused("CO-1", N_("accepting a service needs the person's informed consent "
+                                     "to services on file"))
+    else:
+        check_adverse(actor, offer.case_id, f"offer.{answer}", reason_code=reason_code,
+                      person_view=person_view, person_view_declined=person_view_declined,
+                      reason=reason)
+        offer.reason_code, offer.person_view = reason_code, person_view
+    offer.status = OFFER_ANSWERS[answer]
     offer.decided_at = utcnow()
     record(actor, f"offer.{offer.status}", "service_offer", offer.id, case_id=offer.case_id,
            purpose="assistance")

@@ -8,6 +8,7 @@ from ..boundary import attempt
 from ..auth import roles_required
 from ..cases import access as case_access
 from ..errors import DomainError
+from ..validation import AdverseStepSchema
 from . import access, service
 from .models import SERVICES
 
@@ -55,8 +56,10 @@ def referral_step(referral_id, step):
     if FlaskForm().validate_on_submit():
         try:
             with attempt():
-                service.referral_step(current_user, referral, step,
-                                      reason=request.form.get("reason") or None)
+                adverse = AdverseStepSchema.from_form(request.form) \
+                    if step in ("reject", "revoke") else {
+                        "reason": (request.form.get("reason") or "").strip() or None}
+                service.referral_step(current_user, referral, step, **adverse)
         except DomainError as exc:
             from ..webforms import refusal_sentence
             flash(refusal_sentence(exc), "error")
@@ -172,5 +175,11 @@ def answer_offer(offer_id, answer):
     offer = access.get_offer_for(current_user, offer_id)
     done = _("The person accepted the offer.") if answer == "accept" else \
         _("The person declined the offer. Nothing else changes for them (CO-3).")
-    return act(lambda: service.answer_offer(current_user, offer, answer == "accept"), done,
+    form = request.form
+    return act(lambda: service.answer_offer(
+        current_user, offer, answer == "accept",
+        reason_code=form.get("reason_code") or None,
+        person_view=(form.get("person_view") or "").strip()[:2000] or None,
+        person_view_declined=bool(form.get("person_view_declined")),
+        reason=(form.get("reason") or "").strip()[:2000] or None), done,
                url_for("services.case_referrals", case_id=offer.case_id))

@@ -45,7 +45,8 @@ class Leave(MethodView):
         """The person leaves. Always allowed, no precondition (SH-1)."""
         actor = api_actor()
         stay = access.get_stay_for(actor, stay_id, LEAVE)
-        service.leave(actor, stay, body.get("note"))
+        service.leave(actor, stay, body.get("note"), reason_code=body["reason_code"],
+                      person_view=body.get("person_view"))
         return stay
 
 

@@ -52,6 +52,8 @@ class Restriction(Model):
     decision_maker: Mapped[str] = mapped_column(String(200))
     grounds: Mapped[str] = mapped_column(String(20))  # safety (the only acceptable grounds)
     reason: Mapped[str] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(40))  # ``restriction.impose``
+    person_view: Mapped[str | None] = mapped_column(Text)  # ID-6, or "declined"
     imposed_at: Mapped[datetime] = created_at()
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     review_at: Mapped[datetime] = mapped_column(UTCDateTime)

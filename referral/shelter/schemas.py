@@ -2,7 +2,7 @@ from datetime import timezone
 
 from marshmallow import fields, validate
 
-from ..validation import Schema
+from ..validation import AdverseStepSchema, Schema
 
 from .service import ITEM_KINDS, OUTING_PURPOSES
 
@@ -23,13 +23,15 @@ class StaySchema(Schema):
 
 
 class LeaveSchema(Schema):
+    """SH-1: leaving is never refused; what is recorded is coded (``shelter.leave``)."""
     note = fields.String(load_default=None, validate=validate.Length(max=2000))
+    reason_code = fields.String(load_default="person_chose_to_leave",
+                                validate=validate.Length(min=1, max=40))
+    person_view = fields.String(load_default=None, validate=validate.Length(max=2000))
 
 
-class EndStaySchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    person_view = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    reason_code = fields.String(load_default=None, validate=validate.Length(max=40))
+class EndStaySchema(AdverseStepSchema):
+    """ID-6 / NC-3: a code from ``shelter.end_stay``, the person's view, text second."""
 
 
 class RestrictionInSchema(Schema):
@@ -39,6 +41,10 @@ class RestrictionInSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     expires_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
     review_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    # ID-6: a code from ``restriction.impose`` and the person's view or that they declined
+    reason_code = fields.String(load_default=None, validate=validate.Length(max=40))
+    person_view = fields.String(load_default=None, validate=validate.Length(max=2000))
+    person_view_declined = fields.Boolean(load_default=False)
 
 
 class RestrictionSchema(Schema):
@@ -102,6 +108,7 @@ class ShelterResidentSchema(Schema):
     languages = fields.List(fields.String())
     interpreter_needed = fields.String()
     is_child = fields.Boolean()
+    no_removal = fields.Boolean()
     room = fields.String(allow_none=True)
     admitted_at = fields.DateTime()
     is_voluntary = fields.Boolean()

@@ -11,7 +11,7 @@ from ..accounts.models import Agency, AgencyKind, Role
 from ..audit.service import record
 from ..cases import access
 from ..cases.models import Case
-from ..cases.service import apply_transition
+from ..cases.service import apply_transition, check_adverse
 from ..database import utcnow
 from ..errors import Forbidden, Invalid, Refused
 from ..extensions import db
@@ -78,10 +78,15 @@ def _admit(actor, case, agency, consent, room) -> Stay:
     return stay
 
 
-def leave(actor, stay: Stay, note=None) -> Stay:
-    """SH-1: the person may leave at any time; there is no precondition, ever."""
+def leave(actor, stay: Stay, note=None, *, reason_code="person_chose_to_leave",
+          person_view=None) -> Stay:
+    """SH-1: the person may leave at any time; there is no precondition, ever. What is
+    recorded about it is coded (``shelter.leave``) and its note never ties the leaving to
+    cooperation (NC-3). The person's leaving is their view when they gave no other."""
     if stay.left_at is not None:
         return stay
+    check_adverse(actor, stay.case_id, "shelter.leave", reason_code=reason_code,
+                  person_view=person_view, person_view_declined=True, reason=note)
     apply_transition(actor, stay.case_id, "shelter", "leave", via="shelter",
                      reason=note or "the person left")
     _end(actor, stay, note, "the person left")
@@ -89,8 +94,8 @@ def leave(actor, stay: Stay, note=None) -> Stay:
     return stay
 
 
-def end_stay(actor, stay: Stay, *, reason: str, person_view: str | None = None,
-             reason_code: str | None = None) -> Stay:
+def end_stay(actor, stay: Stay, *, reason: str | None = None, person_view: str | None = None,
+             reason_code: str | None = None, person_view_declined: bool = False) -> Stay:
     """The shelter ends a stay: an adverse step with its reasons and the person's view
     (ID-6), never for not cooperating (NC-3)."""
     if stay.left_at is not None:
@@ -98,6 +103,8 @@ def end_stay(actor, stay: Stay, *, reason: str, person_view: str | None = None,
     facts = {"person_view": person_view} if person_view else {}
     if reason_code:
         facts["reason_code"] = reason_code
+    if person_view_declined:
+        facts["person_view_declined"] = True
     apply_transition(actor, stay.case_id, "shelter", "end_stay", via="shelter", reason=reason,
                      facts=facts)
     _end(actor, stay, reason, "the stay ended")
@@ -129,7 +136,8 @@ def _shelter_staff_scope(user):
 
 
 def impose_restriction(actor, stay: Stay, *, legal_basis, decision_maker, grounds, reason,
-                       expires_at, review_at) -> Restriction:
+                       expires_at, review_at, reason_code=None, person_view=None,
+                       person_view_declined=False) -> Restriction:
     """SH-2: exceptional, dated, reviewed; CH-4: never for a child on migration grounds.
     Who may: ``access.get_stay_for(actor, id, RESTRICT)``."""
     if stay.left_at is not None:
@@ -158,9 +166,14 @@ def impose_restriction(actor, stay: Stay, *, legal_basis, decision_maker, ground
     if stay.active_restrictions(now):
         raise Refused("SH-2", N_("a restriction is already in force: review it, do not stack "
                                  "or renew it"))
+    check_adverse(actor, stay.case_id, "restriction.impose", reason_code=reason_code,
+                  person_view=person_view, person_view_declined=person_view_declined,
+                  reason=reason)
     restriction = Restriction(legal_basis=legal_basis.strip(),
                               decision_maker=decision_maker.strip(), grounds=grounds,
                               reason=reason.strip(), expires_at=expires_at,
+                              reason_code=reason_code,
+                              person_view=person_view or "declined to give a view",
                               review_at=review_at, imposed_by_id=actor.id)
     stay.restrictions.append(restriction)
     db.session.flush()
@@ -244,6 +257,7 @@ def shelter_view(actor, shelter_id) -> list[dict]:
             "restricted_case": masked,
             "languages": person.languages, "interpreter_needed": person.interpreter_needed,
             "is_child": stay.case.is_child, "room": stay.room,
+            "no_removal": stay.case.no_removal,  # RP-2: shown to every role
             "admitted_at": stay.admitted_at, "is_voluntary": not active,
             "restrictions": [{"id": r.id, "expires_at": r.expires_at,
                               "review_at": r.review_at, "legal_basis": r.legal_basis}

@@ -29,8 +29,21 @@ def leave(stay_id):
     if FlaskForm().validate_on_submit():
         if request.form.get("confirm") != "yes":  # it ends the stay at once: ask first
             return render_template("shelter/leave_confirm.html", stay=stay, form=FlaskForm())
-        service.leave(current_user, stay)
-        flash(_("Recorded: the person has left. Leaving is always their choice."), "ok")
+        try:
+            with attempt():
+                service.leave(current_user, stay,
+                              (request.form.get("note") or "").strip()[:2000] or None,
+                              reason_code=request.form.get("reason_code")
+                              or "person_chose_to_leave",
+                              person_view=(request.form.get("person_view") or "").strip()[:2000]
+                              or None)
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            flash(_("Not recorded (%(rule)s): %(message)s", rule=exc.key,
+                    message=exc.localized()), "error")
+        else:
+            flash(_("Recorded: the person has left. Leaving is always their choice."), "ok")
     return redirect(url_for("shelter.residents"))
 
 

@@ -3,7 +3,8 @@ from flask_smorest import Blueprint
 
 from ..auth import api_actor
 from . import service
-from .schemas import DashboardSchema
+from ..cases import access
+from .schemas import DashboardSchema, RefusedAttemptSchema
 
 blp = Blueprint("api-supervision", __name__, url_prefix="/api/v1/supervision",
                 description="Supervisor dashboard")
@@ -17,3 +18,26 @@ class Overdue(MethodView):
         ending with no next step, restrictions in force, refused NC-3 attempts."""
         data = service.dashboard(api_actor())
         return data
+
+
+@blp.route("/attempts")
+class RefusedAttempts(MethodView):
+    @blp.response(200, RefusedAttemptSchema(many=True))
+    def get(self):
+        """Refused attempts not yet reviewed (NC-3 and the other watched rules), newest
+        first, with the text that was refused."""
+        return service.refused_attempts(api_actor())
+
+
+@blp.route("/attempts/<attempt_id>/reviewed")
+class RefusedAttemptReviewed(MethodView):
+    @blp.response(200, RefusedAttemptSchema)
+    def post(self, attempt_id):
+        """Mark a refused attempt as reviewed: it leaves the list; who and when are kept."""
+        actor = api_actor()
+        attempt = access.get_refused_attempt_for(actor, attempt_id)
+        service.mark_attempt_reviewed(actor, attempt)
+        return {"id": attempt.id, "case_id": attempt.case_id, "rule": attempt.rule,
+                "track": attempt.track, "event": attempt.event, "at": attempt.at,
+                "reason": attempt.reason, "message": attempt.message,
+                "reviewed_at": attempt.reviewed_at}

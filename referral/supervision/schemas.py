@@ -43,6 +43,9 @@ class RefusedAttemptSchema(Schema):
     event = fields.String()
     at = fields.DateTime()
     actor = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    message = fields.String(allow_none=True)
+    reviewed_at = fields.DateTime(allow_none=True)
 
 
 class DashboardSchema(Schema):

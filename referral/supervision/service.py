@@ -94,7 +94,8 @@ def active_restrictions(actor, now=None) -> list[dict]:
 
 
 def refused_attempts(actor, limit=200) -> list[dict]:
-    """NC-3 and other watched refusals, newest first, until reviewed."""
+    """NC-3 and other watched refusals, newest first, until reviewed. ``reason`` is the
+    text that was refused: what the supervisor is there to look at."""
     require_supervisor(actor)
     rows = db.session.execute(
         select(RefusedAttempt, Case.reference).join(Case, Case.id == RefusedAttempt.case_id)
@@ -102,8 +103,22 @@ def refused_attempts(actor, limit=200) -> list[dict]:
                access.open_to(actor))
         .order_by(RefusedAttempt.at.desc()).limit(limit)).all()
     return [{"id": a.id, "case_id": a.case_id, "case_reference": reference, "rule": a.rule,
-             "track": a.track, "event": a.event, "at": a.at,
+             "track": a.track, "event": a.event, "at": a.at, "reason": a.reason,
+             "message": a.message,
              "actor": a.actor.display_name if a.actor else None} for a, reference in rows]
+
+
+def mark_attempt_reviewed(actor, attempt):
+    """A supervisor has looked at a refused attempt (NC-3): it leaves the list, and who
+    reviewed it and when stay on record. Load with ``access.get_refused_attempt_for``."""
+    require_supervisor(actor)
+    if attempt.reviewed_at is None:
+        attempt.reviewed_at, attempt.reviewed_by_id = utcnow(), actor.id
+        record(actor, "attempt.reviewed", "refused_attempt", attempt.id,
+               case_id=attempt.case_id, purpose="supervision",
+               details={"rule": attempt.rule})
+    db.session.flush()
+    return attempt
 
 
 def dashboard(actor, now=None) -> dict:

@@ -1,11 +1,12 @@
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth import roles_required
 from ..web import home_panel
+from ..cases import access
 from . import service
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
@@ -53,6 +54,24 @@ def late_reason(deadline_id):
         return redirect(back)
     return act(lambda: reminders.record_late_reason(current_user, row, body["reason"]),
                _("The reason it is late is noted on the follow-up."), back)
+
+
+@bp.route("/attempts")
+@roles_required("supervisor")
+def attempts():
+    """NC-3 and the other watched refusals, with the words that were refused (NC-3)."""
+    rows = service.refused_attempts(current_user)
+    return render_template("supervision/attempts.html", attempts=rows, form=FlaskForm())
+
+
+@bp.route("/attempts/<attempt_id>/reviewed", methods=["POST"])
+@roles_required("supervisor")
+def attempt_reviewed(attempt_id):
+    attempt = access.get_refused_attempt_for(current_user, attempt_id)
+    if FlaskForm().validate_on_submit():
+        service.mark_attempt_reviewed(current_user, attempt)
+        flash(_("Marked as reviewed."), "ok")
+    return redirect(url_for("supervision.attempts"))
 
 
 @home_panel("supervisor", _l("Needs your attention"), "supervision/panel.html")

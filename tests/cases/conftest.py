@@ -11,7 +11,7 @@ def decide(actor, case, kind="identification", outcome="positive", **extra):
               "language_explained_in": "ro", "evidence": ["interview notes"]}
     if outcome == "negative" and kind in decisions.IDENTIFICATION_KINDS:
         fields.update(reasons="no exploitation purpose was found", reason_codes=[
-            "no_exploitation_purpose"])
+            "no_exploitation_purpose"], person_view="disagrees and will ask for a review")
     if case.is_child:
         fields.update(child_views="wants to stay in school", best_interests="safe placement")
     fields.update(extra)

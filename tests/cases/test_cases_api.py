@@ -138,7 +138,9 @@ def test_transitions_lists_allowed_and_refused_events(client, a_case, cw_headers
     body = client.get(f"/api/v1/cases/{a_case.id}/transitions", headers=cw_headers).json
     assert body["tracks"]["shelter"]["state"] == "not_in_shelter"
     assert "offer" in body["tracks"]["assistance"]["allowed"]
-    assert body["tracks"]["nrm"]["refused"]["begin_assistance"]["rule"] == "RP-1"
+    # RP-1 is checked when the step is taken (the person's request is part of it); what
+    # refuses it now, whatever the request, is that nobody has been identified yet.
+    assert body["tracks"]["nrm"]["refused"]["begin_assistance"]["rule"] == "ID-1"
 
 
 def test_DP2_characteristics_are_optional_and_unknown_differs_from_declined(client,

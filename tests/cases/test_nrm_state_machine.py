@@ -53,16 +53,19 @@ class NRMMachine(RuleBasedStateMachine):
           reason=st.sampled_from([None, "planned step", "did not cooperate with police"]))
     def apply_event(self, event, person_requested, person_view, reason):
         track, name = event
-        facts = {"person_requested": person_requested}
+        facts = {"person_request": "I want to start now"} if person_requested else {}
         if person_view:
             facts["person_view"] = person_view
+        facts["reason_code"] = "person_asked_to_close"
         self._try(transition, self.actor, self.case, track, name, reason=reason, facts=facts)
 
     @rule(event=st.sampled_from(workflows.tracks()["nrm"].events()),
           person_requested=st.booleans())
     def apply_nrm_event(self, event, person_requested):
         self._try(transition, self.actor, self.case, "nrm", event, reason="next step",
-                  facts={"person_requested": person_requested})
+                  facts={"reason_code": "negative_decision_final",
+                         "person_view_declined": True,
+                         **({"person_request": "I asked"} if person_requested else {})})
 
     @rule()
     def plan_follow_up(self):
@@ -127,7 +130,7 @@ class NRMMachine(RuleBasedStateMachine):
             if left is not None and left.at < case.reflection_minimum_ends_at:
                 # Early only at the person's request, or once the person is no longer a
                 # presumed victim (a final negative decision) or declines identification.
-                assert (left.facts.get("person_requested")
+                assert (left.person_view
                         or case.identification == "negative_final"
                         or left.event == "decline_identification")
 

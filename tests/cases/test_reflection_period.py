@@ -27,7 +27,7 @@ def test_RP1_it_cannot_end_before_the_minimum(caseworker, a_case):
 def test_RP1_it_may_end_early_when_the_person_asks(caseworker, a_case):
     decide(caseworker, a_case)
     transition(caseworker, a_case, "nrm", "begin_assistance",
-               facts={"person_requested": True}, reason="asked to start work training")
+               facts={"person_request": "I want to start training now"}, reason="asked to start work training")
     assert a_case.nrm_state == "assistance"
 
 

@@ -1,4 +1,5 @@
 """CO-1..5 and DP-1: the consent ledger."""
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -111,11 +112,14 @@ def test_CO3_declining_one_service_changes_nothing_else(client, caseworker, a_ca
     offers = [client.post(f"/api/v1/cases/{a_case.id}/offers", headers=cw_headers,
                           json={"service": s}).json for s in ("medical", "psychological")]
     before = (a_case.tracks, a_case.identification)
-    response = client.post(f"/api/v1/offers/{offers[0]['id']}/decline", headers=cw_headers)
+    response = client.post(f"/api/v1/offers/{offers[0]['id']}/decline", headers=cw_headers,
+                           json={"reason_code": "person_declined",
+                                 "person_view": "has her own doctor"})
     assert response.status_code == 200 and response.json["status"] == "declined"
     db.session.refresh(a_case)
     assert (a_case.tracks, a_case.identification) == before
-    accept = client.post(f"/api/v1/offers/{offers[1]['id']}/accept", headers=cw_headers)
+    accept = client.post(f"/api/v1/offers/{offers[1]['id']}/accept", headers=cw_headers,
+                         json={})
     assert accept.json["status"] == "accepted"
 
 
@@ -211,7 +215,61 @@ def test_a_rejected_referral_records_its_reasons(caseworker, a_case, shelter_age
     with pytest.raises(Refused) as refused:
         services.referral_step(staff, referral, "reject")
     assert refused.value.rule == "ID-6"
-    services.referral_step(staff, referral, "reject", reason="no capacity this month")
+    with pytest.raises(Refused) as refused:  # a code, but not the person's view
+        services.referral_step(staff, referral, "reject", reason="no capacity this month",
+                               reason_code="no_capacity")
+    assert refused.value.rule == "ID-6"
+    services.referral_step(staff, referral, "reject", reason="no capacity this month",
+                           reason_code="no_capacity", person_view_declined=True)
+    assert referral.reason_code == "no_capacity"
     assert referral.status == "rejected"
     with pytest.raises(Refused):
         services.referral_step(staff, referral, "complete")
+
+
+@pytest.mark.parametrize("recipient", ["Daily Herald", "Channel 5 documentary team",
+                                       "Ms Smith (freelance)"])
+def test_DP1_the_media_is_refused_by_category_whatever_the_name(client, cw_headers, a_case,
+                                                                recipient):
+    response = client.post(f"/api/v1/cases/{a_case.id}/consents", headers=cw_headers, json={
+        "purpose": "data_share", "recipient_name": recipient, "recipient_category": "media",
+        **BASE})
+    assert response.status_code == 409 and "DP-1" in response.json["errors"]
+
+
+def test_DP1_a_data_share_names_the_kind_of_recipient(client, cw_headers, a_case):
+    url = f"/api/v1/cases/{a_case.id}/consents"
+    body = {"purpose": "data_share", "recipient_name": "Daily Herald", **BASE}
+    response = client.post(url, headers=cw_headers, json=body)
+    assert response.status_code == 422 and "recipient_category" in response.json["errors"]
+    response = client.post(url, headers=cw_headers, json={**body, "recipient_category": "x"})
+    assert response.status_code == 422 and "recipient_category" in response.json["errors"]
+    response = client.post(url, headers=cw_headers, json={
+        **body, "recipient_name": "Regional court", "recipient_category": "court"})
+    assert response.status_code == 201 and response.json["recipient_category"] == "court"
+
+
+def test_DP1_directory_entries_carry_their_category(client, supervisor, caseworker, a_case):
+    headers = token_headers(supervisor)
+    refused = client.post("/api/v1/providers", headers=headers, json={
+        "name": "City News", "services": ["medical"], "category": "media"})
+    assert refused.status_code == 422 and "category" in refused.json["errors"]
+    made = client.post("/api/v1/providers", headers=headers, json={
+        "name": "Free Clinic", "services": ["medical"], "category": "health"})
+    assert made.status_code == 201 and made.json["category"] == "health"
+    from referral.services.models import Provider
+    provider = db.session.get(Provider, uuid.UUID(made.json["id"]))
+    consent = give_consent(caseworker, a_case, "referral", provider)
+    assert consent.recipient_category == "health"
+
+
+def test_DP1_the_consent_form_refuses_the_media_by_category(client, caseworker, a_case):
+    from tests.web.conftest import login
+    login(client, "caseworker")
+    page = client.post(f"/cases/{a_case.id}/consents", data={
+        "purpose": "data_share", "recipient_name": "Daily Herald", "recipient_category": "media",
+        "given_by": "person", "language": "ro", "information_given": "who, what, why"},
+        follow_redirects=True).get_data(as_text=True)
+    assert "DP-1" in page or "never a recipient" in page
+    from referral.consent.models import Consent
+    assert db.session.query(Consent).count() == 0

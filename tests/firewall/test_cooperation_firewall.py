@@ -49,7 +49,7 @@ cooperation_values = st.fixed_dictionaries({
            "is_child": st.booleans(), "identification": st.sampled_from(
                ["pending", "positive", "negative_pending_review", "negative_final"]),
            "has_service_consent": st.booleans(), "has_admission_consent": st.booleans(),
-           "reflection_minimum_elapsed": st.booleans(), "person_requested": st.booleans(),
+           "reflection_minimum_elapsed": st.booleans(), "person_request": st.sampled_from([None, "I ask"]),
            "has_current_risk_review": st.booleans(), "has_followup_schedule": st.booleans(),
        }))
 def test_NC1_NC2_flipping_every_cooperation_value_never_changes_allowed_events(
@@ -111,7 +111,7 @@ def test_NC3_other_reasons_still_end_assistance(caseworker, a_case):
     transition(caseworker, a_case, "assistance", "offer")
     transition(caseworker, a_case, "assistance", "accept")
     transition(caseworker, a_case, "assistance", "end", reason="goals of the plan reached",
-               facts={"person_view": "agrees it is time"})
+               facts={"person_view": "agrees it is time", "reason_code": "goals_met"})
     assert a_case.assistance_state == "ended"
 
 

@@ -90,7 +90,8 @@ def test_LP4_the_advisory_letter_needs_consent(client, caseworker, assigned, cw_
     db.session.commit()
     url = f"/api/v1/proceedings/{proceeding.id}/non-punishment-letter"
     assert client.get(url, headers=cw_headers).status_code == 409
-    give_consent(caseworker, assigned, "data_share", recipient_name="the court")
+    give_consent(caseworker, assigned, "data_share", recipient_name="the court",
+                 recipient_category="court")
     response = client.get(url, headers=cw_headers)
     assert response.status_code == 200 and b"non-punishment" in response.data.lower()
 

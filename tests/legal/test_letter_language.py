@@ -13,7 +13,8 @@ def letter_url(caseworker, assigned):
     proceeding = legal.open_proceeding(caseworker, assigned, kind="criminal",
                                        person_role="suspect", court_or_authority="Tribunal",
                                        offence_category="illegal_work")
-    give_consent(caseworker, assigned, "data_share", recipient_name="the court")
+    give_consent(caseworker, assigned, "data_share", recipient_name="the court",
+                 recipient_category="court")
     db.session.commit()
     return f"/api/v1/proceedings/{proceeding.id}/non-punishment-letter"
 

@@ -19,6 +19,8 @@ FULL_CHECKS = {"risk_retaliation": "low", "risk_retrafficking": "medium",
                "risk_stigma": "low", "non_refoulement_checked": True,
                "asylum_information_given": True, "open_proceedings_checked": True}
 
+CLOSE_FACTS = {"reason_code": "integrated_locally", "person_view": "glad to move on"}
+
 
 def ask(caseworker, case):
     request = returns.request_return(caseworker, case, destination_country="RO",
@@ -76,7 +78,7 @@ def test_RR2_an_approved_return_travels_with_handover_consent(caseworker, a_case
         returns.return_step(caseworker, request, "travel")
     assert refused.value.rule == "CO-1"
     give_consent(caseworker, a_case, "cross_border_transfer",
-                 recipient_name="Receiving NGO, Bucharest")
+                 recipient_name="Receiving NGO, Bucharest", recipient_category="ngo")
     returns.return_step(caseworker, request, "travel")
     assert a_case.return_state == "travelled"
 
@@ -137,7 +139,7 @@ def test_RR4_check_ins_continue_after_assistance_ends(caseworker, a_case):
     for event in ("offer", "accept"):
         transition(caseworker, a_case, "assistance", event)
     transition(caseworker, a_case, "assistance", "end", reason="goals reached",
-               facts={"person_view": "agrees"})
+               facts={"person_view": "agrees", "reason_code": "goals_met"})
     pending = db.session.scalars(select(Deadline).where(
         Deadline.kind == "reintegration_checkin", Deadline.status == "pending")).all()
     assert len(pending) == 4
@@ -155,17 +157,20 @@ def test_RR5_a_new_referral_of_a_known_person_links_the_earlier_case(client, cas
 def test_RR6_a_case_closes_only_with_a_risk_review_and_a_follow_up_schedule(caseworker,
                                                                            a_case):
     decide(caseworker, a_case)
-    transition(caseworker, a_case, "nrm", "begin_assistance", facts={"person_requested": True})
+    transition(caseworker, a_case, "nrm", "begin_assistance", facts={"person_request": "I want to go on now"})
     with pytest.raises(Refused) as refused:
-        transition(caseworker, a_case, "nrm", "close", reason="plan complete")
+        transition(caseworker, a_case, "nrm", "close", reason="plan complete",
+                   facts=CLOSE_FACTS)
     assert refused.value.rule == "RR-6"
     decide(caseworker, a_case, kind="risk_assessment", outcome="low")
     with pytest.raises(Refused) as refused:
-        transition(caseworker, a_case, "nrm", "close", reason="plan complete")
+        transition(caseworker, a_case, "nrm", "close", reason="plan complete",
+                   facts=CLOSE_FACTS)
     assert "follow-up" in refused.value.message
     returns.create_plan(caseworker, a_case, outcome="local_integration", wellbeing="a",
                         economic="b", social="c", cultural="d", political="e")
-    transition(caseworker, a_case, "nrm", "close", reason="plan complete")
+    transition(caseworker, a_case, "nrm", "close", reason="plan complete",
+                   facts=CLOSE_FACTS)
     assert a_case.nrm_state == "closed"
 
 

@@ -123,6 +123,11 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
                                reason="a reason long enough to be accepted here",
                                expires_at=datetime.now(timezone.utc) + timedelta(hours=1))
     db.session.add(opening)
+    from referral.cases.models import RefusedAttempt
+    attempt = RefusedAttempt(case_id=case.id, track="assistance", event="end", rule="NC-3",
+                             message="refused", reason="would not testify",
+                             actor_id=caseworker.id)
+    db.session.add(attempt)
     db.session.commit()
     # Issue 18: a spare session and token of the caseworker (not the ones the walk uses), a
     # lifted restriction, and a reset of someone's two-step sign-in waiting for approval.
@@ -144,7 +149,11 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
     db.session.flush()
     reset = accounts.request_mfa_reset(ours["admin"], phone_lost)
     db.session.commit()
-    params = {"case_id": case.id, "consent_id": service_consent.id,
+    from referral.legal import service as legal_service
+    permit = legal_service.add_permit(caseworker, case, kind="asylum_claim", status="applied")
+    db.session.commit()
+    params = {"attempt_id": attempt.id, "permit_id": permit.id,
+              "case_id": case.id, "consent_id": service_consent.id,
               "decision_id": decision.id, "override_id": override.id, "item_id": item.id,
               "notification_id": note.id, "offer_id": offer.id,
               "proceeding_id": proceeding.id, "referral_id": referral.id,

@@ -278,7 +278,8 @@ def test_a_supervisor_cannot_bind_a_provider_to_another_agency(client, superviso
 
 
 @pytest.mark.parametrize("facts,field", [
-    ({"person_requested": "false"}, "facts.person_requested"),
+    ({"person_view_declined": "false"}, "facts.person_view_declined"),
+    ({"person_request": True}, "facts.person_request"),
     ({"person_view": 7}, "facts.person_view"),
     ({"invented": True}, "facts"),
 ])

@@ -21,7 +21,8 @@ def restriction_body(**overrides):
     body = {"legal_basis": "Court protection order 12/2026", "decision_maker": "Judge A",
             "grounds": "safety", "reason": "trafficker seen near the shelter",
             "expires_at": (now() + timedelta(days=7)).isoformat(),
-            "review_at": (now() + timedelta(days=3)).isoformat()}
+            "review_at": (now() + timedelta(days=3)).isoformat(),
+            "reason_code": "trafficker_nearby", "person_view": "understands and agrees"}
     body.update(overrides)
     return body
 
@@ -54,6 +55,7 @@ def test_SH1_the_person_may_leave_at_any_time_even_under_restriction(client, adm
 def test_SH1_ending_a_stay_for_non_cooperation_is_refused(client, admitted, shelter_user):
     response = client.post(f"/api/v1/stays/{admitted.id}/end", headers=token_headers(
         shelter_user), json={"reason": "refused to give a statement to the police",
+                             "reason_code": "safety_of_residents",
                              "person_view": "wants to stay"})
     assert response.status_code == 409 and "NC-3" in response.json["errors"]
     assert db.session.get(Stay, admitted.id).left_at is None
@@ -66,6 +68,7 @@ def test_SH1_a_stay_ended_with_reasons_ends_what_depends_on_it(client, admitted,
                        json=restriction_body()).status_code == 201
     response = client.post(f"/api/v1/stays/{admitted.id}/end", headers=headers, json={
         "reason": "the person found a place nearer their work",
+        "reason_code": "moved_to_other_accommodation",
         "person_view": "agrees and thanks the staff"})
     assert response.status_code == 200
     stay = db.session.get(Stay, admitted.id)
@@ -112,7 +115,8 @@ def test_SH2_a_restriction_lapses_at_expiry_and_never_renews(shelter_user, admit
     restriction = shelter.impose_restriction(
         shelter_user, admitted, legal_basis="order", decision_maker="Judge",
         grounds="safety", reason="threat", expires_at=now() + timedelta(days=2),
-        review_at=now() + timedelta(days=1))
+        review_at=now() + timedelta(days=1), reason_code="immediate_danger",
+        person_view_declined=True)
     db.session.commit()
     assert not admitted.is_voluntary
     with freeze_time(now() + timedelta(days=2, minutes=1)):

@@ -38,7 +38,9 @@ def test_the_case_file_shows_allowed_steps_and_the_rule_refusing_others(cw_clien
     case = create_case(caseworker)
     page = cw_client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Offer assistance" in page
-    assert "RP-1" in page  # moving to assistance is refused during the reflection period
+    # Moving to assistance is refused until a positive decision (ID-1); the reflection
+    # period's minimum (RP-1) is asked in the step's own form: the person's request.
+    assert "ID-1" in page
     assert "Timeline" in page and "reflection period" in page
 
 

@@ -64,9 +64,17 @@ def test_CO1_referral_pages_send_and_receive_with_consent(client, caseworker, a_
     client.post("/logout")
     login(client, "shelter")
     assert a_case.reference in client.get("/referrals/received").get_data(as_text=True)
-    client.post(f"/referrals/{referral.id}/reject", data={"reason": "full this month"})
+    page = client.post(f"/referrals/{referral.id}/reject", data={"reason": "full this month"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "reason_code" in page  # ID-6: the form's code is required
+    db.session.refresh(referral)
+    assert referral.status == "requested"
+    client.post(f"/referrals/{referral.id}/reject", data={
+        "reason": "full this month", "reason_code": "no_capacity",
+        "person_view_declined": "y", "confirm": "y"})
     db.session.refresh(referral)
     assert referral.status == "rejected" and referral.reason == "full this month"
+    assert referral.reason_code == "no_capacity"
 
 
 def test_CO1_consent_to_a_provider_from_the_directory_is_recorded(cw_client, a_case,
@@ -101,3 +109,13 @@ def test_SH1_the_shelter_admits_from_an_accepted_referral_it_received(
     assert a_case.shelter_state == "staying"
     page = client.get("/shelter/residents").get_data(as_text=True)
     assert "voluntary" in page and a_case.reference not in page
+
+
+def test_CO1_what_a_shelter_admission_needs_is_said_on_both_screens(client, caseworker,
+                                                                    a_case, shelter_user):
+    need = "informed consent to services with this shelter"
+    login(client, "caseworker")
+    assert need in client.get(f"/cases/{a_case.id}/referrals").get_data(as_text=True)
+    client.post("/logout")
+    login(client, shelter_user.username)
+    assert need in client.get("/referrals/received").get_data(as_text=True)

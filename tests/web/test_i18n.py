@@ -155,7 +155,7 @@ def test_the_case_pages_read_in_french(client, caseworker):
     assert "victime présumée" in case_file and "Prochaines étapes" in case_file
     assert "Proposer l'assistance" in case_file  # a step of the assistance track
     assert "Étape du mécanisme national d'orientation" in case_file
-    assert "RP-1" in case_file  # rule ids are never translated
+    assert "ID-1" in case_file  # rule ids are never translated
     new = page(client.get("/cases/new"))
     assert "Formes d'exploitation" in new and "Servitude pour dettes" in new
     assert 'value="debt_bondage"' in new  # the code sent stays the code
@@ -328,7 +328,8 @@ def test_stages_and_refusals_read_in_french_while_the_api_stays_english(client, 
     case_file = page(client.get(f"/cases/{case.id}"))
     assert "délai de rétablissement et de réflexion" in case_file  # the NRM stage
     assert "l'admission en foyer consigne le consentement" in case_file  # SH-1's guard
-    assert "RP-1" in case_file and "durée minimale légale" in case_file
+    # RP-1 is asked in the step's own form (the person's request, in their words)
+    assert "ID-1" in case_file
     body = client.get(f"/api/v1/cases/{case.id}/transitions", headers={
         **cw_headers, "Accept-Language": "fr"}).get_data(as_text=True)
     assert "admission to a shelter records the person's consent" in body
