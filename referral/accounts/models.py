@@ -15,6 +15,7 @@ class AgencyKind(str, enum.Enum):
     shelter = "shelter"
     legal_aid = "legal_aid"
     authority = "authority"
+    partner_abroad = "partner_abroad"  # a partner organisation in another country
 
 
 class Role(str, enum.Enum):
@@ -25,6 +26,7 @@ class Role(str, enum.Enum):
     admin = "admin"
     auditor = "auditor"
     dpo = "dpo"  # the data protection officer: alerted, reads the audit trail
+    partner = "partner"  # a partner abroad: records the steps of the handovers it received
 
 
 class Agency(Model):
