@@ -5,7 +5,8 @@ indexes in ``referral.crypto``) of
 - each name token, normalised (case, accents, transliteration variants folded: ``ph``/``f``,
   ``w``/``v``, ``y``/``i``, ``kh``/``h``, ``ks``/``x``, doubled letters ...), tagged ``n``;
 - each name token's phonetic skeleton (first letter and consonant classes), tagged ``p``;
-- the date of birth (``d``), the year of birth with its neighbours (``y``), and the
+- the date of birth (``d``; not when it is 1 January, the date written for a guessed age),
+  the year of birth with its neighbours (``y``), "no date of birth" (``u``), and the
   nationality (``c``).
 Names and aliases are keyed alike; given and family name order does not matter. Matching
 compares keys only: no name is decrypted to compare, and the keys of another agency's person
@@ -28,12 +29,14 @@ _TRANSLIT = {
     "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s",
     "ς": "s", "τ": "t", "υ": "i", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
     "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
-    "ı": "i",
+    "ı": "i", "č": "ch", "ć": "ch", "š": "sh", "ś": "sh", "ž": "zh", "ź": "z", "ș": "s",
+    "ş": "s", "ț": "t", "ţ": "t",
 }
 
 # Spelling variants folded, in order (after accents and transliteration).
 _FOLDS = [
-    (r"sch", "sh"), (r"tch", "ch"), (r"dzh", "j"), (r"dj", "j"), (r"zh", "j"), (r"kh", "h"),
+    (r"tsch", "ch"), (r"sch", "sh"), (r"tch", "ch"), (r"dzh", "j"), (r"dj", "j"),
+    (r"zh", "j"), (r"kh", "h"), (r"sh", "s"), (r"ch", "9"),
     (r"gh", "g"), (r"ph", "f"), (r"th", "t"), (r"ck", "k"), (r"q", "k"), (r"x", "ks"),
     (r"c(?=[eiy])", "s"), (r"c", "k"), (r"w", "v"), (r"y", "i"), (r"j", "i"), (r"ou", "u"),
     (r"oo", "u"), (r"ee", "i"), (r"ie", "i"), (r"ei", "i"), (r"ey", "i"), (r"ae", "e"),
@@ -41,13 +44,14 @@ _FOLDS = [
 ]
 _FOLDS = [(re.compile(a), b) for a, b in _FOLDS]
 # Phonetic classes of consonants (as Soundex), vowels and h dropped after the first letter.
-_CLASSES = {**dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz", "2"),
+_CLASSES = {**dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz9", "2"),
             **dict.fromkeys("dt", "3"), "l": "4", **dict.fromkeys("mn", "5"), "r": "6"}
 
 
 def _ascii(text: str) -> str:
-    text = unicodedata.normalize("NFKD", (text or "").casefold())
-    text = "".join(_TRANSLIT.get(ch, ch) for ch in text if not unicodedata.combining(ch))
+    text = unicodedata.normalize("NFC", (text or "").casefold())
+    text = unicodedata.normalize("NFKD", "".join(_TRANSLIT.get(ch, ch) for ch in text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.sub(r"[^a-z]+", " ", text)
 
 
@@ -90,8 +94,11 @@ def plain_keys(names, date_of_birth: date | None, nationality: str | None) -> se
         keys.add("n:" + fold(token))
         keys.add("p:" + phonetic(token))
     if date_of_birth is not None:
-        keys.add("d:" + date_of_birth.isoformat())
+        if (date_of_birth.month, date_of_birth.day) != (1, 1):  # 1 January: a guessed date
+            keys.add("d:" + date_of_birth.isoformat())
         keys.add("y:" + str(date_of_birth.year))
+    else:
+        keys.add("u:no-birth-date")  # matches on names alone, whatever the other's date
     if nationality and nationality not in ("unknown", "declined"):
         keys.add("c:" + nationality.upper())
     return keys
@@ -103,7 +110,9 @@ def query_keys(names, date_of_birth, nationality) -> set[str]:
     keys = plain_keys(names, date_of_birth, nationality)
     if date_of_birth is not None:
         keys |= {f"y:{date_of_birth.year - 1}", f"y:{date_of_birth.year + 1}"}
-        keys.add("d:" + _swapped(date_of_birth))
+        if (date_of_birth.month, date_of_birth.day) != (1, 1):
+            keys.add("d:" + _swapped(date_of_birth))
+        keys.add("u:no-birth-date")
     return keys
 
 
@@ -119,14 +128,12 @@ def hashed(keys) -> set[str]:
     return {blind_index("match", key) for key in keys}
 
 
-# Scoring: kinds of keys shared. A possible earlier referral needs two name tokens alike
-# (spelling or sound), or one name token and a date of birth; nationality adds weight but
-# never decides alone (ID-4: it is a matching aid, not an eligibility rule).
+# Deciding: a possible earlier referral needs two name tokens alike (in spelling or sound)
+# and a birth date or year that fits (or no birth date on one side), or one name token and
+# the same birth date. Nationality only orders the matches: it never decides (ID-4).
 def score(shared_kinds: dict) -> float:
     names = max(shared_kinds.get("n", 0), shared_kinds.get("p", 0))
-    exact_names = shared_kinds.get("n", 0)
-    value = 0.0
-    value += min(names, 3) * 0.25 + min(exact_names, 3) * 0.05
+    value = min(names, 3) * 0.25 + min(shared_kinds.get("n", 0), 3) * 0.05
     if shared_kinds.get("d"):
         value += 0.3
     elif shared_kinds.get("y"):
@@ -134,9 +141,6 @@ def score(shared_kinds: dict) -> float:
     if shared_kinds.get("c"):
         value += 0.05
     return round(value, 2)
-
-
-THRESHOLD = 0.6
 
 
 def kinds_of(keys) -> dict:
@@ -147,5 +151,8 @@ def kinds_of(keys) -> dict:
     return counts
 
 
-def is_match(shared_kinds: dict) -> bool:
-    return score(shared_kinds) >= THRESHOLD
+def is_match(shared_kinds: dict, asked_with_birth_date: bool = True) -> bool:
+    names = max(shared_kinds.get("n", 0), shared_kinds.get("p", 0))
+    birth_fits = bool(shared_kinds.get("d") or shared_kinds.get("y")
+                      or shared_kinds.get("u") or not asked_with_birth_date)
+    return (names >= 2 and birth_fits) or (names >= 1 and bool(shared_kinds.get("d")))

@@ -416,7 +416,8 @@ def find_earlier_referrals(actor, case) -> list[CaseLink]:
     existing = {link.earlier_case_id: link for link in db.session.scalars(
         select(CaseLink).where(CaseLink.case_id == case.id))}
     for case_id, kinds in found.items():
-        if matching.is_match(kinds) and case_id not in existing:
+        if matching.is_match(kinds, person.date_of_birth is not None) \
+                and case_id not in existing:
             link = CaseLink(case_id=case.id, earlier_case_id=case_id,
                             score=matching.score(kinds), status="found")
             db.session.add(link)
