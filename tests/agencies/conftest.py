@@ -28,7 +28,7 @@ def agencies(agency, caseworker, supervisor):
     }
     db.session.commit()
     return {"a": agency, "b": north, "shelter": shelter, "clinic": clinic,
-            "partner": partner, **people}
+            "partner_org": partner, **people}
 
 
 def share_consent(actor, case, agency, purpose="data_share", **extra):
