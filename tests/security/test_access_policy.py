@@ -130,6 +130,9 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
               "document_id": document.id, "number": 1, "goal_id": goal.id,
               "action_id": goal.actions[0].id, "version_id": version.id,
               "feedback_id": feedback.id, "flag_id": flag.id}
+    from tests.agencies.world import agencies_world
+    params.update(agencies_world(caseworker, case, shelter_user, ours["legal_aid"]))
+    params.setdefault("user_id", caseworker.id)  # sign-in locks lifted for a colleague
     return {"ours": ours, "theirs": theirs, "params": params, "restricted": restricted}
 
 
@@ -154,10 +157,10 @@ def _url(rule, values):
     return path
 
 
-# Signing out ends the caller's own token or session, and leaving ends the stay through which
-# the shelter reaches the case: taken last.
-LAST = ("api-shelter.Leave", "api-shelter.EndStay", "shelter.leave", "api-auth.CurrentToken",
-        "accounts.logout")
+# Signing out ends the caller's own token or session, leaving ends the stay through which
+# the shelter reaches the case, and ending a team membership ends the member's: taken last.
+LAST = ("api-agencies.EndMembership", "api-shelter.Leave", "api-shelter.EndStay",
+        "shelter.leave", "api-auth.CurrentToken", "accounts.logout")
 
 
 def _routes(app):
