@@ -13,7 +13,7 @@ from ..consent.models import Consent
 from ..database import parse_id, utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused
 from ..extensions import db
-from ..labels import N_
+from ..labels import AGENCY_FOLLOW_UPS, N_
 from ..reminders.models import Deadline, DeadlineStatus
 from ..reminders.service import LABELS, cancel_deadlines, meet_deadline, plan_deadline
 from ..signals import case_opened
@@ -23,11 +23,7 @@ from .models import (HANDOVER_EVENTS, LEGAL_BASES, PARTICIPATION, TEAM_SCOPES, C
                      CaseTransfer, Conference, ConferenceAction, ConferenceAttendee, Handover,
                      HandoverEvent, MatchKey, TeamMember)
 
-LABELS.update({
-    "case_conference": "case conference",
-    "conference_action": "action agreed at a case conference",
-    "handover_response": "answer due from the partner abroad",
-})
+LABELS.update(AGENCY_FOLLOW_UPS)  # marked for translation in referral.labels
 
 # A cross-border package carries these consent data categories at most (CO-1, minimal).
 HANDOVER_CATEGORIES = ("identity", "contact", "needs", "case_summary")
