@@ -109,3 +109,12 @@ def test_a_link_is_never_decided_by_the_requesting_agency(agencies):
     from referral.agencies.access import get_link_for
     with pytest.raises(NotFound):
         get_link_for(agencies["b_caseworker"], uuid.uuid4(), deciding=True)
+
+
+def test_the_reindex_command_writes_the_keys_of_every_case(app, agencies):
+    earlier, _ = _earlier_and_new(agencies)
+    db.session.query(MatchKey).delete()
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["agencies", "reindex", "--batch", "2"])
+    assert "for 3 case(s)" in result.output, result.output
+    assert db.session.scalar(select(MatchKey.id).where(MatchKey.case_id == earlier.id))
