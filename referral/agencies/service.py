@@ -86,6 +86,9 @@ def request_transfer(actor, case, *, to_agency_id, consent_id, reason) -> CaseTr
                                          "transfer"))
     if not (reason or "").strip():
         raise Invalid("reason", N_("say why the case moves"))
+    if case.is_restricted:
+        raise Refused("DP-7", N_("a case restricted to named staff does not move to another "
+                                 "agency while the restriction lasts"))
     consent = _consent_for(case, consent_id, ("data_share", "referral"), to_agency.name)
     pending = db.session.scalar(select(CaseTransfer.id).where(
         CaseTransfer.case_id == case.id, CaseTransfer.status == "requested"))

@@ -134,3 +134,17 @@ def test_transfer_api_request_and_accept(app, agencies, case_a):
                       headers=token_headers(agencies["b_caseworker"]),
                       json={"to_agency_id": "nope"})
     assert bad.status_code == 422 and "to_agency_id" in str(bad.get_json())
+
+
+def test_dp7_a_restricted_case_does_not_move(agencies, case_a):
+    from referral.boundary import unit_of_work
+    from referral.privacy import service as privacy
+    consent = share_consent(agencies["a_caseworker"], case_a, agencies["b"])
+    with unit_of_work():
+        privacy.restrict_case(agencies["a_supervisor"], case_a.id, reason="suspected official "
+                              "involvement", named_staff=[agencies["a_caseworker"].id])
+    with pytest.raises(Refused) as refused:
+        service.request_transfer(agencies["a_caseworker"], case_a,
+                                 to_agency_id=agencies["b"].id, consent_id=consent.id,
+                                 reason="moved")
+    assert refused.value.key == "DP-7"
