@@ -20,7 +20,7 @@ from ..consent.models import Consent
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..web import NAV_LINKS
+from ..web import NAV_LINKS, home_panel
 from . import access, service
 from .models import LEGAL_BASES, PARTICIPATION, TEAM_SCOPES
 from .schemas import (ConferenceInSchema, ConferenceRecordSchema, HandoverInSchema,
@@ -30,6 +30,17 @@ bp = Blueprint("agencies", __name__)
 
 NAV_LINKS.append((_l("Other agencies"), "agencies.inbox", ("caseworker", "supervisor")))
 NAV_LINKS.append((_l("Handovers received"), "agencies.partner_handovers", ("partner",)))
+
+
+@home_panel("partner", _l("Handovers received"), "agencies/partner_panel.html")
+def partner_panel(user):
+    return {"handovers": service.partner_handovers(user)[:10], "status": _status}
+
+
+@home_panel("caseworker", _l("Other agencies"), "agencies/inbox_panel.html")
+def inbox_panel(user):
+    return {"transfers": len(service.incoming_transfers(user)),
+            "links": len(service.incoming_links(user))}
 
 
 @register_history_source

@@ -81,8 +81,10 @@ def test_the_partner_reaches_nothing_else(app, agencies, case_a):
                       headers=token_headers(other)).status_code == 404
     # the partner signs in and lands on its home page
     page = login(app.test_client(), "partner-1")
-    assert page.get("/").status_code in (200, 302)
+    home = page.get("/", follow_redirects=True)
+    assert home.status_code == 200 and case_a.reference.encode() in home.data
     assert page.get("/partner/handovers").status_code == 200
+    assert page.get(f"/cases/{case_a.id}").status_code == 403
 
 
 def test_co2_withdrawal_ends_the_partners_access(app, agencies, case_a):

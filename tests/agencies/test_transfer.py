@@ -16,6 +16,7 @@ from referral.errors import Forbidden, Invalid, NotFound, Refused
 from referral.extensions import db
 from referral.reminders import service as reminders
 from tests.factories import token_headers
+from tests.web.conftest import login
 
 from .conftest import share_consent
 
@@ -122,6 +123,8 @@ def test_transfer_api_request_and_accept(app, agencies, case_a):
     transfer_id = response.get_json()["id"]
     incoming = client.get("/api/v1/transfers", headers=token_headers(agencies["b_caseworker"]))
     assert [t["id"] for t in incoming.get_json()["incoming"]] == [transfer_id]
+    home = login(app.test_client(), "north-cw").get("/")
+    assert b"1 transfer waiting for your agency" in home.data
     assert client.post(f"/api/v1/transfers/{transfer_id}/decision",
                        headers=token_headers(agencies["a_caseworker"]),
                        json={"accept": True}).status_code == 403  # the sender sees, never decides
