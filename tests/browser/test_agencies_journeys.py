@@ -49,7 +49,7 @@ def test_a_transfer_between_two_agencies(page, agencies, case_a):  # noqa: F811
 
 
 def test_a_case_team_with_a_shelter_and_a_legal_aid_provider(phone, agencies,  # noqa: F811
-                                                              case_a):
+                                                              case_a):  # noqa: F811
     share_consent(agencies["a_caseworker"], case_a, agencies["shelter"])
     share_consent(agencies["a_caseworker"], case_a, agencies["clinic"])
     sign_in(phone, "caseworker", PASSWORD)
@@ -118,7 +118,7 @@ def test_a_duplicate_found_across_agencies_and_linked(page, agencies):  # noqa: 
 
 
 def test_a_handover_to_a_partner_abroad_who_records_first_contact(page, agencies,  # noqa: F811
-                                                                   case_a):
+                                                                   case_a):  # noqa: F811
     share_consent(agencies["a_caseworker"], case_a, agencies["partner_org"],
                   purpose="cross_border_transfer", data_categories=["identity", "needs"])
     sign_in(page, "caseworker", PASSWORD)
@@ -143,8 +143,8 @@ def test_a_handover_to_a_partner_abroad_who_records_first_contact(page, agencies
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_pages_of_work_across_agencies_meet_wcag_2_2_aa(browser, live_server,  # noqa: F811
-                                                            axe_source, viewport,
-                                                            agencies, case_a):
+                                                            axe_source, viewport,  # noqa: F811
+                                                            agencies, case_a):  # noqa: F811
     from referral.agencies import service
     from referral.extensions import db
     from tests.agencies.conftest import soon
