@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # and cli (``register(app)``). Adding an area is adding its name here.
 AREAS = ("accounts", "audit", "cases", "consent", "services", "shelter", "legal", "returns",
          "reminders", "supervision", "privacy", "statistics", "drafts", "help", "submissions",
-         "notes", "documents", "person", "keys", "plans", "missing")
+         "notes", "documents", "person", "keys", "plans", "missing", "agencies")
 
 
 def _area_module(area: str, module: str):

@@ -200,6 +200,13 @@ FOLLOW_UP_NAMES = (
     N_("review of protective measures"),
     N_("URGENT safety task"),
 ) + tuple(PLAN_FOLLOW_UPS.values()) + tuple(NRM_FOLLOW_UPS.values())  # marked in workflows
+# Work across agencies (referral.agencies): conferences, their actions, handover answers.
+AGENCY_FOLLOW_UPS = {
+    "case_conference": N_("case conference"),
+    "conference_action": N_("action agreed at a case conference"),
+    "handover_response": N_("answer due from the partner abroad"),
+}
+FOLLOW_UP_NAMES += tuple(AGENCY_FOLLOW_UPS.values())
 
 # Referral statuses (services.models.Referral.status) and missed check-in reasons
 # (returns.models.MISSED_REASONS), as the pages show them.

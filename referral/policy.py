@@ -294,6 +294,49 @@ POLICY = {
 }
 
 
+# -- work across agencies (issue 21): transfers, case teams, conferences, earlier referrals
+#    and cross-border handovers. The case's agency does each; the receiving agency decides a
+#    transfer, the agency holding an earlier case decides a link; team members reach the team
+#    view and the conferences in their scope; a partner abroad (``partner``) reaches only the
+#    handovers sent to it and records their steps. ----------------------------------------------
+PARTNER = "partner"
+CASE_TEAM = (CASEWORKER, SUPERVISOR, SHELTER, LEGAL)
+POLICY.update({
+    "agencies.case_agencies": {"GET": STAFF, "POST": STAFF},
+    "agencies.inbox": {"GET": STAFF},
+    "agencies.decide_transfer": {"POST": STAFF},
+    "agencies.decide_link": {"POST": STAFF},
+    "agencies.team_case": {"GET": CASE_TEAM},
+    "agencies.conference": {"GET": CASE_TEAM, "POST": STAFF},
+    "agencies.partner_handovers": {"GET": (PARTNER,)},
+    "agencies.handover": {"GET": STAFF + (PARTNER,), "POST": (PARTNER,)},
+    "api-agencies.CaseTransfers": {"GET": STAFF, "POST": STAFF},
+    "api-agencies.Transfers": {"GET": STAFF},
+    "api-agencies.TransferDecision": {"POST": STAFF},
+    "api-agencies.TransferCancel": {"POST": STAFF},
+    "api-agencies.CaseTeam": {"GET": STAFF, "POST": STAFF},
+    "api-agencies.EndMembership": {"POST": STAFF},
+    "api-agencies.TeamView": {"GET": CASE_TEAM},
+    "api-agencies.Conferences": {"GET": STAFF, "POST": STAFF},
+    "api-agencies.ConferenceItem": {"GET": CASE_TEAM},
+    "api-agencies.ConferenceRecord": {"POST": STAFF},
+    "api-agencies.EarlierReferrals": {"GET": STAFF},
+    "api-agencies.LinkRequests": {"GET": STAFF},
+    "api-agencies.LinkRequest": {"POST": STAFF},
+    "api-agencies.LinkDecision": {"POST": STAFF},
+    "api-agencies.ReReferrals": {"GET": (SUPERVISOR, ADMIN, AUDITOR)},
+    "api-agencies.CaseHandovers": {"GET": STAFF, "POST": STAFF},
+    "api-agencies.PartnerHandovers": {"GET": (PARTNER,)},
+    "api-agencies.HandoverItem": {"GET": STAFF + (PARTNER,)},
+    "api-agencies.HandoverSteps": {"POST": (PARTNER,)},
+})
+# A partner signs in, reaches its home page and signs out like everyone else; nothing more.
+for _endpoint in ("index", "home", "accounts.logout", "accounts.mfa", "accounts.language",
+                  "api-auth.CurrentToken", "api-auth.Me"):
+    POLICY[_endpoint] = {method: roles + (PARTNER,) if isinstance(roles, tuple) else roles
+                         for method, roles in POLICY[_endpoint].items()}
+
+
 def rule_for(endpoint: str | None, method: str):
     methods = POLICY.get(endpoint or "")
     if methods is None:

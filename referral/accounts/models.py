@@ -17,6 +17,7 @@ class AgencyKind(str, enum.Enum):
     authority = "authority"
     # NRM-6: the body that takes identification decisions (a state's competent authority).
     competent_authority = "competent_authority"
+    partner_abroad = "partner_abroad"  # a partner organisation in another country
 
 
 class Role(str, enum.Enum):
@@ -29,6 +30,7 @@ class Role(str, enum.Enum):
     dpo = "dpo"  # the data protection officer: alerted, reads the audit trail
     # NRM-6: a competent authority's officer: records first and final decisions with reasons.
     decision_maker = "decision_maker"
+    partner = "partner"  # a partner abroad: records the steps of the handovers it received
 
 
 class Agency(Model):

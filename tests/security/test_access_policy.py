@@ -166,6 +166,8 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
               "user_id": caseworker.id, "session_id": spare_session.id,
               "token_id": spare_token.id, "restriction_id": restriction.id,
               "reset_id": reset.id}
+    from tests.agencies.world import agencies_world
+    params.update(agencies_world(caseworker, case, shelter_user, ours["legal_aid"]))
     return {"ours": ours, "theirs": theirs, "params": params, "restricted": restricted}
 
 
@@ -190,10 +192,11 @@ def _url(rule, values):
     return path
 
 
-# Signing out ends the caller's own token or session, and leaving ends the stay through which
-# the shelter reaches the case: taken last.
-LAST = ("api-shelter.Leave", "api-shelter.EndStay", "shelter.leave", "api-auth.CurrentToken",
-        "accounts.sign_out_everywhere", "accounts.change_password", "accounts.logout")
+# Signing out ends the caller's own token or session, leaving ends the stay through which
+# the shelter reaches the case, and ending a team membership ends the member's: taken last.
+LAST = ("api-agencies.EndMembership", "api-shelter.Leave", "api-shelter.EndStay",
+        "shelter.leave", "api-auth.CurrentToken", "accounts.sign_out_everywhere",
+        "accounts.change_password", "accounts.logout")
 
 
 def _routes(app):
