@@ -18,3 +18,7 @@ VULNERABILITY_FACTORS = (
 )
 SEX_VALUES = ("female", "male", "intersex", "other", "unknown", "declined")
 NATIONALITY_UNKNOWN = "unknown"
+# Who referred the person, coded for statistics (the free-text ``referred_by`` stays).
+REFERRAL_SOURCES = ("police", "border_force", "labour_inspectorate", "health", "local_authority",
+                    "ngo", "helpline", "self_referral", "embassy", "trade_union", "school",
+                    "other_government", "other", "unknown")

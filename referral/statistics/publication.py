@@ -1,0 +1,188 @@
+"""Publishing the series for each closed period, and reading what was published (DP-4).
+
+The worker calls ``publish_periods``: for every series and every month, quarter and year
+that has ended, the counts are rolled up from the database's monthly counts, suppressed
+across the year's table set (``disclosure``) and stored once. A period already published is
+never recounted: its cells are frozen, and the next period's complements are chosen around
+them. Pages, exports and the API read only these rows.
+"""
+from flask import current_app
+from sqlalchemy import select
+
+from ..audit.service import record
+from ..database import utcnow
+from ..errors import Invalid
+from ..extensions import db
+from ..labels import N_
+from . import disclosure, series as S
+from .models import PublishedSeries
+
+
+def cell_key(dim, value, outcome="*") -> str:
+    return f"{dim}|{value}|{outcome}"
+
+
+def rollup(monthly: dict, periods: list[str], valued: bool) -> dict:
+    """{(period, dim, value, outcome): count} from {month: {(value, dims...): count}}."""
+    counts: dict = {}
+
+    def add(key, n):
+        counts[key] = counts.get(key, 0) + n
+
+    for period in periods:
+        for month in S.period_months(period):
+            for (value, *dims), n in monthly.get(month, {}).items():
+                levels = ("*", value) if valued else ("*",)
+                for o in levels:
+                    add((period, "total", "*", o), n)
+                for dim, v in zip(S.DIMENSIONS, dims):
+                    for one in (v if isinstance(v, tuple) else (v,)):
+                        for o in levels:
+                            add((period, dim, one, o), n)
+        counts.setdefault((period, "total", "*", "*"), 0)
+    return counts
+
+
+def _fill(counts: dict, periods, outcomes) -> None:
+    """Every (dim, value, outcome) seen in the set exists in every period, zeros included,
+    so the lines are complete."""
+    cells = {k[1:] for k in counts}
+    if outcomes:
+        cells |= {(d, v, o) for d, v, _ in list(cells) for o in ("*", *outcomes)}
+    for period in periods:
+        for cell in cells:
+            counts.setdefault((period, *cell), 0)
+
+
+def suppressed_set(monthly: dict, periods: list[str], valued: bool, threshold: int,
+                   frozen: dict | None = None):
+    counts = rollup(monthly, periods, valued)
+    outcomes = sorted({k[3] for k in counts if k[3] != "*"})
+    _fill(counts, periods, outcomes)
+    lines = disclosure.build_lines(counts, periods, list(S.DIMENSIONS), S.MULTI, outcomes,
+                                   S.period_months)
+    hidden = disclosure.protect(counts, lines, threshold, frozen)
+    return counts, hidden, lines
+
+
+def publish_periods(today=None) -> int:
+    """Publish every closed period not yet published, for every series. Returns how many
+    (series, period) rows were written."""
+    threshold = current_app.config["STATISTICS_MIN_CELL"]
+    today = today or S.today()
+    written = 0
+    times = {name: S.monthly_times(name) for name in S.TIMES}
+    counted = {name: S.monthly_counts(name) for name in S.SERIES}
+    seen = {m for monthly in counted.values() for m in monthly}
+    months = S.months_between(min(seen), today) if seen else []
+    closed = S.closed_periods(months, today)
+    for name, spec in S.SERIES.items():
+        monthly = counted[name]
+        by_year: dict = {}
+        for period in closed:
+            by_year.setdefault(period[:4], []).append(period)
+        for year, periods in by_year.items():
+            existing = {row.period: row for row in db.session.scalars(select(PublishedSeries)
+                        .where(PublishedSeries.series == name,
+                               PublishedSeries.threshold == threshold,
+                               PublishedSeries.period.in_(periods)))}
+            if len(existing) == len(periods):
+                continue
+            frozen = {(p, *k.split("|")): v is not None
+                      for p, row in existing.items() for k, v in row.cells.items()}
+            counts, hidden, _ = suppressed_set(monthly, periods, spec.value_label is not None,
+                                               threshold, frozen)
+            now = utcnow()
+            for period in periods:
+                if period in existing:
+                    continue
+                cells = {cell_key(*k[1:]): (None if k in hidden else n)
+                         for k, n in counts.items() if k[0] == period}
+                db.session.add(PublishedSeries(
+                    series=name, period=period, threshold=threshold, computed_at=now,
+                    cells=cells, summary=_times(name, period, times, threshold)))
+                written += 1
+    record(None, "statistics.publish", "statistics", None, purpose="statistics",
+           details={"series_periods": written})
+    db.session.commit()
+    return written
+
+
+def _times(name, period, times, threshold) -> dict:
+    """Median and 90th percentile days from referral, for a decision series; withheld when
+    fewer than k decisions make them up."""
+    for time_name, (attribute, _) in S.TIMES.items():
+        if name != attribute + "s":
+            continue
+        histogram: dict = {}
+        for month in S.period_months(period):
+            for days, n in times[time_name].get(month, {}).items():
+                histogram[days] = histogram.get(days, 0) + n
+        n = sum(histogram.values())
+        if n < threshold:
+            return {"days_n": None, "median_days": None, "p90_days": None}
+        return {"days_n": n, "median_days": S.percentile(histogram, 0.5),
+                "p90_days": S.percentile(histogram, 0.9)}
+    return {}
+
+
+# ---- reading ---------------------------------------------------------------------------
+
+def published_periods(kind: str | None = None) -> list[str]:
+    threshold = current_app.config["STATISTICS_MIN_CELL"]
+    periods = set(db.session.scalars(select(PublishedSeries.period).where(
+        PublishedSeries.threshold == threshold).distinct()))
+    return sorted((p for p in periods if kind is None or S.period_kind(p) == kind),
+                  key=S.period_sort)
+
+
+def published(name: str, period: str) -> PublishedSeries | None:
+    threshold = current_app.config["STATISTICS_MIN_CELL"]
+    return db.session.scalar(select(PublishedSeries).where(
+        PublishedSeries.series == name, PublishedSeries.period == period,
+        PublishedSeries.threshold == threshold))
+
+
+def check_series(name: str) -> str:
+    if name not in S.SERIES:
+        raise Invalid("series", N_("one of %(choices)s"), {"choices": ", ".join(S.SERIES)})
+    return name
+
+
+def check_period(period: str) -> str:
+    if period not in published_periods():
+        raise Invalid("period", N_("not a published period"))
+    return period
+
+
+def table(name: str, period: str, dim: str) -> dict:
+    """One published table: rows are the dimension's values, columns the outcomes (or one
+    count), with the total row. Suppressed cells are None."""
+    row = published(name, period)
+    cells = row.cells if row else {}
+    outcomes = sorted({k.split("|")[2] for k in cells} - {"*"})
+    columns = [*outcomes, "*"] if outcomes else ["*"]
+    values = sorted({k.split("|")[1] for k in cells if k.split("|")[0] == dim})
+    rows = [{"value": v, "cells": [cells.get(cell_key(dim, v, o)) for o in columns]}
+            for v in values]
+    if dim not in S.MULTI:
+        rows.append({"value": "total", "cells": [cells.get(cell_key("total", "*", o), 0)
+                                                 for o in columns], "is_total": True})
+    return {"series": name, "period": period, "dimension": dim, "columns": columns,
+            "rows": rows, "summary": (row.summary if row else {}),
+            "computed_at": row.computed_at if row else None}
+
+
+def trend(name: str, kind: str) -> list[tuple[str, int | None]]:
+    """The series total in each published period of one kind, oldest first."""
+    threshold = current_app.config["STATISTICS_MIN_CELL"]
+    rows = db.session.scalars(select(PublishedSeries).where(
+        PublishedSeries.series == name, PublishedSeries.threshold == threshold))
+    points = [(r.period, r.cells.get(cell_key("total", "*"), 0)) for r in rows
+              if S.period_kind(r.period) == kind]
+    return sorted(points, key=lambda p: S.period_sort(p[0]))
+
+
+def read(actor, what: str, **details):
+    record(actor, "statistics.read", "statistics", what, purpose="statistics",
+           details=details)
