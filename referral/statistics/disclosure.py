@@ -132,26 +132,36 @@ def _reduce(row, basis):
 
 
 def protect(counts: dict, lines: list, threshold: int, frozen: dict | None = None) -> set:
-    """``suppress_set``, then hide more until the intruder of ``recoverable`` finds nothing:
-    for each recoverable entry, the smallest entry that shares a line with it."""
+    """``suppress_set``, then until the intruder of ``recoverable`` finds nothing: a
+    recoverable entry that is not small (0, or k and more) and was never published hidden is
+    shown (it tells nothing new); for a small one, the smallest entry sharing a line with it
+    is hidden too."""
     frozen = frozen or {}
     hidden = suppress_set(counts, lines, threshold, frozen)
     touching: dict = {}
     for parts, whole in lines:
         for k in (*parts, whole):
             touching.setdefault(k, []).append((parts, whole))
-    while True:
+    added: set = set()
+    for _ in range(1000):
         found = recoverable(lines, hidden)
         if not found:
             return hidden
+        harmless = {k for k in found if not 0 < counts.get(k, 0) < threshold
+                    and frozen.get(k) is not False and k not in added}
+        if harmless:
+            hidden -= harmless
+            continue
         for key in sorted(found):
             candidates = {k for parts, whole in touching.get(key, ()) for k in (*parts, whole)
                           if k not in hidden and frozen.get(k) is not True}
             if candidates:
-                hidden.add(min(candidates, key=lambda k: (counts.get(k, 0) == 0,
-                                                          counts.get(k, 0), k)))
+                choice = min(candidates, key=lambda k: (counts.get(k, 0) == 0,
+                                                        counts.get(k, 0), k))
+                hidden.add(choice)
+                added.add(choice)
                 break
         else:
-            return hidden  # only frozen entries left: cannot be helped (tests report it)
-        hidden = suppress_set(counts, lines, threshold, {**frozen, **{k: False
-                                                                       for k in hidden}})
+            break
+    # Could not settle: hide every entry that may still be hidden.
+    return hidden | {k for k in counts if frozen.get(k) is not True and counts[k]}

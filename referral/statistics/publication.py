@@ -186,3 +186,61 @@ def trend(name: str, kind: str) -> list[tuple[str, int | None]]:
 def read(actor, what: str, **details):
     record(actor, "statistics.read", "statistics", what, purpose="statistics",
            details=details)
+
+
+# ---- the UK quarterly bulletin's layout ------------------------------------------------
+
+# (title, series, dimension, outcome) in the order of the Home Office "Modern Slavery:
+# National Referral Mechanism and Duty to Notify statistics" quarterly tables.
+BULLETIN = (
+    (N_("Referrals by age band at referral"), "referrals", "age_group", "*"),
+    (N_("Referrals by sex"), "referrals", "sex", "*"),
+    (N_("Referrals by exploitation type"), "referrals", "exploitation_form", "*"),
+    (N_("Referrals by nationality"), "referrals", "nationality", "*"),
+    (N_("Referrals by first responder (referral source)"), "referrals", "referral_source", "*"),
+    (N_("Reasonable grounds (first) decisions by outcome"), "first_decisions", "outcome", None),
+    (N_("Conclusive grounds (final) decisions by outcome"), "final_decisions", "outcome", None),
+    (N_("Duty to notify (anonymous notifications) by sex"), "anonymous_notifications", "sex",
+     "*"),
+)
+
+
+def bulletin_periods(quarter: str) -> list[str]:
+    """This quarter, the quarter before, and the same quarter a year earlier."""
+    year, q = int(quarter[:4]), int(quarter[-1])
+    before = f"{year - 1}-Q4" if q == 1 else f"{year}-Q{q - 1}"
+    return [quarter, before, f"{year - 1}-Q{q}"]
+
+
+def bulletin(quarter: str) -> dict:
+    periods = bulletin_periods(quarter)
+    rows_of = {p: {name: published(name, p) for name in S.SERIES} for p in periods}
+    tables = []
+    for title, name, dim, outcome in BULLETIN:
+        def value(period, v, o):
+            row = rows_of[period][name]
+            if row is None:
+                return ".."  # not published (the period has not ended or holds no data)
+            return row.cells.get(cell_key(*(("total", "*") if v == "*" else (dim, v)), o), 0)
+        current = rows_of[quarter][name]
+        cells = current.cells if current else {}
+        if outcome is None:  # outcomes as rows
+            values = sorted({k.split("|")[2] for k in cells} - {"*"})
+            lines = [{"label": v, "values": [value(p, "*", v) for p in periods]}
+                     for v in values]
+        else:
+            values = sorted({k.split("|")[1] for k in cells if k.startswith(dim + "|")})
+            lines = [{"label": v, "values": [value(p, v, "*") for p in periods]}
+                     for v in values]
+        total = {"label": "total", "values": [value(p, "*", "*") for p in periods],
+                 "is_total": True}
+        tables.append({"title": title, "dimension": dim, "series": name,
+                       "lines": lines + ([total] if dim not in S.MULTI else [])})
+    times = []
+    for time_name, (attribute, label) in S.TIMES.items():
+        summaries = [(rows_of[p][attribute + "s"].summary if rows_of[p][attribute + "s"]
+                      else None) for p in periods]
+        times.append({"label": label,
+                      "median": [s.get("median_days") if s else ".." for s in summaries],
+                      "p90": [s.get("p90_days") if s else ".." for s in summaries]})
+    return {"quarter": quarter, "periods": periods, "tables": tables, "times": times}

@@ -2,7 +2,6 @@
 suppressed so that no hidden cell can be computed from the published ones."""
 from datetime import date, datetime, timezone
 
-import pytest
 from hypothesis import given, settings, strategies as st
 
 from referral.cases.models import AnonymousNotification, CaseTransition, Decision
@@ -184,8 +183,6 @@ def test_DP4_no_suppressed_cell_can_be_derived_from_the_published_table_set(rows
     assert derivable(lines, hidden) == set()
 
 
-@pytest.mark.xfail(reason="known gap: complements chosen around a frozen month can leave a "
-                          "frozen hidden cell derivable (see docs/statistics.md)", strict=False)
 @settings(max_examples=25, deadline=None)
 @given(st.lists(combo, min_size=1, max_size=12), st.lists(combo, min_size=1, max_size=6))
 def test_DP4_complements_chosen_around_a_frozen_month_leave_nothing_derivable(first, late):
