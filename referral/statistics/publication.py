@@ -6,6 +6,8 @@ across the year's table set (``disclosure``) and stored once. A period already p
 never recounted: its cells are frozen, and the next period's complements are chosen around
 them. Pages, exports and the API read only these rows.
 """
+import re
+
 from flask import current_app
 from sqlalchemy import select
 
@@ -71,6 +73,11 @@ def publish_periods(today=None) -> int:
     threshold = current_app.config["STATISTICS_MIN_CELL"]
     today = today or S.today()
     written = 0
+    last_month = S.months_between(f"{today.year - 1}-12", today)[-2]  # the month before
+    done = set(db.session.scalars(select(PublishedSeries.series).where(
+        PublishedSeries.period == last_month, PublishedSeries.threshold == threshold)))
+    if done == set(S.SERIES):
+        return 0  # published in order: nothing has closed since the last run
     times = {name: S.monthly_times(name) for name in S.TIMES}
     counted = {name: S.monthly_counts(name) for name in S.SERIES}
     seen = {m for monthly in counted.values() for m in monthly}
@@ -159,7 +166,11 @@ def table(name: str, period: str, dim: str) -> dict:
     """One published table: rows are the dimension's values, columns the outcomes (or one
     count), with the total row. Suppressed cells are None."""
     row = published(name, period)
-    cells = row.cells if row else {}
+    return _table(name, period, dim, row.cells if row else {}, row.summary if row else {},
+                  row.computed_at if row else None)
+
+
+def _table(name, period, dim, cells, summary, computed_at) -> dict:
     outcomes = sorted({k.split("|")[2] for k in cells} - {"*"})
     columns = [*outcomes, "*"] if outcomes else ["*"]
     values = sorted({k.split("|")[1] for k in cells if k.split("|")[0] == dim})
@@ -169,8 +180,31 @@ def table(name: str, period: str, dim: str) -> dict:
         rows.append({"value": "total", "cells": [cells.get(cell_key("total", "*", o), 0)
                                                  for o in columns], "is_total": True})
     return {"series": name, "period": period, "dimension": dim, "columns": columns,
-            "rows": rows, "summary": (row.summary if row else {}),
-            "computed_at": row.computed_at if row else None}
+            "rows": rows, "summary": summary, "computed_at": computed_at}
+
+
+MONTH = re.compile(r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$")
+
+
+def custom_cells(name: str, first: str, last: str) -> tuple[str, dict]:
+    """A custom range of whole months, counted now and suppressed as a table set of its own.
+    For supervisors' own use, never published: beside the published months it could be
+    differenced."""
+    for field, value in (("from", first), ("to", last)):
+        if not MONTH.match(value or ""):
+            raise Invalid(field, N_("a month such as 2026-03"))
+    if last < first:
+        raise Invalid("to", N_("the range ends before it starts"))
+    period = f"{first}..{last}"
+    spec = S.SERIES[check_series(name)]
+    threshold = current_app.config["STATISTICS_MIN_CELL"]
+    counts, hidden, _ = suppressed_set(S.monthly_counts(name), [period],
+                                       spec.value_label is not None, threshold)
+    return period, {cell_key(*k[1:]): (None if k in hidden else n) for k, n in counts.items()}
+
+
+def custom_table(name, period, cells, dim) -> dict:
+    return _table(name, period, dim, cells, {}, utcnow())
 
 
 def trend(name: str, kind: str) -> list[tuple[str, int | None]]:

@@ -220,6 +220,9 @@ def percentile(histogram: dict, q: float) -> float | None:
 
 def period_months(period: str) -> list[str]:
     """'2026-03' -> ['2026-03']; '2026-Q1' -> three months; '2026' -> twelve."""
+    if ".." in period:  # a custom range of whole months, 'YYYY-MM..YYYY-MM'
+        first, last = period.split("..")
+        return [m for m in months_between(first, date(int(last[:4]), int(last[5:]), 1))]
     if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
         return [period]
     if "-Q" in period:
@@ -255,11 +258,14 @@ def closed_periods(months: list[str], today: date) -> list[str]:
 
 
 def period_kind(period: str) -> str:
+    if ".." in period:
+        return "custom"
     return "quarter" if "-Q" in period else ("month" if len(period) == 7 else "year")
 
 
 def period_sort(period: str):
-    return (period[:4], {"year": 2, "quarter": 1, "month": 0}[period_kind(period)], period)
+    return (period[:4], {"year": 2, "quarter": 1, "month": 0, "custom": 3}[period_kind(period)],
+            period)
 
 
 def today() -> date:

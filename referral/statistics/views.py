@@ -36,14 +36,17 @@ def _dimensions(name):
     return ["outcome"] * (spec.value_label is not None) + list(S.DIMENSIONS)
 
 
-def _view_table(name, period, dim):
+def _view_table(name, period, dim, cells=None):
+    def get(d):
+        return P.table(name, period, d) if cells is None else \
+            P.custom_table(name, period, cells, d)
     if dim == "outcome":
-        table = P.table(name, period, "total")
+        table = get("total")
         columns = [c for c in table["columns"] if c != "*"]
         rows = [{"value": c, "cells": [table["rows"][-1]["cells"][i]]}
                 for i, c in enumerate(columns)] if table["rows"] else []
         return {**table, "dimension": "outcome", "columns": ["*"], "rows": rows}
-    return P.table(name, period, dim)
+    return get(dim)
 
 
 def _chart(table, title, table_id):
@@ -62,24 +65,30 @@ def overview():
     kind = _kind()
     name = P.check_series(request.args.get("series", "referrals"))
     periods = P.published_periods()
-    period = _choose(periods, kind)
+    cells = None
+    if request.args.get("from") or request.args.get("to"):
+        period, cells = P.custom_cells(name, request.args.get("from"), request.args.get("to"))
+    else:
+        period = _choose(periods, kind)
     P.read(current_user, "page", series=name, period=period)
     tables = []
     if period:
         for dim in _dimensions(name):
-            table = _view_table(name, period, dim)
+            table = _view_table(name, period, dim, cells)
             title = _("%(series)s, %(period)s, by %(dimension)s", series=_(S.SERIES[name].label),
                       period=period, dimension=_(S.DIMENSION_LABELS[dim]).lower())
             tables.append({"table": table, "title": title, "id": f"t-{dim}",
                            "chart": _chart(table, title, f"t-{dim}")})
     trend_title = _("%(series)s by %(kind)s", series=_(S.SERIES[name].label), kind=_(KIND_LABELS[kind]))
     points, trend_chart = _trend(name, kind, trend_title, "t-trend")
-    summary = P.published(name, period).summary if period and P.published(name, period) else {}
+    row = P.published(name, period) if period and cells is None else None
+    summary = row.summary if row else {}
     return render_template("statistics/overview.html", series=S.SERIES, name=name,
                            periods=periods, period=period, kind=kind, kinds=KIND_LABELS,
                            tables=tables, trend=points, trend_chart=trend_chart,
                            trend_title=trend_title, summary=summary,
-                           labels=S.DIMENSION_LABELS)
+                           labels=S.DIMENSION_LABELS, custom=cells is not None,
+                           first=request.args.get("from", ""), last=request.args.get("to", ""))
 
 
 @bp.route("/release/<period>")

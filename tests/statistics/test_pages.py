@@ -86,7 +86,10 @@ def test_DP4_csv_and_xlsx_exports_of_a_published_table(client, published):
                                  "/statistics/?series=nope",
                                  "/statistics/export/referrals/2026-Q1/sex.pdf",
                                  "/statistics/export/referrals/2026-Q1/colour.csv",
-                                 "/statistics/bulletin/2026-01"])
+                                 "/statistics/bulletin/2026-01",
+                                 "/statistics/?from=2026-13&to=2026-02",
+                                 "/statistics/?from=2026-03&to=2026-01",
+                                 "/statistics/?from=2026-01"])
 def test_DP4_bad_choices_are_refused_in_plain_words(client, published, url):
     login(client, "stats-supervisor")
     assert client.get(url).status_code in (400, 404, 422)
@@ -101,3 +104,16 @@ def test_DP4_caseworkers_do_not_get_the_statistics_pages(client, published, case
 def test_DP4_csv_cells_never_start_a_formula():
     from referral.statistics.exports import to_csv
     assert to_csv([["=HYPERLINK(1)", 2]]).startswith("'=HYPERLINK")
+
+
+def test_DP4_a_custom_range_is_counted_now_suppressed_and_not_offered_for_export(
+        client, published):
+    login(client, "stats-supervisor")
+    page = client.get("/statistics/?series=referrals&from=2026-01&to=2026-02")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "2026-01..2026-02" in html and "/statistics/export/" not in html
+    period, cells = publication.custom_cells("referrals", "2026-01", "2026-02")
+    assert cells["total|*|*"] == 6 and cells["sex|female|*"] == 3  # k = 3: 3 is shown
+    assert cells["referral_source|helpline|*"] is None  # 2 < 3
+    assert cells["nationality|RO|*"] == 3 and cells["nationality|UA|*"] == 3
