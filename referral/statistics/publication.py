@@ -25,22 +25,14 @@ def cell_key(dim, value, outcome="*") -> str:
 
 
 def rollup(monthly: dict, periods: list[str], valued: bool) -> dict:
-    """{(period, dim, value, outcome): count} from {month: {(value, dims...): count}}."""
+    """{(period, dim, value, outcome): count} from ``series.monthly_counts``."""
     counts: dict = {}
-
-    def add(key, n):
-        counts[key] = counts.get(key, 0) + n
-
     for period in periods:
         for month in S.period_months(period):
-            for (value, *dims), n in monthly.get(month, {}).items():
-                levels = ("*", value) if valued else ("*",)
-                for o in levels:
-                    add((period, "total", "*", o), n)
-                for dim, v in zip(S.DIMENSIONS, dims):
-                    for one in (v if isinstance(v, tuple) else (v,)):
-                        for o in levels:
-                            add((period, dim, one, o), n)
+            for (dim, v, value), n in monthly.get(month, {}).items():
+                for o in (("*", value) if valued else ("*",)):
+                    key = (period, dim, v, o)
+                    counts[key] = counts.get(key, 0) + n
         counts.setdefault((period, "total", "*", "*"), 0)
     return counts
 

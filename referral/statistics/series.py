@@ -8,7 +8,8 @@ series has none), followed by the ``DIMENSIONS`` of the case (``_case_dims``), a
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Integer, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy import (Integer, and_, case, cast, exists, func, literal, or_, select,
+                        tuple_)
 from sqlalchemy.orm import aliased
 
 from workflows import jurisdictions
@@ -160,16 +161,56 @@ TIMES = {
 
 
 def monthly_counts(name: str) -> dict:
-    """{month: {(value, dims...): count}} for one series, counted by the database."""
+    """{month: {(dimension, value of it, value of the series): count}} for one series, with
+    ("total", "*", value) for the whole. The database counts each dimension apart (grouping
+    sets on PostgreSQL: one pass over the rows; one query per dimension elsewhere), so what
+    comes back is a few rows per month and value, not one per combination."""
+    query = SERIES[name].query()
+    columns = [c.element if hasattr(c, "element") else c for c in query.selected_columns]
+    month, value, dims, count = columns[0], columns[1], columns[2:-1], columns[-1]
     out: dict = {}
-    for row in db.session.execute(SERIES[name].query()):
-        month, value, *dims, count = row
-        if month is None:
-            continue
-        dims = [_code(d, dim) for d, dim in zip(dims, DIMENSIONS)]
-        key = (value or "unknown", *dims)
+
+    def add(m, dim, v, series_value, n):
+        if m is None:
+            return
+        bucket = out.setdefault(m, {})
+        for one in (_code(v, dim) if dim in MULTI else (_code(v, dim),)):
+            key = (dim, one, series_value or "unknown")
+            bucket[key] = bucket.get(key, 0) + n
+
+    base = query.group_by(None)
+    if db.engine.dialect.name == "postgresql":
+        sets = [tuple_(month, value, d) for d in dims] + [tuple_(month, value)]
+        flags = func.grouping(*dims)
+        grouped = base.add_columns(flags).group_by(func.grouping_sets(*sets))
+        width = len(dims)
+        for row in db.session.execute(grouped):
+            m, v, *values, n, flag = row
+            present = [i for i in range(width) if not flag & (1 << (width - 1 - i))]
+            if present:
+                i = present[0]
+                add(m, DIMENSIONS[i], values[i], v, n)
+            else:
+                add(m, "total", "*", v, n)
+        return out
+    for i, d in enumerate((*dims, literal("*"))):
+        dim = DIMENSIONS[i] if i < len(dims) else "total"
+        one = base.with_only_columns(month, value, d, count).group_by(month, value, d)
+        for m, v, x, n in db.session.execute(one):
+            add(m, dim, x if dim != "total" else "*", v, n)
+    return out
+
+
+def project(combos: dict) -> dict:
+    """{month: {(value, dims...): n}} -> the shape ``monthly_counts`` returns."""
+    out: dict = {}
+    for month, rows in combos.items():
         bucket = out.setdefault(month, {})
-        bucket[key] = bucket.get(key, 0) + count
+        for (value, *dims), n in rows.items():
+            keys = [("total", "*")] + [(dim, one) for dim, v in zip(DIMENSIONS, dims)
+                                       for one in (v if isinstance(v, tuple) else (v,))]
+            for dim, one in keys:
+                bucket[(dim, one, value)] = bucket.get((dim, one, value), 0) + n
     return out
 
 
@@ -197,6 +238,8 @@ def monthly_times(name: str) -> dict:
 
 
 def _code(value, dim):
+    if dim == "total":
+        return "*"
     if dim in MULTI:
         return tuple(sorted(value or ())) or ("unknown",)
     return value if value not in (None, "") else "unknown"

@@ -170,7 +170,7 @@ def as_monthly(rows):
         key = (outcome, sex, age, nat, forms, forms, "police", "unknown", "baseline")
         bucket = monthly.setdefault(month, {})
         bucket[key] = bucket.get(key, 0) + n
-    return monthly
+    return S.project(monthly)
 
 
 @settings(max_examples=40, deadline=None)
