@@ -204,3 +204,16 @@ def test_DP4_the_intruder_finds_a_cell_left_alone_in_its_line():
               ("p", "total", "*", "*"))]
     assert derivable(lines, {("p", "sex", "male", "*")}) == {("p", "sex", "male", "*")}
     assert derivable(lines, {("p", "sex", "male", "*"), ("p", "sex", "female", "*")}) == set()
+
+
+def test_DP4_the_worker_publishes_each_closed_period(app, caseworker):
+    from freezegun import freeze_time
+
+    from worker.tasks import publish_statistics
+    known_data(caseworker)
+    with freeze_time("2026-04-01 03:00:00"):
+        publish_statistics()
+    assert publication.published_periods("quarter") == ["2026-Q1"]
+    assert publication.published("referrals", "2026-04") is None  # April has not ended
+    with freeze_time("2026-04-01 03:05:00"):
+        assert publication.publish_periods() == 0  # nothing closed since: nothing counted
