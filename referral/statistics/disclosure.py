@@ -131,6 +131,9 @@ def _reduce(row, basis):
     return row
 
 
+EXACT_LIMIT = 1500  # hidden entries up to which the exact check runs (see docs/statistics.md)
+
+
 def protect(counts: dict, lines: list, threshold: int, frozen: dict | None = None) -> set:
     """``suppress_set``, then until the intruder of ``recoverable`` finds nothing: a
     recoverable entry that is not small (0, or k and more) and was never published hidden is
@@ -138,6 +141,10 @@ def protect(counts: dict, lines: list, threshold: int, frozen: dict | None = Non
     is hidden too."""
     frozen = frozen or {}
     hidden = suppress_set(counts, lines, threshold, frozen)
+    if len(hidden) > EXACT_LIMIT:
+        # The row reduction grows with the square of the hidden entries: a large sparse set
+        # (services delivered by every dimension, at national scale) keeps the line rule only.
+        return hidden
     touching: dict = {}
     for parts, whole in lines:
         for k in (*parts, whole):
@@ -152,16 +159,16 @@ def protect(counts: dict, lines: list, threshold: int, frozen: dict | None = Non
         if harmless:
             hidden -= harmless
             continue
+        chosen = set()  # one complement for each recoverable entry, all in one round
         for key in sorted(found):
             candidates = {k for parts, whole in touching.get(key, ()) for k in (*parts, whole)
                           if k not in hidden and frozen.get(k) is not True}
             if candidates:
-                choice = min(candidates, key=lambda k: (counts.get(k, 0) == 0,
-                                                        counts.get(k, 0), k))
-                hidden.add(choice)
-                added.add(choice)
-                break
-        else:
+                chosen.add(min(candidates, key=lambda k: (counts.get(k, 0) == 0,
+                                                          counts.get(k, 0), k)))
+        if not chosen:
             break
+        hidden |= chosen
+        added |= chosen
     # Could not settle: hide every entry that may still be hidden.
     return hidden | {k for k in counts if frozen.get(k) is not True and counts[k]}
