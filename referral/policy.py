@@ -183,6 +183,11 @@ POLICY = {
     "api-supervision.RefusedAttemptReviewed": {"POST": (SUPERVISOR,)},
     "api-supervision.Overdue": {"GET": (SUPERVISOR,)},
     "api-statistics.Statistics": {"GET": (SUPERVISOR, ADMIN, AUDITOR)},
+    "api-statistics.HtcdsExport": {"GET": (SUPERVISOR,)},
+    "statistics.overview": {"GET": (SUPERVISOR, ADMIN, AUDITOR)},
+    "statistics.release": {"GET": (SUPERVISOR, ADMIN, AUDITOR)},
+    "statistics.bulletin": {"GET": (SUPERVISOR, ADMIN, AUDITOR)},
+    "statistics.export": {"GET": (SUPERVISOR, ADMIN, AUDITOR)},
 
     # -- privacy (DP-5, DP-6, DP-7) and audit --------------------------------------------------
     "privacy.break_glass": {"GET": STAFF, "POST": STAFF},

@@ -73,6 +73,12 @@ RECRUITMENT = ("direct", "agency", "intermediary", "family_or_acquaintance", "on
 REFERRED_BY = ("Labour inspectorate", "Border police", "Police", "Hospital A&E",
                "Helpline", "Self-referral", "Outreach team", "School", "Local authority",
                "Embassy", "Trade union")
+# The coded referral source of each (invented) referrer, for the statistics.
+SOURCE_CODES = {"Labour inspectorate": "labour_inspectorate", "Border police": "border_force",
+                "Police": "police", "Hospital A&E": "health", "Helpline": "helpline",
+                "Self-referral": "self_referral", "Outreach team": "ngo", "School": "school",
+                "Local authority": "local_authority", "Embassy": "embassy",
+                "Trade union": "trade_union"}
 LANGUAGES = {"RO": "ro", "NG": "en", "VN": "vi", "AL": "sq", "UA": "uk", "GH": "en",
              "CN": "zh", "IN": "hi", "SY": "ar", "ER": "ti", "SD": "ar", "BR": "pt",
              "MX": "es", "BG": "bg", "PL": "pl", "TR": "tr", "PH": "tl", "GB": "en",
@@ -160,7 +166,8 @@ def _tables():
                      "internal_trafficking narrative_enc age_group age_status guardian_name "
                      "guardian_organisation guardian_appointed_at reflection_started_at "
                      "reflection_minimum_ends_at reflection_ends_at identification "
-                     "first_decision_outcome is_restricted closed_at created_at updated_at",
+                     "first_decision_outcome is_restricted closed_at created_at updated_at "
+                     "referral_source",
         "case_transition": "id case_id track event from_state to_state actor_id at reason "
                            "facts rule_version",
         "decision": "id case_id kind outcome decision_maker reasons_enc reason_codes "
@@ -629,7 +636,7 @@ class Synth:
             nationality == "GB", narrative_enc, _age_group(years), age_status,
             guardian[0], guardian[1], guardian[2], reflection[0], reflection[1],
             reflection[2], identification, first_outcome, False, closed_at, referred,
-            max([referred] + [h[4] for h in history]))
+            max([referred] + [h[4] for h in history]), SOURCE_CODES[referred_by])
         for track, event, src, dst, at, reason in history:
             t["case_transition"].add(uid(), case_id, track, event, src, dst, actor, at,
                                      reason, "{}", rule_version)

@@ -66,6 +66,7 @@ NAV_LINKS = [
     (_l("Legal matters"), "legal.legal_aid_view", ("legal_aid",)),
     (_l("Referrals received"), "services.received", ("shelter_staff", "legal_aid")),
     (_l("Supervision"), "supervision.dashboard", ("supervisor",)),
+    (_l("Statistics"), "statistics.overview", ("supervisor", "auditor", "admin")),
     (_l("Break-the-glass reviews"), "privacy.reviews", ("supervisor",)),
     (_l("Audit trail"), "audit.search", ("auditor", "dpo")),
     (_l("Break-the-glass alerts"), "privacy.alerts", ("dpo",)),

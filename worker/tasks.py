@@ -28,9 +28,11 @@ def sweep_due_follow_ups() -> int:
 
 @shared_task(name="worker.tasks.publish_statistics")
 def publish_statistics() -> int:
-    """Count and publish every statistics table (suppressed, DP-4), so reads are instant."""
+    """Count and publish every statistics table (suppressed, DP-4), so reads are instant;
+    then each series for every closed period not yet published (frozen once published)."""
+    from referral.statistics.publication import publish_periods
     from referral.statistics.service import publish_all
-    return publish_all()
+    return publish_all() + publish_periods()
 
 
 @shared_task(name="worker.tasks.chain_audit_entries")

@@ -138,6 +138,8 @@ class Case(Model):
 
     # Referral facts
     referred_by: Mapped[str] = mapped_column(String(200))
+    referral_source: Mapped[str] = mapped_column(String(30), default="unknown",
+                                                 server_default="unknown")  # coded
     referred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     indicators: Mapped[list] = mapped_column(JSONType, default=list)
     exploitation_forms: Mapped[list] = mapped_column(JSONType, default=list)

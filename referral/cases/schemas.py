@@ -1,8 +1,8 @@
 from marshmallow import fields, validate, validates_schema, ValidationError
 
 from ..validation import Schema
-from .taxonomies import (EXPLOITATION_FORMS, INDICATORS, NATIONALITY_UNKNOWN, SECTORS,
-                         SEX_VALUES, VULNERABILITY_FACTORS)
+from .taxonomies import (EXPLOITATION_FORMS, INDICATORS, NATIONALITY_UNKNOWN,
+                         REFERRAL_SOURCES, SECTORS, SEX_VALUES, VULNERABILITY_FACTORS)
 
 _text = dict(validate=validate.Length(max=400))
 
@@ -51,6 +51,8 @@ class PersonInSchema(Schema):
 class CaseCreateSchema(Schema):
     person = fields.Nested(PersonInSchema, required=True)
     referred_by = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    referral_source = fields.String(load_default="unknown",
+                                    validate=validate.OneOf(REFERRAL_SOURCES))
     indicators = fields.List(fields.String(validate=validate.OneOf(INDICATORS)),
                              load_default=list)
     exploitation_forms = fields.List(fields.String(validate=validate.OneOf(

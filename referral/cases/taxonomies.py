@@ -21,3 +21,7 @@ NATIONALITY_UNKNOWN = "unknown"
 # Screening indicators (ID-5: they prompt a judgement, never decide).
 INDICATORS = ("documents_withheld", "debt_bondage", "restricted_movement", "threats",
               "excessive_hours", "no_pay", "isolation", "deceptive_recruitment", "violence")
+# Who referred the person, coded for statistics (the free-text ``referred_by`` stays).
+REFERRAL_SOURCES = ("police", "border_force", "labour_inspectorate", "health", "local_authority",
+                    "ngo", "helpline", "self_referral", "embassy", "trade_union", "school",
+                    "other_government", "other", "unknown")

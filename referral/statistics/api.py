@@ -40,3 +40,18 @@ class Statistics(MethodView):
         """Counts by sex and age group, optionally by nationality, form or sector."""
         data = service.statistics(api_actor(), args["by"])
         return data
+
+
+class HtcdsArgsSchema(Schema):
+    recipient = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+@blp.route("/statistics/htcds")
+class HtcdsExport(MethodView):
+    @blp.arguments(HtcdsArgsSchema, location="query")
+    @blp.response(200)
+    def get(self, args):
+        """Case-level data in the Human Trafficking Case Data Standard's shape, pseudonymised,
+        for the cases whose person consented to share a case summary with the recipient."""
+        from . import htcds
+        return htcds.export(api_actor(), args["recipient"])

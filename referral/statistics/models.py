@@ -17,3 +17,19 @@ class PublishedTable(Model):
     threshold: Mapped[int] = mapped_column()
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     data: Mapped[dict] = mapped_column(JSONType)
+
+
+class PublishedSeries(Model):
+    """One series for one closed period (month '2026-03', quarter '2026-Q1', year '2026'),
+    as the worker published it: cells keyed "dimension|value|outcome", suppressed cells
+    null (DP-4). Published once and then frozen, so later publications of the same year
+    cannot be differenced against it."""
+    __tablename__ = "published_series"
+    __table_args__ = (UniqueConstraint("series", "period", "threshold"),)
+    id: Mapped[uuid.UUID] = uuid_pk()
+    series: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(10), index=True)
+    threshold: Mapped[int] = mapped_column()
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cells: Mapped[dict] = mapped_column(JSONType)
+    summary: Mapped[dict] = mapped_column(JSONType, default=dict)  # decision times

@@ -168,6 +168,14 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
               "reset_id": reset.id}
     from tests.agencies.world import agencies_world
     params.update(agencies_world(caseworker, case, shelter_user, ours["legal_aid"]))
+    # Statistics: publish this year's periods so the pages have a quarter to show.
+    from referral.statistics import publication
+    today = datetime.now(timezone.utc).date()
+    publication.publish_periods(today=today.replace(year=today.year + 1, month=1, day=1))
+    params.update(period=f"{today.year}-Q{(today.month - 1) // 3 + 1}", series="referrals",
+                  dimension="sex", fmt="csv", user_id=ours["caseworker"].id,
+                  recipient="CTDC")
+    params["quarter"] = params["period"]
     return {"ours": ours, "theirs": theirs, "params": params, "restricted": restricted}
 
 
@@ -271,9 +279,12 @@ def test_every_route_answers_each_caller_as_the_policy_says(app, world):
 
 
 # Query arguments a route needs, from the world's records.
-QUERY = {"api-audit.Audit": {"case": "case_id"}, "api-shelter.Stays": {"shelter": "shelter_id"}}
+QUERY = {"api-audit.Audit": {"case": "case_id"}, "api-shelter.Stays": {"shelter": "shelter_id"},
+         "api-statistics.HtcdsExport": {"recipient": "recipient"}}
 # Reads the policy allows a role, where this role's own records answer instead of the case's.
-OWN_RECORDS = {"drafts.save", "drafts.discard"}
+OWN_RECORDS = {"drafts.save", "drafts.discard",
+               # published statistics are the same for every agency: no record to refuse
+               "statistics.release", "statistics.bulletin", "statistics.export"}
 # Reads the policy allows that answer other than 200 on this world, each for its reason.
 READS = {
     "index": 302,  # a redirect to the home page

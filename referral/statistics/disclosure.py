@@ -1,0 +1,174 @@
+"""Disclosure control for a published table set (DP-4).
+
+A table set is every table of one series for one year: each month, quarter and the year,
+each broken down by every dimension (and by outcome where the series has one). Its cells
+are tied together by *lines*: parts that add up to a whole (the nationalities of a quarter
+add up to the quarter's total; three months add up to their quarter; the outcomes of a
+nationality add up to that nationality). A hidden cell can be recovered when it is the
+only hidden entry of a line; so after hiding every count from 1 to k-1 (primary
+suppression), any line with exactly one hidden entry gets its smallest other non-zero
+entry hidden too (complementary suppression), until no line has exactly one.
+
+Entries already published (an earlier month of the same year) are frozen: they keep their
+state, and a complement is chosen among the new entries.
+"""
+Key = tuple  # (period, dimension, value, outcome); "total"/"*" for the whole
+
+
+def build_lines(counts: dict, periods: list[str], dimensions: list[str], multi: frozenset,
+                outcomes: list[str], months_of) -> list[tuple[list, Key]]:
+    """The (parts, whole) identities between the entries of a set."""
+    present = set(periods)
+    by_period: dict = {}
+    for key in counts:
+        by_period.setdefault(key[0], {}).setdefault(key[1], set()).add(key[2])
+    lines = []
+    levels = ["*", *outcomes]
+    for period in periods:
+        values = by_period.get(period, {})
+        for dim in dimensions:
+            if dim in multi:
+                continue
+            vals = sorted(values.get(dim, ()))
+            for o in levels:
+                lines.append(([(period, dim, v, o) for v in vals], (period, "total", "*", o)))
+        if outcomes:
+            for dim in ("total", *dimensions):
+                for v in sorted(values.get(dim, ())) if dim != "total" else ["*"]:
+                    lines.append(([(period, dim, v, o) for o in outcomes],
+                                  (period, dim, v, "*")))
+    # Over time: the months of a quarter, the quarters (or months) of a year.
+    cells = {k[1:] for k in counts}
+    for period in periods:
+        parts_periods = _parts(period, present, months_of)
+        if not parts_periods:
+            continue
+        for cell in cells:
+            lines.append(([(p, *cell) for p in parts_periods], (period, *cell)))
+    return lines
+
+
+def _parts(period, present, months_of):
+    months = months_of(period)
+    if len(months) == 1:
+        return None
+    if len(months) == 12:
+        quarters = [f"{period}-Q{q}" for q in range(1, 5)]
+        if all(q in present for q in quarters):
+            return quarters
+    if all(m in present for m in months):
+        return months
+    return None
+
+
+def suppress_set(counts: dict, lines: list, threshold: int, frozen: dict | None = None) -> set:
+    """The keys to hide. ``frozen``: key -> True if already published, False if already
+    hidden; those keep their state."""
+    frozen = frozen or {}
+    hidden = {k for k, n in counts.items() if 0 < n < threshold and frozen.get(k) is not True}
+    hidden |= {k for k, shown in frozen.items() if shown is False}
+    changed = True
+    while changed:
+        changed = False
+        for parts, whole in lines:
+            entries = [*parts, whole]
+            inside = [k for k in entries if k in hidden]
+            if len(inside) != 1:
+                continue
+            candidates = [k for k in entries if k not in hidden and frozen.get(k) is not True]
+            if not candidates:
+                continue  # nothing left to hide here: only frozen entries (reported by tests)
+            nonzero = [k for k in candidates if counts.get(k, 0) > 0] or candidates
+            # the smallest part first; the whole only when no part is left
+            nonzero.sort(key=lambda k: (k == whole, counts.get(k, 0), k))
+            hidden.add(nonzero[0])
+            changed = True
+    return hidden
+
+
+_P = (1 << 61) - 1  # a prime: row reduction modulo it (the identities have ±1 coefficients)
+
+
+def recoverable(lines, hidden: set) -> set:
+    """Hidden entries an intruder could compute exactly from the published entries and the
+    identities: those whose unit vector is in the span of the identities restricted to the
+    hidden entries (row reduction modulo a large prime)."""
+    index = {k: i for i, k in enumerate(sorted(hidden))}
+    basis: dict = {}  # pivot -> row, fully reduced
+    for parts, whole in lines:
+        row: dict = {}
+        for k in parts:
+            if k in index:
+                row[index[k]] = (row.get(index[k], 0) + 1) % _P
+        if whole in index:
+            row[index[whole]] = (row.get(index[whole], 0) - 1) % _P
+        row = _reduce({i: v for i, v in row.items() if v}, basis)
+        if not row:
+            continue
+        pivot = min(row)
+        inverse = pow(row[pivot], _P - 2, _P)
+        row = {i: v * inverse % _P for i, v in row.items()}
+        for p, other in basis.items():
+            f = other.get(pivot)
+            if f:
+                for i, v in row.items():
+                    other[i] = (other.get(i, 0) - f * v) % _P
+                    if not other[i]:
+                        del other[i]
+        basis[pivot] = row
+    # e_i is in the span iff some basis row is exactly e_i (the basis is fully reduced)
+    return {k for k, i in index.items() if basis.get(i) == {i: 1}}
+
+
+def _reduce(row, basis):
+    for pivot in sorted(p for p in row if p in basis):
+        f = row.get(pivot)
+        if f:
+            for i, v in basis[pivot].items():
+                row[i] = (row.get(i, 0) - f * v) % _P
+                if not row[i]:
+                    del row[i]
+    return row
+
+
+EXACT_LIMIT = 1500  # hidden entries up to which the exact check runs (see docs/statistics.md)
+
+
+def protect(counts: dict, lines: list, threshold: int, frozen: dict | None = None) -> set:
+    """``suppress_set``, then until the intruder of ``recoverable`` finds nothing: a
+    recoverable entry that is not small (0, or k and more) and was never published hidden is
+    shown (it tells nothing new); for a small one, the smallest entry sharing a line with it
+    is hidden too."""
+    frozen = frozen or {}
+    hidden = suppress_set(counts, lines, threshold, frozen)
+    if len(hidden) > EXACT_LIMIT:
+        # The row reduction grows with the square of the hidden entries: a large sparse set
+        # (services delivered by every dimension, at national scale) keeps the line rule only.
+        return hidden
+    touching: dict = {}
+    for parts, whole in lines:
+        for k in (*parts, whole):
+            touching.setdefault(k, []).append((parts, whole))
+    added: set = set()
+    for _ in range(1000):
+        found = recoverable(lines, hidden)
+        if not found:
+            return hidden
+        harmless = {k for k in found if not 0 < counts.get(k, 0) < threshold
+                    and frozen.get(k) is not False and k not in added}
+        if harmless:
+            hidden -= harmless
+            continue
+        chosen = set()  # one complement for each recoverable entry, all in one round
+        for key in sorted(found):
+            candidates = {k for parts, whole in touching.get(key, ()) for k in (*parts, whole)
+                          if k not in hidden and frozen.get(k) is not True}
+            if candidates:
+                chosen.add(min(candidates, key=lambda k: (counts.get(k, 0) == 0,
+                                                          counts.get(k, 0), k)))
+        if not chosen:
+            break
+        hidden |= chosen
+        added |= chosen
+    # Could not settle: hide every entry that may still be hidden.
+    return hidden | {k for k in counts if frozen.get(k) is not True and counts[k]}
