@@ -447,6 +447,16 @@ _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+def _place_or_language_name(code: str, key: str) -> str | None:
+    """A country (ISO 3166) or a language (ISO 639) code named in the reader's language."""
+    from flask_babel import get_locale
+    locale = get_locale()
+    if locale is None:
+        return None
+    names = locale.territories if key == "nationality" else locale.languages
+    return names.get(code.upper() if key == "nationality" else code.lower())
+
+
 def copy_value(value, key: str = ""):
     """A value of the person's copy as the person reads it: codes named in their language,
     times to the minute, lists one after the other, nothing shown as "—"."""
@@ -463,6 +473,10 @@ def copy_value(value, key: str = ""):
         return "; ".join(f"{field_label(k)}: {copy_value(v, k)}" for k, v in value.items())
     if not isinstance(value, str):
         return value
+    if key == "nationality" or key in ("languages", "language", "first_language"):
+        named = _place_or_language_name(value, key)
+        if named:
+            return named
     if _ISO_DATETIME.match(value):
         return value[:16].replace("T", " ")
     if value == REDACTED:

@@ -175,7 +175,9 @@ NRM = Track(
         # the case then closes on a risk review alone (no reintegration schedule: the
         # person was not identified, there is nothing to reintegrate from).
         T("refer_on", OPEN_BEFORE_IDENTIFICATION, REFERRED_ON,
-          guards=(not_missing, negative_decision_final, not_a_child, remedy_named),
+          guards=(not_missing, negative_decision_final, not_a_child, remedy_named,
+                  reason_code_listed("nrm.refer_on"), reason_not_tied_to_cooperation,
+                  person_view_recorded),
           reason_required=True, adverse=True, label=N_("Refer on to another remedy")),
         T("close", REFERRED_ON, CLOSED, guards=(not_missing, risk_reviewed),
           reason_required=True,

@@ -40,6 +40,14 @@ ADVERSE_REASONS: dict[str, dict[str, str]] = {
         "needs_changed": N_("The person's needs changed"),
         "provider_capacity": N_("The provider has less capacity"),
     },
+    # NRM-5: the remedy an adult is referred on to after a final negative decision.
+    "nrm.refer_on": {
+        "labour_rights": N_("Labour rights remedy"),
+        "asylum": N_("Asylum"),
+        "local_authority_care": N_("Local authority care"),
+        "other_remedy": N_("Another remedy"),
+        "none_wanted": N_("The person wants no other remedy"),
+    },
     "nrm.close": {
         "negative_decision_final": N_("A negative decision became final"),
         "reintegration_complete": N_("Reintegration is complete"),

@@ -28,7 +28,8 @@ def leave(stay_id):
     stay = access.get_stay_for(current_user, stay_id, access.LEAVE)
     if FlaskForm().validate_on_submit():
         if request.form.get("confirm") != "yes":  # it ends the stay at once: ask first
-            return render_template("shelter/leave_confirm.html", stay=stay, form=FlaskForm())
+            return render_template("shelter/leave_confirm.html", stay=stay, form=FlaskForm(),
+                                   values=request.form)
         try:
             with attempt():
                 service.leave(current_user, stay,
@@ -121,7 +122,10 @@ def restrict(stay_id):
                 decision_maker=form.get("decision_maker", "")[:200],
                 grounds=form.get("grounds", "safety"), reason=form.get("reason", "")[:5000],
                 expires_at=_parse_day(form.get("expires_at"), "expires_at", True),
-                review_at=_parse_day(form.get("review_at"), "review_at"))
+                review_at=_parse_day(form.get("review_at"), "review_at"),
+                reason_code=form.get("reason_code") or None,
+                person_view=(form.get("person_view") or "").strip()[:2000] or None,
+                person_view_declined=bool(form.get("person_view_declined")))
     except DomainError as exc:
         if exc.status == 404:
             raise

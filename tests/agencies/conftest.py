@@ -32,6 +32,8 @@ def agencies(agency, caseworker, supervisor):
 
 
 def share_consent(actor, case, agency, purpose="data_share", **extra):
+    """Consent naming another organisation: an NGO, typed as every recipient is (DP-1)."""
+    extra.setdefault("recipient_category", "ngo")
     return give_consent(actor, case, purpose, recipient_name=agency.name, **extra)
 
 

@@ -19,6 +19,7 @@ def agencies_world(caseworker, case, shelter_user, legal_user) -> dict:
     db.session.commit()
 
     def consent_for(agency, purpose="data_share", **extra):
+        extra.setdefault("recipient_category", "ngo")  # typed, as every recipient is (DP-1)
         return give_consent(caseworker, case, purpose, recipient_name=agency.name, **extra)
 
     transfer = service.request_transfer(caseworker, case, to_agency_id=receiving.id,

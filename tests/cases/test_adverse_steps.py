@@ -277,10 +277,15 @@ def test_shelter_page_records_leaving_with_a_code(client, admitted, shelter_user
     page = client.get("/shelter/residents").get_data(as_text=True)
     assert "person_chose_to_leave" in page
     page = client.post(f"/shelter/stays/{admitted.id}/leave",
-                       data={"reason_code": "returned_home", "note": "the trial is over"},
+                       data={"reason_code": "returned_home", "note": "the trial is over",
+                             "confirm": "yes"},
                        follow_redirects=True).get_data(as_text=True)
     assert "NC-3" in page
-    client.post(f"/shelter/stays/{admitted.id}/leave", data={"reason_code": "returned_home"})
+    confirm = client.post(f"/shelter/stays/{admitted.id}/leave",
+                          data={"reason_code": "returned_home"}).get_data(as_text=True)
+    assert 'name="reason_code" value="returned_home"' in confirm  # carried to the confirmation
+    client.post(f"/shelter/stays/{admitted.id}/leave", data={"reason_code": "returned_home",
+                                                             "confirm": "yes"})
     db.session.refresh(admitted)
     assert admitted.left_at is not None
 

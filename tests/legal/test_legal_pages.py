@@ -71,7 +71,8 @@ def test_LP4_the_advisory_letter_is_printed_from_the_page_only_with_consent_to_s
     assert f"/legal/proceedings/{proceeding.id}/letter" in page
     refused = client.get(f"/legal/proceedings/{proceeding.id}/letter", follow_redirects=True)
     assert "consent to share data" in refused.get_data(as_text=True)
-    give_consent(caseworker, assigned, "data_share")
+    give_consent(caseworker, assigned, "data_share", recipient_name="Public prosecutor",
+                 recipient_category="prosecutor")
     letter = client.get(f"/legal/proceedings/{proceeding.id}/letter")
     assert letter.status_code == 200 and letter.mimetype == "text/html"
     assert "Non-punishment advisory" in letter.get_data(as_text=True)

@@ -88,5 +88,7 @@ def test_CH2_a_childs_case_is_closed_only_after_a_best_interests_determination(c
             transition(caseworker, case, "nrm", "close", reason="support completed")
         assert refused.value.rule == "CH-2"
         decide(caseworker, case, kind="best_interests_assessment", outcome="completed")
-        transition(caseworker, case, "nrm", "close", reason="support completed")
+        transition(caseworker, case, "nrm", "close", reason="support completed",
+                   facts={"reason_code": "reintegration_complete",
+                          "person_view": "I am ready to go on alone"})
         assert case.nrm_state == "closed"

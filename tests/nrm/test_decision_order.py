@@ -229,7 +229,7 @@ def test_NRM4_no_removal_ends_as_the_move_on_period_ends(caseworker, code):
     identified(caseworker, case)
     with freeze_time(later(1)):
         transition(caseworker, case, "nrm", "begin_assistance",
-                   facts={"person_requested": True})
+                   facts={"person_request": "I want help now, not later"})
         assert case.nrm_state == "assistance"
     with freeze_time(later(j.move_on_days - 1)):
         assert case.no_removal  # move-on still running

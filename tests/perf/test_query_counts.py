@@ -34,7 +34,8 @@ def grow(caseworker, case, n):
     provider = create_provider(services=("medical",))
     for i in range(n):
         transition(caseworker, case, "assistance", "offer")
-        transition(caseworker, case, "assistance", "decline")
+        transition(caseworker, case, "assistance", "decline", reason="not now",
+                   facts={"reason_code": "not_needed_now", "person_view": "later, perhaps"})
         decide(caseworker, case, kind="risk_assessment", outcome="low")
         give_consent(caseworker, case, "referral", provider)
         services.make_referral(caseworker, case, provider_id=provider.id, service="medical")

@@ -142,7 +142,8 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
     restriction = shelter.impose_restriction(
         shelter_user, stay, legal_basis="Act s.1", decision_maker="Director", grounds="safety",
         reason="a threat", expires_at=datetime.now(timezone.utc) + timedelta(days=5),
-        review_at=datetime.now(timezone.utc) + timedelta(days=2))
+        review_at=datetime.now(timezone.utc) + timedelta(days=2),
+        reason_code="trafficker_nearby", person_view="I understand why")
     shelter.lift_restriction(shelter_user, restriction, "reviewed")
     phone_lost = create_user("caseworker", agency=agency)
     phone_lost.mfa_secret = "JBSWY3DPEHPK3PXP"

@@ -50,9 +50,15 @@ def test_SH2_a_restriction_is_recorded_with_legal_basis_expiry_and_review_and_li
         "reason": "threat from recruiter", "review_at": day(3), "expires_at": day(400)})
     assert too_long.status_code == 400
     assert not db.session.scalars(select(Restriction)).all()
-    done = client.post(f"/shelter/stays/{admitted.id}/restrictions", data={
+    unexplained = client.post(f"/shelter/stays/{admitted.id}/restrictions", data={
         "legal_basis": "Shelter Act s.12", "decision_maker": "Director",
         "reason": "threat from recruiter", "review_at": day(3), "expires_at": day(7)})
+    assert unexplained.status_code == 409 and "restrict-code" in unexplained.get_data(as_text=True)
+    assert not db.session.scalars(select(Restriction)).all()  # ID-6: a code and the view first
+    done = client.post(f"/shelter/stays/{admitted.id}/restrictions", data={
+        "legal_basis": "Shelter Act s.12", "decision_maker": "Director",
+        "reason": "threat from recruiter", "review_at": day(3), "expires_at": day(7),
+        "reason_code": "trafficker_nearby", "person_view": "I agree for now", "confirm": "y"})
     assert done.status_code == 302
     page = client.get(f"/shelter/stays/{admitted.id}").get_data(as_text=True)
     assert "Shelter Act s.12" in page and day(7) in page and day(3) in page
@@ -76,7 +82,7 @@ def test_SH5_and_SH4_outings_are_logged_and_held_items_returned_on_request(
     item = db.session.scalar(select(HeldItem))
     page = client.get(f"/shelter/stays/{admitted.id}").get_data(as_text=True)
     assert "passport" in page and f"/shelter/held-items/{item.id}/return" in page
-    client.post(f"/shelter/stays/{admitted.id}/leave")
+    client.post(f"/shelter/stays/{admitted.id}/leave", data={"confirm": "yes"})
     residents = client.get("/shelter/residents").get_data(as_text=True)
     assert "Items still held for people who left" in residents and "passport" in residents
     assert client.post(f"/shelter/held-items/{item.id}/return").status_code == 302
