@@ -64,6 +64,38 @@ PAGE_FOR = {
     ("api-reminders.Reassign", "POST"): "supervision.reassign_follow_up",
     ("api-reminders.LateReason", "POST"): "supervision.late_reason",
     ("api-accounts.UserSignInLocks", "DELETE"): "accounts.lift_sign_in_locks",
+    # the NRM as it runs: the competent authority's decision screen, reconsideration
+    ("api-cases.Decisions", "POST"): "cases.decisions_page",
+    ("api-cases.DecisionReview", "POST"): "cases.reconsideration",
+    ("api-cases.ReviewDecision", "POST"): "cases.decisions_page",
+    ("api-missing.CaseMissing", "POST"): "missing.case_missing",
+    ("api-missing.Found", "POST"): "missing.found",
+    # the provider directory in the administration console
+    ("api-services.Providers", "POST"): "services.admin_providers",
+    # legal aid's day
+    ("api-legal.Proceedings", "POST"): "legal.open_proceeding",
+    ("api-legal.Hearings", "POST"): "legal.add_hearing",
+    ("api-legal.Measures", "POST"): "legal.add_measure",
+    ("api-legal.NonPunishment", "POST"): "legal.non_punishment",
+    ("api-legal.Notes", "POST"): "legal.notes",
+    # a shelter's day
+    ("api-shelter.HeldItems", "POST"): "shelter.hold_item",
+    ("api-shelter.ReturnItem", "POST"): "shelter.return_item",
+    ("api-shelter.Outings", "POST"): "shelter.outing",
+    ("api-shelter.Restrictions", "POST"): "shelter.restrict",
+    # refused non-cooperation attempts, reviewed by supervisors
+    ("api-supervision.RefusedAttemptReviewed", "POST"): "supervision.attempt_reviewed",
+    # work across agencies: one page per case with a form per step, and the inboxes
+    ("api-agencies.CaseTransfers", "POST"): "agencies.case_agencies",
+    ("api-agencies.CaseTeam", "POST"): "agencies.case_agencies",
+    ("api-agencies.EndMembership", "POST"): "agencies.case_agencies",
+    ("api-agencies.Conferences", "POST"): "agencies.case_agencies",
+    ("api-agencies.LinkRequest", "POST"): "agencies.case_agencies",
+    ("api-agencies.CaseHandovers", "POST"): "agencies.case_agencies",
+    ("api-agencies.TransferDecision", "POST"): "agencies.decide_transfer",
+    ("api-agencies.LinkDecision", "POST"): "agencies.decide_link",
+    ("api-agencies.ConferenceRecord", "POST"): "agencies.conference",
+    ("api-agencies.HandoverSteps", "POST"): "agencies.handover",
 }
 
 # No page, on purpose: the reason is the test's failure message if a page appears later.
@@ -75,34 +107,23 @@ API_ONLY = {
                                                 "clients; pages show them without a state",
 }
 
-# Pages other helpers are building in parallel (issue 14): "page pending: <area>".
+# Operations whose page is still to be built: listed, so the gap is visible and the list
+# can only shrink (a new API write without a page fails the test).
 PAGE_PENDING = {
-    ("api-cases.Decisions", "POST"): "page pending: decisions (helper nrm)",
-    ("api-cases.DecisionReview", "POST"): "page pending: decisions (helper nrm)",
-    ("api-cases.ReviewDecision", "POST"): "page pending: decisions (helper nrm)",
-    ("api-services.Providers", "POST"): "page pending: admin console, provider directory "
-                                        "(helper roles)",
-    ("api-legal.Proceedings", "POST"): "page pending: legal proceedings",
-    ("api-legal.ProceedingItem", "PATCH"): "page pending: legal proceedings",
-    ("api-legal.Hearings", "POST"): "page pending: legal proceedings",
-    ("api-legal.Information", "POST"): "page pending: legal proceedings",
-    ("api-legal.Measures", "POST"): "page pending: legal proceedings",
-    ("api-legal.NonPunishment", "POST"): "page pending: legal proceedings",
-    ("api-legal.OffenderRelease", "POST"): "page pending: legal proceedings",
-    ("api-legal.Compensation", "POST"): "page pending: legal proceedings",
-    ("api-legal.Cooperation", "POST"): "page pending: legal proceedings",
-    ("api-legal.Permits", "POST"): "page pending: legal proceedings",
-    ("api-legal.Notes", "POST"): "page pending: legal proceedings",
-    ("api-legal.AssignLegalAid", "POST"): "page pending: legal proceedings",
-    ("api-privacy.Erasure", "POST"): "page pending: privacy (erasure, DP-6)",
+    ("api-legal.ProceedingItem", "PATCH"): "page pending: editing a recorded proceeding",
+    ("api-legal.Information", "POST"): "page pending: the log of information given (LP)",
+    ("api-legal.OffenderRelease", "POST"): "page pending: offender release notice",
+    ("api-legal.Compensation", "POST"): "page pending: compensation claims",
+    ("api-legal.Cooperation", "POST"): "page pending: cooperation records (legal track)",
+    ("api-legal.Permits", "POST"): "page pending: permits and asylum claims",
+    ("api-legal.PermitStatus", "POST"): "page pending: permits and asylum claims",
+    ("api-legal.AssignLegalAid", "POST"): "page pending: assigning legal aid",
+    ("api-privacy.Erasure", "POST"): "page pending: privacy (erasure, DP-5)",
     ("api-privacy.Restriction", "POST"): "page pending: privacy (restriction, DP-7)",
     ("api-privacy.Restriction", "PATCH"): "page pending: privacy (restriction, DP-7)",
     ("api-privacy.LiftRestriction", "POST"): "page pending: privacy (restriction, DP-7)",
-    ("api-shelter.EndStay", "POST"): "page pending: shelter (end of stay)",
-    ("api-shelter.HeldItems", "POST"): "page pending: shelter (held items)",
-    ("api-shelter.ReturnItem", "POST"): "page pending: shelter (held items)",
-    ("api-shelter.Outings", "POST"): "page pending: shelter (outings)",
-    ("api-shelter.Restrictions", "POST"): "page pending: shelter (restrictions of movement)",
+    ("api-shelter.EndStay", "POST"): "page pending: shelter (end of stay as an adverse step)",
+    ("api-agencies.TransferCancel", "POST"): "page pending: cancelling a transfer request",
 }
 
 
