@@ -205,6 +205,10 @@ class DecisionForm(FlaskForm):
                                                                      Length(max=20000)])
     best_interests = TextAreaField(_l("Best interests assessment"),
                                    validators=[Optional(), Length(max=20000)])
+    # ID-6: a negative decision records the person's view, or that they declined to give one.
+    person_view = TextAreaField(_l("The person's view"), validators=[Optional(),
+                                                                     Length(max=5000)])
+    person_view_declined = BooleanField(_l("The person declined to give a view"))
 
     def set_choices(self, kinds, outcomes, reason_codes, label):
         self.kind.choices = [SelectChoice(k, label(k)) for k in kinds]
@@ -219,7 +223,9 @@ class DecisionForm(FlaskForm):
                 "language_explained_in": self.language_explained_in.data or None,
                 "evidence": _lines(self.evidence.data),
                 "child_views": self.child_views.data or None,
-                "best_interests": self.best_interests.data or None}
+                "best_interests": self.best_interests.data or None,
+                "person_view": (self.person_view.data or "").strip() or None,
+                "person_view_declined": bool(self.person_view_declined.data)}
 
 
 class ReconsiderationForm(FlaskForm):

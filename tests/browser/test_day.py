@@ -75,6 +75,15 @@ def test_a_caseworkers_day_for_a_person_of_unknown_age(request, device, casework
     page.get_by_label("The child's views").fill("she agrees")
     page.get_by_role("button", name="Record consent").click()
     expect(page.locator("#flashes")).to_contain_text("Consent recorded")
+    # Consent to the services themselves: what accepting an offer needs (CO-1).
+    page.locator("#purpose").select_option("service")
+    page.get_by_label("Recipient from the directory").select_option(label="Harbour House shelter")
+    page.get_by_label("Language the information was given in").fill("uk")
+    page.get_by_label("What the person was told").fill("what the service is, that she may stop")
+    page.get_by_label("Given by").select_option("guardian")
+    page.get_by_label("The child's views").fill("she wants to see a doctor")
+    page.get_by_role("button", name="Record consent").click()
+    expect(page.locator("#flashes")).to_contain_text("Consent recorded")
 
     page.goto(page.url.replace("/consents", "/referrals"))
     page.get_by_label("Provider", exact=True).select_option(label="Harbour House shelter")

@@ -62,7 +62,7 @@ def test_referral_consent_shelter_admission_and_leaving(page, screens, caseworke
 
     # The referral to the shelter.
     page.get_by_role("link", name=f"← {reference}").click()
-    page.get_by_role("link", name="Referrals").click()
+    page.get_by_role("link", name="Referrals", exact=True).click()
     page.get_by_label("Provider", exact=True).select_option(str(shelter.id))
     page.get_by_label("Service", exact=True).select_option("accommodation")
     page.get_by_role("button", name="Send referral").click()
@@ -84,8 +84,8 @@ def test_referral_consent_shelter_admission_and_leaving(page, screens, caseworke
     screens("shelter-residents")
 
     # The person leaves; nothing stands in the way but a confirmation against a misclick.
-    resident.get_by_role("button", name="Record leaving").click()
-    page.get_by_role("button", name="Yes, the person has left").click()
+    resident.locator("summary", has_text="Record leaving").click()
+    resident.get_by_role("button", name="Confirm: the person has left").click()
     expect(page.locator(".flash").first).to_contain_text("Leaving is always their choice")
     expect(page.get_by_role("row", name=re.compile("Ana"))).to_have_count(0)
 

@@ -43,6 +43,7 @@ def test_decision_reconsideration_and_missing_journey(request, device, caseworke
     screen.get_by_label("Coded reasons (for a negative decision)").select_option(
         "insufficient_information")
     screen.get_by_label("Language it was explained in (code)").fill("en")
+    screen.get_by_label("The person's view").fill("I told them what happened; I want to ask again")
     screen.get_by_role("button", name="Record the decision").click()
     expect(screen.locator(".flash").first).to_contain_text("Decision recorded")
     expect(screen.locator("main")).to_contain_text("received on paper")

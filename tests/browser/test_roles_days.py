@@ -162,6 +162,7 @@ def test_a_shelters_day_in_the_browser(day, lang, viewport, caseworker, a_case,
     d.button("Lift").click()
     d.flash("Restriction lifted: the stay is voluntary again.")
     d.button("Record leaving").click()
+    d.button("Yes, the person has left").click()  # confirmed against a misclick
     d.flash("Recorded: the person has left. Leaving is always their choice.")
     expect(page.locator("main")).not_to_contain_text("forced to work")  # SH-3
 
@@ -176,7 +177,8 @@ def test_a_legal_aid_workers_day_in_the_browser(day, lang, viewport, caseworker,
                          username="lawyer")
     db.session.commit()
     legal.assign_legal_aid(caseworker, a_case, lawyer.id)
-    give_consent(caseworker, a_case, "data_share")
+    give_consent(caseworker, a_case, "data_share", recipient_name="Public prosecutor",
+                 recipient_category="prosecutor")
     db.session.commit()
     d = day(lang, viewport)
     page = d.page
