@@ -31,7 +31,8 @@ def test_synth_loads_cases_the_api_reads(app, client):
     caseworker = db.session.get(User, busiest[0])
     headers = token_headers(caseworker)
 
-    page = client.get("/api/v1/cases?per_page=50&assigned_to=me", headers=headers)
+    page = client.get("/api/v1/cases?per_page=50&assigned_to=me&include_closed=true&total=true",
+                      headers=headers)
     assert page.status_code == 200, page.get_json()
     assert page.get_json()["total"] == busiest[1]
     for item in page.get_json()["items"][:10]:
