@@ -11,11 +11,14 @@ from tests.factories import (SENTINEL_FAMILY_NAME, create_case, create_user, giv
 URL = "/api/v1/statistics/htcds?recipient=CTDC"
 
 
+IO = "international_organisation"  # the recipient's category (DP-1)
+
+
 def consented_case(caseworker, **referral):
     case = create_case(caseworker, referral_source="police", internal_trafficking=False,
                        **referral)
     give_consent(caseworker, case, purpose="data_share", recipient_name="CTDC",
-                 data_categories=["case_summary"])
+                 data_categories=["case_summary"], recipient_category=IO)
     return case
 
 
@@ -25,10 +28,10 @@ def test_CO1_only_cases_consented_for_this_recipient_are_exported(client, casewo
     create_case(caseworker)  # no consent
     other = create_case(caseworker)
     give_consent(caseworker, other, purpose="data_share", recipient_name="Someone else",
-                 data_categories=["case_summary"])
+                 data_categories=["case_summary"], recipient_category="ngo")
     narrow = create_case(caseworker)
     give_consent(caseworker, narrow, purpose="data_share", recipient_name="CTDC",
-                 data_categories=["health"])
+                 data_categories=["health"], recipient_category=IO)
     body = client.get(URL, headers=token_headers(supervisor)).json
     assert len(body["cases"]) == 1
     row = body["cases"][0]
