@@ -113,13 +113,20 @@ def test_ID8_an_anonymous_notification_is_counted_from_a_page(cw_client):
 
 
 def test_CO3_services_are_offered_accepted_and_declined_from_the_referrals_page(
-        cw_client, a_case):
+        cw_client, a_case, caseworker):
+    from tests.factories import create_provider, give_consent
+    give_consent(caseworker, a_case, "service", create_provider(services=("medical",)))
+    db.session.commit()  # accepting a service needs consent to services (CO-1)
     cw_client.post(f"/cases/{a_case.id}/offers", data={"service": "medical"})
     cw_client.post(f"/cases/{a_case.id}/offers", data={"service": "legal_counselling"})
     offers = {o.service: o for o in db.session.query(ServiceOffer).all()}
     cw_client.post(f"/offers/{offers['medical'].id}/accept")
-    page = cw_client.post(f"/offers/{offers['legal_counselling'].id}/decline",
-                          follow_redirects=True).get_data(as_text=True)
+    unexplained = cw_client.post(f"/offers/{offers['legal_counselling'].id}/decline",
+                                 follow_redirects=True).get_data(as_text=True)
+    assert "ID-6" in unexplained  # declining is adverse: its reason and the person's view
+    page = cw_client.post(f"/offers/{offers['legal_counselling'].id}/decline", data={
+        "reason_code": "person_declined", "person_view": "not now, maybe later",
+        "confirm": "y"}, follow_redirects=True).get_data(as_text=True)
     assert "Nothing else changes for them" in page
     db.session.refresh(offers["medical"])
     db.session.refresh(offers["legal_counselling"])
