@@ -165,6 +165,9 @@ def transactional(view):
             logger.warning("database connection dropped on %s; reading again",
                            request.url_rule.rule if request.url_rule else "?")
             db.session.rollback()
+            # Every idle connection of the pool met the same restart: replace them all
+            # (connections other threads hold are left to them) so the retry gets a new one.
+            db.engine.dispose(close=False)
             return once(*args, **kwargs)
 
     def once(*args, **kwargs):
