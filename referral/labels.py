@@ -246,6 +246,9 @@ LEGAL_LABELS = {
     "continued_presence_like": _l("permission to stay during proceedings"),
     "applied": _l("applied for"), "granted": _l("granted"), "refused": _l("refused"),
     "expired": _l("expired"), "other": _l("other"),
+    # claims' lifecycles (workflows.claims)
+    "withdrawn": _l("withdrawn"), "renewed": _l("renewed"), "filed": _l("filed"),
+    "awarded": _l("awarded"), "paid": _l("paid"),
 }
 DECISION_LABELS = {
     "identification": _l("identification"),

@@ -133,6 +133,11 @@ POLICY = {
     "legal.letter": {"GET": (CASEWORKER, SUPERVISOR, LEGAL)},
     "legal.notes": {"GET": (LEGAL,), "POST": (LEGAL,)},
     "legal.calendar": {"GET": (LEGAL,)},
+    "legal.claims": {"GET": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "legal.new_permit": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "legal.permit_status": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "legal.new_compensation": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "legal.compensation_status": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
     "api-legal.LegalAidView": {"GET": (LEGAL,)},
     "api-legal.LegalSummary": {"GET": (CASEWORKER, SUPERVISOR, LEGAL)},
     "api-legal.AssignLegalAid": {"POST": STAFF},
@@ -148,6 +153,7 @@ POLICY = {
     "api-legal.Compensation": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
     "api-legal.Permits": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
     "api-legal.PermitStatus": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
+    "api-legal.CompensationStatus": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
     "api-legal.Cooperation": {"POST": (CASEWORKER, SUPERVISOR, LEGAL)},
 
     # -- return and reintegration ------------------------------------------------------------

@@ -224,3 +224,6 @@ def calendar():
     """The next hearings and legal deadlines of every assigned case, week by week."""
     weeks = service.deadlines_by_week(current_user, weeks=8)
     return render_template("legal/calendar.html", weeks=weeks)
+
+
+from . import claim_pages  # noqa: E402,F401  (the claims pages register on this blueprint)

@@ -78,6 +78,11 @@ PAGE_FOR = {
     ("api-legal.Measures", "POST"): "legal.add_measure",
     ("api-legal.NonPunishment", "POST"): "legal.non_punishment",
     ("api-legal.Notes", "POST"): "legal.notes",
+    # asylum claims, permits and compensation claims, with their history (RR-2, DP-5)
+    ("api-legal.Permits", "POST"): "legal.new_permit",
+    ("api-legal.PermitStatus", "POST"): "legal.permit_status",
+    ("api-legal.Compensation", "POST"): "legal.new_compensation",
+    ("api-legal.CompensationStatus", "POST"): "legal.compensation_status",
     # a shelter's day
     ("api-shelter.HeldItems", "POST"): "shelter.hold_item",
     ("api-shelter.ReturnItem", "POST"): "shelter.return_item",
@@ -113,10 +118,7 @@ PAGE_PENDING = {
     ("api-legal.ProceedingItem", "PATCH"): "page pending: editing a recorded proceeding",
     ("api-legal.Information", "POST"): "page pending: the log of information given (LP)",
     ("api-legal.OffenderRelease", "POST"): "page pending: offender release notice",
-    ("api-legal.Compensation", "POST"): "page pending: compensation claims",
     ("api-legal.Cooperation", "POST"): "page pending: cooperation records (legal track)",
-    ("api-legal.Permits", "POST"): "page pending: permits and asylum claims",
-    ("api-legal.PermitStatus", "POST"): "page pending: permits and asylum claims",
     ("api-legal.AssignLegalAid", "POST"): "page pending: assigning legal aid",
     ("api-privacy.Erasure", "POST"): "page pending: privacy (erasure, DP-5)",
     ("api-privacy.Restriction", "POST"): "page pending: privacy (restriction, DP-7)",
