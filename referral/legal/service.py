@@ -22,8 +22,8 @@ from ..reminders.service import cancel_deadlines, plan_deadline
 from .models import (CLOSED_STATUSES, COMPENSATION_KINDS, COOPERATION_KINDS, MEASURE_KINDS,
                      NON_PUNISHMENT_OUTCOMES, OFFENCE_CATEGORIES, OPEN_STATUSES, PERMIT_KINDS,
                      PERSON_ROLES, PROCEEDING_KINDS, ClaimStep, CompensationClaim,
-                     CooperationRecord, Hearing, InformationGiven, LegalAidAssignment, LegalNote, Proceeding,
-                     ProtectiveMeasure, ResidencePermit)
+                     CooperationRecord, Hearing, InformationGiven, LegalAidAssignment,
+                     LegalNote, Proceeding, ProtectiveMeasure, ResidencePermit)
 
 LEGAL_ROLES = (Role.caseworker, Role.supervisor, Role.legal_aid)
 
