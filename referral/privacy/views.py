@@ -56,8 +56,9 @@ def break_glass(case_id):
                 raise
             (form.otp if exc.key == "otp" else form.reason).errors.append(exc.localized())
         else:
-            flash(_("Opened until %(time)s UTC. A supervisor will review this.",
-                    time=opening.expires_at.strftime("%H:%M")), "ok")
+            from ..webforms import localtime
+            flash(_("Opened until %(time)s. A supervisor will review this.",
+                    time=localtime(opening.expires_at)), "ok")
             return redirect(url_for("cases.case_file", case_id=case.id))
     return render_template("privacy/break_glass.html", case=case, form=form,
                            hours=current_app.config["BREAK_GLASS_HOURS"]), \

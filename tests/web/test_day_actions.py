@@ -399,3 +399,26 @@ def test_a_rule_link_escapes_the_message_around_it(app):
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     assert '<a href="/help/rules#NC-3" class="rule-link">NC-3</a>' in html
     assert "XX-9" in html and "#XX-9" not in html  # not a rule: left as text
+
+
+# -- dates and times in the reader's time zone, the zone stated --------------------------------
+
+def test_times_on_the_days_pages_are_in_the_readers_zone_and_never_a_bare_utc(
+        app, client, shelter_user, admitted, supervisor, overdue):
+    from referral.shelter import service as shelter
+    shelter.go_out(shelter_user, admitted, "doctor")
+    db.session.commit()
+    app.config["DEFAULT_TIME_ZONE"] = "Asia/Tokyo"  # never the same day-time as UTC
+    try:
+        login(client, "shelter")
+        stay = text(client.get(f"/shelter/stays/{admitted.id}"))
+        client.post("/logout")
+        login(client, "supervisor")
+        client.post(f"/supervision/follow-ups/{overdue.id}/escalate",
+                    data={"note": "the hearing needs a lawyer by Friday"})
+        dashboard = text(client.get("/supervision/"))
+    finally:
+        app.config.pop("DEFAULT_TIME_ZONE")
+    assert "(Asia/Tokyo)" in stay and " UTC" not in stay
+    assert "escalated" in dashboard and "(Asia/Tokyo)" in dashboard
+    assert " UTC" not in dashboard
