@@ -212,6 +212,31 @@ def decide_transfer(transfer_id):
     return redirect(url_for("agencies.inbox"))
 
 
+@bp.route("/transfers/<transfer_id>/cancel", methods=["POST"])
+def cancel_transfer(transfer_id):
+    """The sending agency withdraws its transfer request before the other agency answers;
+    confirmed first, as it cannot be taken back (a new request can be made)."""
+    actor = current_user
+    transfer = access.get_transfer_for(actor, transfer_id)
+    back = url_for("agencies.case_agencies", case_id=transfer.case_id) \
+        if actor.agency_id == transfer.from_agency_id else url_for("agencies.inbox")
+    if FlaskForm().validate_on_submit():
+        if request.form.get("confirm") != "y":
+            flash(_("Not done: tick the confirmation to withdraw the request."), "error")
+            return redirect(back)
+        try:
+            with attempt():
+                service.cancel_transfer(actor, transfer)
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            from ..webforms import refusal_sentence
+            flash(refusal_sentence(exc), "error")
+        else:
+            flash(_("Transfer request withdrawn: the case stays with your agency."), "ok")
+    return redirect(back)
+
+
 @bp.route("/links/<link_id>/decide", methods=["POST"])
 def decide_link(link_id):
     actor = current_user
