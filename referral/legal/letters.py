@@ -7,10 +7,12 @@ from flask_babel import force_locale
 from ..audit.service import record
 from ..cases.models import Case
 from ..consent.service import has_valid_consent
+from ..database import utcnow
 from ..errors import Refused
 from ..extensions import db
 from ..i18n import person_language
 from ..labels import N_
+from ..webforms import localdate
 
 # A letter exists in a language when its template does: templates/legal/letter_<code>.html.
 LETTERS = Path(__file__).resolve().parents[2] / "templates" / "legal"
@@ -37,4 +39,6 @@ def advisory_letter(actor, proceeding) -> str:
     # Anything localised while rendering (dates, shared strings) follows the letter's
     # language, not the language of whoever asked for it.
     with force_locale(lang):
-        return render_template(f"legal/letter_{lang}.html", case=case, proceeding=proceeding)
+        return render_template(f"legal/letter_{lang}.html", case=case, proceeding=proceeding,
+                               sender_name=actor.display_name, sender_agency=actor.agency.name,
+                               today=localdate(utcnow()))

@@ -51,6 +51,9 @@ class Proceeding(Model):
     non_punishment_outcome: Mapped[str | None] = mapped_column(String(20))
     opened_at: Mapped[datetime] = created_at()
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An edit names the version it was made on: two people editing the same proceeding do
+    # not silently overwrite each other (the second is told to reload).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     hearings: Mapped[list["Hearing"]] = relationship(lazy="selectin",
                                                      order_by="Hearing.at")
@@ -63,6 +66,23 @@ class Proceeding(Model):
     @property
     def is_against_victim(self) -> bool:
         return self.person_role == "suspect"
+
+
+class ProceedingRevision(Model):
+    """What a proceeding said before an edit, who changed it and when: edits to a recorded
+    proceeding are never silent overwrites."""
+    __tablename__ = "proceeding_revision"
+    __table_args__ = (UniqueConstraint("proceeding_id", "version"),)
+    id: Mapped[uuid.UUID] = uuid_pk()
+    proceeding_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("proceeding.id",
+                                                                ondelete="CASCADE"), index=True)
+    version: Mapped[int]  # the version this edit replaced
+    status: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str | None] = mapped_column(Text)
+    changed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    changed_at: Mapped[datetime] = created_at()
+
+    changed_by: Mapped["User | None"] = relationship(lazy="joined")  # noqa: F821
 
 
 class Hearing(Model):

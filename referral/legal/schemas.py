@@ -47,6 +47,7 @@ class ProceedingSchema(Schema):
     offence_category = fields.String(allow_none=True)
     non_punishment_outcome = fields.String(allow_none=True)
     opened_at = fields.DateTime()
+    version = fields.Integer()
     hearings = fields.List(fields.Nested(HearingSchema))
     measures = fields.List(fields.Nested(MeasureSchema))
 
@@ -55,6 +56,9 @@ class ProceedingUpdateSchema(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf(
         ["open", "pending", "appeal", "concluded", "discontinued", "closed"]))
     outcome = fields.String(load_default=None, validate=validate.Length(max=2000))
+    version = fields.Integer(load_default=None, allow_none=True, metadata={
+        "description": "the version the edit was made on; a proceeding edited since is "
+                       "refused (409) instead of overwritten"})
 
 
 class InformationSchema(Schema):

@@ -1,5 +1,6 @@
 """Legal track rules. Nothing here is read by the assistance, shelter, return or NRM tracks'
 guards: cooperation facts are fed to the legal track only (NC-2)."""
+import re
 import uuid
 from datetime import timedelta
 
@@ -14,8 +15,8 @@ from ..cases import access
 from ..cases.facts import register_facts
 from ..cases.models import Case
 from ..cases.service import apply_transition
-from ..database import parse_id, utcnow
-from ..errors import Forbidden, Invalid, NotFound, Refused
+from ..database import utcnow
+from ..errors import Forbidden, Invalid, NotFound, Refused, StaleVersion
 from ..extensions import db
 from ..labels import N_
 from ..reminders.service import cancel_deadlines, plan_deadline
@@ -23,7 +24,8 @@ from .models import (CLOSED_STATUSES, COMPENSATION_KINDS, COOPERATION_KINDS, MEA
                      NON_PUNISHMENT_OUTCOMES, OFFENCE_CATEGORIES, OPEN_STATUSES, PERMIT_KINDS,
                      PERSON_ROLES, PROCEEDING_KINDS, ClaimStep, CompensationClaim,
                      CooperationRecord, Hearing, InformationGiven, LegalAidAssignment,
-                     LegalNote, Proceeding, ProtectiveMeasure, ResidencePermit)
+                     LegalNote, Proceeding, ProceedingRevision, ProtectiveMeasure,
+                     ResidencePermit)
 
 LEGAL_ROLES = (Role.caseworker, Role.supervisor, Role.legal_aid)
 
@@ -50,7 +52,10 @@ def _choice(value, allowed, field):
 
 def assign_legal_aid(actor, case, user_id) -> LegalAidAssignment:
     access.require(access.can_edit_case(actor, case))
-    user = db.session.get(User, parse_id(user_id, "user")) if user_id else None
+    try:
+        user = db.session.get(User, uuid.UUID(str(user_id))) if user_id else None
+    except ValueError:
+        user = None
     if user is None or not user.has_role(Role.legal_aid):
         raise Invalid("user_id", N_("assign a member of legal aid staff"))
     row = db.session.scalar(select(LegalAidAssignment).where(
@@ -86,16 +91,60 @@ def open_proceeding(actor, case, *, kind, person_role, court_or_authority, refer
     return proceeding
 
 
-def update_proceeding(actor, proceeding, *, status=None, outcome=None) -> Proceeding:
+PROCEEDING_STATUSES = OPEN_STATUSES + CLOSED_STATUSES
+
+
+def _revise(actor, proceeding):
+    """Keep what the proceeding says now before it changes, and move it to its next
+    version: an edit is never a silent overwrite."""
+    db.session.add(ProceedingRevision(proceeding_id=proceeding.id, version=proceeding.version,
+                                      status=proceeding.status, outcome=proceeding.outcome,
+                                      changed_by_id=actor.id))
+    proceeding.version = (proceeding.version or 1) + 1
+
+
+def update_proceeding(actor, proceeding, *, status=None, outcome=None,
+                      version=None) -> Proceeding:
+    """Edit a recorded proceeding's status and outcome. ``version``, when given, is the
+    version the editor loaded: a proceeding edited by someone else since is refused
+    (reload and try again) rather than overwritten. What it said before is kept."""
+    if status is not None:
+        _choice(status, PROCEEDING_STATUSES, "status")
+    if outcome is not None:
+        outcome = outcome.strip()
+        if len(outcome) > 2000:
+            raise Invalid("outcome", N_("at most %(max)s characters"), {"max": 2000})
+    if version is not None and version != proceeding.version:
+        raise StaleVersion(N_("the proceeding changed since you loaded it; reload and try "
+                              "again"))
+    changed = (status is not None and status != proceeding.status) or \
+        (outcome is not None and (outcome or None) != proceeding.outcome)
+    if not changed:
+        return proceeding
+    before = proceeding.status
+    _revise(actor, proceeding)
     if status is not None:
         proceeding.status = status
-        if status in CLOSED_STATUSES:
-            proceeding.closed_at = utcnow()
+        proceeding.closed_at = (proceeding.closed_at or utcnow()) \
+            if status in CLOSED_STATUSES else None
     if outcome is not None:
-        proceeding.outcome = outcome
+        proceeding.outcome = outcome or None
+    db.session.flush()
     record(actor, "legal.proceeding_update", "proceeding", proceeding.id,
-           case_id=proceeding.case_id, purpose="legal proceedings")
+           case_id=proceeding.case_id, purpose="legal proceedings",
+           details={"from": before, "to": proceeding.status, "version": proceeding.version})
     return proceeding
+
+
+def proceeding_history(proceeding_ids) -> dict:
+    """The earlier versions of each proceeding, newest first."""
+    history = {}
+    if proceeding_ids:
+        for row in db.session.scalars(select(ProceedingRevision).where(
+                ProceedingRevision.proceeding_id.in_(proceeding_ids))
+                .order_by(ProceedingRevision.version.desc())):
+            history.setdefault(row.proceeding_id, []).append(row)
+    return history
 
 
 def add_hearing(actor, proceeding, *, at, place, person_must=None) -> Hearing:
@@ -121,11 +170,18 @@ def add_hearing(actor, proceeding, *, at, place, person_must=None) -> Hearing:
     return hearing
 
 
+LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
 def log_information(actor, proceeding, *, stage, summary, language) -> InformationGiven:
     """LP-1: the person is informed at each stage; what and in which language is logged."""
     for field, value in (("stage", stage), ("summary", summary), ("language", language)):
         if not (value or "").strip():
             raise Invalid(field, N_("required"))
+    if len(stage.strip()) > 60:
+        raise Invalid("stage", N_("at most %(max)s characters"), {"max": 60})
+    if not LANGUAGE_CODE.match(language.strip()):
+        raise Invalid("language", N_("a language code such as 'ro' or 'pt-BR'"))
     row = InformationGiven(proceeding_id=proceeding.id, stage=stage.strip(),
                            summary=summary.strip(), language=language.strip(),
                            given_by_id=actor.id)
@@ -169,9 +225,13 @@ def record_cooperation(actor, case, *, kind, value, proceeding_id=None, note=Non
     _choice(kind, COOPERATION_KINDS, "kind")
     _choice(value, ("given", "refused", "willing", "unwilling"), "value")
     if proceeding_id is not None:
-        proceeding = db.session.get(Proceeding, parse_id(proceeding_id, "proceeding"))
+        try:
+            proceeding = db.session.get(Proceeding, uuid.UUID(str(proceeding_id)))
+        except ValueError:
+            proceeding = None
         if proceeding is None or proceeding.case_id != case.id:
             raise Invalid("proceeding_id", N_("a proceeding of this case"))
+        proceeding_id = proceeding.id
     row = CooperationRecord(case_id=case.id, proceeding_id=proceeding_id, kind=kind,
                             value=value, note=note)
     db.session.add(row)
@@ -190,7 +250,8 @@ def review_non_punishment(actor, proceeding, *, review, outcome) -> Proceeding:
         raise Invalid("review", N_("record the non-punishment review"))
     proceeding.non_punishment_review = review.strip()
     proceeding.non_punishment_outcome = outcome
-    if outcome in ("discontinued", "record_erased"):
+    if outcome in ("discontinued", "record_erased") and proceeding.status != "discontinued":
+        _revise(actor, proceeding)  # the status changes: an edit like any other
         proceeding.status, proceeding.closed_at = "discontinued", utcnow()
     record(actor, "legal.non_punishment_review", "proceeding", proceeding.id,
            case_id=proceeding.case_id, purpose="non-punishment")
@@ -537,3 +598,37 @@ def deadlines_by_week(actor, weeks=8) -> list[dict]:
     record(actor, "legal.calendar", "user", actor.id, purpose="legal aid",
            details={"deadlines": len(rows)})
     return grouped
+
+
+def information_given(proceeding_ids) -> dict:
+    """LP-1: what each proceeding's person was told, at which stage and in which language,
+    oldest first."""
+    rows = {}
+    if proceeding_ids:
+        for row in db.session.scalars(select(InformationGiven).where(
+                InformationGiven.proceeding_id.in_(proceeding_ids))
+                .order_by(InformationGiven.given_at)):
+            rows.setdefault(row.proceeding_id, []).append(row)
+    return rows
+
+
+def cooperation_for(actor, case) -> list[CooperationRecord]:
+    """Cooperation records, for the legal track's page only (NC-2: no assistance, shelter,
+    return or NRM page or guard reads them). Who may: ``access.get_legal_case_for``."""
+    return db.session.scalars(select(CooperationRecord).where(
+        CooperationRecord.case_id == case.id).order_by(CooperationRecord.at)).all()
+
+
+def legal_aid_on(case) -> list[User]:
+    """The legal aid staff assigned to a case."""
+    return db.session.scalars(select(User).join(
+        LegalAidAssignment, LegalAidAssignment.user_id == User.id)
+        .where(LegalAidAssignment.case_id == case.id).order_by(User.display_name)).all()
+
+
+def legal_aid_staff() -> list[User]:
+    """Who can be assigned: active accounts with the legal aid role."""
+    from ..accounts.models import UserRole
+    return db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id).where(
+        UserRole.role == Role.legal_aid, User.is_active_account.is_(True))
+        .order_by(User.display_name)).all()

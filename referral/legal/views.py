@@ -29,16 +29,50 @@ def legal_aid_view():
 @bp.route("/cases/<case_id>/legal")
 @roles_required("caseworker", "supervisor", "legal_aid")
 def case_legal(case_id):
-    from .models import (MEASURE_KINDS, NON_PUNISHMENT_OUTCOMES, OFFENCE_CATEGORIES,
-                         PERSON_ROLES, PROCEEDING_KINDS)
+    from ..cases import access as case_access
+    from .models import (COOPERATION_KINDS, MEASURE_KINDS, NON_PUNISHMENT_OUTCOMES,
+                         OFFENCE_CATEGORIES, PERSON_ROLES, PROCEEDING_KINDS)
     case = access.get_legal_case_for(current_user, case_id)
     summary = service.legal_summary(current_user, case)
+    ids = [p.id for p in summary["proceedings"]]
+    can_assign = case_access.can_edit_case(current_user, case)
     return render_template("legal/case.html", case=case, form=FlaskForm(),
                            kinds=PROCEEDING_KINDS, person_roles=PERSON_ROLES,
                            offences=OFFENCE_CATEGORIES, measure_kinds=MEASURE_KINDS,
                            outcomes=NON_PUNISHMENT_OUTCOMES, outcome_labels=NON_PUNISHMENT_LABELS,
+                           statuses=service.PROCEEDING_STATUSES,
+                           cooperation_kinds=COOPERATION_KINDS,
+                           cooperation_values=COOPERATION_VALUES,
+                           cooperation_labels=COOPERATION_LABELS,
+                           history=service.proceeding_history(ids),
+                           information=service.information_given(ids),
+                           cooperation=service.cooperation_for(current_user, case),
+                           legal_aid=service.legal_aid_on(case),
+                           staff=service.legal_aid_staff() if can_assign else [],
+                           can_assign=can_assign, person_language=_person_language(case),
+                           release_events=[(e, RELEASE_EVENTS[e]) for e in RELEASE_EVENTS],
+                           claims_url=_claims_url(case.id),
                            assigned=service.is_assigned_legal_aid(current_user, case),
                            **summary)
+
+
+def _claims_url(case_id):
+    """The page of compensation claims and permits, where this service has one."""
+    path = f"/cases/{case_id}/legal/claims"
+    from werkzeug.exceptions import HTTPException
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        adapter.match(path, method="GET")
+    except HTTPException:  # no such page here
+        return None
+    return path
+
+
+def _person_language(case) -> str:
+    """The first language recorded on the person's file, to start the information form."""
+    from ..i18n import primary_language
+    languages = getattr(case.person, "languages", None) or []
+    return primary_language(languages[0]) if languages else ""
 
 
 @home_panel("legal_aid", _l("Hearings and deadlines"), "legal/panel.html")
@@ -60,6 +94,14 @@ register_case_alert(_alerts_for_case_file)
 # -- legal aid's day in pages (issue 18): proceedings, hearings, measures, the LP-4 letter,
 #    privileged notes, and a calendar of what is due ------------------------------------------
 
+RELEASE_EVENTS = {"release": _l("an offender was released"),
+                  "escape": _l("an offender escaped")}
+COOPERATION_VALUES = ("given", "refused", "willing", "unwilling")
+COOPERATION_LABELS = {"statement": _l("statement"), "interview": _l("interview"),
+                      "willingness_to_testify": _l("willingness to testify"),
+                      "testimony": _l("testimony"), "given": _l("given"),
+                      "refused": _l("refused"), "willing": _l("willing"),
+                      "unwilling": _l("unwilling")}
 NON_PUNISHMENT_LABELS = {"pending": _l("review pending"), "discontinued": _l("discontinued"),
                          "mitigated": _l("penalty mitigated"),
                          "record_erased": _l("record erased"), "convicted": _l("convicted")}
@@ -224,6 +266,112 @@ def calendar():
     """The next hearings and legal deadlines of every assigned case, week by week."""
     weeks = service.deadlines_by_week(current_user, weeks=8)
     return render_template("legal/calendar.html", weeks=weeks)
+
+
+@bp.route("/legal/proceedings/<proceeding_id>/edit", methods=["POST"])
+@roles_required("caseworker", "supervisor", "legal_aid")
+def edit_proceeding(proceeding_id):
+    """Edit a recorded proceeding's status and outcome. The form carries the version it was
+    loaded at: an edit made meanwhile by someone else is not overwritten."""
+    from ..errors import DomainError
+    proceeding = access.get_proceeding_for(current_user, proceeding_id)
+    if FlaskForm().validate_on_submit():
+        form = request.form
+        try:
+            version = int(form.get("version", ""))
+        except ValueError:
+            version = -1  # no version: treat as stale, never as "overwrite whatever is there"
+        try:
+            with attempt():
+                service.update_proceeding(current_user, proceeding,
+                                          status=form.get("status", ""),
+                                          outcome=form.get("outcome", "")[:5000],
+                                          version=version)
+        except DomainError as exc:
+            _refused(exc)
+        else:
+            flash(_("Proceedings updated; the earlier version is kept."), "ok")
+    return _back(proceeding.case_id, f"#proceeding-{proceeding.id}")
+
+
+@bp.route("/legal/proceedings/<proceeding_id>/information", methods=["POST"])
+@roles_required("caseworker", "supervisor", "legal_aid")
+def log_information(proceeding_id):
+    """LP-1: what the person was told at this stage, and in which language."""
+    from ..errors import DomainError
+    proceeding = access.get_proceeding_for(current_user, proceeding_id)
+    if FlaskForm().validate_on_submit():
+        form = request.form
+        try:
+            with attempt():
+                service.log_information(current_user, proceeding,
+                                        stage=form.get("stage", "")[:200],
+                                        summary=form.get("summary", "")[:5000],
+                                        language=form.get("language", "")[:40])
+        except DomainError as exc:
+            _refused(exc)
+        else:
+            flash(_("Recorded: what the person was told, and in which language."), "ok")
+    return _back(proceeding.case_id, f"#proceeding-{proceeding.id}")
+
+
+@bp.route("/legal/proceedings/<proceeding_id>/offender-release", methods=["POST"])
+@roles_required("caseworker", "supervisor", "legal_aid")
+def offender_release(proceeding_id):
+    """LP-1: an offender released or escaped is an urgent safety task, due now."""
+    from ..errors import DomainError
+    proceeding = access.get_proceeding_for(current_user, proceeding_id)
+    if FlaskForm().validate_on_submit():
+        try:
+            with attempt():
+                service.offender_released(current_user, proceeding,
+                                          event=request.form.get("event", ""))
+        except DomainError as exc:
+            _refused(exc)
+        else:
+            flash(_("Urgent safety task created: the case's caseworkers are alerted now."),
+                  "ok")
+    return _back(proceeding.case_id, f"#proceeding-{proceeding.id}")
+
+
+@bp.route("/cases/<case_id>/legal/cooperation", methods=["POST"])
+@roles_required("caseworker", "supervisor", "legal_aid")
+def cooperation(case_id):
+    """Statements, interviews, willingness to testify: recorded in the legal track only
+    (NC-2); nothing the person is given depends on them (NC-1)."""
+    from ..errors import DomainError
+    case = access.get_legal_case_for(current_user, case_id)
+    if FlaskForm().validate_on_submit():
+        form = request.form
+        try:
+            with attempt():
+                service.record_cooperation(current_user, case, kind=form.get("kind", ""),
+                                           value=form.get("value", ""),
+                                           proceeding_id=form.get("proceeding_id") or None,
+                                           note=(form.get("note") or "")[:2000] or None)
+        except DomainError as exc:
+            _refused(exc)
+        else:
+            flash(_("Cooperation recorded in the legal track."), "ok")
+    return _back(case.id, "#cooperation")
+
+
+@bp.route("/cases/<case_id>/legal/assign", methods=["POST"])
+@roles_required("caseworker", "supervisor")
+def assign_legal_aid(case_id):
+    """The case's agency assigns a member of legal aid staff to the person's case."""
+    from ..cases import access as case_access
+    from ..errors import DomainError
+    case = case_access.get_case_for(current_user, case_id, need="agency")
+    if FlaskForm().validate_on_submit():
+        try:
+            with attempt():
+                service.assign_legal_aid(current_user, case, request.form.get("user_id", ""))
+        except DomainError as exc:
+            _refused(exc)
+        else:
+            flash(_("Legal aid assigned: they now see this case's legal track."), "ok")
+    return _back(case.id, "#legal-aid")
 
 
 from . import claim_pages  # noqa: E402,F401  (the claims pages register on this blueprint)
