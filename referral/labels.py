@@ -537,3 +537,13 @@ def _jurisdiction_name(code: str) -> str:
         return gettext_now(jurisdictions.get(code).name)
     except KeyError:  # an unknown code reads as itself
         return code
+
+
+def device_label(device: str | None) -> str:
+    """A session's or token's client as stored by ``accounts.service.describe_device``
+    ("Firefox/Windows"), in the reader's language: "Firefox on Windows"."""
+    from flask_babel import gettext
+    browser, _slash, system = (device or "").partition("/")
+    if browser and system:
+        return gettext("%(browser)s on %(system)s", browser=browser, system=system)
+    return browser or system or gettext("Unknown device")

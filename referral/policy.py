@@ -299,6 +299,7 @@ POLICY = {
     "accounts.preferences": {"POST": EVERYONE},
     "accounts.end_own_session": {"POST": EVERYONE},
     "accounts.sign_out_everywhere": {"POST": EVERYONE},
+    "accounts.revoke_own_token": {"POST": EVERYONE},
     "accounts.admin_users": {"GET": (ADMIN,), "POST": (ADMIN,)},
     "accounts.admin_user": {"GET": (ADMIN,)},
     "accounts.admin_user_roles": {"POST": (ADMIN,)},

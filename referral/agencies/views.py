@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, flash, has_request_context, redirect, render_template, request, \
     url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -58,7 +59,9 @@ def _status(code):
     return {"requested": _("requested"), "accepted": _("accepted"),
             "declined": _("declined"), "cancelled": _("cancelled"),
             "found": _("possible match"), "linked": _("linked"),
-            "scheduled": _("scheduled"), "held": _("held"), "sent": _("sent"),
+            "scheduled": _("scheduled"), "sent": _("sent"),
+            # a meeting that took place ("held" is also an item kept for the person)
+            "held": pgettext("meeting", "held"),
             "received": _("received"), "first_contact": _("first contact made"),
             "check_in": _("check-in"), "closed": _("closed"),
             "withdrawn": _("withdrawn")}.get(code, code)
