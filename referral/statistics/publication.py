@@ -55,7 +55,8 @@ def suppressed_set(monthly: dict, periods: list[str], valued: bool, threshold: i
     _fill(counts, periods, outcomes)
     lines = disclosure.build_lines(counts, periods, list(S.DIMENSIONS), S.MULTI, outcomes,
                                    S.period_months)
-    hidden = disclosure.protect(counts, lines, threshold, frozen)
+    hidden = disclosure.protect(counts, lines, threshold, disclosure.freeze_periods(
+        counts, frozen))
     return counts, hidden, lines
 
 
