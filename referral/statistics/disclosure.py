@@ -16,8 +16,10 @@ Key = tuple  # (period, dimension, value, outcome); "total"/"*" for the whole
 
 
 def build_lines(counts: dict, periods: list[str], dimensions: list[str], multi: frozenset,
-                outcomes: list[str], months_of) -> list[tuple[list, Key]]:
-    """The (parts, whole) identities between the entries of a set."""
+                outcomes: list[str], months_of, stock: bool = False) -> list[tuple[list, Key]]:
+    """The (parts, whole) identities between the entries of a set. For a stock (people in
+    a state at the end of the period) a quarter or year is its last month, not a sum: the
+    identity has that month as its only part."""
     present = set(periods)
     by_period: dict = {}
     for key in counts:
@@ -40,12 +42,23 @@ def build_lines(counts: dict, periods: list[str], dimensions: list[str], multi: 
     # Over time: the months of a quarter, the quarters (or months) of a year.
     cells = {k[1:] for k in counts}
     for period in periods:
-        parts_periods = _parts(period, present, months_of)
+        parts_periods = (_last(period, present, months_of) if stock
+                         else _parts(period, present, months_of))
         if not parts_periods:
             continue
         for cell in cells:
             lines.append(([(p, *cell) for p in parts_periods], (period, *cell)))
     return lines
+
+
+def _last(period, present, months_of):
+    months = months_of(period)
+    if len(months) == 1:
+        return None
+    if months[-1] in present:
+        return [months[-1]]
+    last_quarter = f"{period}-Q4"
+    return [last_quarter] if len(months) == 12 and last_quarter in present else None
 
 
 def _parts(period, present, months_of):

@@ -24,11 +24,13 @@ def cell_key(dim, value, outcome="*") -> str:
     return f"{dim}|{value}|{outcome}"
 
 
-def rollup(monthly: dict, periods: list[str], valued: bool) -> dict:
-    """{(period, dim, value, outcome): count} from ``series.monthly_counts``."""
+def rollup(monthly: dict, periods: list[str], valued: bool, stock: bool = False) -> dict:
+    """{(period, dim, value, outcome): count} from ``series.monthly_counts``: the sum of the
+    period's months, or for a stock its last month."""
     counts: dict = {}
     for period in periods:
-        for month in S.period_months(period):
+        months = S.period_months(period)
+        for month in (months[-1:] if stock else months):
             for (dim, v, value), n in monthly.get(month, {}).items():
                 for o in (("*", value) if valued else ("*",)):
                     key = (period, dim, v, o)
@@ -49,12 +51,12 @@ def _fill(counts: dict, periods, outcomes) -> None:
 
 
 def suppressed_set(monthly: dict, periods: list[str], valued: bool, threshold: int,
-                   frozen: dict | None = None):
-    counts = rollup(monthly, periods, valued)
+                   frozen: dict | None = None, stock: bool = False):
+    counts = rollup(monthly, periods, valued, stock)
     outcomes = sorted({k[3] for k in counts if k[3] != "*"})
     _fill(counts, periods, outcomes)
     lines = disclosure.build_lines(counts, periods, list(S.DIMENSIONS), S.MULTI, outcomes,
-                                   S.period_months)
+                                   S.period_months, stock)
     hidden = disclosure.protect(counts, lines, threshold, disclosure.freeze_periods(
         counts, frozen))
     return counts, hidden, lines
@@ -91,7 +93,7 @@ def publish_periods(today=None) -> int:
             frozen = {(p, *k.split("|")): v is not None
                       for p, row in existing.items() for k, v in row.cells.items()}
             counts, hidden, _ = suppressed_set(monthly, periods, spec.value_label is not None,
-                                               threshold, frozen)
+                                               threshold, frozen, spec.stock)
             now = utcnow()
             for period in periods:
                 if period in existing:
@@ -192,7 +194,8 @@ def custom_cells(name: str, first: str, last: str) -> tuple[str, dict]:
     spec = S.SERIES[check_series(name)]
     threshold = current_app.config["STATISTICS_MIN_CELL"]
     counts, hidden, _ = suppressed_set(S.monthly_counts(name), [period],
-                                       spec.value_label is not None, threshold)
+                                       spec.value_label is not None, threshold,
+                                       stock=spec.stock)
     return period, {cell_key(*k[1:]): (None if k in hidden else n) for k, n in counts.items()}
 
 

@@ -66,6 +66,7 @@ def known_data(caseworker):
                                              age_group="18-24", nationality="VN",
                                              jurisdiction="baseline", recorded_at=at(1, 3)))
     db.session.commit()
+    return jan
 
 
 def publish_without_suppression(app, monkeypatch, today=date(2026, 4, 1)):
@@ -119,6 +120,53 @@ def test_DP4_each_series_matches_the_hand_count(app, caseworker, monkeypatch):
     assert (q1["days_n"], q1["median_days"], q1["p90_days"]) == (4, 20, 40)
     final = publication.published("final_decisions", "2026-Q1").summary
     assert (final["median_days"], final["p90_days"]) == (20, 56)  # 10, 20, 30, 56
+
+
+def test_DP4_stocks_count_people_in_a_state_at_the_end_of_each_period(app, caseworker,
+                                                                       monkeypatch):
+    """People in assistance, in a shelter, in proceedings and missing at the end of a month;
+    a quarter is its last month. Missing episodes are counted when they begin."""
+    from referral.missing.models import MissingEpisode
+    first, second, third, fourth, _ = known_data(caseworker)
+    # known_data: assistance from 1 and 2 Feb (first, second), shelter from 3 Feb (first),
+    # proceedings from 3 Mar (second). Here: second's assistance is suspended on 10 Feb
+    # (still in assistance) and ends on 10 Mar; first leaves the shelter on 20 Mar and comes
+    # back on 25 Mar (one stay at the end of March, not two).
+    moved(second, "assistance", "suspended", at(2, 10))
+    moved(second, "assistance", "ended", at(3, 10))
+    moved(first, "shelter", "left", at(3, 20))
+    moved(first, "shelter", "staying", at(3, 25))
+    # third goes missing on 20 Feb and is found on 5 Mar; fourth goes missing on 15 Mar
+    for case, since, found in ((third, at(2, 20), at(3, 5)), (fourth, at(3, 15), None)):
+        db.session.add(MissingEpisode(case_id=case.id, missing_since=since, found_at=found,
+                                      status="found" if found else "missing",
+                                      reported_by_id=caseworker.id))
+    db.session.commit()
+    publish_without_suppression(app, monkeypatch)
+    months = ("2026-01", "2026-02", "2026-03", "2026-Q1")
+    assert [cell("in_assistance", p) for p in months] == [0, 2, 1, 1]
+    assert [cell("in_shelter", p) for p in months] == [0, 1, 1, 1]
+    assert [cell("in_proceedings", p) for p in months] == [0, 0, 1, 1]
+    assert [cell("missing_now", p) for p in months] == [0, 1, 1, 1]
+    assert [cell("missing_episodes", p) for p in months] == [0, 1, 1, 2]
+    assert cell("in_assistance", "2026-02", "sex", "female") == 2
+    assert cell("missing_now", "2026-Q1", "nationality", "UA") == 1  # fourth: from UA
+    assert cell("assistance_started", "2026-Q1") == 2  # the flow is unchanged
+
+
+def test_DP4_a_stock_quarter_is_its_last_month_in_the_disclosure_lines():
+    """For a stock the quarter repeats its last month: hiding one hides the other."""
+    monthly = S.project({"2026-03": {("all", "female", "18-24", "RO", ("forced_labour",),
+                                      ("forced_labour",), "police", "unknown", "baseline"): 4,
+                                     ("all", "male", "18-24", "RO", ("forced_labour",),
+                                      ("forced_labour",), "police", "unknown", "baseline"): 30}})
+    periods = ["2026-01", "2026-02", "2026-03", "2026-Q1"]
+    counts, hidden, lines = publication.suppressed_set(monthly, periods, False, 11,
+                                                       stock=True)
+    assert counts[("2026-Q1", "total", "*", "*")] == 34  # March, not January to March
+    assert ("2026-Q1", "sex", "female", "*") in hidden
+    assert ("2026-03", "sex", "female", "*") in hidden
+    assert derivable(lines, hidden) == set()
 
 
 def test_DP4_series_are_never_merged(app, caseworker, monkeypatch):
