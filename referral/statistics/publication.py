@@ -5,6 +5,11 @@ that has ended, the counts are rolled up from the database's monthly counts, sup
 across the year's table set (``disclosure``) and stored once. A period already published is
 never recounted: its cells are frozen, and the next period's complements are chosen around
 them. Pages, exports and the API read only these rows.
+
+The counting and the reading of published rows go through ``heavy_reads`` (the replica when
+one is configured: a few seconds behind is harmless here). What was already published, which
+decides what is frozen, is read on the primary: a lagging copy could have the next set
+recounted around a month it does not yet show.
 """
 import re
 
@@ -12,7 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..audit.service import record
-from ..database import utcnow
+from ..database import heavy_reads, utcnow
 from ..errors import Invalid
 from ..extensions import db
 from ..labels import N_
@@ -132,17 +137,19 @@ def _times(name, period, times, threshold) -> dict:
 
 def published_periods(kind: str | None = None) -> list[str]:
     threshold = current_app.config["STATISTICS_MIN_CELL"]
-    periods = set(db.session.scalars(select(PublishedSeries.period).where(
-        PublishedSeries.threshold == threshold).distinct()))
+    with heavy_reads() as session:
+        periods = set(session.scalars(select(PublishedSeries.period).where(
+            PublishedSeries.threshold == threshold).distinct()))
     return sorted((p for p in periods if kind is None or S.period_kind(p) == kind),
                   key=S.period_sort)
 
 
 def published(name: str, period: str) -> PublishedSeries | None:
     threshold = current_app.config["STATISTICS_MIN_CELL"]
-    return db.session.scalar(select(PublishedSeries).where(
-        PublishedSeries.series == name, PublishedSeries.period == period,
-        PublishedSeries.threshold == threshold))
+    with heavy_reads() as session:
+        return session.scalar(select(PublishedSeries).where(
+            PublishedSeries.series == name, PublishedSeries.period == period,
+            PublishedSeries.threshold == threshold))
 
 
 def check_series(name: str) -> str:
@@ -206,8 +213,9 @@ def custom_table(name, period, cells, dim) -> dict:
 def trend(name: str, kind: str) -> list[tuple[str, int | None]]:
     """The series total in each published period of one kind, oldest first."""
     threshold = current_app.config["STATISTICS_MIN_CELL"]
-    rows = db.session.scalars(select(PublishedSeries).where(
-        PublishedSeries.series == name, PublishedSeries.threshold == threshold))
+    with heavy_reads() as session:
+        rows = session.scalars(select(PublishedSeries).where(
+            PublishedSeries.series == name, PublishedSeries.threshold == threshold)).all()
     points = [(r.period, r.cells.get(cell_key("total", "*"), 0)) for r in rows
               if S.period_kind(r.period) == kind]
     return sorted(points, key=lambda p: S.period_sort(p[0]))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from workflows import jurisdictions
 
 from ..cases.models import AnonymousNotification, Case, CaseTransition, Decision, Person
+from ..database import heavy_reads
 from ..extensions import db
 from ..labels import N_
 
@@ -256,7 +257,9 @@ def _changes(base, month, value, dims, count, add, out) -> dict:
         flags = func.grouping(*dims)
         grouped = base.add_columns(flags).group_by(func.grouping_sets(*sets))
         width = len(dims)
-        for row in db.session.execute(grouped):
+        with heavy_reads() as session:
+            result = session.execute(grouped).all()
+        for row in result:
             m, v, *values, n, flag = row
             present = [i for i in range(width) if not flag & (1 << (width - 1 - i))]
             if present:
@@ -268,7 +271,9 @@ def _changes(base, month, value, dims, count, add, out) -> dict:
     for i, d in enumerate((*dims, literal("*"))):
         dim = DIMENSIONS[i] if i < len(dims) else "total"
         one = base.with_only_columns(month, value, d, count).group_by(month, value, d)
-        for m, v, x, n in db.session.execute(one):
+        with heavy_reads() as session:
+            result = session.execute(one).all()
+        for m, v, x, n in result:
             add(m, dim, x if dim != "total" else "*", v, n)
     return out
 
@@ -303,7 +308,9 @@ def monthly_times(name: str) -> dict:
     query = (select(*keys, func.count()).select_from(Decision)
              .join(Case, Case.id == Decision.case_id).where(*where).group_by(*keys))
     out: dict = {}
-    for month, d, count in db.session.execute(query):
+    with heavy_reads() as session:
+        result = session.execute(query).all()
+    for month, d, count in result:
         bucket = out.setdefault(month, {})
         bucket[max(0, int(d))] = bucket.get(max(0, int(d)), 0) + count
     return out
