@@ -6,7 +6,7 @@ needs to know which is which: each web session and API token keeps the client su
 sealed like every other piece of personal data.
 
 Revision ID: e7a41c9d2b58
-Revises: c5d2e8f1a9b7
+Revises: a7e4c91d3b52
 Create Date: 2026-12-03 08:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'e7a41c9d2b58'
-down_revision = 'c5d2e8f1a9b7'
+down_revision = 'a7e4c91d3b52'
 branch_labels = None
 depends_on = None
 
