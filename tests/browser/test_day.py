@@ -249,7 +249,6 @@ def test_a_supervisors_day_with_the_steps_that_cannot_be_taken_back(
     page.goto("/help/rules#DP-5")
     expect(page.locator("#DP-5")).to_contain_text("Erasure, and the legal hold")
     _fits(page)
-    shots("rules-in-plain-words")
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
