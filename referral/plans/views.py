@@ -19,6 +19,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import service_label
 from ..web import home_panel, local_redirect
+from ..webforms import localdate, localtime
 from . import access, service
 from .forms import (ActionForm, ActionStatusForm, AgreementForm, ClearDangerForm, DangerForm,
                     FeedbackForm, GoalForm, GoalStatusForm, NeedsForm, ResponseForm, RiskForm)
@@ -293,7 +294,7 @@ def review(case_id):
             drafts.discard_draft(current_user, key)
             flash(_("Version %(number)s of the plan recorded. Next review %(date)s.",
                     number=version.number,
-                    date=version.next_review_at.strftime("%Y-%m-%d")), "ok")
+                    date=localdate(version.next_review_at)), "ok")
             return redirect(url_for("plans.plan", case_id=case.id))
     view = service.plan_view(current_user, case)
     return render_template("plans/review.html", case=case, form=form, view=view,
@@ -385,7 +386,7 @@ def danger_alert(case):
     if flag is None:
         return []
     return [_("Immediate danger (SVC-03) recorded %(date)s: open until cleared with a reason "
-              "on the assistance plan.", date=flag.raised_at.strftime("%Y-%m-%d %H:%M"))]
+              "on the assistance plan.", date=localtime(flag.raised_at))]
 
 
 @register_case_file_panel("plans/case_file_panel.html")

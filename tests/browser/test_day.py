@@ -249,18 +249,27 @@ def test_a_supervisors_day_with_the_steps_that_cannot_be_taken_back(
     page.goto("/help/rules#DP-5")
     expect(page.locator("#DP-5")).to_contain_text("Erasure, and the legal hold")
     _fits(page)
-    shots("rules-in-plain-words")
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_pages_for_steps_that_cannot_be_taken_back_meet_wcag_2_2_aa(
         browser, live_server, axe_source, viewport, caseworker, supervisor, shelter_user,
         admitted):
+    from datetime import timedelta
+    from referral.cases.models import RefusedAttempt
+    from referral.database import utcnow
+    from referral.reminders import service as reminders
     other = create_case(caseworker)
+    # The dashboard with something to act on: an overdue follow-up, a refused attempt.
+    reminders.plan_deadline(other.id, "hearing", utcnow() - timedelta(days=2))
+    db.session.add(RefusedAttempt(case_id=other.id, track="assistance", event="end",
+                                  rule="NC-3", message="refused", actor_id=caseworker.id,
+                                  reason="no statement to the police"))
     db.session.commit()
     found = violations(browser, live_server, axe_source, "supervisor",
                        [f"/privacy/cases/{other.id}/restriction",
-                        f"/privacy/cases/{other.id}/erasure", "/help/rules"], viewport)
+                        f"/privacy/cases/{other.id}/erasure", "/help/rules",
+                        "/supervision/"], viewport)
     found += violations(browser, live_server, axe_source, "shelter",
                         [f"/shelter/stays/{admitted.id}"], viewport)
     assert not found, "\n".join(map(str, found))
