@@ -101,7 +101,8 @@ PROVIDER_FIELDS = {
     "languages": _l("Languages (codes, separated by commas)"),
     "agency_id": _l("Agency receiving referrals"), "description": _l("Description"),
     "address": _l("Address"), "phone": _l("Phone"), "email": _l("Email"),
-    "capacity": _l("Capacity (number of places)"), "data_sharing_agreement": _l("Data sharing agreement signed"),
+    "capacity": _l("Capacity (number of places)"),
+    "data_sharing_agreement": _l("Data sharing agreement signed"),
     "dsa_reference": _l("Agreement reference"),
 }
 
