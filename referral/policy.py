@@ -102,6 +102,7 @@ POLICY = {
     "api-services.Offers": {"POST": STAFF},
     "api-services.OfferAnswer": {"POST": STAFF},
     "api-services.Providers": {"GET": EVERYONE, "POST": (SUPERVISOR, ADMIN)},
+    "api-services.ProviderItem": {"GET": EVERYONE, "PATCH": (SUPERVISOR, ADMIN)},
     "api-services.ProvidersHSDS": {"GET": EVERYONE},
     "api-services.Services": {"GET": EVERYONE},
 
@@ -311,6 +312,7 @@ POLICY = {
     "accounts.admin_agencies": {"GET": (ADMIN,), "POST": (ADMIN,)},
     "services.admin_providers": {"GET": (ADMIN, SUPERVISOR), "POST": (ADMIN, SUPERVISOR)},
     "services.admin_providers_import": {"POST": (ADMIN, SUPERVISOR)},
+    "services.admin_provider": {"GET": (ADMIN, SUPERVISOR), "POST": (ADMIN, SUPERVISOR)},
     "services.admin_providers_export": {"GET": (ADMIN, SUPERVISOR)},
     # the data protection officer is alerted to break-the-glass openings judged not justified
     "privacy.alerts": {"GET": (DPO,)},

@@ -460,7 +460,10 @@ def decide_review(actor, case, decision_id, **fields) -> Decision:
     return record_decision(actor, case, review_of=reviewed, **fields)
 
 
-LETTER_LANGUAGES = ("en", "fr")
+def letter_languages() -> tuple:
+    """The letter is written with the pages' catalogs: every language shipped has it."""
+    from ..i18n import LANGUAGES
+    return tuple(LANGUAGES)
 
 
 def decision_letter(actor, case, decision_id) -> dict:
@@ -470,14 +473,15 @@ def decision_letter(actor, case, decision_id) -> dict:
     from flask import render_template
     from flask_babel import force_locale, format_date
 
-    from ..i18n import person_language
+    from ..i18n import person_language, text_direction
     decision = _decision_of(case, decision_id)
     if decision.kind not in IDENTIFICATION_KINDS:
         raise Refused("NRM-2", N_("letters are written for identification decisions"))
-    lang = person_language(case.person, LETTER_LANGUAGES)
+    lang = person_language(case.person, letter_languages())
     with force_locale(lang):
         html = render_template("cases/decision_letter.html", case=case, decision=decision,
-                               lang=lang, format_date=format_date, move_on_ends_at=case.move_on_ends_at
+                               lang=lang, direction=text_direction(lang),
+                               format_date=format_date, move_on_ends_at=case.move_on_ends_at
                                if decision.outcome == "positive" else None)
     record(actor, "decision.letter", "decision", decision.id, case_id=case.id,
            purpose="identification and protection")

@@ -8,7 +8,7 @@ from ..cases import access as case_access
 from ..database import get_or_404
 from ..errors import Forbidden, NotFound
 from ..labels import N_
-from .models import Referral, ServiceOffer
+from .models import Provider, Referral, ServiceOffer
 
 RECIPIENT = "recipient"  # the receiving provider's staff
 SENDER = "sender"        # the case's agency
@@ -35,3 +35,9 @@ def get_offer_for(actor, offer_id) -> ServiceOffer:
     offer = get_or_404(ServiceOffer, offer_id, "offer")
     case_access.get_case_for(actor, offer.case_id, need="agency")
     return offer
+
+
+def get_provider_for(actor, provider_id) -> Provider:
+    """A directory entry: staff read it; changing it is the service's to allow (administrators
+    and supervisors keep the directory)."""
+    return get_or_404(Provider, provider_id, "provider")

@@ -5,7 +5,8 @@ from ..auth import api_actor
 from ..cases import access as case_access
 from . import access, service
 from .models import SERVICES
-from .schemas import (OfferInSchema, OfferSchema, ProviderArgsSchema, ProviderSchema,
+from .schemas import (OfferInSchema, OfferSchema, ProviderArgsSchema, ProviderChangeSchema,
+                      ProviderSchema,
                       RecipientReferralSchema, ReferralInSchema, ReferralSchema,
                       ServiceSchema, StepSchema, OfferAnswerSchema)
 
@@ -37,6 +38,22 @@ class Providers(MethodView):
         """Add a provider (administrators and supervisors)."""
         provider = service.save_provider(api_actor(), body)
         return provider
+
+
+@blp.route("/providers/<provider_id>")
+class ProviderItem(MethodView):
+    @blp.response(200, ProviderSchema)
+    def get(self, provider_id):
+        """One entry of the directory."""
+        return access.get_provider_for(api_actor(), provider_id)
+
+    @blp.arguments(ProviderChangeSchema)
+    @blp.response(200, ProviderSchema)
+    def patch(self, body, provider_id):
+        """Change a directory entry: only the fields sent (administrators and supervisors;
+        linking it to an agency, administrators only)."""
+        actor = api_actor()
+        return service.save_provider(actor, body, access.get_provider_for(actor, provider_id))
 
 
 @blp.route("/providers/hsds")

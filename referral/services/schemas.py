@@ -40,6 +40,14 @@ class ProviderSchema(Schema):
                                   validate=validate.Length(max=100))
 
 
+class ProviderChangeSchema(ProviderSchema):
+    """A change to a directory entry (PATCH): only the fields sent are validated and set."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
+
+
 class ProviderArgsSchema(Schema):
     service = fields.String(load_default=None, validate=validate.OneOf(list(SERVICES)))
     language = fields.String(load_default=None, validate=validate.Length(max=20))

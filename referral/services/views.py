@@ -82,11 +82,86 @@ def received():
 MAX_HSDS_BYTES = 2 * 1024 * 1024
 
 
+def recipient_categories() -> list[str]:
+    """The kinds of recipient a directory entry may be (DP-1: never the media)."""
+    from ..consent.models import FORBIDDEN_CATEGORIES, RECIPIENT_CATEGORIES
+    return [code for code in RECIPIENT_CATEGORIES if code not in FORBIDDEN_CATEGORIES]
+
+
 def _directory_page(status=200):
     from ..accounts.service import agencies
     return render_template("services/admin_providers.html", providers=service.list_providers(),
                            services=service_labels(), agencies=agencies(),
-                           form=FlaskForm()), status
+                           categories=recipient_categories(), form=FlaskForm()), status
+
+
+# The fields of the provider page, as its labels name them (a refusal names the field).
+PROVIDER_FIELDS = {
+    "name": _l("Name"), "category": _l("Kind of recipient"), "services": _l("Services"),
+    "languages": _l("Languages (codes, separated by commas)"),
+    "agency_id": _l("Agency receiving referrals"), "description": _l("Description"),
+    "address": _l("Address"), "phone": _l("Phone"), "email": _l("Email"),
+    "capacity": _l("Capacity (number of places)"),
+    "data_sharing_agreement": _l("Data sharing agreement signed"),
+    "dsa_reference": _l("Agreement reference"),
+}
+
+
+def _posted_provider(with_agency: bool) -> dict:
+    """The provider form as the API's schema takes it: every field of the page is sent, an
+    emptied one as nothing (so it is cleared), the agency only by whoever may set it."""
+    form = request.form
+    raw = {"name": form.get("name", "").strip(), "category": form.get("category") or None,
+           "services": form.getlist("services"),
+           "languages": sorted({code.strip().lower() for code in
+                                form.get("languages", "").split(",") if code.strip()}),
+           "data_sharing_agreement": form.get("data_sharing_agreement") == "yes"}
+    for name in ("description", "address", "phone", "email", "dsa_reference", "capacity"):
+        raw[name] = form.get(name, "").strip() or None
+    if raw["category"] is None:
+        del raw["category"]
+    if with_agency:
+        raw["agency_id"] = form.get("agency_id") or None
+    return raw
+
+
+def _provider_page(provider, status=200):
+    from ..accounts.service import agencies
+    return render_template("services/admin_provider.html", provider=provider,
+                           services=service_labels(), agencies=agencies(),
+                           categories=recipient_categories(), form=FlaskForm()), status
+
+
+@bp.route("/admin/providers/<provider_id>", methods=["GET", "POST"])
+@roles_required("admin", "supervisor")
+def admin_provider(provider_id):
+    """One entry of the directory, changed from the page: what it offers, in which
+    languages, what kind of recipient it is (DP-1), who receives its referrals."""
+    from marshmallow import ValidationError
+
+    from .schemas import ProviderChangeSchema
+    provider = access.get_provider_for(current_user, provider_id)
+    if request.method == "GET" or not FlaskForm().validate_on_submit():
+        return _provider_page(provider)
+    try:
+        data = ProviderChangeSchema().load(
+            _posted_provider(with_agency=current_user.has_role("admin")))
+    except ValidationError as exc:
+        for name, messages in exc.messages.items():
+            message = messages[0] if isinstance(messages, list) else str(messages)
+            flash(_("Please check “%(field)s”: %(message)s",
+                    field=PROVIDER_FIELDS.get(name, name), message=_(str(message))), "error")
+        return _provider_page(provider, 400)
+    try:
+        with attempt():
+            service.save_provider(current_user, data, provider)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        flash(_("Not saved: %(message)s", message=exc.localized()), "error")
+        return _provider_page(provider, 400)
+    flash(_("%(name)s is saved.", name=provider.name), "ok")
+    return redirect(url_for("services.admin_providers"))
 
 
 @bp.route("/admin/providers", methods=["GET", "POST"])
@@ -101,6 +176,8 @@ def admin_providers():
                                      request.form.get("languages", "").split(",")
                                      if code.strip()}),
                 "description": request.form.get("description") or None}
+        if request.form.get("category") in recipient_categories():
+            data["category"] = request.form["category"]
         agency = request.form.get("agency_id") or None
         if agency:
             from ..database import parse_id

@@ -171,6 +171,21 @@ def test_NRM2_the_letter_is_in_the_persons_language(client, caseworker, cw_heade
     assert "réexamen" in response.json["html"]
 
 
+@pytest.mark.parametrize("lang,words", [
+    ("ar", "إعادة النظر"), ("es", "reconsideración")])
+def test_NRM2_the_letter_is_in_every_language_shipped_arabic_right_to_left(
+        client, caseworker, cw_headers, lang, words):
+    case = create_case(caseworker, jurisdiction="baseline",
+                       person={"languages": [lang], "given_name": "A", "family_name": "B"})
+    negative = decide(caseworker, case, kind="identification", outcome="negative")
+    letter = client.get(f"/api/v1/cases/{case.id}/decisions/{negative.id}/letter",
+                        headers=cw_headers).json
+    assert letter["language"] == lang
+    direction = "rtl" if lang == "ar" else "ltr"
+    assert f'<html lang="{lang}" dir="{direction}">' in letter["html"]
+    assert words in letter["html"]
+
+
 # -- NRM-3: when no-removal protection lapses --------------------------------------------------
 
 @pytest.mark.parametrize("code", JURISDICTIONS)

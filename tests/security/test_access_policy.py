@@ -170,7 +170,7 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
               "feedback_id": feedback.id, "flag_id": flag.id, "episode_id": episode.id,
               "user_id": caseworker.id, "session_id": spare_session.id,
               "token_id": spare_token.id, "restriction_id": restriction.id,
-              "reset_id": reset.id}
+              "reset_id": reset.id, "provider_id": provider.id}
     from tests.agencies.world import agencies_world
     params.update(agencies_world(caseworker, case, shelter_user, ours["legal_aid"]))
     # Statistics: publish this year's periods so the pages have a quarter to show.
@@ -289,7 +289,10 @@ QUERY = {"api-audit.Audit": {"case": "case_id"}, "api-shelter.Stays": {"shelter"
 # Reads the policy allows a role, where this role's own records answer instead of the case's.
 OWN_RECORDS = {"drafts.save", "drafts.discard",
                # published statistics are the same for every agency: no record to refuse
-               "statistics.release", "statistics.bulletin", "statistics.export"}
+               "statistics.release", "statistics.bulletin", "statistics.export",
+               # the provider directory is one, shared by every agency (as its HSDS import
+               # already is): its keepers in any agency change any entry
+               "services.admin_provider", "api-services.ProviderItem"}
 # Reads the policy allows that answer other than 200 on this world, each for its reason.
 READS = {
     "index": 302,  # a redirect to the home page

@@ -77,6 +77,7 @@ PAGE_FOR = {
     ("api-missing.Found", "POST"): "missing.found",
     # the provider directory in the administration console
     ("api-services.Providers", "POST"): "services.admin_providers",
+    ("api-services.ProviderItem", "PATCH"): "services.admin_provider",
     # legal aid's day
     ("api-legal.Proceedings", "POST"): "legal.open_proceeding",
     ("api-legal.Hearings", "POST"): "legal.add_hearing",
