@@ -50,7 +50,8 @@ def _plant():
     db.session.commit()
 
 
-def test_the_persons_view_is_sealed_in_place_and_claims_keep_a_first_step(scratch_url):  # noqa: F811
+def test_the_persons_view_is_sealed_in_place_and_claims_keep_a_first_step(
+        scratch_url):  # noqa: F811
     scratch = create_app({"TESTING": True, "DATABASE_URL": scratch_url,
                           "SECRET_KEY": "x" * 32})
     with scratch.app_context():
