@@ -107,6 +107,7 @@ POLICY = {
     # -- shelter stays (SH-1..SH-5) ----------------------------------------------------------
     "shelter.residents": {"GET": (SHELTER,)},
     "shelter.leave": {"POST": (SHELTER,)},
+    "shelter.end_stay": {"POST": (SHELTER,)},
     "shelter.admit": {"POST": (SHELTER,)},
     "shelter.stay": {"GET": (SHELTER,)},
     "shelter.restrict": {"POST": (SHELTER,)},

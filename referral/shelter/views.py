@@ -48,6 +48,37 @@ def leave(stay_id):
     return redirect(url_for("shelter.residents"))
 
 
+@bp.route("/stays/<stay_id>/end", methods=["POST"])
+@roles_required("shelter_staff")
+def end_stay(stay_id):
+    """The shelter ends a stay: an adverse step (ID-6, NC-3) with a code from its list, the
+    person's view or that they declined, and a confirmation before it is taken."""
+    stay = access.get_stay_for(current_user, stay_id, access.LEAVE)
+    if not FlaskForm().validate_on_submit():
+        return redirect(url_for("shelter.stay", stay_id=stay.id))
+    form = request.form
+    if not form.get("confirm"):
+        flash(_("Not done: tick the confirmation to take this step."), "error")
+        return redirect(url_for("shelter.stay", stay_id=stay.id))
+    try:
+        with attempt():
+            service.end_stay(current_user, stay,
+                             reason=(form.get("reason") or "").strip()[:2000] or None,
+                             reason_code=form.get("reason_code") or None,
+                             person_view=(form.get("person_view") or "").strip()[:2000]
+                             or None,
+                             person_view_declined=bool(form.get("person_view_declined")))
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        from ..webforms import refusal_sentence
+        flash(refusal_sentence(exc), "error")
+        return redirect(url_for("shelter.stay", stay_id=stay.id))
+    flash(_("The stay has ended; its restrictions and the shelter's access end with it."),
+          "ok")
+    return redirect(url_for("shelter.residents"))
+
+
 @bp.route("/referrals/<referral_id>/admit", methods=["POST"])
 @roles_required("shelter_staff")
 def admit(referral_id):

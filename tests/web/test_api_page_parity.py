@@ -37,6 +37,7 @@ PAGE_FOR = {
     ("api-returns.CheckIns", "POST"): "returns.reintegration",
     # shelter
     ("api-shelter.Leave", "POST"): "shelter.leave",
+    ("api-shelter.EndStay", "POST"): "shelter.end_stay",
     ("api-shelter.CaseStays", "POST"): "shelter.admit",
     # notes and documents
     ("api-notes.CaseNotes", "POST"): "notes.case_notes",
@@ -124,7 +125,6 @@ PAGE_PENDING = {
     ("api-privacy.Restriction", "POST"): "page pending: privacy (restriction, DP-7)",
     ("api-privacy.Restriction", "PATCH"): "page pending: privacy (restriction, DP-7)",
     ("api-privacy.LiftRestriction", "POST"): "page pending: privacy (restriction, DP-7)",
-    ("api-shelter.EndStay", "POST"): "page pending: shelter (end of stay as an adverse step)",
     ("api-agencies.TransferCancel", "POST"): "page pending: cancelling a transfer request",
 }
 
