@@ -30,6 +30,12 @@ ASSISTANCE = Track(
           guards=(reason_not_tied_to_cooperation, reason_code_listed("assistance.suspend"),
                   person_view_recorded),
           label=N_("Suspend assistance")),
+        # Less support than agreed is an adverse step like ending it: a coded reason, the
+        # person's view, never cooperation (NC-3, ID-6). Assistance stays in progress.
+        T("reduce", "in_progress", "in_progress", reason_required=True, adverse=True,
+          guards=(reason_not_tied_to_cooperation, reason_code_listed("assistance.reduce"),
+                  person_view_recorded),
+          label=N_("Reduce assistance")),
         T("resume", "suspended", "in_progress", label=N_("Resume assistance")),
         T("end", ("in_progress", "suspended"), "ended", reason_required=True, adverse=True,
           guards=(reason_not_tied_to_cooperation, reason_code_listed("assistance.end"),

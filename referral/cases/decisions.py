@@ -142,9 +142,8 @@ def record_decision(actor, case: Case, *, kind: str, outcome: str, decision_make
         if not (person_view or "").strip() and person_view_declined is not True:
             raise Refused("ID-6", N_("a negative decision records the person's view (or that "
                                      "they declined to give one)"))
-    if person_view or person_view_declined:  # ID-6, kept with the decision
-        details = {**(details or {}), "person_view": (person_view or "").strip() or None,
-                   "person_view_declined": bool(person_view_declined)}
+    if person_view or person_view_declined:  # ID-6, kept with the decision (the view sealed)
+        details = {**(details or {}), "person_view_declined": bool(person_view_declined)}
     now = utcnow()
     decision = Decision(case_id=case.id, kind=kind, outcome=outcome,
                         decision_maker=decision_maker.strip(), reasons=reasons.strip(),
@@ -153,7 +152,8 @@ def record_decision(actor, case: Case, *, kind: str, outcome: str, decision_make
                         child_views=child_views, best_interests=best_interests,
                         deadline=deadline, decided_at=now,
                         rule_version=jurisdiction.rule_version,
-                        recorded_by_id=actor.id, details=details)
+                        recorded_by_id=actor.id, details=details,
+                        person_view=(person_view or "").strip() or None)
     if is_identification and outcome == "negative":
         # NRM-2: the reconsideration window is the jurisdiction's; protection holds until
         # it has passed (NRM-3).

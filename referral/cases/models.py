@@ -257,7 +257,8 @@ class CaseTransition(Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reason: Mapped[str | None] = mapped_column(Text)
     reason_code: Mapped[str | None] = mapped_column(String(40))
-    person_view: Mapped[str | None] = mapped_column(Text)
+    person_view = sealed()  # the person's view or request, in their words (ID-6, RP-1)
+    person_view_enc: Mapped[str | None] = mapped_column(Text)
     facts: Mapped[dict] = mapped_column(JSONType, default=dict)
     rule_version: Mapped[str] = mapped_column(String(40))
 
@@ -303,6 +304,8 @@ class Decision(Model):
     language_explained_in: Mapped[str | None] = mapped_column(String(40))
     child_views = sealed()
     child_views_enc: Mapped[str | None] = mapped_column(Text)
+    person_view = sealed()  # ID-6: the person's view of a negative decision, in their words
+    person_view_enc: Mapped[str | None] = mapped_column(Text)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     review_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("decision.id"))

@@ -66,7 +66,8 @@ class Referral(Model):
     note_enc: Mapped[str | None] = mapped_column(Text)
     reason = sealed()
     reason_enc: Mapped[str | None] = mapped_column(Text)
-    person_view: Mapped[str | None] = mapped_column(Text)
+    person_view = sealed()  # ID-6: the person's view of a rejection or revocation
+    person_view_enc: Mapped[str | None] = mapped_column(Text)
     reason_code: Mapped[str | None] = mapped_column(String(40))  # ID-6 closed list
     requested_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     requested_at: Mapped[datetime] = created_at()
@@ -91,6 +92,7 @@ class ServiceOffer(Model):
     offered_at: Mapped[datetime] = created_at()
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason_code: Mapped[str | None] = mapped_column(String(40))  # declined/withdrawn, ID-6
-    person_view: Mapped[str | None] = mapped_column(Text)
+    person_view = sealed()  # ID-6, in the person's words
+    person_view_enc: Mapped[str | None] = mapped_column(Text)
 
     case = relationship("Case")

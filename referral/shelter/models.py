@@ -53,7 +53,8 @@ class Restriction(Model):
     grounds: Mapped[str] = mapped_column(String(20))  # safety (the only acceptable grounds)
     reason: Mapped[str] = mapped_column(Text)
     reason_code: Mapped[str | None] = mapped_column(String(40))  # ``restriction.impose``
-    person_view: Mapped[str | None] = mapped_column(Text)  # ID-6, or "declined"
+    person_view = sealed()  # ID-6, in the person's words, or "declined"
+    person_view_enc: Mapped[str | None] = mapped_column(Text)
     imposed_at: Mapped[datetime] = created_at()
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     review_at: Mapped[datetime] = mapped_column(UTCDateTime)

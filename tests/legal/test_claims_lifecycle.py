@@ -260,3 +260,16 @@ def test_the_claims_page_is_not_for_shelter_staff(client, assigned):
     db.session.commit()
     login(client, "shelterer")
     assert client.get(f"/cases/{assigned.id}/legal/claims").status_code == 403
+
+
+def test_DP6_the_persons_copy_carries_their_claims_history(client, caseworker, assigned,
+                                                           legal_user):
+    headers = token_headers(legal_user)
+    claim = _file(client, assigned, headers).json
+    client.post(f"/api/v1/compensation/{claim['id']}/status", headers=headers,
+                json={"status": "withdrawn", "note": "SENT-CLAIM-NOTE"})
+    export = client.get(f"/api/v1/cases/{assigned.id}/subject-access",
+                        headers=token_headers(caseworker)).json
+    steps = export["records"]["claim_step"]
+    assert sorted(s["to_status"] for s in steps) == ["filed", "withdrawn"]
+    assert "SENT-CLAIM-NOTE" in [s.get("note") for s in steps]

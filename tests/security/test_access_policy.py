@@ -208,7 +208,7 @@ def _url(rule, values):
 # Signing out ends the caller's own token or session, leaving ends the stay through which
 # the shelter reaches the case, and ending a team membership ends the member's: taken last.
 LAST = ("api-agencies.EndMembership", "api-shelter.Leave", "api-shelter.EndStay",
-        "shelter.leave", "api-auth.CurrentToken", "accounts.sign_out_everywhere",
+        "shelter.leave", "shelter.end_stay", "api-auth.CurrentToken", "accounts.sign_out_everywhere",
         "accounts.change_password", "accounts.logout")
 
 

@@ -37,6 +37,7 @@ PAGE_FOR = {
     ("api-returns.CheckIns", "POST"): "returns.reintegration",
     # shelter
     ("api-shelter.Leave", "POST"): "shelter.leave",
+    ("api-shelter.EndStay", "POST"): "shelter.end_stay",
     ("api-shelter.CaseStays", "POST"): "shelter.admit",
     ("api-shelter.EndStay", "POST"): "shelter.end_stay",
     # notes and documents
