@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: run check-port reset-demo test install install-test translations messages migrate seed lint clean bandit lock
+.PHONY: run check-port reset-demo test install install-test translations messages migrate seed lint clean bandit lock mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,20 @@ bandit: | $(BIN)/python
 	$(BIN)/pip install --quiet 'bandit==1.9.4'
 	$(BIN)/bandit --quiet --recursive --severity-level medium --confidence-level low \
 	  referral worker workflows
+
+# Mutation testing of the rule code (CI runs it after `make test`; docs/mutation.md): a
+# seeded sample of cosmic-ray mutants of workflows/ and the rule services, each against the
+# tests mapped to its module in .ci/mutation.toml. Fails when more than 5 % survive.
+# cosmic-ray lives in a virtualenv of its own: the production dependencies stay as locked.
+# MUTATION_ARGS passes options on, e.g. MUTATION_ARGS="--changed origin/main --all".
+MUTATION_VENV := .venv-mutation
+$(MUTATION_VENV)/.installed:
+	$(PYTHON) -m venv $(MUTATION_VENV)
+	$(MUTATION_VENV)/bin/pip install --quiet 'cosmic-ray==8.7.0'
+	touch $@
+
+mutation: install-test $(MUTATION_VENV)/.installed
+	$(MUTATION_VENV)/bin/python .ci/mutation.py $(MUTATION_ARGS)
 
 install: $(VENV)/.installed translations
 install-test: $(VENV)/.installed-test translations
@@ -79,5 +93,5 @@ test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) instance/referral.sqlite instance/broker instance/celerybeat-schedule*
+	rm -rf $(VENV) $(MUTATION_VENV) instance/referral.sqlite instance/broker instance/celerybeat-schedule*
 	find referral/translations -name "*.mo" -delete

@@ -15,6 +15,8 @@ def register(app):
     app.cli.add_command(mfa_enrol_command)
     app.cli.add_command(synth_command)
     app.cli.add_command(db_roles)
+    from .translation_cli import register as register_translations
+    register_translations(app)
 
 
 @click.command("mfa-enrol")

@@ -207,6 +207,8 @@ def init_app(app):
     app.jinja_env.filters["role"] = role_label
     app.jinja_env.filters["audit_action"] = audit_action_label
     app.jinja_env.filters["copy_value"] = copy_value
+    from .labels import device_label
+    app.jinja_env.filters["device"] = device_label
 
     @app.context_processor
     def languages():

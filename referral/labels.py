@@ -246,6 +246,9 @@ LEGAL_LABELS = {
     "continued_presence_like": _l("permission to stay during proceedings"),
     "applied": _l("applied for"), "granted": _l("granted"), "refused": _l("refused"),
     "expired": _l("expired"), "other": _l("other"),
+    # claims' lifecycles (workflows.claims)
+    "withdrawn": _l("withdrawn"), "renewed": _l("renewed"), "filed": _l("filed"),
+    "awarded": _l("awarded"), "paid": _l("paid"),
 }
 DECISION_LABELS = {
     "identification": _l("identification"),
@@ -534,3 +537,13 @@ def _jurisdiction_name(code: str) -> str:
         return gettext_now(jurisdictions.get(code).name)
     except KeyError:  # an unknown code reads as itself
         return code
+
+
+def device_label(device: str | None) -> str:
+    """A session's or token's client as stored by ``accounts.service.describe_device``
+    ("Firefox/Windows"), in the reader's language: "Firefox on Windows"."""
+    from flask_babel import gettext
+    browser, _slash, system = (device or "").partition("/")
+    if browser and system:
+        return gettext("%(browser)s on %(system)s", browser=browser, system=system)
+    return browser or system or gettext("Unknown device")

@@ -4,7 +4,7 @@ A page form posts ordinary form fields; ``load_form`` reads them through the API
 marshmallow schema (one schema for both, so the rules on input are the same), and
 ``act`` calls the service under a savepoint and tells the user, in plain words and in
 their language, what happened or why not and what to do next. The rule id is secondary:
-it follows the sentence and links to the page that explains how cases move.
+it follows the sentence, and pages link it to the rule in plain words (``rule_links``).
 """
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -29,6 +29,12 @@ NEXT_STEP = {
     "SH": _l("Ask the caseworker to record the person's consent to stay at this shelter "
              "(purpose: services, recipient: the shelter)."),
     "version": _l("Someone changed this case meanwhile: reload the page and try again."),
+    # by rule id, where one rule of a family asks for something else than the others
+    "DP-5": _l("The file can be erased once the proceedings and claims that hold it are "
+               "closed."),
+    "DP-7": _l("Ask a supervisor who is named on the restricted case."),
+    "NC-3": _l("Choose a reason that has nothing to do with cooperating with police or "
+               "prosecution. The attempt is shown to supervisors."),
 }
 DEFAULT_NEXT = _l("Check the case file for the step that comes first, then try again.")
 
@@ -74,7 +80,7 @@ def load_form(schema, labels: dict | None = None):
 def refusal_sentence(exc: DomainError) -> str:
     """The refusal in the reader's language, what to do next, and the rule id last."""
     family = exc.key.split("-", 1)[0] if "-" in exc.key else exc.key
-    next_step = NEXT_STEP.get(family, DEFAULT_NEXT)
+    next_step = NEXT_STEP.get(exc.key) or NEXT_STEP.get(family, DEFAULT_NEXT)
     return _("This was not done: %(message)s. %(next)s (rule %(rule)s)",
              message=exc.localized(), next=next_step, rule=exc.key)
 
@@ -168,6 +174,27 @@ def register(app):
     app.jinja_env.filters["plain"] = plain
     app.jinja_env.filters["reason"] = reason_text
     app.jinja_env.tests["for_the_person"] = for_the_person
+    app.jinja_env.filters["rule_links"] = rule_links
+
+
+def rule_links(message):
+    """A message as safe HTML with each rule id it names (``NC-3``, ``WF-STATE``) linked to
+    that rule in plain words on ``/help/rules``; everything else escaped as usual."""
+    import re
+
+    from markupsafe import Markup, escape
+
+    from workflows.rules import RULES
+    text = str(escape(message))
+
+    def link(match):
+        rule_id = match.group(0)
+        if rule_id not in RULES:
+            return rule_id
+        return (f'<a href="{url_for("help.rules")}#{rule_id}" class="rule-link">'
+                f'{rule_id}</a>')
+    # Rule ids are capital letters, a dash and digits or capitals: nothing escaping makes.
+    return Markup(re.sub(r"\b[A-Z]{2,3}-(?:\d+|[A-Z]+)\b", link, text))  # nosec B704
 
 
 # -- the person's own copy of their file in plain language (DP-6, issue 14) ---------------

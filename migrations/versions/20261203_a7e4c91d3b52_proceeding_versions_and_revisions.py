@@ -5,7 +5,7 @@ a second, stale edit is refused instead of overwriting the first. What the proce
 before each edit is kept in ``proceeding_revision`` with who changed it and when.
 
 Revision ID: a7e4c91d3b52
-Revises: c5d2e8f1a9b7
+Revises: e7c41a9d2f05
 Create Date: 2026-12-03 08:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import referral.database
 
 revision = 'a7e4c91d3b52'
-down_revision = 'c5d2e8f1a9b7'
+down_revision = 'e7c41a9d2f05'
 branch_labels = None
 depends_on = None
 

@@ -115,6 +115,11 @@ class ApiToken(Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where it was issued: the client program summarised ("Firefox/Windows", never the whole
+    # user-agent string) and the network address, which is personal data: sealed.
+    device: Mapped[str | None] = mapped_column(String(80))
+    address = sealed()
+    address_enc: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User] = relationship(lazy="joined")
 
@@ -134,6 +139,11 @@ class WebSession(Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(20))
+    # The browser summarised ("Firefox/Windows") and the address it signed in from (sealed:
+    # an address is personal data), so the user can tell their sessions apart.
+    device: Mapped[str | None] = mapped_column(String(80))
+    address = sealed()
+    address_enc: Mapped[str | None] = mapped_column(Text)
     # A new TOTP key shown on /account/mfa, waiting for a code from the app to confirm it:
     # kept here (sealed), never in the cookie.
     mfa_pending = sealed()

@@ -195,6 +195,44 @@ def client_source() -> str:
     return "local"
 
 
+def client_address() -> str | None:
+    """The address a session or token is started from (sealed where it is kept), or None
+    outside a request."""
+    if has_request_context():
+        return (request.remote_addr or "")[:64] or None
+    return None
+
+
+# Client programs and systems told apart in a user-agent string, most specific first (Edge
+# and Opera say "Chrome" too; Android says "Linux"; iOS browsers say "Safari").
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
+             ("FxiOS/", "Firefox"), ("CriOS/", "Chrome"), ("Chromium/", "Chromium"),
+             ("Chrome/", "Chrome"), ("Safari/", "Safari"), ("curl/", "curl"),
+             ("python-requests/", "Python"), ("python-httpx/", "Python"),
+             ("Python-urllib/", "Python"), ("okhttp/", "Android app"))
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"),
+            ("Windows", "Windows"), ("Mac OS X", "macOS"), ("Macintosh", "macOS"),
+            ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+
+
+def describe_device(user_agent: str | None) -> str | None:
+    """A user-agent string summarised as ``browser/system`` ("Firefox/Windows",
+    "Chrome/Android", "curl/"): enough to tell one's own devices apart, without keeping the
+    full string (versions and build details fingerprint a person). None when unknown."""
+    text = (user_agent or "")[:512]
+    browser = next((name for marker, name in _BROWSERS if marker in text), "")
+    system = next((name for marker, name in _SYSTEMS if marker in text), "")
+    if not browser and not system:
+        return None
+    return f"{browser}/{system}"
+
+
+def client_device() -> str | None:
+    if has_request_context():
+        return describe_device(request.headers.get("User-Agent"))
+    return None
+
+
 def _sources(purpose: str, source: str) -> list[tuple[str, int]]:
     """(source key, failures before pausing) counted for a check of ``purpose``."""
     found = [(_keyed(source), LOCKOUT_AFTER)]
@@ -392,7 +430,8 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     token = "rf_" + secrets.token_urlsafe(32)
     ttl = timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"])
     row = ApiToken(user=user, token_hash=_digest(token), expires_at=utcnow() + ttl,
-                   session_generation=user.session_generation)
+                   session_generation=user.session_generation, device=client_device())
+    row.address = client_address()
     db.session.add(row)
     db.session.flush()
     record(user, "account.token_issue", "api_token", row.id, purpose="account security")
@@ -433,8 +472,11 @@ def start_web_session(user: User) -> str:
     """A new server-side session; returns the random id the cookie will carry."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    db.session.add(WebSession(user_id=user.id, token_hash=_digest(token), created_at=now,
-                              last_seen_at=now, session_generation=user.session_generation))
+    row = WebSession(user_id=user.id, token_hash=_digest(token), created_at=now,
+                     last_seen_at=now, session_generation=user.session_generation,
+                     device=client_device())
+    row.address = client_address()
+    db.session.add(row)
     return token
 
 
@@ -642,7 +684,8 @@ def end_session(actor: User, row: WebSession, reason="revoked"):
            details={"session": str(row.id)})
 
 
-def admin_revoke_token(actor: User, row: ApiToken):
+def end_token(actor: User, row: ApiToken):
+    """Revoke one API token (the user's own, or by an administrator of their agency)."""
     if row.user_id != actor.id:
         _require_admin_of(actor, row.user)
     if row.revoked_at is None:

@@ -277,6 +277,16 @@ def end_own_session(session_id):
     return redirect(url_for("accounts.account"))
 
 
+@bp.route("/account/tokens/<token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_own_token(token_id):
+    row = access.get_token_for(current_user, current_user, token_id)
+    if FlaskForm().validate_on_submit():
+        service.end_token(current_user, row)
+        flash(_("That token is revoked."), "ok")
+    return redirect(url_for("accounts.account"))
+
+
 @bp.route("/account/sign-out-everywhere", methods=["POST"])
 @login_required
 def sign_out_everywhere():
@@ -419,7 +429,7 @@ def admin_revoke_token(user_id, token_id):
     user = access.get_user_for_admin(current_user, user_id)
     row = access.get_token_for(current_user, user, token_id)
     if FlaskForm().validate_on_submit():
-        service.admin_revoke_token(current_user, row)
+        service.end_token(current_user, row)
         flash(_("That token is revoked."), "ok")
     return redirect(url_for("accounts.admin_user", user_id=user.id))
 

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, flash, has_request_context, redirect, render_template, request, \
     url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -58,7 +59,9 @@ def _status(code):
     return {"requested": _("requested"), "accepted": _("accepted"),
             "declined": _("declined"), "cancelled": _("cancelled"),
             "found": _("possible match"), "linked": _("linked"),
-            "scheduled": _("scheduled"), "held": _("held"), "sent": _("sent"),
+            "scheduled": _("scheduled"), "sent": _("sent"),
+            # a meeting that took place ("held" is also an item kept for the person)
+            "held": pgettext("meeting", "held"),
             "received": _("received"), "first_contact": _("first contact made"),
             "check_in": _("check-in"), "closed": _("closed"),
             "withdrawn": _("withdrawn")}.get(code, code)
@@ -210,6 +213,31 @@ def decide_transfer(transfer_id):
                 return redirect(url_for("cases.case_file", case_id=transfer.case_id))
             flash(_("Transfer declined."), "ok")
     return redirect(url_for("agencies.inbox"))
+
+
+@bp.route("/transfers/<transfer_id>/cancel", methods=["POST"])
+def cancel_transfer(transfer_id):
+    """The sending agency withdraws its transfer request before the other agency answers;
+    confirmed first, as it cannot be taken back (a new request can be made)."""
+    actor = current_user
+    transfer = access.get_transfer_for(actor, transfer_id)
+    back = url_for("agencies.case_agencies", case_id=transfer.case_id) \
+        if actor.agency_id == transfer.from_agency_id else url_for("agencies.inbox")
+    if FlaskForm().validate_on_submit():
+        if request.form.get("confirm") != "y":
+            flash(_("Not done: tick the confirmation to withdraw the request."), "error")
+            return redirect(back)
+        try:
+            with attempt():
+                service.cancel_transfer(actor, transfer)
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            from ..webforms import refusal_sentence
+            flash(refusal_sentence(exc), "error")
+        else:
+            flash(_("Transfer request withdrawn: the case stays with your agency."), "ok")
+    return redirect(back)
 
 
 @bp.route("/links/<link_id>/decide", methods=["POST"])

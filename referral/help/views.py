@@ -38,3 +38,14 @@ def workflow_diagrams():
                  for j in published]
     return render_template("help/workflows.html", tracks=tracks, timelines=timelines,
                            jurisdictions=published)
+
+
+@bp.route("/rules")
+@login_required
+def rules():
+    """Every rule in plain words, one anchor per rule id: refusals link here."""
+    from workflows.rules import rules_by_family
+    families = [(family, _(heading), [(rule_id, _(title), _(text))
+                                      for rule_id, title, text in rows])
+                for family, heading, rows in rules_by_family()]
+    return render_template("help/rules.html", families=families)

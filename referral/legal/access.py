@@ -6,7 +6,7 @@ from ..cases import access as case_access
 from ..database import get_or_404
 from ..errors import Forbidden, NotFound
 from ..labels import N_
-from .models import Proceeding, ResidencePermit
+from .models import CompensationClaim, Proceeding, ResidencePermit
 
 LEGAL_ROLES = (Role.caseworker, Role.supervisor, Role.legal_aid)
 
@@ -37,3 +37,9 @@ def get_permit_for(actor, permit_id) -> ResidencePermit:
     permit = get_or_404(ResidencePermit, permit_id, "permit")
     get_legal_case_for(actor, permit.case_id)
     return permit
+
+
+def get_compensation_for(actor, compensation_id) -> CompensationClaim:
+    claim = get_or_404(CompensationClaim, compensation_id, "compensation claim")
+    get_legal_case_for(actor, claim.case_id)
+    return claim

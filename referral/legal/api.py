@@ -4,7 +4,8 @@ from flask_smorest import Blueprint
 from ..auth import api_actor
 from ..cases import access as case_access
 from . import access, service
-from .schemas import (AssignLegalAidSchema, CompensationSchema, CooperationSchema,
+from .schemas import (AssignLegalAidSchema, CompensationSchema, CompensationUpdateSchema,
+                      CooperationSchema,
                       HearingSchema, InformationSchema, LegalAidCaseSchema, LegalAidPageArgsSchema,
                       LegalSummarySchema, MeasureSchema, NonPunishmentSchema, NoteSchema,
                       PermitSchema, PermitUpdateSchema, ProceedingInSchema, ProceedingSchema,
@@ -166,6 +167,20 @@ class Compensation(MethodView):
         return claim
 
 
+@blp.route("/compensation/<compensation_id>/status")
+class CompensationStatus(MethodView):
+    @blp.arguments(CompensationUpdateSchema)
+    @blp.response(200, CompensationSchema)
+    @blp.alt_response(409, schema="ErrorsSchema", description="Refused: names the rule")
+    def post(self, body, compensation_id):
+        """LP-3, DP-5: a compensation claim is awarded and paid, or refused or withdrawn;
+        each step is kept in its history. Paid, refused or withdrawn, it no longer holds
+        the file against erasure."""
+        actor = api_actor()
+        claim = access.get_compensation_for(actor, compensation_id)
+        return service.update_compensation(actor, claim, **body)
+
+
 @blp.route("/cases/<case_id>/permits")
 class Permits(MethodView):
     @blp.arguments(PermitSchema)
@@ -184,7 +199,9 @@ class PermitStatus(MethodView):
     @blp.response(200, PermitSchema)
     @blp.alt_response(409, schema="ErrorsSchema", description="Refused: names the rule")
     def post(self, body, permit_id):
-        """RR-2: an asylum claim is decided or withdrawn; a permit renewed or expired."""
+        """RR-2: an asylum claim is decided or withdrawn; a permit granted, renewed or
+        expired. Each step is kept in its history; only a pending asylum claim blocks
+        return."""
         actor = api_actor()
         permit = access.get_permit_for(actor, permit_id)
         return service.update_permit(actor, permit, **body)

@@ -148,8 +148,13 @@ class CompensationClaim(Model):
     amount_awarded: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     currency: Mapped[str] = mapped_column(String(3))
     limitation_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    # filed -> awarded -> paid | refused | withdrawn (``workflows.claims.COMPENSATION``)
+    status: Mapped[str] = mapped_column(String(20), default="filed")
     created_at: Mapped[datetime] = created_at()
+
+    steps: Mapped[list["ClaimStep"]] = relationship(
+        lazy="selectin", order_by="ClaimStep.recorded_at",
+        primaryjoin="ClaimStep.compensation_id == CompensationClaim.id", viewonly=True)
 
 
 class ResidencePermit(Model):
@@ -159,10 +164,42 @@ class ResidencePermit(Model):
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"),
                                                index=True)
     kind: Mapped[str] = mapped_column(String(30))
-    status: Mapped[str] = mapped_column(String(20))  # applied | granted | refused | expired
+    # ``workflows.claims``: ASYLUM for an asylum claim, PERMIT for the others
+    status: Mapped[str] = mapped_column(String(20))
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     conditions: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at()
+
+    steps: Mapped[list["ClaimStep"]] = relationship(
+        lazy="selectin", order_by="ClaimStep.recorded_at",
+        primaryjoin="ClaimStep.permit_id == ResidencePermit.id", viewonly=True)
+
+
+class ClaimStep(Model):
+    """History of an asylum claim, a permit or a compensation claim: one row per step, never
+    edited (RR-2, LP-3, DP-5). The first row records the claim as it was entered."""
+    __tablename__ = "claim_step"
+    id: Mapped[uuid.UUID] = uuid_pk()
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"),
+                                               index=True)
+    permit_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("residence_permit.id", ondelete="CASCADE"), index=True)
+    compensation_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("compensation_claim.id", ondelete="CASCADE"), index=True)
+    step: Mapped[str] = mapped_column(String(20))  # "record", or a lifecycle step's name
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)  # when it happened (a decision's date)
+    recorded_at: Mapped[datetime] = created_at()
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    reason = sealed()  # an authority's grounds may describe the person's account
+    reason_enc: Mapped[str | None] = mapped_column(Text)
+    note = sealed()
+    note_enc: Mapped[str | None] = mapped_column(Text)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+
+    actor = relationship("User")
 
 
 class LegalNote(Model):

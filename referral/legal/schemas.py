@@ -105,6 +105,22 @@ def _amount(value):
         raise ValidationError(f"between 0 and {MAX_AMOUNT}")
 
 
+class ClaimStepSchema(Schema):
+    """One step of a claim's history: who, when, from what to what, and why."""
+    step = fields.String(metadata={"description": "record, or the lifecycle step taken "
+                                                  "(grant, refuse, withdraw, renew, expire, "
+                                                  "award, pay)"})
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    at = fields.DateTime(metadata={"description": "when it happened"})
+    recorded_at = fields.DateTime()
+    actor_id = fields.UUID(allow_none=True)
+    reason = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    expires_at = fields.DateTime(allow_none=True)
+    amount = fields.Decimal(allow_none=True, places=2, as_string=True, metadata=MONEY)
+
+
 class CompensationSchema(Schema):
     id = fields.UUID(dump_only=True)
     kind = fields.String(required=True, validate=validate.OneOf(COMPENSATION_KINDS))
@@ -118,23 +134,48 @@ class CompensationSchema(Schema):
                                     validate=_amount)
     currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z]{3}$"))
     limitation_at = fields.AwareDateTime(required=True, **_dt)
-    status = fields.String(dump_only=True)
+    status = fields.String(dump_only=True, metadata={
+        "description": "filed -> awarded -> paid, or refused or withdrawn"})
+    steps = fields.List(fields.Nested(ClaimStepSchema), dump_only=True)
+
+
+class _StepInSchema(Schema):
+    at = fields.AwareDateTime(load_default=None, allow_none=True, metadata={
+        "description": "when it happened (a decision's date); now if not given"}, **_dt)
+    reason = fields.String(load_default=None, allow_none=True,
+                           validate=validate.Length(max=2000))
+    note = fields.String(load_default=None, allow_none=True,
+                         validate=validate.Length(max=5000),
+                         metadata={"description": "kept sealed at rest"})
+
+
+class CompensationUpdateSchema(_StepInSchema):
+    """LP-3, DP-5: filed -> awarded (with ``amount_awarded``) | refused | withdrawn;
+    awarded -> paid. Filed or awarded and unpaid, a claim holds the file against erasure."""
+    status = fields.String(required=True, validate=validate.OneOf(
+        ["awarded", "paid", "refused", "withdrawn"]))
+    amount_awarded = fields.Decimal(load_default=None, allow_none=True, places=2,
+                                    as_string=True, metadata=MONEY, validate=_amount)
 
 
 class PermitSchema(Schema):
     id = fields.UUID(dump_only=True)
     kind = fields.String(required=True, validate=validate.OneOf(PERMIT_KINDS))
     status = fields.String(required=True, validate=validate.OneOf(
-        ["applied", "granted", "refused", "expired", "withdrawn"]))
+        ["applied", "granted", "refused", "expired"]), metadata={
+        "description": "as it stands when recorded; an asylum claim is applied, granted or "
+                       "refused, a permit applied, granted, refused or expired"})
     expires_at = fields.AwareDateTime(load_default=None, allow_none=True, **_dt)
     conditions = fields.String(load_default=None, validate=validate.Length(max=2000))
+    steps = fields.List(fields.Nested(ClaimStepSchema), dump_only=True)
 
 
-class PermitUpdateSchema(Schema):
-    """RR-2: applied -> granted | refused | withdrawn; granted -> granted (renewed) |
-    expired."""
+class PermitUpdateSchema(_StepInSchema):
+    """RR-2: an asylum claim: applied -> granted | refused | withdrawn. A permit: applied ->
+    granted | refused | withdrawn; granted or renewed -> renewed (a new ``expires_at``) |
+    expired. A pending asylum claim blocks return; a decided or withdrawn one does not."""
     status = fields.String(required=True, validate=validate.OneOf(
-        ["granted", "refused", "withdrawn", "expired"]))
+        ["granted", "refused", "withdrawn", "renewed", "expired"]))
     expires_at = fields.AwareDateTime(load_default=None, allow_none=True, **_dt)
 
 

@@ -6,6 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from workflows.claims import (ASYLUM, COMPENSATION, PERMIT, PERMIT_IN_FORCE,
+                              lifecycle_for_permit)
+
 from ..accounts.models import Role, User
 from ..audit.service import record
 from ..cases import access
@@ -19,9 +22,10 @@ from ..labels import N_
 from ..reminders.service import cancel_deadlines, plan_deadline
 from .models import (CLOSED_STATUSES, COMPENSATION_KINDS, COOPERATION_KINDS, MEASURE_KINDS,
                      NON_PUNISHMENT_OUTCOMES, OFFENCE_CATEGORIES, OPEN_STATUSES, PERMIT_KINDS,
-                     PERSON_ROLES, PROCEEDING_KINDS, CompensationClaim, CooperationRecord,
-                     Hearing, InformationGiven, LegalAidAssignment, LegalNote, Proceeding,
-                     ProceedingRevision, ProtectiveMeasure, ResidencePermit)
+                     PERSON_ROLES, PROCEEDING_KINDS, ClaimStep, CompensationClaim,
+                     CooperationRecord, Hearing, InformationGiven, LegalAidAssignment,
+                     LegalNote, Proceeding, ProceedingRevision, ProtectiveMeasure,
+                     ResidencePermit)
 
 LEGAL_ROLES = (Role.caseworker, Role.supervisor, Role.legal_aid)
 
@@ -279,9 +283,32 @@ def non_punishment_alerts(case, proceedings=None) -> list[str]:
     return alerts
 
 
+def _step_row(actor, *, case_id, lifecycle_step, from_status, to_status, at=None,
+              reason=None, note=None, expires_at=None, amount=None, permit=None,
+              compensation=None) -> ClaimStep:
+    """One step of a claim's history (who, when, why, a sealed note), never edited."""
+    row = ClaimStep(case_id=case_id, step=lifecycle_step, from_status=from_status,
+                    to_status=to_status, at=at or utcnow(),
+                    actor_id=getattr(actor, "id", None), expires_at=expires_at, amount=amount,
+                    permit_id=getattr(permit, "id", None),
+                    compensation_id=getattr(compensation, "id", None))
+    row.reason = (reason or "").strip()[:2000] or None
+    row.note = (note or "").strip()[:5000] or None
+    db.session.add(row)
+    return row
+
+
+def _when_ok(at):
+    """A step happened in the past or now, never in the future."""
+    if at is not None and at > utcnow() + timedelta(minutes=5):
+        raise Invalid("at", N_("a step is recorded when it has happened, not before"))
+    return at
+
+
 def add_compensation(actor, case, *, kind, amount_claimed, currency, limitation_at,
                      amount_awarded=None) -> CompensationClaim:
-    """LP-3: claimable whatever the residence status; each claim has its limitation."""
+    """LP-3: claimable whatever the residence status; each claim has its limitation. A claim
+    is filed, then awarded and paid, or refused or withdrawn (``workflows.claims``)."""
     _choice(kind, COMPENSATION_KINDS, "kind")
     if amount_claimed < 0 or (amount_awarded is not None and amount_awarded < 0):
         raise Invalid("amount_claimed", N_("amounts are not negative"))
@@ -289,57 +316,123 @@ def add_compensation(actor, case, *, kind, amount_claimed, currency, limitation_
         raise Invalid("currency", N_("an ISO 4217 code"))
     claim = CompensationClaim(case_id=case.id, kind=kind, amount_claimed=amount_claimed,
                               amount_awarded=amount_awarded, currency=currency.upper(),
-                              limitation_at=limitation_at)
+                              limitation_at=limitation_at,
+                              status=COMPENSATION.may_start_as[0])
     db.session.add(claim)
     db.session.flush()
+    _step_row(actor, case_id=case.id, lifecycle_step="record", from_status=None,
+              to_status=claim.status, amount=amount_claimed, compensation=claim)
     plan_deadline(case.id, "limitation", limitation_at, source_key=str(claim.id),
                   remind_days=(30, 7), risk=2)
+    db.session.flush()
     record(actor, "legal.compensation_add", "compensation_claim", claim.id, case_id=case.id,
            purpose="compensation")
     return claim
 
 
+def update_compensation(actor, claim, *, status, amount_awarded=None, at=None, reason=None,
+                        note=None) -> CompensationClaim:
+    """LP-3, DP-5: filed -> awarded (with the amount) -> paid, or refused or withdrawn. Once
+    paid, refused or withdrawn the claim no longer holds the file against erasure."""
+    step = COMPENSATION.step_to(claim.status, status)
+    if step is None:
+        raise Refused("WF-STATE", N_("a %(status)s claim cannot become %(target)s"),
+                      {"status": claim.status, "target": status})
+    if "amount_awarded" in step.needs:
+        if amount_awarded is None:
+            raise Invalid("amount_awarded", N_("the amount awarded"))
+        if amount_awarded < 0:
+            raise Invalid("amount_awarded", N_("amounts are not negative"))
+        claim.amount_awarded = amount_awarded
+    before = claim.status
+    claim.status = status
+    if status in COMPENSATION.final:  # nothing left to claim: the limitation no longer runs
+        cancel_deadlines(claim.case_id, "limitation", source_key=str(claim.id))
+    _step_row(actor, case_id=claim.case_id, lifecycle_step=step.name, from_status=before,
+              to_status=status, at=_when_ok(at), reason=reason, note=note,
+              amount=claim.amount_awarded if step.name in ("award", "pay") else None,
+              compensation=claim)
+    db.session.flush()
+    db.session.expire(claim, ["steps"])
+    record(actor, "legal.compensation_update", "compensation_claim", claim.id,
+           case_id=claim.case_id, purpose="compensation",
+           details={"from": before, "to": status, "step": step.name})
+    return claim
+
+
+def _plan_renewal(permit):
+    cancel_deadlines(permit.case_id, "permit_renewal", source_key=str(permit.id))
+    if permit.status in PERMIT_IN_FORCE and permit.expires_at is not None:
+        plan_deadline(permit.case_id, "permit_renewal", permit.expires_at - timedelta(days=30),
+                      source_key=str(permit.id), remind_days=(30, 7))
+
+
 def add_permit(actor, case, *, kind, status, expires_at=None, conditions=None):
+    """A residence permit or an asylum claim, as it stands when recorded; from then on it
+    moves by its lifecycle's steps (``workflows.claims``)."""
     _choice(kind, PERMIT_KINDS, "kind")
-    _choice(status, ("applied", "granted", "refused", "expired"), "status")
+    lifecycle = lifecycle_for_permit(kind)
+    _choice(status, lifecycle.may_start_as, "status")
     permit = ResidencePermit(case_id=case.id, kind=kind, status=status,
                              expires_at=expires_at, conditions=conditions)
     db.session.add(permit)
     db.session.flush()
-    if expires_at is not None and status == "granted":
-        plan_deadline(case.id, "permit_renewal", expires_at - timedelta(days=30),
-                      source_key=str(permit.id), remind_days=(30, 7))
+    _step_row(actor, case_id=case.id, lifecycle_step="record", from_status=None,
+              to_status=status, expires_at=expires_at, permit=permit)
+    _plan_renewal(permit)
+    db.session.flush()
     record(actor, "legal.permit_add", "residence_permit", permit.id, case_id=case.id,
-           purpose="residence status")
+           purpose="residence status", details={"kind": kind, "status": status})
     return permit
 
 
-# RR-2: a permit or an asylum claim moves on: applied -> granted | refused | withdrawn;
-# granted -> granted again (renewed, with its new expiry) | expired. Each step is audited.
-PERMIT_STEPS = {"applied": ("granted", "refused", "withdrawn"),
-                "granted": ("granted", "expired")}
-
-
-def update_permit(actor, permit, *, status, expires_at=None):
-    """Record a decision, a withdrawal, a renewal or an expiry; the guards (a pending asylum
-    claim blocks return) read the current status."""
-    allowed = PERMIT_STEPS.get(permit.status, ())
-    if status not in allowed:
+def update_permit(actor, permit, *, status, expires_at=None, at=None, reason=None,
+                  note=None):
+    """RR-2: record a decision, a withdrawal, a renewal or an expiry. An asylum claim is
+    granted, refused or withdrawn; a permit granted, renewed (with its new expiry) or
+    expired. The guards (a pending asylum claim blocks return) read the current status."""
+    lifecycle = lifecycle_for_permit(permit.kind)
+    step = lifecycle.step_to(permit.status, status)
+    if step is None:
         raise Refused("WF-STATE", N_("a %(status)s permit or claim cannot become %(target)s"),
                       {"status": permit.status, "target": status})
+    if "expires_at" in step.needs and expires_at is None:
+        raise Invalid("expires_at", N_("the new expiry date"))
+    if expires_at is not None and permit.expires_at is not None and step.name == "renew" \
+            and expires_at <= permit.expires_at:
+        raise Invalid("expires_at", N_("a renewal runs past the current expiry"))
     before = permit.status
     permit.status = status
     if expires_at is not None:
         permit.expires_at = expires_at
-    cancel_deadlines(permit.case_id, "permit_renewal", source_key=str(permit.id))
-    if status == "granted" and permit.expires_at is not None:
-        plan_deadline(permit.case_id, "permit_renewal", permit.expires_at - timedelta(days=30),
-                      source_key=str(permit.id), remind_days=(30, 7))
+    _plan_renewal(permit)
+    _step_row(actor, case_id=permit.case_id, lifecycle_step=step.name, from_status=before,
+              to_status=status, at=_when_ok(at), reason=reason, note=note,
+              expires_at=expires_at, permit=permit)
     db.session.flush()
+    db.session.expire(permit, ["steps"])
     record(actor, "legal.permit_update", "residence_permit", permit.id,
            case_id=permit.case_id, purpose="residence status",
-           details={"from": before, "to": status})
+           details={"from": before, "to": status, "step": step.name})
     return permit
+
+
+def claims_for(actor, case) -> dict:
+    """The case's asylum claims, permits and compensation claims, each with its history and
+    the steps open to it now."""
+    permits = db.session.scalars(select(ResidencePermit).where(
+        ResidencePermit.case_id == case.id).order_by(ResidencePermit.created_at)).all()
+    compensation = db.session.scalars(select(CompensationClaim).where(
+        CompensationClaim.case_id == case.id).order_by(CompensationClaim.created_at)).all()
+    record(actor, "legal.claims_read", "case", case.id, case_id=case.id,
+           purpose="residence status and compensation")
+
+    def item(row, lifecycle):
+        return {"row": row, "lifecycle": lifecycle,
+                "next": lifecycle.steps_from(row.status), "steps": row.steps}
+    return {"asylum": [item(p, ASYLUM) for p in permits if p.kind == "asylum_claim"],
+            "permits": [item(p, PERMIT) for p in permits if p.kind != "asylum_claim"],
+            "compensation": [item(c, COMPENSATION) for c in compensation]}
 
 
 def add_note(actor, case, body) -> LegalNote:
@@ -451,9 +544,10 @@ def cooperation_facts(case) -> dict:
 
 
 def asylum_claim_pending(case) -> bool:
+    """RR-2: an asylum claim in a status that blocks return (pending: ``applied``)."""
     return db.session.scalar(select(ResidencePermit.id).where(
         ResidencePermit.case_id == case.id, ResidencePermit.kind == "asylum_claim",
-        ResidencePermit.status == "applied").limit(1)) is not None
+        ResidencePermit.status.in_(ASYLUM.blocks_return)).limit(1)) is not None
 
 
 def open_proceedings(case) -> list[Proceeding]:

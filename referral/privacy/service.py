@@ -332,14 +332,17 @@ def alerts_for(officer: User) -> list[BreakGlassAccess]:
 
 def legal_hold_items(case: Case) -> list[tuple[str, str, str]]:
     """What holds the file: (``proceeding`` or ``claim``, its kind, its status) for each open
-    proceeding (appeals included) and open compensation claim."""
+    proceeding (appeals included) and each compensation claim still filed, or awarded and
+    not yet paid (``workflows.claims``: paid, refused or withdrawn, a claim holds nothing)."""
+    from workflows.claims import COMPENSATION
     from ..legal.models import OPEN_STATUSES, CompensationClaim, Proceeding
     items = [("proceeding", p.kind, p.status) for p in db.session.scalars(
         select(Proceeding).where(Proceeding.case_id == case.id,
                                  Proceeding.status.in_(OPEN_STATUSES)))]
     items += [("claim", c.kind, c.status) for c in db.session.scalars(
-        select(CompensationClaim).where(CompensationClaim.case_id == case.id,
-                                        CompensationClaim.status.in_(OPEN_STATUSES)))]
+        select(CompensationClaim).where(
+            CompensationClaim.case_id == case.id,
+            CompensationClaim.status.in_(sorted(COMPENSATION.holds_erasure))))]
     return items
 
 
@@ -397,9 +400,14 @@ def _dependent_rows(case_id) -> dict:
 
 def _forget_deleted(*deleted: dict):
     """Drop erased rows from the session's identity map so nothing stale is served."""
+    from sqlalchemy import inspect as inspect_
     for obj in list(db.session.identity_map.values()):
         table = getattr(type(obj), "__table__", None)
-        if any(getattr(obj, "id", None) in batch.get(table, ()) for batch in deleted):
+        # The id from the identity key: an expired object's attributes would be reloaded
+        # from a row that is gone.
+        identity = inspect_(obj).identity
+        row_id = identity[0] if identity and len(identity) == 1 else None
+        if any(row_id in batch.get(table, ()) for batch in deleted):
             db.session.expunge(obj)
 
 

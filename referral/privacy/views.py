@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -56,8 +56,9 @@ def break_glass(case_id):
                 raise
             (form.otp if exc.key == "otp" else form.reason).errors.append(exc.localized())
         else:
-            flash(_("Opened until %(time)s UTC. A supervisor will review this.",
-                    time=opening.expires_at.strftime("%H:%M")), "ok")
+            from ..webforms import localtime
+            flash(_("Opened until %(time)s. A supervisor will review this.",
+                    time=localtime(opening.expires_at)), "ok")
             return redirect(url_for("cases.case_file", case_id=case.id))
     return render_template("privacy/break_glass.html", case=case, form=form,
                            hours=current_app.config["BREAK_GLASS_HOURS"]), \
@@ -163,3 +164,140 @@ def retention_alert(case):
     elif status["due"]:
         alerts.append(_("This closed file is past its retention date and will be erased."))
     return alerts
+
+
+# -- DP-7 restriction to named staff, and DP-5 erasure at the person's request, as pages --
+
+def _agency_staff(case):
+    """The agency's active caseworkers and supervisors: who may be named on the case."""
+    from sqlalchemy import select
+
+    from ..accounts.models import User
+    from ..extensions import db
+    users = db.session.scalars(select(User).where(User.agency_id == case.agency_id,
+                                                  User.is_active_account.is_(True))
+                               .order_by(User.display_name)).all()
+    return [u for u in users if u.has_role("caseworker", "supervisor")]
+
+
+def _restriction_page(case, status=200):
+    named = service.named_staff(case) if case.is_restricted else []
+    return render_template("privacy/restriction.html", case=case, form=FlaskForm(),
+                           named=named, named_ids={row.user_id for row in named},
+                           staff=_agency_staff(case),
+                           manages=service.can_manage_restriction(current_user, case),
+                           min_reason=service.MIN_REASON_LENGTH), status
+
+
+def _supervised_case(case_id, **kwargs):
+    """The case for a supervisor of its agency; others get 403 naming who may (DP-7)."""
+    from ..errors import Forbidden
+    from ..labels import N_
+    case = access.get_case_for(current_user, case_id, **kwargs)
+    if not service.can_restrict(current_user, case):
+        raise Forbidden("permission", N_("only a supervisor of the case's agency does this"))
+    return case
+
+
+@bp.route("/cases/<case_id>/restriction", methods=["GET", "POST"])
+@roles_required("supervisor")
+def restriction(case_id):
+    """Restrict a case to named staff when officials may be involved (DP-7): the same
+    service and the same input schema as ``POST /api/v1/cases/<id>/restriction``."""
+    from ..webforms import act, load_form
+    from .schemas import RestrictInSchema
+    case = _supervised_case(case_id, reading="restriction")
+    if request.method == "GET":
+        return _restriction_page(case)
+    if not FlaskForm().validate_on_submit():
+        return _restriction_page(case, 400)
+    back = url_for("privacy.restriction", case_id=case.id)
+    body = load_form(RestrictInSchema(), {"reason": _("Why the case is restricted"),
+                                          "named_staff": _("Named staff")})
+    if body is None:
+        return redirect(back)
+    return act(lambda: service.restrict_case(current_user, case.id, **body),
+               _("The case is restricted to the named staff. Anyone else must break the "
+                 "glass, with a reason, and a supervisor reviews it."), back)
+
+
+@bp.route("/cases/<case_id>/restriction/named-staff", methods=["POST"])
+@roles_required("supervisor")
+def named_staff(case_id):
+    """Name more staff on a restricted case, or remove some (the API's PATCH)."""
+    from ..webforms import act, load_form
+    from .schemas import NamedStaffChangeSchema
+    case = _supervised_case(case_id)
+    back = url_for("privacy.restriction", case_id=case.id)
+    if not FlaskForm().validate_on_submit():
+        return redirect(back)
+    body = load_form(NamedStaffChangeSchema(), {"add": _("Name"), "remove": _("Remove")})
+    if body is None:
+        return redirect(back)
+    if not body["add"] and not body["remove"]:
+        flash(_("Choose someone to name or to remove."), "error")
+        return redirect(back)
+    return act(lambda: service.name_staff(current_user, case.id, **body),
+               _("The named staff are changed."), back)
+
+
+@bp.route("/cases/<case_id>/restriction/lift", methods=["POST"])
+@roles_required("supervisor")
+def lift_restriction(case_id):
+    """Lift the restriction, with a reason: everyone of the agency can open the case again,
+    so it is confirmed before it is done."""
+    from ..webforms import act, load_form
+    from .schemas import LiftInSchema
+    case = _supervised_case(case_id)
+    back = url_for("privacy.restriction", case_id=case.id)
+    if not FlaskForm().validate_on_submit():
+        return redirect(back)
+    body = load_form(LiftInSchema(), {"reason": _("Why the restriction is lifted")})
+    if body is None:
+        return redirect(back)
+    if request.form.get("confirm") != "y":
+        flash(_("Not done: tick the confirmation to lift the restriction."), "error")
+        return redirect(back)
+    return act(lambda: service.lift_restriction(current_user, case.id, reason=body["reason"]),
+               _("The restriction is lifted: the agency's staff can open the case again."),
+               back)
+
+
+@bp.route("/cases/<case_id>/erasure", methods=["GET", "POST"])
+@roles_required("supervisor")
+def erasure(case_id):
+    """Erase the file at the person's request (DP-5): refused under a legal hold, shown
+    first; it cannot be undone, so the case reference is typed and then confirmed on a page
+    of its own before anything is erased."""
+    from ..errors import Invalid
+    from ..labels import N_
+    case = _supervised_case(case_id, need="agency", reading="retention")
+    status = service.retention_status(case)
+    holds = [_hold_in_words(item) for item in service.legal_hold_items(case)] \
+        if status["legal_hold"] else []
+    context = {"case": case, "form": FlaskForm(), "status": status, "holds": holds,
+               "error": None, "typed": ""}
+    if request.method == "GET":
+        return render_template("privacy/erasure.html", **context)
+    if not FlaskForm().validate_on_submit():
+        return render_template("privacy/erasure.html", **context), 400
+    typed = (request.form.get("confirm_reference") or "").strip()[:60]
+    context["typed"] = typed
+    if typed.upper() != case.reference:
+        context["error"] = Invalid("confirm_reference",
+                                   N_("type the case reference to confirm")).localized()
+        return render_template("privacy/erasure.html", **context), 400
+    if request.form.get("confirm") != "yes":  # irreversible: one more page, then erase
+        return render_template("privacy/erasure_confirm.html", **context)
+    try:
+        with attempt():
+            erased = service.request_erasure(current_user, case.id)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        from ..webforms import refusal_sentence
+        flash(refusal_sentence(exc), "error")
+        return redirect(url_for("privacy.erasure", case_id=case.id))
+    flash(_("The file %(reference)s is erased, as the person asked. The audit trail keeps "
+            "only that it was.", reference=erased.case_reference), "ok")
+    return redirect(url_for("cases.case_list"))

@@ -110,7 +110,7 @@ class Notification(Model):
     case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case_file.id",
                                                                  ondelete="CASCADE"))
     case_reference: Mapped[str | None] = mapped_column(String(20))
-    kind: Mapped[str] = mapped_column(String(20))  # reminder | overdue | escalation
+    kind: Mapped[str] = mapped_column(String(20))  # reminder|overdue|escalation|hand_escalation
     deadline_kind: Mapped[str | None] = mapped_column(String(40))
     occurrence: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     days_before: Mapped[int] = mapped_column(default=-1)

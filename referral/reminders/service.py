@@ -205,7 +205,8 @@ def _notify(row, case, kind, recipients, batch, days_before=-1):
     label = LABELS.get(row.kind, row.kind.replace("_", " "))
     reference = case.reference if case else None
     when = {"reminder": f"in {days_before} day{'s' if days_before != 1 else ''}",
-            "overdue": "is overdue", "escalation": "is overdue past its grace period"}[kind]
+            "overdue": "is overdue", "escalation": "is overdue past its grace period",
+            "hand_escalation": "is overdue: escalated by a supervisor"}[kind]
     message = f"{reference or 'Follow-up'}: {label} {when}"
     status = "pending" if current_app.config.get("SMTP_HOST") else "skipped"
     for recipient_id in recipients:
@@ -458,3 +459,55 @@ def mark_met(actor, row: Deadline):
     record(actor, "follow_up.met", "deadline", row.id, case_id=row.case_id,
            purpose="case management")
     return row
+
+
+HAND_ESCALATION = "escalated_by_hand"  # Deadline.details key: when, by whom, the note
+
+
+def escalate(actor, row: Deadline, note: str) -> Deadline:
+    """A supervisor escalates an overdue follow-up from the dashboard, with a note: it
+    becomes urgent (risk 3) and the caseworker and the supervisor's own supervisor (else
+    the agency's other supervisors) are told. Once per planning of the follow-up: a second
+    escalation is refused, and the sweep does not escalate it again either.
+    Who may: ``access.get_deadline_for(actor, id, SUPERVISE)``."""
+    from ..audit.service import record
+    from ..errors import Invalid, Refused
+    note = (note or "").strip()
+    if not note:
+        raise Invalid("note", N_("say why it is escalated and what must happen now"))
+    if row.status != DeadlineStatus.pending:
+        raise Refused("follow_up", N_("this follow-up is no longer open"))
+    if row.due_at > utcnow():
+        raise Refused("follow_up", N_("this follow-up is not overdue yet"))
+    done = (row.details or {}).get(HAND_ESCALATION)
+    if done and done.get("occurrence") == (row.occurrence or 0):
+        raise Refused("follow_up", N_("this follow-up was already escalated on %(date)s"),
+                      {"date": done["at"][:10]})
+    now = utcnow()
+    row.details = {**(row.details or {}), HAND_ESCALATION: {
+        "occurrence": row.occurrence or 0, "at": now.isoformat(), "by": str(actor.id),
+        "note": note[:2000]}}
+    flag_modified(row, "details")
+    row.risk = 3
+    if row.escalated_at is None:
+        row.escalated_at = now  # the sweep's own escalation would only repeat it
+    row.next_at = _next_at(row)
+    batch = SweepBatch([row])
+    case = batch.case(row.case_id)
+    assignee = row.assignee_id or (case.assigned_to_id if case else None)
+    above = [actor.supervisor_id] if actor.supervisor_id else \
+        [s for s in batch.supervisors(None, case) if s != actor.id]
+    if actor.supervisor_id:
+        batch._load_users(set(above))
+    recipients = list(dict.fromkeys([r for r in [assignee, *above] if r and r != actor.id]))
+    _notify(row, case, "hand_escalation", recipients, batch)
+    batch.write()
+    record(actor, "follow_up.escalate", "deadline", row.id, case_id=row.case_id,
+           purpose="supervision", details={"told": len(recipients)})
+    return row
+
+
+def escalation_note(row: Deadline) -> dict | None:
+    """The hand escalation of the follow-up's current planning, if any."""
+    done = (row.details or {}).get(HAND_ESCALATION)
+    return done if done and done.get("occurrence") == (row.occurrence or 0) else None

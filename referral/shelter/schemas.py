@@ -102,7 +102,6 @@ class ShelterItemSchema(Schema):
 class ShelterResidentSchema(Schema):
     """SH-3: what shelter staff need to run a stay, and nothing else."""
     id = fields.UUID()
-    case_reference = fields.String(allow_none=True)  # None for a restricted case (DP-7)
     name = fields.String(allow_none=True)
     restricted_case = fields.Boolean()
     languages = fields.List(fields.String())

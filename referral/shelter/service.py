@@ -252,7 +252,6 @@ def shelter_view(actor, shelter_id) -> list[dict]:
         active = stay.active_restrictions(now)
         view.append({
             "id": stay.id, "case_id": None if masked else stay.case_id,
-            "case_reference": None if masked else stay.case.reference,
             "name": None if masked else (person.known_as or person.given_name),
             "restricted_case": masked,
             "languages": person.languages, "interpreter_needed": person.interpreter_needed,

@@ -8,6 +8,8 @@ from ..boundary import attempt
 from ..auth import roles_required
 from ..errors import DomainError
 from ..web import home_panel
+from ..cases.service import check_adverse
+from ..cases.views import adverse_reasons
 from . import access, service
 
 bp = Blueprint("shelter", __name__, url_prefix="/shelter")
@@ -45,6 +47,42 @@ def leave(stay_id):
                     message=exc.localized()), "error")
         else:
             flash(_("Recorded: the person has left. Leaving is always their choice."), "ok")
+    return redirect(url_for("shelter.residents"))
+
+
+@bp.route("/stays/<stay_id>/end", methods=["POST"])
+@roles_required("shelter_staff")
+def end_stay(stay_id):
+    """The shelter ends a stay: an adverse step (ID-6) that takes a reason code from its
+    list and the person's view, never a reason tied to cooperation (NC-3), and is confirmed
+    on a page of its own before it is taken. The same schema and service as the API."""
+    from ..validation import AdverseStepSchema
+    stay = access.get_stay_for(current_user, stay_id, access.LEAVE)
+    if not FlaskForm().validate_on_submit():
+        return redirect(url_for("shelter.stay", stay_id=stay.id))
+    try:
+        body = AdverseStepSchema.from_form(request.form)
+        with attempt():  # what the rule needs, asked before the confirmation (an NC-3
+            check_adverse(current_user, stay.case_id, "shelter.end_stay", **body)  # audited)
+    except DomainError as exc:
+        return _stay_page(stay, 400, errors={"end_" + exc.key: exc.localized()},
+                          values=request.form)
+    if request.form.get("confirm") != "yes":  # adverse and at once: ask first, on its own page
+        return render_template("shelter/end_confirm.html", stay=stay, form=FlaskForm(),
+                               values=request.form, reason_label=dict(
+                                   adverse_reasons("shelter.end_stay")).get(body["reason_code"],
+                                                                           body["reason_code"]))
+    try:
+        with attempt():
+            service.end_stay(current_user, stay, **body)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        from ..webforms import refusal_sentence
+        flash(refusal_sentence(exc), "error")
+        return redirect(url_for("shelter.stay", stay_id=stay.id))
+    flash(_("The stay is ended, with its reasons and the person's view. The decision can be "
+            "reviewed."), "ok")
     return redirect(url_for("shelter.residents"))
 
 

@@ -16,8 +16,10 @@ Key = tuple  # (period, dimension, value, outcome); "total"/"*" for the whole
 
 
 def build_lines(counts: dict, periods: list[str], dimensions: list[str], multi: frozenset,
-                outcomes: list[str], months_of) -> list[tuple[list, Key]]:
-    """The (parts, whole) identities between the entries of a set."""
+                outcomes: list[str], months_of, stock: bool = False) -> list[tuple[list, Key]]:
+    """The (parts, whole) identities between the entries of a set. For a stock (people in
+    a state at the end of the period) a quarter or year is its last month, not a sum: the
+    identity has that month as its only part."""
     present = set(periods)
     by_period: dict = {}
     for key in counts:
@@ -40,12 +42,23 @@ def build_lines(counts: dict, periods: list[str], dimensions: list[str], multi: 
     # Over time: the months of a quarter, the quarters (or months) of a year.
     cells = {k[1:] for k in counts}
     for period in periods:
-        parts_periods = _parts(period, present, months_of)
+        parts_periods = (_last(period, present, months_of) if stock
+                         else _parts(period, present, months_of))
         if not parts_periods:
             continue
         for cell in cells:
             lines.append(([(p, *cell) for p in parts_periods], (period, *cell)))
     return lines
+
+
+def _last(period, present, months_of):
+    months = months_of(period)
+    if len(months) == 1:
+        return None
+    if months[-1] in present:
+        return [months[-1]]
+    last_quarter = f"{period}-Q4"
+    return [last_quarter] if len(months) == 12 and last_quarter in present else None
 
 
 def _parts(period, present, months_of):
@@ -59,6 +72,18 @@ def _parts(period, present, months_of):
     if all(m in present for m in months):
         return months
     return None
+
+
+def freeze_periods(counts: dict, frozen: dict | None) -> dict:
+    """Every entry of a period already published is frozen, also one its published table did
+    not have (a nationality or outcome first seen later): that table said it was 0 by
+    leaving it out, so an intruder knows it and it cannot serve as a complement."""
+    frozen = dict(frozen or {})
+    published_periods = {k[0] for k in frozen}
+    for key in counts:
+        if key[0] in published_periods:
+            frozen.setdefault(key, True)
+    return frozen
 
 
 def suppress_set(counts: dict, lines: list, threshold: int, frozen: dict | None = None) -> set:
@@ -89,20 +114,65 @@ def suppress_set(counts: dict, lines: list, threshold: int, frozen: dict | None 
 _P = (1 << 61) - 1  # a prime: row reduction modulo it (the identities have ±1 coefficients)
 
 
-def recoverable(lines, hidden: set) -> set:
-    """Hidden entries an intruder could compute exactly from the published entries and the
-    identities: those whose unit vector is in the span of the identities restricted to the
-    hidden entries (row reduction modulo a large prime)."""
-    index = {k: i for i, k in enumerate(sorted(hidden))}
-    basis: dict = {}  # pivot -> row, fully reduced
+def groups(lines, hidden: set) -> list[tuple[list, list]]:
+    """The identities restricted to the hidden entries, split into independent groups: two
+    hidden entries are in one group when some identity holds both. Each restricted identity
+    lies inside one group, so what can be derived is decided group by group, and the cost
+    of the exact check follows the largest group, not the size of the set."""
+    parent: dict = {}
+
+    def root(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    rows = []
     for parts, whole in lines:
         row: dict = {}
         for k in parts:
-            if k in index:
-                row[index[k]] = (row.get(index[k], 0) + 1) % _P
-        if whole in index:
-            row[index[whole]] = (row.get(index[whole], 0) - 1) % _P
-        row = _reduce({i: v for i, v in row.items() if v}, basis)
+            if k in hidden:
+                row[k] = row.get(k, 0) + 1
+        if whole in hidden:
+            row[whole] = row.get(whole, 0) - 1
+        row = {k: v for k, v in row.items() if v}
+        if not row:
+            continue
+        rows.append(row)
+        keys = list(row)
+        for k in keys:
+            parent.setdefault(k, k)
+        first = root(keys[0])
+        for k in keys[1:]:
+            other = root(k)
+            if other != first:
+                parent[other] = first
+    by_root: dict = {}
+    for row in rows:
+        by_root.setdefault(root(next(iter(row))), []).append(row)
+    out = []
+    for group_rows in by_root.values():
+        keys = sorted({k for row in group_rows for k in row})
+        out.append((keys, group_rows))
+    return out
+
+
+def recoverable(lines, hidden: set) -> set:
+    """Hidden entries an intruder could compute exactly from the published entries and the
+    identities: those whose unit vector is in the span of the identities restricted to the
+    hidden entries (row reduction modulo a large prime), group by group."""
+    found = set()
+    for keys, rows in groups(lines, hidden):
+        found |= _recoverable_in(keys, rows)
+    return found
+
+
+def _recoverable_in(keys, rows) -> set:
+    index = {k: i for i, k in enumerate(keys)}
+    basis: dict = {}  # pivot -> row, fully reduced
+    for restricted in rows:
+        row = {index[k]: v % _P for k, v in restricted.items()}
+        row = _reduce(row, basis)
         if not row:
             continue
         pivot = min(row)
@@ -131,20 +201,16 @@ def _reduce(row, basis):
     return row
 
 
-EXACT_LIMIT = 1500  # hidden entries up to which the exact check runs (see docs/statistics.md)
-
-
 def protect(counts: dict, lines: list, threshold: int, frozen: dict | None = None) -> set:
     """``suppress_set``, then until the intruder of ``recoverable`` finds nothing: a
     recoverable entry that is not small (0, or k and more) and was never published hidden is
-    shown (it tells nothing new); for a small one, the smallest entry sharing a line with it
-    is hidden too."""
+    shown (it tells nothing new); for a small one, the nearest entry that may still be
+    hidden is hidden too: first among the entries sharing a line with it, else among those
+    sharing a line with a hidden entry of those lines, and so on outwards (a frozen hidden
+    entry can be recovered through a chain of hidden entries none of whose lines has an
+    entry left to hide)."""
     frozen = frozen or {}
     hidden = suppress_set(counts, lines, threshold, frozen)
-    if len(hidden) > EXACT_LIMIT:
-        # The row reduction grows with the square of the hidden entries: a large sparse set
-        # (services delivered by every dimension, at national scale) keeps the line rule only.
-        return hidden
     touching: dict = {}
     for parts, whole in lines:
         for k in (*parts, whole):
@@ -159,16 +225,28 @@ def protect(counts: dict, lines: list, threshold: int, frozen: dict | None = Non
         if harmless:
             hidden -= harmless
             continue
-        chosen = set()  # one complement for each recoverable entry, all in one round
-        for key in sorted(found):
-            candidates = {k for parts, whole in touching.get(key, ()) for k in (*parts, whole)
-                          if k not in hidden and frozen.get(k) is not True}
-            if candidates:
-                chosen.add(min(candidates, key=lambda k: (counts.get(k, 0) == 0,
-                                                          counts.get(k, 0), k)))
+        chosen = {c for c in (_nearest(key, touching, hidden, frozen, counts)
+                              for key in sorted(found)) if c is not None}
         if not chosen:
             break
         hidden |= chosen
         added |= chosen
-    # Could not settle: hide every entry that may still be hidden.
-    return hidden | {k for k in counts if frozen.get(k) is not True and counts[k]}
+    # Could not settle: hide every entry that may still be hidden, zeros included. Every
+    # identity then holds an unknown of the new periods, and whatever could be moved in
+    # the earlier publication can still be moved with it.
+    return hidden | {k for k in counts if frozen.get(k) is not True}
+
+
+def _nearest(key, touching, hidden, frozen, counts):
+    """The entry to hide next to make ``key`` unrecoverable: the smallest non-zero entry
+    that may be hidden on the lines nearest to it, reached through hidden entries."""
+    seen, frontier = {key}, [key]
+    while frontier:
+        entries = {k for entry in frontier for parts, whole in touching.get(entry, ())
+                   for k in (*parts, whole)}
+        candidates = {k for k in entries if k not in hidden and frozen.get(k) is not True}
+        if candidates:
+            return min(candidates, key=lambda k: (counts.get(k, 0) == 0, counts.get(k, 0), k))
+        frontier = sorted(k for k in entries if k in hidden and k not in seen)
+        seen.update(frontier)
+    return None

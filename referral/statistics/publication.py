@@ -5,6 +5,11 @@ that has ended, the counts are rolled up from the database's monthly counts, sup
 across the year's table set (``disclosure``) and stored once. A period already published is
 never recounted: its cells are frozen, and the next period's complements are chosen around
 them. Pages, exports and the API read only these rows.
+
+The counting and the reading of published rows go through ``heavy_reads`` (the replica when
+one is configured: a few seconds behind is harmless here). What was already published, which
+decides what is frozen, is read on the primary: a lagging copy could have the next set
+recounted around a month it does not yet show.
 """
 import re
 
@@ -12,7 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..audit.service import record
-from ..database import utcnow
+from ..database import heavy_reads, utcnow
 from ..errors import Invalid
 from ..extensions import db
 from ..labels import N_
@@ -24,11 +29,13 @@ def cell_key(dim, value, outcome="*") -> str:
     return f"{dim}|{value}|{outcome}"
 
 
-def rollup(monthly: dict, periods: list[str], valued: bool) -> dict:
-    """{(period, dim, value, outcome): count} from ``series.monthly_counts``."""
+def rollup(monthly: dict, periods: list[str], valued: bool, stock: bool = False) -> dict:
+    """{(period, dim, value, outcome): count} from ``series.monthly_counts``: the sum of the
+    period's months, or for a stock its last month."""
     counts: dict = {}
     for period in periods:
-        for month in S.period_months(period):
+        months = S.period_months(period)
+        for month in (months[-1:] if stock else months):
             for (dim, v, value), n in monthly.get(month, {}).items():
                 for o in (("*", value) if valued else ("*",)):
                     key = (period, dim, v, o)
@@ -49,13 +56,14 @@ def _fill(counts: dict, periods, outcomes) -> None:
 
 
 def suppressed_set(monthly: dict, periods: list[str], valued: bool, threshold: int,
-                   frozen: dict | None = None):
-    counts = rollup(monthly, periods, valued)
+                   frozen: dict | None = None, stock: bool = False):
+    counts = rollup(monthly, periods, valued, stock)
     outcomes = sorted({k[3] for k in counts if k[3] != "*"})
     _fill(counts, periods, outcomes)
     lines = disclosure.build_lines(counts, periods, list(S.DIMENSIONS), S.MULTI, outcomes,
-                                   S.period_months)
-    hidden = disclosure.protect(counts, lines, threshold, frozen)
+                                   S.period_months, stock)
+    hidden = disclosure.protect(counts, lines, threshold, disclosure.freeze_periods(
+        counts, frozen))
     return counts, hidden, lines
 
 
@@ -90,7 +98,7 @@ def publish_periods(today=None) -> int:
             frozen = {(p, *k.split("|")): v is not None
                       for p, row in existing.items() for k, v in row.cells.items()}
             counts, hidden, _ = suppressed_set(monthly, periods, spec.value_label is not None,
-                                               threshold, frozen)
+                                               threshold, frozen, spec.stock)
             now = utcnow()
             for period in periods:
                 if period in existing:
@@ -129,17 +137,19 @@ def _times(name, period, times, threshold) -> dict:
 
 def published_periods(kind: str | None = None) -> list[str]:
     threshold = current_app.config["STATISTICS_MIN_CELL"]
-    periods = set(db.session.scalars(select(PublishedSeries.period).where(
-        PublishedSeries.threshold == threshold).distinct()))
+    with heavy_reads() as session:
+        periods = set(session.scalars(select(PublishedSeries.period).where(
+            PublishedSeries.threshold == threshold).distinct()))
     return sorted((p for p in periods if kind is None or S.period_kind(p) == kind),
                   key=S.period_sort)
 
 
 def published(name: str, period: str) -> PublishedSeries | None:
     threshold = current_app.config["STATISTICS_MIN_CELL"]
-    return db.session.scalar(select(PublishedSeries).where(
-        PublishedSeries.series == name, PublishedSeries.period == period,
-        PublishedSeries.threshold == threshold))
+    with heavy_reads() as session:
+        return session.scalar(select(PublishedSeries).where(
+            PublishedSeries.series == name, PublishedSeries.period == period,
+            PublishedSeries.threshold == threshold))
 
 
 def check_series(name: str) -> str:
@@ -191,7 +201,8 @@ def custom_cells(name: str, first: str, last: str) -> tuple[str, dict]:
     spec = S.SERIES[check_series(name)]
     threshold = current_app.config["STATISTICS_MIN_CELL"]
     counts, hidden, _ = suppressed_set(S.monthly_counts(name), [period],
-                                       spec.value_label is not None, threshold)
+                                       spec.value_label is not None, threshold,
+                                       stock=spec.stock)
     return period, {cell_key(*k[1:]): (None if k in hidden else n) for k, n in counts.items()}
 
 
@@ -202,8 +213,9 @@ def custom_table(name, period, cells, dim) -> dict:
 def trend(name: str, kind: str) -> list[tuple[str, int | None]]:
     """The series total in each published period of one kind, oldest first."""
     threshold = current_app.config["STATISTICS_MIN_CELL"]
-    rows = db.session.scalars(select(PublishedSeries).where(
-        PublishedSeries.series == name, PublishedSeries.threshold == threshold))
+    with heavy_reads() as session:
+        rows = session.scalars(select(PublishedSeries).where(
+            PublishedSeries.series == name, PublishedSeries.threshold == threshold)).all()
     points = [(r.period, r.cells.get(cell_key("total", "*"), 0)) for r in rows
               if S.period_kind(r.period) == kind]
     return sorted(points, key=lambda p: S.period_sort(p[0]))

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (Integer, and_, case, cast, exists, func, literal, or_, select,
-                        tuple_)
+                        tuple_, union_all)
 from sqlalchemy.orm import aliased
 
 from workflows import jurisdictions
 
 from ..cases.models import AnonymousNotification, Case, CaseTransition, Decision, Person
+from ..database import heavy_reads
 from ..extensions import db
 from ..labels import N_
 
@@ -117,6 +118,47 @@ def _entries(track, *states):
                             CaseTransition.to_state.in_(states), join=CaseTransition)
 
 
+def _spells_of_track(track, *states):
+    """(case, start, end) of each time a case entered one of ``states`` on ``track``; it
+    ends at the next transition of the track (None while it lasts)."""
+    later = aliased(CaseTransition)
+    end = (select(func.min(later.at)).where(later.case_id == CaseTransition.case_id,
+                                            later.track == CaseTransition.track,
+                                            later.at > CaseTransition.at)
+           .correlate(CaseTransition).scalar_subquery())
+    return (select(CaseTransition.case_id.label("case_id"), CaseTransition.at.label("start"),
+                   end.label("end"))
+            .where(CaseTransition.track == track, CaseTransition.to_state.in_(states)))
+
+
+def _missing_spells():
+    from ..missing.models import MissingEpisode as M
+    return select(M.case_id.label("case_id"), M.missing_since.label("start"),
+                  M.found_at.label("end"))
+
+
+def _stock(spells):
+    """People in a state at the end of each month, as changes: +1 in the month a spell
+    starts, -1 in the month it ends; ``monthly_counts`` adds them up month by month."""
+    def query():
+        spell = spells().subquery()
+        events = union_all(
+            select(spell.c.case_id, spell.c.start.label("at"), literal(1).label("change")),
+            select(spell.c.case_id, spell.c.end.label("at"), literal(-1).label("change"))
+            .where(spell.c.end.is_not(None))).subquery()
+        keys = (_month(events.c.at).label("month"), literal("all").label("value"),
+                *_case_dims())
+        return (select(*keys, func.sum(events.c.change)).select_from(events)
+                .join(Case, Case.id == events.c.case_id)
+                .join(Person, Person.id == Case.person_id).group_by(*keys))
+    return query
+
+
+def missing_episodes():
+    from ..missing.models import MissingEpisode
+    return _by_case(MissingEpisode.missing_since, literal("all"), join=MissingEpisode)
+
+
 def services_delivered():
     from ..services.models import Referral
     return _by_case(func.coalesce(Referral.closed_at, Referral.decided_at), Referral.service,
@@ -129,6 +171,9 @@ class Series:
     label: str
     query: object
     value_label: str | None = None  # e.g. "outcome"; None when the series has no value
+    # A stock counts people in a state at the end of a period (the end of its last month),
+    # not events during it: a quarter is its last month, not the sum of its months.
+    stock: bool = False
 
 
 SERIES = {s.name: s for s in (
@@ -151,6 +196,17 @@ SERIES = {s.name: s for s in (
            re_referrals),
     Series("services_delivered", N_("Services delivered, by service"), services_delivered,
            "service"),
+    Series("in_assistance", N_("People in assistance at the end of the period (suspended "
+                               "included)"),
+           _stock(lambda: _spells_of_track("assistance", "in_progress", "suspended")),
+           stock=True),
+    Series("in_shelter", N_("People in a shelter at the end of the period"),
+           _stock(lambda: _spells_of_track("shelter", "staying")), stock=True),
+    Series("in_proceedings", N_("People involved in proceedings at the end of the period"),
+           _stock(lambda: _spells_of_track("legal", "involved")), stock=True),
+    Series("missing_episodes", N_("Missing episodes begun"), missing_episodes),
+    Series("missing_now", N_("People missing at the end of the period"),
+           _stock(_missing_spells), stock=True),
 )}
 
 # Decision times: days from referral to the first and to the final decision.
@@ -179,12 +235,31 @@ def monthly_counts(name: str) -> dict:
             bucket[key] = bucket.get(key, 0) + n
 
     base = query.group_by(None)
+    if SERIES[name].stock:
+        return _running(_changes(base, month, value, dims, count, add, out))
+    return _changes(base, month, value, dims, count, add, out)
+
+
+def _running(changes: dict) -> dict:
+    """Monthly changes of a stock -> the stock at the end of each month, up to this one."""
+    out: dict = {}
+    running: dict = {}
+    for m in (months_between(min(changes), today()) if changes else []):
+        for key, n in changes.get(m, {}).items():
+            running[key] = running.get(key, 0) + n
+        out[m] = {key: n for key, n in running.items() if n}
+    return out
+
+
+def _changes(base, month, value, dims, count, add, out) -> dict:
     if db.engine.dialect.name == "postgresql":
         sets = [tuple_(month, value, d) for d in dims] + [tuple_(month, value)]
         flags = func.grouping(*dims)
         grouped = base.add_columns(flags).group_by(func.grouping_sets(*sets))
         width = len(dims)
-        for row in db.session.execute(grouped):
+        with heavy_reads() as session:
+            result = session.execute(grouped).all()
+        for row in result:
             m, v, *values, n, flag = row
             present = [i for i in range(width) if not flag & (1 << (width - 1 - i))]
             if present:
@@ -196,7 +271,9 @@ def monthly_counts(name: str) -> dict:
     for i, d in enumerate((*dims, literal("*"))):
         dim = DIMENSIONS[i] if i < len(dims) else "total"
         one = base.with_only_columns(month, value, d, count).group_by(month, value, d)
-        for m, v, x, n in db.session.execute(one):
+        with heavy_reads() as session:
+            result = session.execute(one).all()
+        for m, v, x, n in result:
             add(m, dim, x if dim != "total" else "*", v, n)
     return out
 
@@ -231,7 +308,9 @@ def monthly_times(name: str) -> dict:
     query = (select(*keys, func.count()).select_from(Decision)
              .join(Case, Case.id == Decision.case_id).where(*where).group_by(*keys))
     out: dict = {}
-    for month, d, count in db.session.execute(query):
+    with heavy_reads() as session:
+        result = session.execute(query).all()
+    for month, d, count in result:
         bucket = out.setdefault(month, {})
         bucket[max(0, int(d))] = bucket.get(max(0, int(d)), 0) + count
     return out

@@ -29,7 +29,8 @@ def overdue(actor, now=None, limit=500) -> list[dict]:
     now = now or utcnow()
     assignee = User.__table__.alias("assignee")
     base = (select(Deadline.id, Deadline.kind, Deadline.due_at, Deadline.risk,
-                   Deadline.escalated_at, Deadline.late_reason, Case.id.label("case_id"),
+                   Deadline.escalated_at, Deadline.late_reason, Deadline.details,
+                   Deadline.occurrence, Case.id.label("case_id"),
                    Case.reference, assignee.c.display_name, Agency.name.label("agency"),
                    access.open_to(actor).label("is_open"))
             .join(Case, Case.id == Deadline.case_id)
@@ -57,8 +58,18 @@ def overdue(actor, now=None, limit=500) -> list[dict]:
              "risk": r.risk, "days_overdue": (now - r.due_at).days,
              "caseworker": r.display_name, "agency": r.agency,
              "escalated": r.escalated_at is not None,
+             "escalated_by_hand": _hand_escalation(r),
              "late_reason": r.late_reason if r.is_open else None}
             for r in rows]
+
+
+def _hand_escalation(row):
+    from ..reminders.service import HAND_ESCALATION
+    done = (row.details or {}).get(HAND_ESCALATION)
+    if not done or done.get("occurrence") != (row.occurrence or 0):
+        return None
+    from datetime import datetime
+    return datetime.fromisoformat(done["at"])
 
 
 def reflection_ending(actor, now=None) -> list[dict]:

@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_babel import lazy_gettext as _l
@@ -56,6 +56,24 @@ def late_reason(deadline_id):
                _("The reason it is late is noted on the follow-up."), back)
 
 
+@bp.route("/follow-ups/<deadline_id>/escalate", methods=["POST"])
+@roles_required("supervisor")
+def escalate_follow_up(deadline_id):
+    """Escalate an overdue follow-up, with a note: once, audited, the caseworker and the
+    supervisor's own supervisor told."""
+    from ..reminders import access as reminder_access
+    from ..reminders import service as reminders
+    from ..webforms import act
+    row = reminder_access.get_deadline_for(current_user, deadline_id, reminder_access.SUPERVISE)
+    back = url_for("supervision.dashboard")
+    if not FlaskForm().validate_on_submit():
+        return redirect(back)
+    return act(lambda: reminders.escalate(current_user, row,
+                                          (request.form.get("note") or "")[:2000]),
+               _("Escalated: the follow-up is now urgent, and the caseworker and the next "
+                 "supervisor are told."), back)
+
+
 @bp.route("/attempts")
 @roles_required("supervisor")
 def attempts():
@@ -71,7 +89,8 @@ def attempt_reviewed(attempt_id):
     if FlaskForm().validate_on_submit():
         service.mark_attempt_reviewed(current_user, attempt)
         flash(_("Marked as reviewed."), "ok")
-    return redirect(url_for("supervision.attempts"))
+    from ..web import local_redirect  # back to the dashboard when reviewed from there
+    return local_redirect(request.form.get("next"), url_for("supervision.attempts"))
 
 
 @home_panel("supervisor", _l("Needs your attention"), "supervision/panel.html")

@@ -162,3 +162,105 @@ def axe_source():
     source = AXE.read_bytes()
     assert hashlib.sha256(source).hexdigest() == AXE_SHA256, "not the pinned axe-core"
     return source.decode()
+
+
+@pytest.mark.parametrize("device", ["page", "phone"])
+def test_a_supervisors_day_with_the_steps_that_cannot_be_taken_back(
+        request, device, agency, caseworker, supervisor, shelter_agency, shelter_user,
+        admitted, screens):
+    """Escalate an overdue follow-up and review a refused attempt from the dashboard,
+    restrict a case to named staff and lift it again, erase a file at the person's request;
+    the shelter ends a stay. Each irreversible or adverse step asks for what its rule needs
+    and is confirmed first; a refusal links its rule to the rules in plain words."""
+    from datetime import timedelta
+    from referral.database import utcnow
+    from referral.reminders import service as reminders
+    page = request.getfixturevalue(device)
+    shots = screens if device == "page" else (lambda name: None)
+    leaving = create_case(caseworker, person={"given_name": "Ana", "family_name": "Erased"})
+    reminders.plan_deadline(admitted.case_id, "hearing", utcnow() - timedelta(hours=5),
+                            assignee_id=caseworker.id)
+    db.session.commit()
+
+    # The shelter: a reason tied to cooperation is refused and shown to supervisors (NC-3);
+    # a reason from the list, the person's view, then the confirmation, ends the stay.
+    sign_in(page, "shelter", PASSWORD)
+    page.goto(f"/shelter/stays/{admitted.id}")
+    page.locator("summary", has_text="End the stay").click()
+    page.locator("#end-code").select_option("safety_of_residents")
+    page.locator("#end-view").fill("she wants to stay")
+    page.locator("#end-text").fill("she refused to give a statement to the police")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("main")).to_contain_text("NC-3")
+    if not page.locator("#end-code").is_visible():  # the form stays open on its message
+        page.locator("summary", has_text="End the stay").click()
+    page.locator("#end-code").select_option("moved_to_other_accommodation")
+    page.locator("#end-view").fill("she agrees and thanks the staff")
+    page.locator("#end-text").fill("a place nearer her work")
+    _fits(page)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="End the stay?")).to_be_visible()
+    _fits(page)
+    shots("shelter-end-stay-confirm")
+    page.get_by_role("button", name="Yes, end the stay").click()
+    expect(page.locator("#flashes")).to_contain_text("The stay is ended")
+    sign_out(page)
+
+    sign_in(page, "supervisor", PASSWORD)
+    if "/account/mfa" in page.url:
+        page.get_by_role("link", name="Set up later").click()
+    page.goto("/supervision/")
+    page.get_by_label("Escalate: what must happen now").fill("the hearing needs a lawyer today")
+    page.get_by_role("button", name="Escalate").click()
+    expect(page.locator("#flashes")).to_contain_text("Escalated")
+    expect(page.locator("main")).to_contain_text("she refused to give a statement")
+    _fits(page)
+    shots("supervision-escalated")
+    page.get_by_role("button", name="Mark reviewed").first.click()
+    expect(page.locator("#flashes")).to_contain_text("Marked as reviewed")
+    assert page.url.endswith("/supervision/")
+
+    # DP-7: restrict to named staff, then lift it (confirmed).
+    page.goto(f"/cases/{leaving.id}")
+    page.get_by_role("link", name="Restriction to named staff").click()
+    page.get_by_label("Why the case is restricted").fill(
+        "officers of the local police are suspected of involvement")
+    page.get_by_role("button", name="Restrict the case").click()
+    expect(page.locator("#flashes")).to_contain_text("restricted to the named staff")
+    _fits(page)
+    shots("restriction-named-staff")
+    page.get_by_label("Why the restriction is lifted").fill("the inquiry cleared the officers")
+    page.get_by_label("I confirm: every caseworker").check()
+    page.get_by_role("button", name="Lift the restriction").click()
+    expect(page.locator("#flashes")).to_contain_text("The restriction is lifted")
+
+    # DP-5: the reference typed, a page of its own to confirm, then the file is gone.
+    page.goto(f"/cases/{leaving.id}")
+    page.get_by_role("link", name="Erase the file").click()
+    page.get_by_label("Type the case reference").fill(leaving.reference)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Erase the file?")).to_be_visible()
+    _fits(page)
+    shots("erasure-confirm")
+    page.get_by_role("button", name="Yes, erase the file").click()
+    expect(page.locator("#flashes")).to_contain_text(f"The file {leaving.reference} is erased")
+
+    # A refusal names its rule and links to it, in plain words.
+    page.goto("/help/rules#DP-5")
+    expect(page.locator("#DP-5")).to_contain_text("Erasure, and the legal hold")
+    _fits(page)
+    shots("rules-in-plain-words")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_pages_for_steps_that_cannot_be_taken_back_meet_wcag_2_2_aa(
+        browser, live_server, axe_source, viewport, caseworker, supervisor, shelter_user,
+        admitted):
+    other = create_case(caseworker)
+    db.session.commit()
+    found = violations(browser, live_server, axe_source, "supervisor",
+                       [f"/privacy/cases/{other.id}/restriction",
+                        f"/privacy/cases/{other.id}/erasure", "/help/rules"], viewport)
+    found += violations(browser, live_server, axe_source, "shelter",
+                        [f"/shelter/stays/{admitted.id}"], viewport)
+    assert not found, "\n".join(map(str, found))

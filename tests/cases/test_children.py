@@ -1,15 +1,19 @@
 """CH-1..4: a possible child is a child; guardians; no closing on a negative decision."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from referral.cases import decisions
+from referral.database import utcnow
 from referral.errors import Invalid, Refused
 from referral.extensions import db
 from referral.reminders.models import Deadline
+from referral.reminders.service import plan_deadline
 from tests.cases.conftest import decide, transition
 from tests.factories import create_case
+
+CLOSE_FACTS = {"reason_code": "negative_decision_final", "person_view": "wants to stay"}
 
 
 @pytest.mark.parametrize("person,is_child", [
@@ -74,11 +78,38 @@ def _final_negative(caseworker, case):
 
 
 def test_CH4_a_negative_decision_for_a_child_never_closes_the_case(caseworker, a_child_case):
+    """Everything else a closing needs is there (a final negative decision, a risk review, a
+    follow-up schedule, a listed reason, the child's view): CH-4 alone refuses."""
     _final_negative(caseworker, a_child_case)
+    plan_deadline(a_child_case.id, "reintegration_checkin", utcnow() + timedelta(days=30))
+    db.session.commit()
     with pytest.raises(Refused) as refused:
-        transition(caseworker, a_child_case, "nrm", "close", reason="negative decision")
-    assert refused.value.rule in ("CH-4", "RR-6")
+        transition(caseworker, a_child_case, "nrm", "close", reason="negative decision",
+                   facts=CLOSE_FACTS)
+    assert refused.value.rule == "CH-4"
+    assert refused.value.message == ("a negative decision for a child hands the case to "
+                                     "child protection; it does not close it")
     assert a_child_case.nrm_state != "closed"
+
+
+def test_CH4_the_same_closing_closes_an_adults_case(caseworker, a_case):
+    """The control for the test above: only the child's age made the difference."""
+    _final_negative(caseworker, a_case)
+    plan_deadline(a_case.id, "reintegration_checkin", utcnow() + timedelta(days=30))
+    db.session.commit()
+    transition(caseworker, a_case, "nrm", "close", reason="negative decision",
+               facts=CLOSE_FACTS)
+    assert a_case.nrm_state == "closed"
+
+
+def test_CH4_an_adults_case_is_not_handed_to_child_protection(caseworker, a_case):
+    _final_negative(caseworker, a_case)
+    with pytest.raises(Refused) as refused:
+        transition(caseworker, a_case, "nrm", "hand_to_child_protection",
+                   reason="negative decision")
+    assert refused.value.rule == "CH-4"
+    assert refused.value.message == "only a child's case is handed to child protection"
+    assert a_case.nrm_state == "reflection_period"
 
 
 def test_CH4_it_hands_the_child_to_child_protection(caseworker, a_child_case):
@@ -89,5 +120,21 @@ def test_CH4_it_hands_the_child_to_child_protection(caseworker, a_child_case):
 
 
 def test_CH4_a_child_cannot_be_closed_by_declining_identification(caseworker, a_child_case):
-    with pytest.raises(Refused):
+    with pytest.raises(Refused) as refused:
         transition(caseworker, a_child_case, "nrm", "decline_identification", reason="no")
+    assert refused.value.rule == "ID-8"
+    assert a_child_case.nrm_state != "closed"
+
+
+@pytest.mark.parametrize("kind,outcome", [("age_assessment", "child"),
+                                          ("risk_assessment", "low"),
+                                          ("identification", "positive")])
+def test_CH2_every_decision_about_a_child_records_a_best_interests_assessment(
+        caseworker, a_child_case, kind, outcome):
+    with pytest.raises(Invalid) as invalid:
+        decisions.record_decision(caseworker, a_child_case, kind=kind, outcome=outcome,
+                                  decision_maker="Authority", reasons="assessed",
+                                  language_explained_in="ro", child_views="wants to stay")
+    assert invalid.value.key == "best_interests"
+    assert invalid.value.message == ("a decision about a child records a best interests "
+                                     "assessment (CH-2)")

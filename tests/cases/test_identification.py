@@ -5,13 +5,14 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
+import workflows
 from referral.cases import decisions
 from referral.cases.models import AnonymousNotification, Decision
 from referral.errors import Invalid, Refused
 from referral.extensions import db
 from referral.reminders.models import Deadline
 from tests.cases.conftest import decide, transition
-from tests.factories import create_case
+from tests.factories import create_case, token_headers
 
 
 def later(days):
@@ -167,3 +168,90 @@ def test_decisions_api_lists_them_oldest_first(client, caseworker, a_case, cw_he
     assert [d["kind"] for d in body] == ["risk_assessment", "identification"]
     history = client.get(f"/api/v1/cases/{a_case.id}/history", headers=cw_headers).json
     assert any(h["type"] == "decision" for h in history)
+
+
+# -- ID-1: assistance after the reflection period follows a positive final decision -------
+
+@pytest.mark.parametrize("outcome", [None, "negative"])
+def test_ID1_assistance_after_the_period_needs_a_positive_final_decision(caseworker, a_case,
+                                                                         outcome):
+    if outcome:
+        decide(caseworker, a_case, outcome=outcome)
+    with freeze_time(a_case.reflection_minimum_ends_at + timedelta(days=1)):
+        with pytest.raises(Refused) as refused:
+            transition(caseworker, a_case, "nrm", "begin_assistance")
+    assert refused.value.rule == "ID-1"
+    assert refused.value.message == ("assistance after the reflection period follows a "
+                                     "positive final decision")
+    assert a_case.nrm_state == "reflection_period"
+
+
+def test_ID1_a_positive_first_decision_alone_does_not_move_a_uk_case_to_assistance(
+        client, caseworker):
+    case = create_case(caseworker, jurisdiction="uk")
+    decide(caseworker, case, kind="reasonable_grounds")
+    with freeze_time(case.reflection_minimum_ends_at + timedelta(days=1)):
+        response = client.post(f"/api/v1/cases/{case.id}/transitions",
+                               headers=token_headers(caseworker),
+                               json={"track": "nrm", "event": "begin_assistance",
+                                     "version": case.version})
+    assert response.status_code == 409
+    assert "ID-1" in response.json["errors"]
+
+
+# -- ID-6: every adverse step records reasons and the person's view ---------------------
+
+def _assistance_in_progress(caseworker, case):
+    from tests.factories import give_consent
+    give_consent(caseworker, case, "service")
+    transition(caseworker, case, "assistance", "offer")
+    transition(caseworker, case, "assistance", "accept")
+
+
+def test_ID6_ending_a_service_without_a_reason_is_refused(client, caseworker, a_case,
+                                                          cw_headers):
+    _assistance_in_progress(caseworker, a_case)
+    response = client.post(f"/api/v1/cases/{a_case.id}/transitions", headers=cw_headers,
+                           json={"track": "assistance", "event": "end",
+                                 "version": a_case.version,
+                                 "facts": {"person_view": "wants to continue"}})
+    assert response.status_code == 409
+    assert response.json["errors"]["ID-6"] == ["a reason is required for this step"]
+    db.session.refresh(a_case)
+    assert a_case.assistance_state == "in_progress"
+
+
+@pytest.mark.parametrize("event", ["suspend", "end"])
+def test_ID6_ending_or_suspending_a_service_records_the_persons_view(caseworker, a_case,
+                                                                     event):
+    _assistance_in_progress(caseworker, a_case)
+    code = {"suspend": "person_asked_pause", "end": "goals_met"}[event]
+    with pytest.raises(Refused) as refused:
+        transition(caseworker, a_case, "assistance", event, reason="plan reviewed",
+                   facts={"reason_code": code})
+    assert refused.value.rule == "ID-6"
+    assert refused.value.message == ("an adverse step records the person's view (or that "
+                                     "they declined to give one)")
+    assert a_case.assistance_state == "in_progress"
+    transition(caseworker, a_case, "assistance", event, reason="plan reviewed",
+               facts={"reason_code": code, "person_view_declined": True})
+    assert a_case.assistance_state == {"suspend": "suspended", "end": "ended"}[event]
+
+
+def test_ID6_ending_a_stay_is_adverse_with_reasons_and_the_persons_view(caseworker, admitted):
+    from referral.shelter import service as shelter
+    end_stay = workflows.tracks()["shelter"].find("end_stay", "staying")
+    assert end_stay.reason_required and end_stay.adverse
+    with pytest.raises(Refused) as refused:
+        shelter.end_stay(caseworker, admitted, person_view="wants to stay")
+    assert refused.value.rule == "ID-6"
+    assert refused.value.message == "a reason is required for this step"
+    with pytest.raises(Refused) as refused:
+        shelter.end_stay(caseworker, admitted, reason="the agreed stay is over",
+                         reason_code="stay_period_completed")
+    assert refused.value.rule == "ID-6"
+    db.session.rollback()
+    shelter.end_stay(caseworker, admitted, reason="the agreed stay is over",
+                     reason_code="stay_period_completed", person_view="ready to move on")
+    db.session.commit()
+    assert admitted.left_at is not None

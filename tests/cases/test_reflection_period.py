@@ -75,3 +75,64 @@ def test_RP3_an_extension_replans_the_same_deadline(caseworker, a_case):
     rows = db.session.scalars(select(Deadline).where(Deadline.case_id == a_case.id,
                                                      Deadline.kind == "reflection_end")).all()
     assert len(rows) == 1 and rows[0].due_at == a_case.reflection_ends_at
+
+
+def test_RP1_in_a_uk_style_jurisdiction_the_period_waits_for_a_positive_first_decision(
+        client, caseworker):
+    from tests.factories import create_case, token_headers
+    case = create_case(caseworker, jurisdiction="uk")
+    message = "in this jurisdiction the period starts on a positive first decision"
+    with pytest.raises(Refused) as refused:
+        transition(caseworker, case, "nrm", "start_reflection_period")
+    assert (refused.value.rule, refused.value.message) == ("RP-1", message)
+    decide(caseworker, case, kind="reasonable_grounds", outcome="negative")
+    response = client.post(f"/api/v1/cases/{case.id}/transitions",
+                           headers=token_headers(caseworker),
+                           json={"track": "nrm", "event": "start_reflection_period",
+                                 "version": case.version})
+    assert response.status_code == 409
+    assert response.json["errors"]["RP-1"] == [message]
+    db.session.refresh(case)
+    assert case.nrm_state == "presumed_victim" and case.reflection_started_at is None
+
+
+@pytest.mark.parametrize("days", [0, -1, -30])
+def test_RP1_the_service_never_shortens_the_period(caseworker, a_case, days):
+    from referral.errors import Invalid
+    ends = a_case.reflection_ends_at
+    with pytest.raises(Invalid) as invalid:
+        decisions.extend_reflection_period(caseworker, a_case, days=days, reason="x")
+    assert invalid.value.key == "days"
+    assert a_case.reflection_ends_at == ends
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_RP1_the_service_extends_only_with_reasons(caseworker, a_case, reason):
+    from referral.errors import Invalid
+    ends = a_case.reflection_ends_at
+    with pytest.raises(Invalid) as invalid:
+        decisions.extend_reflection_period(caseworker, a_case, days=7, reason=reason)
+    assert invalid.value.key == "reason"
+    assert a_case.reflection_ends_at == ends
+
+
+def test_RP1_one_day_is_the_shortest_extension(caseworker, a_case):
+    ends = a_case.reflection_ends_at
+    decisions.extend_reflection_period(caseworker, a_case, days=1, reason="one more day")
+    assert a_case.reflection_ends_at == ends + timedelta(days=1)
+
+
+def test_RP2_a_presumed_victim_is_not_removed_before_a_uk_style_period_starts(client,
+                                                                             caseworker):
+    from tests.factories import create_case, token_headers
+    case = create_case(caseworker, jurisdiction="uk")
+    assert case.nrm_state == "presumed_victim" and case.reflection_started_at is None
+    assert case.no_removal is True
+    body = client.get(f"/api/v1/cases/{case.id}", headers=token_headers(caseworker)).json
+    assert body["no_removal"] is True
+
+
+def test_RP2_the_supervisor_sees_the_no_removal_flag_too(client, supervisor, a_case):
+    from tests.factories import token_headers
+    body = client.get(f"/api/v1/cases/{a_case.id}", headers=token_headers(supervisor)).json
+    assert body["no_removal"] is True

@@ -273,3 +273,119 @@ def test_DP1_the_consent_form_refuses_the_media_by_category(client, caseworker, 
     assert "DP-1" in page or "never a recipient" in page
     from referral.consent.models import Consent
     assert db.session.query(Consent).count() == 0
+
+
+# -- the service checks behind the API schema (web forms and other callers use them) ------
+
+@pytest.mark.parametrize("missing", ["language", "information_given"])
+@pytest.mark.parametrize("blank", [None, "", "  "])
+def test_CO1_the_service_refuses_uninformed_consent_whoever_calls_it(caseworker, a_case,
+                                                                     missing, blank):
+    fields = {**BASE, missing: blank}
+    with pytest.raises(Invalid) as invalid:
+        consent_service.give_consent(caseworker, a_case, purpose="service",
+                                     recipient_name="Our agency", **fields)
+    assert invalid.value.key == missing
+    assert consent_service.consents_of(a_case) == []
+
+
+def test_CO1_consent_for_one_purpose_is_not_consent_for_another(caseworker, a_case):
+    give_consent(caseworker, a_case, "photograph")
+    assert consent_service.has_valid_consent(a_case, "photograph")
+    assert not consent_service.has_valid_consent(a_case, "service")
+    transition(caseworker, a_case, "assistance", "offer")
+    with pytest.raises(Refused) as refused:
+        transition(caseworker, a_case, "assistance", "accept")
+    assert refused.value.rule == "CO-1"
+    assert refused.value.message == ("assistance starts with the person's informed consent "
+                                     "to the service")
+
+
+def test_CO2_withdrawal_stops_the_consents_pending_expiry_reminder(caseworker, a_case):
+    from referral.reminders.models import Deadline
+    consent = give_consent(caseworker, a_case, "photograph",
+                           expires_at=datetime.now(timezone.utc) + timedelta(days=30))
+    deadline = db.session.scalar(select(Deadline).where(
+        Deadline.case_id == a_case.id, Deadline.kind == "consent_expiry",
+        Deadline.source_key == str(consent.id)))
+    assert deadline.status == "pending"
+    consent_service.withdraw_consent(caseworker, consent)
+    db.session.commit()
+    db.session.refresh(deadline)
+    assert deadline.status == "cancelled"
+
+
+def test_CO4_only_a_supervisor_approves_an_override_not_another_caseworker(caseworker,
+                                                                           supervisor, a_case):
+    colleague = create_user("caseworker", agency=caseworker.agency)
+    override = consent_service.request_override(
+        supervisor, a_case, purpose="service", grounds="danger_to_life",
+        reason="unconscious after assault; emergency care")
+    with pytest.raises(Forbidden) as forbidden:
+        consent_service.approve_override(colleague, override)
+    assert forbidden.value.message == "a supervisor approves a consent override (CO-4)"
+    assert override.approved_at is None
+
+
+def test_CO4_an_override_request_and_its_approval_are_audited(caseworker, supervisor, a_case):
+    from referral.audit.models import AuditEntry
+    override = consent_service.request_override(
+        caseworker, a_case, purpose="service", grounds="danger_to_life",
+        reason="unconscious after assault; emergency care")
+    consent_service.approve_override(supervisor, override)
+    db.session.commit()
+    entries = {(e.action, e.actor_id) for e in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.object_id == str(override.id), AuditEntry.case_id == a_case.id))}
+    assert entries == {("consent.override_request", caseworker.id),
+                       ("consent.override_approve", supervisor.id)}
+
+
+def test_CO4_the_child_without_a_guardian_ground_is_only_for_such_a_child(caseworker, a_case,
+                                                                          a_child_case):
+    from referral.cases import decisions
+    override = consent_service.request_override(
+        caseworker, a_child_case, purpose="service", grounds="child_without_guardian",
+        reason="medical care today; guardian appointed tomorrow")
+    assert override.grounds == "child_without_guardian"
+    decisions.appoint_guardian(caseworker, a_child_case, name="Guardian G")
+    for case in (a_case, a_child_case):  # an adult; a child who has a guardian now
+        with pytest.raises(Refused) as refused:
+            consent_service.request_override(
+                caseworker, case, purpose="service", grounds="child_without_guardian",
+                reason="no time to ask")
+        assert refused.value.rule == "CO-4"
+        assert refused.value.message == ("this ground applies only to a child with no "
+                                         "guardian yet")
+
+
+def test_CH3_a_child_never_gives_consent_themselves_even_with_a_guardian(caseworker,
+                                                                         a_child_case):
+    from referral.cases import decisions
+    decisions.appoint_guardian(caseworker, a_child_case, name="Guardian G")
+    with pytest.raises(Invalid) as invalid:
+        consent_service.give_consent(caseworker, a_child_case, purpose="service",
+                                     recipient_name="Us", child_views="agrees", **BASE)
+    assert invalid.value.key == "given_by"
+    assert invalid.value.message == "for a child, consent is given by the guardian (CH-3)"
+
+
+@pytest.mark.parametrize("views", [None, "", "   "])
+def test_CH3_the_guardians_consent_records_the_childs_views(caseworker, a_child_case, views):
+    from referral.cases import decisions
+    decisions.appoint_guardian(caseworker, a_child_case, name="Guardian G")
+    with pytest.raises(Invalid) as invalid:
+        consent_service.give_consent(caseworker, a_child_case, purpose="service",
+                                     recipient_name="Us", given_by="guardian",
+                                     child_views=views, **BASE)
+    assert invalid.value.key == "child_views"
+    assert invalid.value.message == "record the child's views (CH-3)"
+
+
+def test_CO5_no_table_has_a_field_for_consent_to_exploitation():
+    """Consent to services is a record; 'consent' to exploitation is never a field, on any
+    table (CO-5)."""
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            name = column.name.lower()
+            assert not ("consent" in name and "exploit" in name), f"{table.name}.{name}"
+            assert not name.startswith("consented"), f"{table.name}.{name}"

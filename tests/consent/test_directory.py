@@ -45,3 +45,19 @@ def test_only_admins_and_supervisors_edit_the_directory(client, cw_headers, supe
     assert client.post("/api/v1/providers", headers=cw_headers, json=body).status_code == 403
     response = client.post("/api/v1/providers", headers=token_headers(supervisor), json=body)
     assert response.status_code == 201
+
+
+def test_ID4_men_and_women_find_the_same_providers(client, cw_headers):
+    """A provider's own intake (``genders_accepted``) is shown, never used to hide it: the
+    directory answers the same for everyone (ID-4)."""
+    create_provider("Shelter for men", services=("accommodation",), genders_accepted=["male"])
+    create_provider("Shelter for women", services=("accommodation",),
+                    genders_accepted=["female"])
+    create_provider("Shelter for all", services=("accommodation",))
+    db.session.commit()
+    everyone = ["Shelter for all", "Shelter for men", "Shelter for women"]
+    assert [p.name for p in services.list_providers(service="accommodation")] == everyone
+    for query in ("", "?service=accommodation"):
+        response = client.get(f"/api/v1/providers{query}", headers=cw_headers)
+        assert response.status_code == 200
+        assert [p["name"] for p in response.json] == everyone, query

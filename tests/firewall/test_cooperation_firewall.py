@@ -115,5 +115,79 @@ def test_NC3_other_reasons_still_end_assistance(caseworker, a_case):
     assert a_case.assistance_state == "ended"
 
 
-def test_NC4_the_case_facts_carry_no_permit_conditions(a_case):
-    assert "cooperation_permit_conditions" not in case_facts(a_case)
+NC3_MESSAGE = ("assistance and shelter never depend on cooperation with police or prosecution, "
+               "testimony, charges or the outcome of a criminal case")
+
+
+def _in_progress(caseworker, case):
+    give_consent(caseworker, case, "service")
+    transition(caseworker, case, "assistance", "offer")
+    transition(caseworker, case, "assistance", "accept")
+
+
+# Written out, not read from the code: a code dropped from the guard's list fails here.
+@pytest.mark.parametrize("code", ["non_cooperation", "refused_to_testify", "testimony_given",
+                                  "no_charges", "criminal_case_closed", "withdrew_complaint"])
+@pytest.mark.parametrize("event", ["suspend", "end"])
+def test_NC3_every_cooperation_reason_code_is_refused(caseworker, a_case, code, event):
+    _in_progress(caseworker, a_case)
+    with pytest.raises(Refused) as refused:
+        transition(caseworker, a_case, "assistance", event, reason="plan reviewed",
+                   facts={"reason_code": code, "person_view": "wants support"})
+    assert (refused.value.rule, refused.value.message) == ("NC-3", NC3_MESSAGE)
+    assert a_case.assistance_state == "in_progress"
+
+
+@pytest.mark.parametrize("reason", [
+    "she will not be a witness", "refused to help the investigation",
+    "the prosecution was dropped", "no longer a prosecution witness",
+    "investigation closed", "withdrew her complaint",
+])
+def test_NC3_free_text_about_witnesses_investigations_and_prosecution_is_refused(
+        caseworker, a_case, reason):
+    _in_progress(caseworker, a_case)
+    with pytest.raises(Refused) as refused:
+        transition(caseworker, a_case, "assistance", "end", reason=reason,
+                   facts={"reason_code": "goals_met", "person_view": "wants support"})
+    assert (refused.value.rule, refused.value.message) == ("NC-3", NC3_MESSAGE)
+
+
+@pytest.mark.parametrize("code,reason", [("safety_of_residents", "no charges were brought"),
+                                         ("refused_to_testify", "stay over")])
+def test_NC3_a_shelter_stay_is_not_ended_for_non_cooperation(caseworker, admitted, code,
+                                                             reason):
+    from referral.shelter import service as shelter
+    with pytest.raises(Refused) as refused:
+        shelter.end_stay(caseworker, admitted, reason=reason, reason_code=code,
+                         person_view="wants to stay")
+    assert (refused.value.rule, refused.value.message) == ("NC-3", NC3_MESSAGE)
+
+
+def test_NC3_supervisors_are_shown_the_refused_attempt(client, caseworker, supervisor, a_case):
+    from referral.supervision import service as supervision
+    from tests.factories import token_headers
+    _in_progress(caseworker, a_case)
+    with pytest.raises(Refused):
+        transition(caseworker, a_case, "assistance", "end", reason="refused to testify",
+                   facts={"person_view": "wants support", "reason_code": "goals_met"})
+    shown = supervision.dashboard(supervisor)["refused_attempts"]
+    assert [(a["case_id"], a["rule"], a["event"], a["reason"]) for a in shown] == [
+        (a_case.id, "NC-3", "end", "refused to testify")]
+    body = client.get("/api/v1/supervision/overdue", headers=token_headers(supervisor)).json
+    assert [(a["case_reference"], a["rule"], a["reason"]) for a in body["refused_attempts"]] \
+        == [(a_case.reference, "NC-3", "refused to testify")]
+
+
+def test_NC4_a_permit_tied_to_cooperation_never_reaches_another_track(caseworker, a_case):
+    """Recording such a permit changes no fact any other track is given (NC-4)."""
+    from referral.legal import service as legal
+    before = {name: {k: v for k, v in facts_for(a_case, name).items() if k != "now"}
+              for name in NON_LEGAL}
+    legal.add_permit(caseworker, a_case, kind="temporary_residence", status="granted",
+                     conditions="granted while she cooperates with the prosecution")
+    db.session.commit()
+    after = {name: {k: v for k, v in facts_for(a_case, name).items() if k != "now"}
+             for name in NON_LEGAL}
+    assert after == before
+    assert "cooperates" not in repr(case_facts(a_case))
+

@@ -4,9 +4,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from referral.errors import Refused
+from referral.errors import Invalid, Refused
 from referral.extensions import db
 from referral.legal import service as legal
+from referral.legal.models import InformationGiven
 from referral.reminders import service as reminders
 from referral.reminders.models import Deadline, Notification
 from tests.cases.conftest import transition
@@ -35,9 +36,20 @@ def test_LP1_a_hearing_is_a_deadline_with_reminders(client, assigned, legal_user
 def test_LP1_information_given_at_each_stage_is_logged(caseworker, assigned):
     proceeding = legal.open_proceeding(caseworker, assigned, kind="criminal",
                                        person_role="witness", court_or_authority="Court")
-    row = legal.log_information(caseworker, proceeding, stage="charge",
-                                summary="the accused was charged", language="ro")
-    assert row.language == "ro" and row.stage == "charge"
+    for stage in ("charge", "trial"):
+        with pytest.raises(Invalid) as invalid:  # what was said, not a bare tick
+            legal.log_information(caseworker, proceeding, stage=stage, summary=" ",
+                                  language="ro")
+        assert (invalid.value.key, invalid.value.message) == ("summary", "required")
+        legal.log_information(caseworker, proceeding, stage=stage,
+                              summary=f"the {stage} was explained", language="ro")
+    db.session.commit()
+    logged = db.session.scalars(select(InformationGiven).where(
+        InformationGiven.proceeding_id == proceeding.id)
+        .order_by(InformationGiven.given_at)).all()
+    assert [(r.stage, r.summary, r.language, r.given_by_id) for r in logged] == [
+        ("charge", "the charge was explained", "ro", caseworker.id),
+        ("trial", "the trial was explained", "ro", caseworker.id)]
 
 
 def test_LP1_release_of_an_offender_creates_an_urgent_safety_task(caseworker, supervisor,
@@ -89,7 +101,8 @@ def test_LP4_the_advisory_letter_needs_consent(client, caseworker, assigned, cw_
                                        offence_category="illegal_work")
     db.session.commit()
     url = f"/api/v1/proceedings/{proceeding.id}/non-punishment-letter"
-    assert client.get(url, headers=cw_headers).status_code == 409
+    refused = client.get(url, headers=cw_headers)
+    assert refused.status_code == 409 and list(refused.json["errors"]) == ["CO-1"]
     give_consent(caseworker, assigned, "data_share", recipient_name="the court",
                  recipient_category="court")
     response = client.get(url, headers=cw_headers)

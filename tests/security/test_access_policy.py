@@ -152,8 +152,12 @@ def world(caseworker, supervisor, agency, shelter_agency, shelter_user):
     db.session.commit()
     from referral.legal import service as legal_service
     permit = legal_service.add_permit(caseworker, case, kind="asylum_claim", status="applied")
+    compensation = legal_service.add_compensation(
+        caseworker, case, kind="state_scheme", amount_claimed=100, currency="EUR",
+        limitation_at=datetime.now(timezone.utc) + timedelta(days=300))
     db.session.commit()
     params = {"attempt_id": attempt.id, "permit_id": permit.id,
+              "compensation_id": compensation.id,
               "case_id": case.id, "consent_id": service_consent.id,
               "decision_id": decision.id, "override_id": override.id, "item_id": item.id,
               "notification_id": note.id, "offer_id": offer.id,

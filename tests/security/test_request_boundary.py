@@ -58,7 +58,7 @@ def test_DP7_a_restricted_resident_shows_to_the_shelter_without_name_or_referenc
     assert response.status_code == 200
     [resident] = response.json
     assert resident["restricted_case"] is True
-    assert resident["name"] is None and resident["case_reference"] is None
+    assert resident["name"] is None and "case_reference" not in resident  # SH-3: never
     assert admitted.case.reference not in response.get_data(as_text=True)
 
 

@@ -2,12 +2,11 @@
 suppressed so that no hidden cell can be computed from the published ones."""
 from datetime import date, datetime, timezone
 
-import pytest
 from hypothesis import given, settings, strategies as st
 
 from referral.cases.models import AnonymousNotification, CaseTransition, Decision
 from referral.extensions import db
-from referral.statistics import publication, series as S
+from referral.statistics import disclosure, publication, series as S
 from tests.factories import create_case
 from tests.statistics.attack import derivable
 
@@ -67,6 +66,7 @@ def known_data(caseworker):
                                              age_group="18-24", nationality="VN",
                                              jurisdiction="baseline", recorded_at=at(1, 3)))
     db.session.commit()
+    return jan
 
 
 def publish_without_suppression(app, monkeypatch, today=date(2026, 4, 1)):
@@ -120,6 +120,53 @@ def test_DP4_each_series_matches_the_hand_count(app, caseworker, monkeypatch):
     assert (q1["days_n"], q1["median_days"], q1["p90_days"]) == (4, 20, 40)
     final = publication.published("final_decisions", "2026-Q1").summary
     assert (final["median_days"], final["p90_days"]) == (20, 56)  # 10, 20, 30, 56
+
+
+def test_DP4_stocks_count_people_in_a_state_at_the_end_of_each_period(app, caseworker,
+                                                                       monkeypatch):
+    """People in assistance, in a shelter, in proceedings and missing at the end of a month;
+    a quarter is its last month. Missing episodes are counted when they begin."""
+    from referral.missing.models import MissingEpisode
+    first, second, third, fourth, _ = known_data(caseworker)
+    # known_data: assistance from 1 and 2 Feb (first, second), shelter from 3 Feb (first),
+    # proceedings from 3 Mar (second). Here: second's assistance is suspended on 10 Feb
+    # (still in assistance) and ends on 10 Mar; first leaves the shelter on 20 Mar and comes
+    # back on 25 Mar (one stay at the end of March, not two).
+    moved(second, "assistance", "suspended", at(2, 10))
+    moved(second, "assistance", "ended", at(3, 10))
+    moved(first, "shelter", "left", at(3, 20))
+    moved(first, "shelter", "staying", at(3, 25))
+    # third goes missing on 20 Feb and is found on 5 Mar; fourth goes missing on 15 Mar
+    for case, since, found in ((third, at(2, 20), at(3, 5)), (fourth, at(3, 15), None)):
+        db.session.add(MissingEpisode(case_id=case.id, missing_since=since, found_at=found,
+                                      status="found" if found else "missing",
+                                      reported_by_id=caseworker.id))
+    db.session.commit()
+    publish_without_suppression(app, monkeypatch)
+    months = ("2026-01", "2026-02", "2026-03", "2026-Q1")
+    assert [cell("in_assistance", p) for p in months] == [0, 2, 1, 1]
+    assert [cell("in_shelter", p) for p in months] == [0, 1, 1, 1]
+    assert [cell("in_proceedings", p) for p in months] == [0, 0, 1, 1]
+    assert [cell("missing_now", p) for p in months] == [0, 1, 1, 1]
+    assert [cell("missing_episodes", p) for p in months] == [0, 1, 1, 2]
+    assert cell("in_assistance", "2026-02", "sex", "female") == 2
+    assert cell("missing_now", "2026-Q1", "nationality", "UA") == 1  # fourth: from UA
+    assert cell("assistance_started", "2026-Q1") == 2  # the flow is unchanged
+
+
+def test_DP4_a_stock_quarter_is_its_last_month_in_the_disclosure_lines():
+    """For a stock the quarter repeats its last month: hiding one hides the other."""
+    monthly = S.project({"2026-03": {("all", "female", "18-24", "RO", ("forced_labour",),
+                                      ("forced_labour",), "police", "unknown", "baseline"): 4,
+                                     ("all", "male", "18-24", "RO", ("forced_labour",),
+                                      ("forced_labour",), "police", "unknown", "baseline"): 30}})
+    periods = ["2026-01", "2026-02", "2026-03", "2026-Q1"]
+    counts, hidden, lines = publication.suppressed_set(monthly, periods, False, 11,
+                                                       stock=True)
+    assert counts[("2026-Q1", "total", "*", "*")] == 34  # March, not January to March
+    assert ("2026-Q1", "sex", "female", "*") in hidden
+    assert ("2026-03", "sex", "female", "*") in hidden
+    assert derivable(lines, hidden) == set()
 
 
 def test_DP4_series_are_never_merged(app, caseworker, monkeypatch):
@@ -184,23 +231,73 @@ def test_DP4_no_suppressed_cell_can_be_derived_from_the_published_table_set(rows
     assert derivable(lines, hidden) == set()
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known defect (issue 22): a generated case in CI left cells of a month published on its "
-    "own derivable from the later quarter's set; complements around a frozen month are not "
-    "yet chosen so that this can never happen"))
-@settings(max_examples=25, deadline=None)
-@given(st.lists(combo, min_size=1, max_size=12), st.lists(combo, min_size=1, max_size=6))
-def test_DP4_complements_chosen_around_a_frozen_month_leave_nothing_derivable(first, late):
-    """January was published on its own; February and March and the quarter come later."""
-    january = [r for r in first if r[0] == "2026-01"] or [("2026-01", *first[0][1:])]
-    counts, hidden, _ = publication.suppressed_set(as_monthly(january), ["2026-01"], True, 11)
-    frozen = {k: k not in hidden for k in counts}
-    later = as_monthly(january + [r for r in late if r[0] != "2026-01"])
-    periods = ["2026-01", "2026-02", "2026-03", "2026-Q1"]
-    counts, hidden, lines = publication.suppressed_set(later, periods, True, 11, frozen)
+def publish_in_turn(rows, months_alone):
+    """Each of ``months_alone`` published on its own as it closes, then the quarter: the
+    frozen cells of the earlier publications, and the quarter's table set."""
+    months = ["2026-01", "2026-02", "2026-03"]
+    frozen: dict = {}
+    for i in range(months_alone):
+        upto = [r for r in rows if r[0] in months[:i + 1]]
+        counts, hidden, _ = publication.suppressed_set(as_monthly(upto), months[:i + 1],
+                                                       True, 11, frozen)
+        frozen = {k: k not in hidden for k in counts}
+    counts, hidden, lines = publication.suppressed_set(as_monthly(rows), [*months, "2026-Q1"],
+                                                       True, 11, frozen)
+    return frozen, counts, hidden, lines
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(combo, min_size=1, max_size=14), st.integers(min_value=1, max_value=2))
+def test_DP4_complements_chosen_around_a_frozen_month_leave_nothing_derivable(rows,
+                                                                              months_alone):
+    """January (and February) were published on their own; the quarter comes later. What
+    they hid stays hidden, what they showed stays shown, and neither a hidden cell of a
+    month nor one of the quarter can be computed from the other publications."""
+    frozen, counts, hidden, lines = publish_in_turn(rows, months_alone)
     assert {k for k, shown in frozen.items() if not shown} <= hidden
     assert not {k for k, shown in frozen.items() if shown} & hidden
+    assert all(k in hidden for k, n in counts.items() if 0 < n < 11 and k not in frozen)
     assert derivable(lines, hidden) == set()
+
+
+def test_DP4_a_cell_a_published_month_left_out_is_known_to_be_zero():
+    """January had nobody aged 18-24 and nobody from VN; both came later. January's
+    published table said, by leaving them out, that they were 0: those zeros are known and
+    cannot serve to hide a cell of the quarter (chosen as complements, they left a cell
+    computable)."""
+    rows = [("2026-01", "negative", ("male", "25-34", "UA", ("unknown",)), 6),
+            ("2026-01", "negative", ("female", "25-34", "RO",
+                                     ("forced_labour", "sexual_exploitation")), 19),
+            ("2026-01", "positive", ("unknown", "25-34", "UA",
+                                     ("forced_labour", "sexual_exploitation")), 22),
+            ("2026-02", "positive", ("male", "25-34", "VN",
+                                     ("forced_labour", "sexual_exploitation")), 9),
+            ("2026-03", "negative", ("unknown", "25-34", "VN", ("sexual_exploitation",)), 12),
+            ("2026-03", "negative", ("male", "18-24", "UA",
+                                     ("forced_labour", "sexual_exploitation")), 16)]
+    frozen, counts, hidden, lines = publish_in_turn(rows, 1)
+    left_out = {k for k in counts if k[0] == "2026-01" and k not in frozen}
+    assert ("2026-01", "age_group", "18-24", "*") in left_out
+    assert not left_out & hidden
+    assert derivable(lines, hidden) == set()
+
+
+def test_DP4_the_exact_check_runs_on_a_set_of_any_size():
+    """A set hiding thousands of entries (a long tail of nationalities, each small) is still
+    checked exactly: the identities are reduced group by group, and nothing is left that an
+    intruder could compute."""
+    nationalities = [f"{a}{b}" for a in "ABCDEFGHIJ" for b in "ABCDEFGHIJKLMNOPQRST"]
+    rows = [(month, outcome, ("female" if i % 2 else "male", "18-24", nat, ("forced_labour",)),
+             1 + (i + j) % 4)
+            for i, nat in enumerate(nationalities)
+            for j, (month, outcome) in enumerate([("2026-01", "positive"),
+                                                  ("2026-02", "negative"),
+                                                  ("2026-03", "positive")])]
+    periods = ["2026-01", "2026-02", "2026-03", "2026-Q1"]
+    counts, hidden, lines = publication.suppressed_set(as_monthly(rows), periods, True, 11)
+    assert len(hidden) > 1500  # beyond where the exact check used to stop
+    assert all(k in hidden for k, n in counts.items() if 0 < n < 11)
+    assert disclosure.recoverable(lines, hidden) == set()
 
 
 def test_DP4_the_intruder_finds_a_cell_left_alone_in_its_line():

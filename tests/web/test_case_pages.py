@@ -60,7 +60,9 @@ def test_a_refused_step_explains_the_rule_instead_of_failing(cw_client, casework
         follow_redirects=True)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "This was not done:" in page and "(rule RP-1)" in page and "Not done" not in page
+    assert ("This was not done:" in page
+            and '(rule <a href="/help/rules#RP-1" class="rule-link">RP-1</a>)' in page
+            and "Not done" not in page)
 
 
 def test_another_agencys_case_file_is_404(cw_client):

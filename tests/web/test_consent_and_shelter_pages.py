@@ -57,7 +57,8 @@ def test_CO1_referral_pages_send_and_receive_with_consent(client, caseworker, a_
     url = f"/cases/{a_case.id}/referrals"
     page = client.post(url, data={"provider_id": str(clinic.id), "service": "medical"},
                        follow_redirects=True).get_data(as_text=True)
-    assert "This was not done:" in page and "(rule CO-1)" in page
+    assert ("This was not done:" in page
+            and '(rule <a href="/help/rules#CO-1" class="rule-link">CO-1</a>)' in page)
     give_consent(caseworker, a_case, "referral", clinic)
     client.post(url, data={"provider_id": str(clinic.id), "service": "medical"})
     referral = db.session.query(Referral).one()

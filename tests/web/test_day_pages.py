@@ -59,7 +59,7 @@ def test_CO4_an_override_for_an_adult_on_the_child_ground_is_refused_in_plain_wo
                           data={"purpose": "referral", "grounds": "child_without_guardian",
                                 "reason": "no"}, follow_redirects=True).get_data(as_text=True)
     assert "This was not done: this ground applies only to a child with no guardian yet" in page
-    assert "(rule CO-4)" in page
+    assert '(rule <a href="/help/rules#CO-4" class="rule-link">CO-4</a>)' in page
     assert db.session.query(ConsentOverride).count() == 0
 
 
@@ -213,7 +213,8 @@ def test_a_refusal_says_what_to_do_next_and_names_the_rule_last(cw_client, a_cas
                                 "version": str(a_case.version)},
                           follow_redirects=True).get_data(as_text=True)
     assert "Wait for the end of the reflection period" in page
-    assert "(rule RP-1)" in page and "WF-STATE" not in page
+    assert ('(rule <a href="/help/rules#RP-1" class="rule-link">RP-1</a>)' in page
+            and "WF-STATE" not in page)
 
 
 REFERRAL = {"given_name": "Tomasz", "family_name": "Nowak", "sex": "male",

@@ -343,3 +343,90 @@ def test_every_follow_up_name_is_marked_for_translation():
     from referral.labels import FOLLOW_UP_NAMES
     from referral.reminders.service import LABELS
     assert set(LABELS.values()) <= set(FOLLOW_UP_NAMES)
+
+
+# Entries a second reading found right as the English spelling has them (cognates, proper
+# names, placeholders only). Any other translation identical to the English is an English
+# copy waiting for a translator, and fails.
+SAME_AS_ENGLISH = {
+    "fr": {"%(domain)s (%(priority)s)", "%(minutes)s minutes", "Action", "Actions",
+           "Agriculture", "Assistance", "Contact", "Correction", "Corrections", "Description",
+           "Document", "Documents", "Identification", "Message", "Non-refoulement", "Note",
+           "Notes", "Notifications", "Pages", "Police", "Restriction", "Service", "Services",
+           "Servitude", "Social", "Supervision", "Total", "Version", "Versions", "absent",
+           "administration", "administrative", "assistance", "audit", "danger",
+           "identification", "positive", "supervision", "urgent", "version %(number)s",
+           "version %(number)s, %(when)s UTC"},
+    "ar": {"%(domain)s (%(priority)s)", "%(field)s: %(message)s"},
+    "es": {"%(domain)s (%(priority)s)", "%(field)s: %(message)s", "Auditor", "Cultural",
+           "Error", "No", "Sector", "Social", "Supervisor", "Total", "auditor", "civil", "no",
+           "supervisor"},
+}
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_no_catalog_holds_english_copies(lang):
+    copies = sorted(m.id for m in read_catalog(lang) if m.id and isinstance(m.id, str)
+                    and m.string == m.id and m.id not in SAME_AS_ENGLISH.get(lang, set()))
+    assert not copies, f"{lang}: translate these (or, if right as they are, list them): {copies}"
+
+
+def test_arabic_translations_are_written_in_arabic():
+    """An Arabic entry with words in it has Arabic letters (a Latin-only one is English)."""
+    placeholders = re.compile(r"%\(\w+\)[sd]|<[^>]+>|\b[A-Z]{2,}-?\d*\b|API|HSDS|UTC|JSON")
+    latin_only = []
+    for message in read_catalog("ar"):
+        if not message.id or not isinstance(message.string, str):
+            continue
+        text = placeholders.sub("", message.string)
+        if re.search(r"[A-Za-z]{3,}", text) and not re.search(r"[\u0600-\u06FF]", text):
+            latin_only.append(message.id)
+    assert not latin_only, latin_only
+
+
+def test_one_english_word_with_two_meanings_gets_a_translation_for_each():
+    """"held" is a meeting that took place and an item kept for the person; "Measure" a
+    protective measure and a statistics indicator: each meaning is its own entry (msgctxt)."""
+    french = read_catalog("fr")
+    assert french.get("held", context="meeting").string == "tenue"
+    assert french.get("held", context="check-in").string == "a eu lieu"
+    assert french.get("Measure", context="statistics indicator").string == "Indicateur"
+    assert french.get("Measure").string == "Mesure"  # a protective measure (legal aid)
+    arabic = read_catalog("ar")
+    assert arabic.get("held", context="meeting").string != arabic.get(
+        "Measure").string != arabic.get("Measure", context="statistics indicator").string
+
+
+def test_the_translations_command_lists_what_is_missing_and_fills_it(app, tmp_path,
+                                                                     monkeypatch):
+    import json
+
+    from referral import translation_cli
+    (tmp_path / "fr" / "LC_MESSAGES").mkdir(parents=True)
+    catalog = read_catalog("fr")
+    catalog.get("Unknown device").string = ""
+    catalog.get("held", context="meeting").string = ""
+    with (tmp_path / "fr" / "LC_MESSAGES" / "messages.po").open("wb") as handle:
+        write_po(handle, catalog, width=76, no_location=True)
+    monkeypatch.setattr(translation_cli, "TRANSLATIONS", tmp_path)
+    runner = app.test_cli_runner()
+
+    listed = runner.invoke(args=["translations", "missing", "fr", "--json"])
+    assert listed.exit_code == 0, listed.output
+    entries = json.loads(listed.stdout)
+    assert entries == [{"msgid": "Unknown device"}, {"msgctxt": "meeting", "msgid": "held"}]
+
+    entries[1]["msgstr"], entries[0]["msgstr"] = "tenue", "Appareil %(x)s"
+    source = tmp_path / "fill.json"
+    source.write_text(json.dumps(entries), encoding="utf-8")
+    refused = runner.invoke(args=["translations", "fill", "fr", str(source)])
+    assert refused.exit_code == 1 and "placeholders" in refused.output
+    entries[0]["msgstr"] = "Unknown device"
+    source.write_text(json.dumps(entries), encoding="utf-8")
+    filled = runner.invoke(args=["translations", "fill", "fr", str(source)])
+    assert filled.exit_code == 0 and "2 filled in fr" in filled.output
+    assert "same as the English" in filled.output
+    assert runner.invoke(args=["translations", "missing", "fr", "--json"]).stdout.strip() \
+        == "[]"
+    with (tmp_path / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        assert read_po(handle).get("held", context="meeting").string == "tenue"

@@ -107,3 +107,27 @@ def test_every_event_has_one_owner_and_the_generic_endpoint_refuses_the_others(
                                          "facts": {"person_view": "a view"}})
             assert response.status_code == 409, (name, event)
             assert "WF-OWNER" in response.json["errors"], (name, event)
+
+
+REASONED = [(name, t) for name, track in TRACKS.items() for t in track.transitions
+            if t.reason_required]
+
+
+@pytest.mark.parametrize("name,t", REASONED,
+                         ids=[f"{name}.{t.event}.{t.src[0]}" for name, t in REASONED])
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_ID6_a_step_that_needs_a_reason_is_refused_without_one(name, t, reason):
+    """The reason is checked before any guard: an adverse step without one is refused by
+    ID-6, any other step by WF-REASON."""
+    _, refusal = workflows.evaluate(TRACKS[name], t.src[0], t.event, {}, reason)
+    assert refusal == workflows.Refusal("ID-6" if t.adverse else "WF-REASON",
+                                        "a reason is required for this step")
+
+
+def test_ID6_the_adverse_steps_are_those_the_rule_names():
+    """Ending a service, refusing, closing on a negative decision, ending a stay (ID-6)."""
+    adverse = {(name, t.event) for name, track in TRACKS.items() for t in track.transitions
+               if t.adverse and t.reason_required}
+    assert {("assistance", "decline"), ("assistance", "suspend"), ("assistance", "end"),
+            ("shelter", "end_stay"), ("nrm", "close"), ("nrm", "refer_on"),
+            ("return", "refuse")} <= adverse
