@@ -520,15 +520,15 @@ def upcoming_legal_deadlines(actor, limit=10) -> list[dict]:
     """The next hearings and legal deadlines across every assigned case, in one query."""
     from ..reminders.models import Deadline, DeadlineStatus
     rows = db.session.execute(
-        select(Deadline.kind, Deadline.due_at, Case.reference)
+        select(Deadline.kind, Deadline.due_at, Case.reference, Case.id)
         .join(Case, Case.id == Deadline.case_id)
         .join(LegalAidAssignment, LegalAidAssignment.case_id == Case.id)
         .where(LegalAidAssignment.user_id == actor.id,
                Deadline.status == DeadlineStatus.pending,
                Deadline.kind.in_(LEGAL_DEADLINE_KINDS))
         .order_by(Deadline.due_at).limit(limit)).all()
-    return [{"kind": kind, "due_at": due_at, "reference": reference}
-            for kind, due_at, reference in rows]
+    return [{"kind": kind, "due_at": due_at, "reference": reference, "case_id": case_id}
+            for kind, due_at, reference, case_id in rows]
 
 
 @register_facts(tracks=("legal",))
@@ -566,34 +566,58 @@ def _deadlines_between(actor, start, end) -> list[dict]:
                Deadline.kind.in_(LEGAL_DEADLINE_KINDS),
                Deadline.due_at >= start, Deadline.due_at < end)
         .order_by(Deadline.due_at)).all()
-    return [{"kind": kind, "due_at": due_at, "reference": reference, "case_id": case_id}
+    now = utcnow()
+    return [{"kind": kind, "due_at": due_at, "reference": reference, "case_id": case_id,
+             "overdue": _aware(due_at) < now}
             for kind, due_at, reference, case_id in rows]
 
 
-def _week_start(now):
-    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    return start - timedelta(days=start.weekday())
+def _aware(moment):
+    from datetime import timezone
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _zone(actor):
+    """The time zone the actor reads their week in: theirs, else the service's, else UTC."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from flask import current_app, has_app_context
+    name = getattr(actor, "time_zone", "") or \
+        (current_app.config.get("DEFAULT_TIME_ZONE") if has_app_context() else "") or "UTC"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _week_start(now, zone=None):
+    """Monday 00:00 of the week ``now`` falls in, in ``zone`` (UTC by default), as UTC."""
+    from datetime import timezone
+    local = _aware(now).astimezone(zone or timezone.utc)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return (start - timedelta(days=start.weekday())).astimezone(timezone.utc)
 
 
 def due_this_week(actor) -> list[dict]:
-    """What is due from now to the end of this week (Monday to Sunday, UTC), and anything
-    overdue still pending: the legal aid home."""
+    """What is due from now to the end of this week (Monday to Sunday, in the actor's time
+    zone), and anything overdue still pending: the legal aid home."""
     from datetime import datetime, timezone
     now = utcnow()
     return _deadlines_between(actor, datetime(1900, 1, 1, tzinfo=timezone.utc),
-                              _week_start(now) + timedelta(days=7))
+                              _week_start(now, _zone(actor)) + timedelta(days=7))
 
 
 def deadlines_by_week(actor, weeks=8) -> list[dict]:
-    """Hearings and legal deadlines of the assigned cases, grouped by week (Monday, UTC),
-    from this week for ``weeks`` weeks; overdue ones open the first week."""
+    """Hearings and legal deadlines of the assigned cases, grouped by week (from Monday, in
+    the actor's time zone), from this week for ``weeks`` weeks; overdue ones open the first
+    week."""
     from datetime import datetime, timezone
-    start = _week_start(utcnow())
+    start = _week_start(utcnow(), _zone(actor))
     rows = _deadlines_between(actor, datetime(1900, 1, 1, tzinfo=timezone.utc),
                               start + timedelta(days=7 * weeks))
     grouped = [{"start": start + timedelta(days=7 * i), "rows": []} for i in range(weeks)]
     for row in rows:
-        index = max(0, (row["due_at"] - start).days // 7)
+        index = max(0, (_aware(row["due_at"]) - start).days // 7)
         grouped[index]["rows"].append(row)
     record(actor, "legal.calendar", "user", actor.id, purpose="legal aid",
            details={"deadlines": len(rows)})

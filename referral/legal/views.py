@@ -51,21 +51,8 @@ def case_legal(case_id):
                            staff=service.legal_aid_staff() if can_assign else [],
                            can_assign=can_assign, person_language=_person_language(case),
                            release_events=[(e, RELEASE_EVENTS[e]) for e in RELEASE_EVENTS],
-                           claims_url=_claims_url(case.id),
                            assigned=service.is_assigned_legal_aid(current_user, case),
                            **summary)
-
-
-def _claims_url(case_id):
-    """The page of compensation claims and permits, where this service has one."""
-    path = f"/cases/{case_id}/legal/claims"
-    from werkzeug.exceptions import HTTPException
-    adapter = current_app.url_map.bind("localhost")
-    try:
-        adapter.match(path, method="GET")
-    except HTTPException:  # no such page here
-        return None
-    return path
 
 
 def _person_language(case) -> str:

@@ -162,6 +162,7 @@ def test_a_legal_aid_workers_day_only_in_the_browser(day, lang, viewport,  # noq
     expect(page.locator("body")).to_contain_text("Magistrates' court")
     expect(page.locator("body")).to_contain_text("Lena Lawyer")
     _axe_only(d)
+    d.shot("legal-letter")
     printing = page.locator("#print-letter")
     expect(printing).to_be_visible()
     page.emulate_media(media="print")  # what the browser's print and "Save as PDF" give

@@ -301,3 +301,28 @@ def test_LP4_the_advisory_letter_prints_clean_with_its_sender_date_and_signature
     css = _text(client.get("/static/letter.css"))
     assert "@media print" in css and ".no-print { display: none" in css
     assert "@page" in css
+
+
+# -- the legal aid home: what is due this week, in the reader's week ---------------------------
+
+def test_the_week_starts_on_the_readers_monday_not_utcs():
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+    sunday_evening_utc = datetime(2026, 12, 6, 20, 0, tzinfo=timezone.utc)  # Monday in Tokyo
+    assert legal._week_start(sunday_evening_utc) == datetime(2026, 11, 30, tzinfo=timezone.utc)
+    assert legal._week_start(sunday_evening_utc, ZoneInfo("Asia/Tokyo")) == \
+        datetime(2026, 12, 6, 15, 0, tzinfo=timezone.utc)  # Monday 7 December, 00:00 JST
+
+
+def test_the_home_marks_a_hearing_still_pending_after_its_time_overdue_and_links_its_case(
+        client, lawyer, proceeding):
+    from referral.reminders.service import plan_deadline
+    plan_deadline(proceeding.case_id, "hearing", utcnow() - timedelta(hours=2),
+                  source_key="missed")
+    db.session.commit()
+    login(client, "lawyer")
+    home = _text(client.get("/"))
+    this_week = home.split("Due this week")[1].split("Coming up")[0]
+    assert "overdue" in this_week and f"/cases/{proceeding.case_id}/legal" in this_week
+    calendar = _text(client.get("/legal/calendar"))
+    assert "overdue" in calendar.split("This week")[1].split("</section>")[0]
