@@ -5,7 +5,8 @@ import pytest
 
 from referral.accounts.models import AgencyKind
 from referral.extensions import db
-from tests.cases.conftest import decide
+from referral.errors import Refused
+from tests.cases.conftest import decide, transition
 from tests.factories import create_agency, create_case, create_user
 
 
@@ -46,3 +47,33 @@ def test_LP1_a_hearing_on_sunday_is_due_this_week_and_one_on_monday_is_not(casew
         db.session.flush()
         due = [row["due_at"].replace(tzinfo=timezone.utc) for row in legal.due_this_week(lawyer)]
     assert due == [sunday]
+
+
+def test_RR2_the_nrm_stage_moves_to_return_only_once_the_return_is_approved(caseworker, a_case):
+    """RR-2: a return happens only after an individual assessment and approval; until then
+    the case cannot be moved to the return stage, and once approved it can."""
+    from datetime import datetime, timedelta, timezone
+
+    from freezegun import freeze_time
+
+    from referral.returns import service as returns
+
+    decide(caseworker, a_case)
+    with freeze_time(datetime.now(timezone.utc) + timedelta(days=31)):
+        transition(caseworker, a_case, "nrm", "begin_assistance")
+        assert a_case.nrm_state == "assistance"
+        request = returns.request_return(caseworker, a_case, destination_country="RO",
+                                         person_words="I want to go home to my mother")
+        returns.assess(caseworker, request, risk_retaliation="low", risk_retrafficking="medium",
+                       risk_stigma="low", non_refoulement_checked=True,
+                       asylum_information_given=True, open_proceedings_checked=True)
+        db.session.commit()
+        assert a_case.return_state == "assessed"
+        with pytest.raises(Refused) as refused:
+            transition(caseworker, a_case, "nrm", "begin_return")
+        assert refused.value.rule == "RR-2"
+        assert a_case.nrm_state == "assistance"
+        returns.return_step(caseworker, request, "approve")
+        db.session.commit()
+        transition(caseworker, a_case, "nrm", "begin_return")
+        assert a_case.nrm_state == "return_reintegration"
