@@ -77,3 +77,23 @@ def test_RR2_the_nrm_stage_moves_to_return_only_once_the_return_is_approved(case
         db.session.commit()
         transition(caseworker, a_case, "nrm", "begin_return")
         assert a_case.nrm_state == "return_reintegration"
+
+
+def test_RR4_each_check_in_answers_the_next_scheduled_one_in_order(caseworker, a_case):
+    """RR-4: check-ins at 1, 3, 6 and 12 months; a check-in, held or missed, is recorded
+    against the scheduled one it answers (the earliest still pending), which is then met."""
+    from sqlalchemy import select
+
+    from referral.reminders.models import Deadline
+    from referral.returns import service as returns
+
+    returns.create_plan(caseworker, a_case, outcome="return", wellbeing="a", economic="b",
+                        social="c", cultural="d", political="e")
+    first = returns.record_checkin(caseworker, a_case, held=True, inclusion_notes="at work")
+    second = returns.record_checkin(caseworker, a_case, held=False, missed_reason="unreachable")
+    db.session.commit()
+    assert (first.schedule_key, second.schedule_key) == ("1m", "3m")
+    pending = db.session.scalars(select(Deadline.source_key).where(
+        Deadline.case_id == a_case.id, Deadline.kind == "reintegration_checkin",
+        Deadline.status == "pending")).all()
+    assert sorted(pending) == ["12m", "6m"]
