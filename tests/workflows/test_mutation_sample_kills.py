@@ -97,3 +97,36 @@ def test_RR4_each_check_in_answers_the_next_scheduled_one_in_order(caseworker, a
         Deadline.case_id == a_case.id, Deadline.kind == "reintegration_checkin",
         Deadline.status == "pending")).all()
     assert sorted(pending) == ["12m", "6m"]
+
+
+@pytest.mark.parametrize("smtp_host, status", [("127.0.0.1", "pending"), (None, "skipped")])
+def test_DP7_the_dpo_alert_of_an_unjustified_opening_is_mailed_only_where_mail_is_set_up(
+        app, client, supervisor, agency, a_case, smtp_host, status):
+    """DP-7: an opening judged not justified alerts the data protection officer in the app
+    and by email where mail is configured; with no mail server the email is marked skipped,
+    never left waiting for a server that does not exist."""
+    import pyotp
+    from sqlalchemy import select
+
+    from referral.accounts import service as accounts
+    from referral.privacy import service as privacy
+    from referral.reminders.models import OutboxMessage
+
+    create_user("dpo", agency=agency, username="dpo", email="dpo@example.org")
+    opener = create_user("supervisor", agency=agency, username="sup1b")
+    privacy.restrict_case(supervisor, a_case.id, reason="suspected involvement of an officer")
+    secret = accounts.enrol_mfa(opener)
+    db.session.commit()
+    opening = privacy.break_the_glass(opener, a_case.id, reason="need to check urgent safety "
+                                      "issue now", otp=pyotp.TOTP(secret).now())
+    db.session.commit()
+    app.config["SMTP_HOST"] = smtp_host
+    try:
+        privacy.review_break_glass(supervisor, opening.id, outcome="not_justified",
+                                   note="this opening was not justified at all")
+        db.session.commit()
+    finally:
+        app.config["SMTP_HOST"] = None
+    mail = db.session.scalars(select(OutboxMessage)).one()
+    assert mail.to_address == "dpo@example.org" and a_case.reference in mail.subject
+    assert mail.status == status
