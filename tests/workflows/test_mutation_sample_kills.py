@@ -130,3 +130,31 @@ def test_DP7_the_dpo_alert_of_an_unjustified_opening_is_mailed_only_where_mail_i
     mail = db.session.scalars(select(OutboxMessage)).one()
     assert mail.to_address == "dpo@example.org" and a_case.reference in mail.subject
     assert mail.status == status
+
+
+def test_DP7_an_unjustified_opening_restores_only_a_restriction_its_opener_lifted_on_that_case(
+        supervisor, caseworker, agency, a_case):
+    """DP-7: the review of an opening judged not justified restores the case's restriction
+    when the opener lifted it. A restriction the opener lifted on another case, where they
+    are named, is theirs to lift; and a named supervisor's lifting of this one stands."""
+    import pyotp
+
+    from referral.accounts import service as accounts
+    from referral.privacy import service as privacy
+
+    opener = create_user("supervisor", agency=agency, username="sup1b")
+    their_case = create_case(caseworker)
+    privacy.restrict_case(supervisor, a_case.id, reason="suspected involvement of an officer")
+    privacy.restrict_case(opener, their_case.id, reason="a relative works in this office")
+    secret = accounts.enrol_mfa(opener)
+    db.session.commit()
+    opening = privacy.break_the_glass(opener, a_case.id, reason="need to check urgent safety "
+                                      "issue now", otp=pyotp.TOTP(secret).now())
+    privacy.lift_restriction(opener, their_case.id, reason="the relative has left the office")
+    privacy.lift_restriction(supervisor, a_case.id, reason="the officer has been cleared")
+    db.session.commit()
+    reviewed = privacy.review_break_glass(supervisor, opening.id, outcome="not_justified",
+                                          note="this opening was not justified at all")
+    db.session.commit()
+    assert reviewed.reverted["restriction_restored"] is False
+    assert not a_case.is_restricted and not their_case.is_restricted
