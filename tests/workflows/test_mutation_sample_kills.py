@@ -158,3 +158,27 @@ def test_DP7_an_unjustified_opening_restores_only_a_restriction_its_opener_lifte
     db.session.commit()
     assert reviewed.reverted["restriction_restored"] is False
     assert not a_case.is_restricted and not their_case.is_restricted
+
+
+def test_LP4_the_alert_of_an_open_proceeding_against_the_person_names_the_reviews_outcome(
+        client, caseworker, a_case, cw_headers):
+    """LP-4: while a proceeding against the person stays open, the case shows an alert that
+    names the offence and where the non-punishment review stands: pending, then its
+    outcome once reviewed."""
+    from referral.legal import service as legal
+
+    def alerts():
+        return client.get(f"/api/v1/cases/{a_case.id}/legal",
+                          headers=cw_headers).json["non_punishment_alerts"]
+
+    proceeding = legal.open_proceeding(caseworker, a_case, kind="criminal",
+                                       person_role="suspect", court_or_authority="Court",
+                                       offence_category="false_documents")
+    db.session.commit()
+    [pending] = alerts()
+    assert "use of false documents" in pending and pending.endswith("review pending")
+    legal.review_non_punishment(caseworker, proceeding, review="compelled by traffickers; "
+                                "the court lowered the penalty", outcome="mitigated")
+    db.session.commit()
+    [reviewed] = alerts()
+    assert reviewed.endswith("review penalty mitigated")
