@@ -182,3 +182,35 @@ def test_LP4_the_alert_of_an_open_proceeding_against_the_person_names_the_review
     db.session.commit()
     [reviewed] = alerts()
     assert reviewed.endswith("review penalty mitigated")
+
+
+@pytest.mark.parametrize("code", ("baseline", "uk"))
+def test_NRM4_the_move_on_period_plans_its_end_the_needs_assessment_and_the_transition_plan(
+        caseworker, code):
+    """NRM-4: after a positive final decision, the move-on period ends ``move_on_days``
+    later (reminders 14 and 7 days before), a recovery needs assessment is due within
+    ``recovery_needs_assessment_days`` (reminders 3 and 1 days before) and a transition plan
+    ``transition_plan_before_end_days`` before the period ends (reminders 7 and 1 days
+    before), in each jurisdiction's own numbers."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from referral.reminders.models import Deadline
+    from workflows import jurisdictions
+
+    j = jurisdictions.get(code)
+    case = create_case(caseworker, jurisdiction=code)
+    if j.first_decision != j.final_decision:
+        decide(caseworker, case, kind=j.first_decision, outcome="positive")
+    positive = decide(caseworker, case, kind=j.final_decision, outcome="positive")
+    start = positive.decided_at
+    planned = {d.kind: (d.due_at.replace(tzinfo=None), list(d.remind_days))
+               for d in db.session.scalars(select(Deadline).where(Deadline.case_id == case.id))}
+    start = start.replace(tzinfo=None)
+    end = start + timedelta(days=j.move_on_days)
+    assert planned["move_on_end"] == (end, [14, 7])
+    assert planned["recovery_needs_assessment"] == (
+        start + timedelta(days=j.recovery_needs_assessment_days), [3, 1])
+    assert planned["transition_plan"] == (
+        end - timedelta(days=j.transition_plan_before_end_days), [7, 1])
