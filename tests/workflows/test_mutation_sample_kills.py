@@ -26,7 +26,7 @@ def test_NRM6_a_decision_the_competent_authority_records_says_so_and_not_on_pape
 
 def test_LP1_a_hearing_on_sunday_is_due_this_week_and_one_on_monday_is_not(caseworker, a_case):
     """The legal aid home lists what is due to the end of the week, Monday to Sunday (UTC):
-    a hearing late on Sunday is this week's, one just after midnight belongs to the next."""
+    a hearing late on Sunday is this week's, one at midnight starts the next."""
     from datetime import datetime, timezone
 
     from freezegun import freeze_time
@@ -41,7 +41,7 @@ def test_LP1_a_hearing_on_sunday_is_due_this_week_and_one_on_monday_is_not(casew
         proceeding = legal.open_proceeding(caseworker, a_case, kind="criminal",
                                            person_role="victim", court_or_authority="Court A")
         sunday = datetime(2026, 12, 6, 23, 30, tzinfo=timezone.utc)
-        monday = datetime(2026, 12, 7, 0, 30, tzinfo=timezone.utc)
+        monday = datetime(2026, 12, 7, 0, 0, tzinfo=timezone.utc)
         legal.add_hearing(lawyer, proceeding, at=sunday, place="Room 4")
         legal.add_hearing(lawyer, proceeding, at=monday, place="Room 5")
         db.session.flush()
@@ -214,3 +214,19 @@ def test_NRM4_the_move_on_period_plans_its_end_the_needs_assessment_and_the_tran
         start + timedelta(days=j.recovery_needs_assessment_days), [3, 1])
     assert planned["transition_plan"] == (
         end - timedelta(days=j.transition_plan_before_end_days), [7, 1])
+
+
+def test_CO1_CO2_the_case_history_shows_each_consent_given_and_each_withdrawal(caseworker,
+                                                                              a_case):
+    """CO-1, CO-2: consent is specific and can be withdrawn at any time; the case's history
+    shows when each consent was given, for what and to whom, and when it was withdrawn."""
+    from referral.cases import service as cases
+    from referral.consent import service as consent_service
+    from tests.factories import give_consent
+
+    consent = give_consent(caseworker, a_case, "service", recipient_name="Clinic Nord")
+    consent_service.withdraw_consent(caseworker, consent, note="changed her mind")
+    db.session.commit()
+    shown = [(item["event"], item["purpose"], item["recipient"])
+             for item in cases.history(caseworker, a_case) if item["type"] == "consent"]
+    assert shown == [("given", "service", "Clinic Nord"), ("withdrawn", "service", "Clinic Nord")]
