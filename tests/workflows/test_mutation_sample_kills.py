@@ -230,3 +230,12 @@ def test_CO1_CO2_the_case_history_shows_each_consent_given_and_each_withdrawal(c
     shown = [(item["event"], item["purpose"], item["recipient"])
              for item in cases.history(caseworker, a_case) if item["type"] == "consent"]
     assert shown == [("given", "service", "Clinic Nord"), ("withdrawn", "service", "Clinic Nord")]
+
+
+def test_NC3_the_tripwire_names_the_whole_phrase_that_ties_a_reason_to_cooperation():
+    """NC-3: a reason tied to cooperation is refused and a supervisor sees the attempt, with
+    the words that tied it: the whole phrase, not a shorter one inside it."""
+    from workflows.screening import cooperation_hit
+
+    # "sans suite" is a phrase of its own too; the longer one is the one named.
+    assert cooperation_hit("Classement sans suite de la plainte") == "classement sans suite"
