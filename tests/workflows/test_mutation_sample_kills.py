@@ -239,3 +239,24 @@ def test_NC3_the_tripwire_names_the_whole_phrase_that_ties_a_reason_to_cooperati
 
     # "sans suite" is a phrase of its own too; the longer one is the one named.
     assert cooperation_hit("Classement sans suite de la plainte") == "classement sans suite"
+
+
+def test_LP3_a_case_s_legal_summary_lists_its_own_compensation_claims_and_no_other(
+        caseworker, a_case):
+    """LP-3: compensation is claimable whatever the person's residence status; the legal
+    summary of a case lists the claims made for that person, never another person's."""
+    from datetime import timedelta
+
+    from referral.database import utcnow
+    from referral.legal import service as legal
+
+    other = create_case(caseworker)
+    own = legal.add_compensation(caseworker, a_case, kind="lost_wages", amount_claimed=5400,
+                                 currency="EUR", limitation_at=utcnow() + timedelta(days=365))
+    theirs = legal.add_compensation(caseworker, other, kind="lost_wages", amount_claimed=900,
+                                    currency="EUR", limitation_at=utcnow() + timedelta(days=365))
+    db.session.commit()
+    assert [c.id for c in legal.legal_summary(caseworker, a_case)["compensation_claims"]] == [
+        own.id]
+    assert [c.id for c in legal.legal_summary(caseworker, other)["compensation_claims"]] == [
+        theirs.id]
