@@ -260,3 +260,19 @@ def test_LP3_a_case_s_legal_summary_lists_its_own_compensation_claims_and_no_oth
         own.id]
     assert [c.id for c in legal.legal_summary(caseworker, other)["compensation_claims"]] == [
         theirs.id]
+
+
+def test_DP3_an_audit_entry_keeps_the_details_of_what_was_done(supervisor, caseworker, a_case):
+    """DP-3: every read and write of a case is audited with who, when, what and why; the
+    entry keeps the details of what was done (here: how many staff a restriction named),
+    and an entry with no details stores none rather than an empty record."""
+    from referral.audit import service as audit
+    from referral.privacy import service as privacy
+
+    privacy.restrict_case(supervisor, a_case.id, reason="suspected involvement of an officer")
+    audit.record(supervisor, "case.read", "case", a_case.id, case_id=a_case.id,
+                 purpose="supervision", details={})
+    db.session.commit()
+    entries = {e.action: e.details for e in audit.entries_for_case(a_case.id)}
+    assert entries["case.restrict"] == {"named": 2}  # the supervisor and the caseworker
+    assert entries["case.read"] is None
