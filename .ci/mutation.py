@@ -164,6 +164,9 @@ def main():
     parser.add_argument("--files", nargs="+", metavar="PATH", help="only these configured modules")
     parser.add_argument("--list", action="store_true", help="print the sample and stop")
     parser.add_argument("--report", metavar="JSON", help="write every result to this file")
+    parser.add_argument("--retest", metavar="JSON",
+                        help="run again only the survivors of an earlier --report (after "
+                             "writing tests to kill them)")
     args = parser.parse_args()
 
     config = tomllib.loads(CONFIG.read_text())
@@ -191,6 +194,13 @@ def main():
     started = time.monotonic()
     sources = {p: (ROOT / p).read_text(encoding="utf-8") for p in paths}
     mutants = all_mutants(paths)
+    if args.retest:
+        earlier = json.loads(Path(args.retest).read_text())["results"]
+        wanted = {(r["file"], r["operator"], r["occurrence"]) for r in earlier
+                  if r["outcome"] == "survived"}
+        mutants = [m for m in mutants
+                   if (str(m.module_path), m.operator_name, m.occurrence) in wanted]
+        size = None
     chosen, skipped = draw(mutants, size, seed, equivalents, sources)
     print(f"mutation: {len(mutants)} mutants in {len(paths)} modules; "
           f"{'all' if size is None else 'sample of'} {len(chosen)} (seed {seed}); "
