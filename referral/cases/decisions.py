@@ -16,6 +16,7 @@ from ..database import utcnow
 from ..errors import Invalid, NotFound, Refused
 from ..extensions import db
 from ..labels import N_
+from ..reminders.models import Deadline, DeadlineStatus
 from ..reminders.service import cancel_deadlines, meet_deadline, plan_deadline
 from ..signals import decision_recorded
 from . import access
@@ -350,10 +351,16 @@ def _apply_age_assessment(case, decision):
     if decision.outcome == "adult":
         case.age_status = AgeStatus.assessed_adult
         meet_deadline(case.id, "guardian_appointment")
-    elif decision.outcome == "child":
-        case.age_status = AgeStatus.assessed_child
-    else:
-        case.age_status = AgeStatus.disputed
+        return
+    case.age_status = AgeStatus.assessed_child if decision.outcome == "child" \
+        else AgeStatus.disputed
+    # CH-3: a person assessed as a child (or whose age is in dispute) who has no guardian
+    # gets the guardian deadline from now, unless one is already running.
+    pending = db.session.scalar(select(Deadline.id).where(
+        Deadline.case_id == case.id, Deadline.kind == "guardian_appointment",
+        Deadline.status == DeadlineStatus.pending))
+    if case.guardian_appointed_at is None and pending is None:
+        _plan_guardian_deadline(case, decision.decided_at)
 
 
 def appoint_guardian(actor, case: Case, *, name: str, organisation: str | None = None):
@@ -416,9 +423,15 @@ def plan_opening_deadlines(case: Case):
                   assignee_id=case.assigned_to_id)
     plan_adult_transition(case)
     if case.is_child and case.guardian_appointed_at is None:
-        plan_deadline(case.id, "guardian_appointment",
-                      case.referred_at + timedelta(days=jurisdiction.guardian_deadline_days),
-                      remind_days=(1,), risk=2, assignee_id=case.assigned_to_id)
+        _plan_guardian_deadline(case, case.referred_at)
+
+
+def _plan_guardian_deadline(case: Case, start):
+    """CH-3: a child's guardian is appointed within the jurisdiction's days, with a
+    reminder the day before."""
+    plan_deadline(case.id, "guardian_appointment",
+                  start + timedelta(days=_jurisdiction(case).guardian_deadline_days),
+                  remind_days=(1,), risk=2, assignee_id=case.assigned_to_id)
 
 
 def plan_reflection_end(case: Case):

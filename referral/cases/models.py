@@ -219,6 +219,9 @@ class Case(Model):
         if self.nrm_state == "closed" or self.identification == "negative_final":
             return False
         now = utcnow()
+        if self.nrm_state == "reflection_period" and self.reflection_ends_at is not None \
+                and now < self.reflection_ends_at:
+            return True  # RP-2: while the period runs, whatever else has ended (move-on)
         if self.protection_ends_at is not None and self.protection_ends_at <= now:
             return False
         if self.nrm_state in ("presumed_victim", "reflection_period"):

@@ -138,3 +138,22 @@ def test_CH2_every_decision_about_a_child_records_a_best_interests_assessment(
     assert invalid.value.key == "best_interests"
     assert invalid.value.message == ("a decision about a child records a best interests "
                                      "assessment (CH-2)")
+
+
+@pytest.mark.parametrize("code", ["baseline", "uk"])
+@pytest.mark.parametrize("outcome", ["child", "disputed"])
+def test_CH3_a_person_assessed_as_a_child_gets_a_guardian_deadline(caseworker, code, outcome):
+    """An adult by their stated age whom an age assessment finds a child (or whose age it
+    leaves in dispute) gets the guardian deadline from the assessment, with its reminder."""
+    from workflows import jurisdictions
+    case = create_case(caseworker, jurisdiction=code)
+    assert not case.is_child
+    assessment = decide(caseworker, case, kind="age_assessment", outcome=outcome,
+                        child_views="wants to stay in school", best_interests="safe placement")
+    assert case.is_child
+    deadline = db.session.scalar(select(Deadline).where(
+        Deadline.case_id == case.id, Deadline.kind == "guardian_appointment"))
+    assert deadline is not None and deadline.status == "pending"
+    assert deadline.due_at - assessment.decided_at == timedelta(
+        days=jurisdictions.for_case(case).guardian_deadline_days)
+    assert deadline.remind_days == [1]

@@ -136,3 +136,17 @@ def test_RP2_the_supervisor_sees_the_no_removal_flag_too(client, supervisor, a_c
     from tests.factories import token_headers
     body = client.get(f"/api/v1/cases/{a_case.id}", headers=token_headers(supervisor)).json
     assert body["no_removal"] is True
+
+
+def test_RP2_an_extended_period_protects_after_the_move_on_period_has_ended(caseworker, a_case):
+    """Identified on the day of referral, the move-on period (NRM-4) ends with the 30-day
+    minimum; the period, extended, still runs: no removal until it ends (RP-2)."""
+    decide(caseworker, a_case)
+    assert a_case.move_on_ends_at is not None
+    decisions.extend_reflection_period(caseworker, a_case, days=14, reason="in hospital")
+    db.session.commit()
+    with freeze_time(a_case.move_on_ends_at + timedelta(days=1)):
+        assert a_case.nrm_state == "reflection_period"
+        assert a_case.no_removal is True
+    with freeze_time(a_case.reflection_ends_at + timedelta(days=1)):
+        assert a_case.no_removal is False
