@@ -241,3 +241,14 @@ def add_days(start, days: int, working_days: bool = False):
         if current.weekday() < 5:
             left -= 1
     return current
+
+
+def add_months(start, months: int):
+    """``start`` plus ``months`` calendar months, at the same time of day: the same day of the
+    month, or the month's last day where it is shorter (31 January + 1 month is 28 February,
+    29 February in a leap year). Check-ins "at 1, 3, 6, 12 months" (RR-4) fall on these."""
+    import calendar
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return start.replace(year=year, month=month,
+                         day=min(start.day, calendar.monthrange(year, month)[1]))

@@ -1,6 +1,4 @@
 """Return and reintegration rules."""
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from workflows import jurisdictions
@@ -127,7 +125,7 @@ def create_plan(actor, case, *, outcome, wellbeing, economic, social, cultural, 
     db.session.flush()
     now = utcnow()
     for months in jurisdictions.for_case(case).checkin_months:
-        plan_deadline(case.id, "reintegration_checkin", now + timedelta(days=30 * months),
+        plan_deadline(case.id, "reintegration_checkin", jurisdictions.add_months(now, months),
                       source_key=f"{months}m", remind_days=(7,),
                       assignee_id=case.assigned_to_id)
     record(actor, "reintegration.plan", "reintegration_plan", plan.id, case_id=case.id,

@@ -101,11 +101,13 @@ def test_DP7_a_supervisor_reviews_every_opening_and_an_unjustified_one_ends_now(
     queue = client.get("/api/v1/privacy/break-glass", headers=boss).json
     assert [row["id"] for row in queue] == [str(opening.id)]
     assert queue[0]["reason"] == REASON
-    # One may not review one's own opening.
+    # A supervisor reviews; a caseworker (the one who opened it, here) reviews nothing. A
+    # supervisor reviewing their own opening: test_privacy_rules_hold.py (DP-7).
     other_supervisor = create_user("supervisor", agency=agency)
     db.session.commit()
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as forbidden:
         privacy.review_break_glass(colleague, opening.id, outcome="justified")
+    assert forbidden.value.message == "a supervisor reviews break-the-glass openings"
     no_note = client.post(f"/api/v1/privacy/break-glass/{opening.id}/review",
                           json={"outcome": "not_justified"}, headers=boss)
     assert no_note.status_code == 422 and "note" in no_note.json["errors"]

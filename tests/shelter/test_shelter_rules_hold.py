@@ -246,3 +246,26 @@ def test_SH4_a_held_item_is_returned_even_under_a_restriction(client, shelter_us
     assert db.session.get(HeldItem, uuid.UUID(item["id"])).returned_at is not None
     assert db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == "stay.item_returned")).one().object_id == item["id"]
+
+
+# -- SH-1: admission records consent, at both layers -------------------------------------
+
+def test_SH1_the_admission_step_itself_needs_the_persons_consent(caseworker, a_case):
+    """The shelter track's own guard, whatever the caller: no consent, no admission."""
+    from tests.cases.conftest import transition
+    with pytest.raises(Refused) as refused:
+        transition(caseworker, a_case, "shelter", "admit", via="shelter")
+    assert refused.value.rule == "SH-1"
+    assert refused.value.message == "admission to a shelter records the person's consent"
+    assert a_case.shelter_state == "not_in_shelter"
+
+
+def test_SH1_the_shelter_admits_only_on_consent_to_this_shelter(client, caseworker, a_case,
+                                                               shelter_agency, cw_headers):
+    from referral.shelter.models import Stay
+    response = client.post(f"/api/v1/cases/{a_case.id}/stays", headers=cw_headers,
+                           json={"shelter_id": str(shelter_agency.id)})
+    assert response.status_code == 409
+    assert response.json["errors"] == {
+        "SH-1": ["admission records the person's consent to stay at this shelter"]}
+    assert not db.session.scalars(select(Stay)).all()
