@@ -92,6 +92,14 @@ def suppress_set(counts: dict, lines: list, threshold: int, frozen: dict | None 
     frozen = frozen or {}
     hidden = {k for k, n in counts.items() if 0 < n < threshold and frozen.get(k) is not True}
     hidden |= {k for k, shown in frozen.items() if shown is False}
+    return close_lines(counts, lines, hidden, frozen)
+
+
+def close_lines(counts: dict, lines: list, hidden: set, frozen: dict,
+                known: set = frozenset()) -> set:
+    """Until no line has exactly one hidden entry: hide its smallest other entry (one the
+    intruder could ``known``-compute only when there is no other)."""
+    hidden = set(hidden)
     changed = True
     while changed:
         changed = False
@@ -105,7 +113,7 @@ def suppress_set(counts: dict, lines: list, threshold: int, frozen: dict | None 
                 continue  # nothing left to hide here: only frozen entries (reported by tests)
             nonzero = [k for k in candidates if counts.get(k, 0) > 0] or candidates
             # the smallest part first; the whole only when no part is left
-            nonzero.sort(key=lambda k: (k == whole, counts.get(k, 0), k))
+            nonzero.sort(key=lambda k: (k in known, k == whole, counts.get(k, 0), k))
             hidden.add(nonzero[0])
             changed = True
     return hidden
@@ -170,6 +178,7 @@ def recoverable(lines, hidden: set) -> set:
 def _recoverable_in(keys, rows) -> set:
     index = {k: i for i, k in enumerate(keys)}
     basis: dict = {}  # pivot -> row, fully reduced
+    holding: dict = {}  # column -> pivots of the basis rows with a non-zero there
     for restricted in rows:
         row = {index[k]: v % _P for k, v in restricted.items()}
         row = _reduce(row, basis)
@@ -178,14 +187,21 @@ def _recoverable_in(keys, rows) -> set:
         pivot = min(row)
         inverse = pow(row[pivot], _P - 2, _P)
         row = {i: v * inverse % _P for i, v in row.items()}
-        for p, other in basis.items():
-            f = other.get(pivot)
-            if f:
-                for i, v in row.items():
-                    other[i] = (other.get(i, 0) - f * v) % _P
-                    if not other[i]:
-                        del other[i]
+        for p in list(holding.get(pivot, ())):  # only the rows that hold the new pivot
+            other = basis[p]
+            f = other[pivot]
+            for i, v in row.items():
+                value = (other.get(i, 0) - f * v) % _P
+                if value:
+                    if i not in other:
+                        holding.setdefault(i, set()).add(p)
+                    other[i] = value
+                elif i in other:
+                    del other[i]
+                    holding[i].discard(p)
         basis[pivot] = row
+        for i in row:
+            holding.setdefault(i, set()).add(pivot)
     # e_i is in the span iff some basis row is exactly e_i (the basis is fully reduced)
     return {k for k, i in index.items() if basis.get(i) == {i: 1}}
 
@@ -215,22 +231,26 @@ def protect(counts: dict, lines: list, threshold: int, frozen: dict | None = Non
     for parts, whole in lines:
         for k in (*parts, whole):
             touching.setdefault(k, []).append((parts, whole))
-    added: set = set()
+    known: set = set()  # shown because computable: useless as complements
     for _ in range(1000):
         found = recoverable(lines, hidden)
         if not found:
             return hidden
+        # Showing an entry the intruder can already compute tells nothing new and leaves
+        # every other entry as computable as before (its unit vector is in the span).
         harmless = {k for k in found if not 0 < counts.get(k, 0) < threshold
-                    and frozen.get(k) is not False and k not in added}
-        if harmless:
-            hidden -= harmless
-            continue
-        chosen = {c for c in (_nearest(key, touching, hidden, frozen, counts)
+                    and frozen.get(k) is not False}
+        hidden -= harmless
+        known |= harmless
+        found -= harmless  # what else was computable still is, and nothing more
+        if not found:
+            return hidden
+        chosen = {c for c in (_nearest(key, touching, hidden | known, frozen, counts)
                               for key in sorted(found)) if c is not None}
         if not chosen:
             break
-        hidden |= chosen
-        added |= chosen
+        # a complement can be alone on lines of its own: those get theirs at once
+        hidden = close_lines(counts, lines, hidden | chosen, frozen, known)
     # Could not settle: hide every entry that may still be hidden, zeros included. Every
     # identity then holds an unknown of the new periods, and whatever could be moved in
     # the earlier publication can still be moved with it.

@@ -36,6 +36,14 @@ def _dimensions(name):
     return ["outcome"] * (spec.value_label is not None) + list(S.DIMENSIONS)
 
 
+def _breakdowns(name):
+    """The breakdowns to show: one chosen (``by``), or every one of the series."""
+    chosen = request.args.get("by") or None
+    if chosen is not None and chosen not in _dimensions(name):
+        raise Invalid("by", N_("one of %(choices)s"), {"choices": ", ".join(_dimensions(name))})
+    return [chosen] if chosen else _dimensions(name)
+
+
 def _view_table(name, period, dim, cells=None):
     def get(d):
         return P.table(name, period, d) if cells is None else \
@@ -73,7 +81,7 @@ def overview():
     P.read(current_user, "page", series=name, period=period)
     tables = []
     if period:
-        for dim in _dimensions(name):
+        for dim in _breakdowns(name):
             table = _view_table(name, period, dim, cells)
             title = _("%(series)s, %(period)s, by %(dimension)s", series=_(S.SERIES[name].label),
                       period=period, dimension=_(S.DIMENSION_LABELS[dim]).lower())
@@ -88,6 +96,7 @@ def overview():
                            tables=tables, trend=points, trend_chart=trend_chart,
                            trend_title=trend_title, summary=summary,
                            labels=S.DIMENSION_LABELS, custom=cells is not None,
+                           breakdowns=_dimensions(name), by=request.args.get("by", ""),
                            first=request.args.get("from", ""), last=request.args.get("to", ""))
 
 

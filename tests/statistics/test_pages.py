@@ -117,3 +117,21 @@ def test_DP4_a_custom_range_is_counted_now_suppressed_and_not_offered_for_export
     assert cells["total|*|*"] == 6 and cells["sex|female|*"] == 3  # k = 3: 3 is shown
     assert cells["referral_source|helpline|*"] is None  # 2 < 3
     assert cells["nationality|RO|*"] == 3 and cells["nationality|UA|*"] == 3
+
+
+def test_DP4_page_shows_one_chosen_breakdown(client, published):
+    login(client, "stats-supervisor")
+    html = client.get("/statistics/?series=first_decisions&period=2026-Q1&by=nationality"
+                      ).get_data(as_text=True)
+    assert 'id="t-nationality"' in html and 'id="t-sex"' not in html
+    assert html.count("<svg") == 2  # the trend and the one breakdown
+    assert "/statistics/export/first_decisions/2026-Q1/nationality.csv" in html
+    everything = client.get("/statistics/?series=first_decisions&period=2026-Q1")
+    assert 'id="t-sex"' in everything.get_data(as_text=True)
+
+
+def test_DP4_an_unknown_breakdown_is_refused_by_name(client, published):
+    login(client, "stats-supervisor")
+    response = client.get("/statistics/?series=referrals&by=shoe_size")
+    assert 400 <= response.status_code < 500
+    assert "by" in response.get_data(as_text=True)
