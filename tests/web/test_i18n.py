@@ -356,7 +356,7 @@ SAME_AS_ENGLISH = {
            "Servitude", "Social", "Supervision", "Total", "Version", "Versions", "absent",
            "administration", "administrative", "assistance", "audit", "danger",
            "identification", "positive", "supervision", "urgent", "version %(number)s",
-           "version %(number)s, %(when)s UTC"},
+           "version %(number)s, %(when)s", "Conditions"},
     "ar": {"%(domain)s (%(priority)s)", "%(field)s: %(message)s"},
     "es": {"%(domain)s (%(priority)s)", "%(field)s: %(message)s", "Auditor", "Cultural",
            "Error", "No", "Sector", "Social", "Supervisor", "Total", "auditor", "civil", "no",
