@@ -7,6 +7,7 @@ its three hours, a supervisor never reviewing their own opening, reminders to st
 
 Each test fails when the guard it names is removed or weakened (docs/mutation-kills-b.md).
 """
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import pyotp
@@ -66,7 +67,7 @@ def test_DP2_a_nationality_not_given_is_unknown(client, cw_headers):
     response = client.post("/api/v1/cases", headers=cw_headers, json={
         "person": {"given_name": "Ana"}, "referred_by": "Outreach"})
     assert response.status_code == 201
-    case = db.session.get(Case, __import__("uuid").UUID(response.json["id"]))
+    case = db.session.get(Case, uuid.UUID(response.json["id"]))
     assert (case.person.nationality, case.person.sex) == ("unknown", "unknown")
 
 

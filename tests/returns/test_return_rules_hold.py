@@ -304,3 +304,64 @@ def test_RR4_RR6_the_check_ins_closure_required_outlive_it(caseworker, a_case):
         Deadline.case_id == a_case.id, Deadline.kind == "reintegration_checkin",
         Deadline.status == DeadlineStatus.pending)).all()
     assert sorted(pending) == ["12m", "1m", "3m", "6m"]
+
+
+# -- The same edges through the API ----------------------------------------------------------
+
+@pytest.mark.parametrize("code", JURISDICTIONS)
+def test_RR2_the_api_refuses_approval_inside_the_review_window(client, caseworker, code):
+    from tests.factories import token_headers
+    j = jurisdictions.get(code)
+    with freeze_time(T0):
+        case = create_case(caseworker, jurisdiction=code)
+        negative = decide(caseworker, case, kind=j.first_decision, outcome="negative")
+        request = ask(caseworker, case)
+        returns.assess(caseworker, request, **FULL_CHECKS)
+        db.session.commit()
+    url = f"/api/v1/returns/{request.id}/approve"
+    with freeze_time(negative.review_deadline - DAY):
+        response = client.post(url, headers=token_headers(caseworker), json={})
+    assert response.status_code == 409
+    assert response.json["errors"] == {"RR-2": ["a pending identification blocks return"]}
+    with freeze_time(negative.review_deadline):
+        response = client.post(url, headers=token_headers(caseworker), json={})
+    assert response.status_code == 200, response.json
+
+
+@pytest.mark.parametrize("code", JURISDICTIONS)
+def test_RR4_the_api_plans_check_ins_on_calendar_months(client, caseworker, code):
+    from tests.factories import token_headers
+    case = create_case(caseworker, jurisdiction=code)
+    with freeze_time(datetime(2026, 1, 31, 9, 0, tzinfo=timezone.utc)):
+        response = client.post(f"/api/v1/cases/{case.id}/reintegration-plan",
+                               headers=token_headers(caseworker),
+                               json={"outcome": "local_integration", **PLAN})
+    assert response.status_code == 201, response.json
+    rows = {d.source_key: d.due_at.date().isoformat() for d in db.session.scalars(
+        select(Deadline).where(Deadline.case_id == case.id,
+                               Deadline.kind == "reintegration_checkin"))}
+    assert rows == {"1m": "2026-02-28", "3m": "2026-04-30", "6m": "2026-07-31",
+                    "12m": "2027-01-31"}
+
+
+@pytest.mark.parametrize("code", JURISDICTIONS)
+@pytest.mark.parametrize("offset, status", [(timedelta(0), 200), (DAY, 409)])
+def test_RR6_the_api_closes_only_on_a_current_risk_review(client, caseworker, code, offset,
+                                                         status):
+    from tests.factories import token_headers
+    j = jurisdictions.get(code)
+    with freeze_time(T0):
+        case = create_case(caseworker, jurisdiction=code)
+        in_assistance(caseworker, case)
+        decide(caseworker, case, kind="risk_assessment", outcome="low")
+        returns.create_plan(caseworker, case, outcome="local_integration", **PLAN)
+        db.session.commit()
+    with freeze_time(T0 + timedelta(days=j.risk_review_valid_days) + offset):
+        response = client.post(f"/api/v1/cases/{case.id}/transitions",
+                               headers=token_headers(caseworker),
+                               json={"track": "nrm", "event": "close", "version": case.version,
+                                     "reason": "plan complete", "facts": CLOSE_FACTS})
+    assert response.status_code == status, response.json
+    if status == 409:
+        assert response.json["errors"] == {
+            "RR-6": ["a case is closed only after a current re-trafficking risk review"]}
