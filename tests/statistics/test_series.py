@@ -222,11 +222,14 @@ def as_monthly(rows):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(combo, min_size=1, max_size=14), st.booleans())
-def test_DP4_no_suppressed_cell_can_be_derived_from_the_published_table_set(rows, valued):
-    """Across the months, the quarter, every dimension and the outcomes of one set."""
+@given(st.lists(combo, min_size=1, max_size=14), st.booleans(), st.booleans())
+def test_DP4_no_suppressed_cell_can_be_derived_from_the_published_table_set(rows, valued,
+                                                                            stock):
+    """Across the months, the quarter, every dimension and the outcomes of one set; for a
+    flow (the quarter adds up its months) and for a stock (the quarter is its last month)."""
     periods = ["2026-01", "2026-02", "2026-03", "2026-Q1"]
-    counts, hidden, lines = publication.suppressed_set(as_monthly(rows), periods, valued, 11)
+    counts, hidden, lines = publication.suppressed_set(as_monthly(rows), periods, valued, 11,
+                                                       stock=stock)
     assert all(k in hidden for k, n in counts.items() if 0 < n < 11)
     assert derivable(lines, hidden) == set()
 
