@@ -120,6 +120,20 @@ class NRMMachine(RuleBasedStateMachine):
                          **({"person_request": "I asked"} if person_requested else {})})
 
     @rule()
+    def person_asks_to_move_to_assistance(self):
+        """RP-1: the person may end the period early; ID-1 still asks for a positive
+        final decision."""
+        self._try(transition, self.actor, self.case, "nrm", "begin_assistance",
+                  facts={"person_request": "I want to start work training now"})
+
+    @rule(view=st.sampled_from(["wants to stay", None]))
+    def close_on_a_negative_decision(self, view):
+        self._try(transition, self.actor, self.case, "nrm", "close",
+                  reason="the negative decision is final",
+                  facts={"reason_code": "negative_decision_final",
+                         **({"person_view": view} if view else {"person_view_declined": True})})
+
+    @rule()
     def plan_follow_up(self):
         plan_deadline(self.case.id, "reintegration_checkin", utcnow() + timedelta(days=30))
         db.session.commit()

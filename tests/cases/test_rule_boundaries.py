@@ -21,7 +21,6 @@ from tests.cases.conftest import decide, transition
 from tests.factories import create_case, token_headers
 
 JURISDICTIONS = sorted(jurisdictions.REGISTRY)
-DAY = timedelta(days=1)
 # The day before (still inside), the day itself, the day after.
 EDGES = pytest.mark.parametrize("offset", [-1, 0, 1], ids=["day_before", "the_day",
                                                           "day_after"])
