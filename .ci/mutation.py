@@ -210,7 +210,8 @@ def main():
               f"{' '.join(reason.split())}")
     if args.list:
         for spec, number, line, mutated_line in chosen:
-            print(f"  {spec.module_path}:{number} {spec.operator_name}: {line!r} -> {mutated_line!r}")
+            print(f"  {spec.module_path}:{number} {spec.operator_name}: "
+                  f"{line!r} -> {mutated_line!r}")
         return 0
 
     for name in UNSET:
