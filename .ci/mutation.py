@@ -206,10 +206,12 @@ def main():
           f"{'all' if size is None else 'sample of'} {len(chosen)} (seed {seed}); "
           f"{len(skipped)} drawn and left out as equivalent")
     for spec, number, reason in skipped:
-        print(f"  equivalent {spec.module_path}:{number} {spec.operator_name}: {reason}")
+        print(f"  equivalent {spec.module_path}:{number} {spec.operator_name}: "
+              f"{' '.join(reason.split())}")
     if args.list:
         for spec, number, line, mutated_line in chosen:
-            print(f"  {spec.module_path}:{number} {spec.operator_name}: {line!r} -> {mutated_line!r}")
+            print(f"  {spec.module_path}:{number} {spec.operator_name}: "
+                  f"{line!r} -> {mutated_line!r}")
         return 0
 
     for name in UNSET:
