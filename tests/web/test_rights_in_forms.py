@@ -1,0 +1,91 @@
+"""The person's rights on the web forms, as on the API (issue 13): each adverse step posted
+from its real page takes a reason code from its list and the person's view, a reason tied
+to cooperation is refused with NC-3 in any wording, and the refusal names its rule on the
+page while nothing changes. The API side of each rule is in
+tests/security/test_rights_via_api.py and the tests named in docs/rights-on-every-path.md."""
+from html import unescape
+
+from sqlalchemy import func, select
+
+from referral.cases.models import Case, CaseTransition, RefusedAttempt
+from referral.extensions import db
+from referral.returns import service as returns
+from referral.returns.models import ReturnRequest
+from referral.services import service as services
+from referral.services.models import Referral
+from tests.cases.conftest import decide
+from tests.factories import create_provider, give_consent
+from tests.web.conftest import login
+
+FULL_CHECKS = {"risk_retaliation": "high", "risk_retrafficking": "high",
+               "risk_stigma": "low", "non_refoulement_checked": True,
+               "asylum_information_given": True, "open_proceedings_checked": True}
+
+
+def text(response) -> str:
+    return unescape(response.get_data(as_text=True))
+
+
+def refused_attempts() -> int:
+    return db.session.scalar(select(func.count()).select_from(RefusedAttempt))
+
+
+# -- ID-6 / NC-3: refusing a return ------------------------------------------------------
+
+def _return_ready(caseworker, case):
+    request = returns.request_return(caseworker, case, destination_country="RO",
+                                     person_words="I want to go home")
+    returns.assess(caseworker, request, **FULL_CHECKS)
+    decide(caseworker, case)
+    db.session.commit()
+    return request
+
+
+def test_ID6_the_return_page_asks_for_a_listed_code_and_the_persons_view_to_refuse(
+        client, caseworker, a_case):
+    request = _return_ready(caseworker, a_case)
+    login(client, "caseworker")
+    page = text(client.get(f"/cases/{a_case.id}/reintegration"))
+    refuse_form = page.split(f"/returns/{request.id}/refuse", 1)[1].split("</form>", 1)[0]
+    assert 'name="reason_code"' in refuse_form and 'value="risk_of_harm"' in refuse_form
+    assert 'name="person_view"' in refuse_form and 'name="person_view_declined"' in refuse_form
+    url = f"/returns/{request.id}/refuse"
+    no_view = client.post(url, data={"reason_code": "risk_of_harm"}, follow_redirects=True)
+    assert "ID-6" in text(no_view)
+    other_list = client.post(url, data={"reason_code": "goals_met", "person_view": "I see"},
+                             follow_redirects=True)
+    assert "ID-6" in text(other_list)
+    db.session.expire_all()
+    assert db.session.get(ReturnRequest, request.id).closed_at is None
+    done = client.post(url, data={"reason_code": "risk_of_harm",
+                                  "person_view": "I am afraid of them, I will wait"},
+                       follow_redirects=True)
+    assert "Return refused" in text(done)
+    row = db.session.scalar(select(CaseTransition).where(CaseTransition.event == "refuse"))
+    assert row.person_view == "I am afraid of them, I will wait"
+
+
+def test_NC3_refusing_a_return_until_she_testifies_is_refused_on_the_page(
+        client, caseworker, a_case):
+    request = _return_ready(caseworker, a_case)
+    login(client, "caseworker")
+    before = refused_attempts()
+    response = client.post(f"/returns/{request.id}/refuse", data={
+        "reason_code": "risk_of_harm", "person_view": "I want to go",
+        "reason": "she has not yet testified, so she stays"}, follow_redirects=True)
+    assert "NC-3" in text(response)
+    db.session.expire_all()
+    assert db.session.get(ReturnRequest, request.id).closed_at is None
+    assert refused_attempts() == before + 1
+
+
+def test_ID6_the_person_declining_to_give_a_view_refuses_a_return_from_the_page(
+        client, caseworker, a_case):
+    request = _return_ready(caseworker, a_case)
+    login(client, "caseworker")
+    done = client.post(f"/returns/{request.id}/refuse", data={
+        "reason_code": "non_refoulement", "person_view_declined": "y", "confirm": "y"},
+        follow_redirects=True)
+    assert "Return refused" in text(done)
+    db.session.expire_all()
+    assert db.session.get(ReturnRequest, request.id).closed_at is not None
