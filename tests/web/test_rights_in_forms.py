@@ -89,3 +89,27 @@ def test_ID6_the_person_declining_to_give_a_view_refuses_a_return_from_the_page(
     assert "Return refused" in text(done)
     db.session.expire_all()
     assert db.session.get(ReturnRequest, request.id).closed_at is not None
+
+
+# -- ID-6 / NC-3: recording leaving from the stay page ---------------------------------------
+
+def test_ID6_the_stay_page_asks_why_the_person_left_and_their_view(client, admitted,
+                                                                   shelter_user):
+    login(client, shelter_user.username)
+    page = text(client.get(f"/shelter/stays/{admitted.id}"))
+    leave_form = page.split(f"/shelter/stays/{admitted.id}/leave", 1)[1].split("</form>", 1)[0]
+    assert 'name="reason_code"' in leave_form and 'value="person_chose_to_leave"' in leave_form
+    assert 'name="person_view"' in leave_form and 'name="note"' in leave_form
+
+
+def test_NC3_recording_leaving_in_french_for_not_testifying_is_refused_on_the_page(
+        client, admitted, shelter_user):
+    login(client, shelter_user.username)
+    before = refused_attempts()
+    response = client.post(f"/shelter/stays/{admitted.id}/leave", data={
+        "reason_code": "person_chose_to_leave", "confirm": "yes",
+        "note": "elle a refusé de témoigner contre eux"}, follow_redirects=True)
+    assert "NC-3" in text(response)
+    db.session.refresh(admitted)
+    assert admitted.left_at is None
+    assert refused_attempts() == before + 1
