@@ -113,3 +113,97 @@ def test_NC3_recording_leaving_in_french_for_not_testifying_is_refused_on_the_pa
     db.session.refresh(admitted)
     assert admitted.left_at is None
     assert refused_attempts() == before + 1
+
+
+# -- NC-3: revoking and rejecting a referral from the referral pages -------------------------
+
+def _referral(caseworker, case, agency):
+    provider = create_provider(services=("medical",), agency=agency)
+    give_consent(caseworker, case, "referral", provider)
+    referral = services.make_referral(caseworker, case, provider_id=provider.id,
+                                      service="medical")
+    db.session.commit()
+    return referral
+
+
+def test_NC3_revoking_a_referral_because_she_would_not_testify_is_refused_on_the_page(
+        client, caseworker, a_case, shelter_agency):
+    referral = _referral(caseworker, a_case, shelter_agency)
+    login(client, "caseworker")
+    page = text(client.get(f"/cases/{a_case.id}/referrals"))
+    assert 'name="reason_code"' in page and 'name="person_view"' in page
+    before = refused_attempts()
+    response = client.post(f"/referrals/{referral.id}/revoke", data={
+        "reason_code": "no_longer_needed", "person_view": "wants the doctor", "confirm": "y",
+        "reason": "she won't give evidence against them, so no point"},
+        follow_redirects=True)
+    assert "NC-3" in text(response)
+    db.session.refresh(referral)
+    assert referral.status == "requested"
+    assert refused_attempts() == before + 1
+
+
+def test_NC3_rejecting_a_referral_with_a_french_paraphrase_is_refused_on_the_page(
+        client, caseworker, a_case, shelter_agency):
+    from tests.factories import create_user
+    referral = _referral(caseworker, a_case, shelter_agency)
+    staff = create_user("shelter_staff", agency=shelter_agency, username="shelter-fr")
+    db.session.commit()
+    login(client, "shelter-fr")
+    response = client.post(f"/referrals/{referral.id}/reject", data={
+        "reason_code": "no_capacity", "person_view_declined": "y", "confirm": "y",
+        "reason": "elle refuse de porter plainte"}, follow_redirects=True)
+    assert staff and "NC-3" in text(response)
+    db.session.refresh(referral)
+    assert referral.status == "requested"
+
+
+# -- ID-1: no closing in assistance while a negative decision is under review -----------------
+
+def _in_assistance_ready_to_close(caseworker, case):
+    from tests.cases.conftest import transition
+    decide(caseworker, case)
+    transition(caseworker, case, "nrm", "begin_assistance",
+               facts={"person_request": "I want to go on"})
+    decide(caseworker, case, kind="risk_assessment", outcome="low")
+    returns.create_plan(caseworker, case, outcome="local_integration", wellbeing="a",
+                        economic="b", social="c", cultural="d", political="e")
+    db.session.commit()
+
+
+def _close_from_the_case_file(client, case, **fields):
+    db.session.refresh(case)
+    return client.post(f"/cases/{case.id}/transitions", data={
+        "track": "nrm", "event": "close", "version": case.version, "confirm": "y", **fields},
+        follow_redirects=True)
+
+
+def test_ID1_the_case_file_does_not_close_while_a_negative_decision_is_under_review(
+        client, caseworker, a_case):
+    _in_assistance_ready_to_close(caseworker, a_case)
+    decide(caseworker, a_case, outcome="negative")
+    db.session.refresh(a_case)
+    assert a_case.identification == "negative_pending_review"
+    login(client, "caseworker")
+    response = _close_from_the_case_file(client, a_case, reason_code="person_asked_to_close",
+                                         person_view="agrees")
+    assert "ID-1" in text(response)
+    db.session.expire_all()
+    assert db.session.get(Case, a_case.id).nrm_state != "closed"
+
+
+# -- RR-4 / RR-6: closing from the case file keeps the reintegration check-ins ------------------
+
+def test_RR4_RR6_closing_from_the_case_file_keeps_the_check_ins(client, caseworker, a_case):
+    from referral.reminders.models import Deadline
+    _in_assistance_ready_to_close(caseworker, a_case)
+    login(client, "caseworker")
+    response = _close_from_the_case_file(client, a_case, reason_code="integrated_locally",
+                                         person_view="ready to move on")
+    assert "This was not done" not in text(response)
+    db.session.expire_all()
+    assert db.session.get(Case, a_case.id).nrm_state == "closed"
+    checkins = {str(getattr(s, "value", s)) for k, s in db.session.execute(
+        select(Deadline.kind, Deadline.status).where(Deadline.case_id == a_case.id))
+        if k == "reintegration_checkin"}
+    assert checkins == {"pending"}
