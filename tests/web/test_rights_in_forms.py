@@ -5,6 +5,8 @@ page while nothing changes. The API side of each rule is in
 tests/security/test_rights_via_api.py and the tests named in docs/rights-on-every-path.md."""
 from html import unescape
 
+import pytest
+
 from sqlalchemy import func, select
 
 from referral.cases.models import Case, CaseTransition, RefusedAttempt
@@ -207,3 +209,114 @@ def test_RR4_RR6_closing_from_the_case_file_keeps_the_check_ins(client, casework
         select(Deadline.kind, Deadline.status).where(Deadline.case_id == a_case.id))
         if k == "reintegration_checkin"}
     assert checkins == {"pending"}
+
+
+# -- NC-3: ending assistance from the case file, in paraphrase and in each shipped language ---
+
+@pytest.fixture
+def assisted(caseworker, a_case):
+    from tests.cases.conftest import transition
+    give_consent(caseworker, a_case, "service")
+    transition(caseworker, a_case, "assistance", "offer")
+    transition(caseworker, a_case, "assistance", "accept")
+    return a_case
+
+
+def _assistance_step(client, case, event, **fields):
+    db.session.refresh(case)
+    return client.post(f"/cases/{case.id}/transitions", data={
+        "track": "assistance", "event": event, "version": case.version, "confirm": "y",
+        **fields}, follow_redirects=True)
+
+
+@pytest.mark.parametrize("event,code", [("end", "goals_met"),
+                                        ("suspend", "person_unreachable")])
+@pytest.mark.parametrize("reason", [
+    "she keeps refusing to speak to the police",
+    "Elle ne veut plus parler aux enquêteurs",
+    "Se negó a testificar",
+    "رفضت الإدلاء بشهادتها",
+])
+def test_NC3_ending_or_suspending_assistance_in_paraphrase_is_refused_on_the_case_file(
+        client, assisted, event, code, reason):
+    login(client, "caseworker")
+    before = refused_attempts()
+    response = _assistance_step(client, assisted, event, reason_code=code,
+                                person_view="wants to continue", reason=reason)
+    assert "NC-3" in text(response)
+    db.session.refresh(assisted)
+    assert assisted.assistance_state == "in_progress"
+    assert refused_attempts() == before + 1
+
+
+def test_NC3_an_honest_mention_of_a_witness_passes_on_the_case_file(client, assisted):
+    login(client, "caseworker")
+    response = _assistance_step(
+        client, assisted, "end", reason_code="moved_to_other_provider",
+        person_view="happy with the new provider",
+        reason="she is a witness in a trial next month and moved closer to the court")
+    assert "This was not done" not in text(response)
+    db.session.refresh(assisted)
+    assert assisted.assistance_state != "in_progress"
+
+
+# -- ID-6: a negative decision on the decision screen records the person's view -------------
+
+def test_ID6_a_negative_decision_without_the_persons_view_is_refused_on_the_page(
+        client, a_case):
+    from referral.cases.models import Decision
+    login(client, "caseworker")
+    form = {f"decision-{key}": value for key, value in {
+        "kind": "identification", "outcome": "negative", "decision_maker": "Authority",
+        "reasons": "no exploitation purpose was found", "language_explained_in": "ro",
+        "reason_codes": "no_exploitation_purpose"}.items()}
+    response = client.post(f"/cases/{a_case.id}/decisions", data=form)
+    assert response.status_code == 400 and "ID-6" in text(response)
+    assert db.session.scalar(select(func.count()).select_from(Decision)) == 0
+    done = client.post(f"/cases/{a_case.id}/decisions",
+                       data={**form, "decision-person_view": "disagrees, will ask for review"})
+    assert done.status_code == 302
+
+
+# -- CO-1: accepting a service offer from the page needs consent on file ----------------------
+
+def test_CO1_accepting_a_service_offer_without_consent_is_refused_on_the_page(client, a_case):
+    from referral.services.models import ServiceOffer
+    login(client, "caseworker")
+    client.post(f"/cases/{a_case.id}/offers", data={"service": "medical"})
+    offer = db.session.scalar(select(ServiceOffer))
+    response = client.post(f"/offers/{offer.id}/accept", follow_redirects=True)
+    assert "CO-1" in text(response)
+    db.session.refresh(offer)
+    assert offer.status != "accepted"
+
+
+# -- one validation: an invented indicator on the referral form, a hearing before its proceeding
+
+def test_an_invented_indicator_is_refused_by_the_referral_form(client, caseworker):
+    login(client, "caseworker")
+    before = db.session.scalar(select(func.count()).select_from(Case))
+    response = client.post("/cases/new", data={
+        "given_name": "Grace", "sex": "female", "nationality": "NG",
+        "interpreter_needed": "no", "referred_by": "Hospital", "jurisdiction": "baseline",
+        "indicators": "looks_foreign"})
+    assert response.status_code == 400 and 'id="indicators-error"' in text(response)
+    assert db.session.scalar(select(func.count()).select_from(Case)) == before
+
+
+def test_a_hearing_before_its_proceeding_is_refused_by_the_legal_page(
+        client, caseworker, a_case):
+    from datetime import timedelta
+
+    from referral.database import utcnow
+    from referral.legal import service as legal
+    from referral.legal.models import Hearing
+    proceeding = legal.open_proceeding(caseworker, a_case, kind="criminal",
+                                       person_role="victim", court_or_authority="Crown Court")
+    db.session.commit()
+    login(client, "caseworker")
+    before = (utcnow() - timedelta(days=2500)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(f"/legal/proceedings/{proceeding.id}/hearings",
+                           data={"at": before, "place": "Court 3"}, follow_redirects=True)
+    assert "Not saved (at)" in text(response)
+    assert not db.session.scalars(select(Hearing)).all()
