@@ -320,3 +320,31 @@ def test_a_hearing_before_its_proceeding_is_refused_by_the_legal_page(
                            data={"at": before, "place": "Court 3"}, follow_redirects=True)
     assert "Not saved (at)" in text(response)
     assert not db.session.scalars(select(Hearing)).all()
+
+
+# -- ID-6 / NC-3: withdrawing a service offer from the referrals page -------------------------
+
+def test_ID6_NC3_the_referrals_page_withdraws_an_offer_with_a_listed_code_and_view(
+        client, a_case):
+    from referral.services.models import ServiceOffer
+    login(client, "caseworker")
+    client.post(f"/cases/{a_case.id}/offers", data={"service": "medical"})
+    offer = db.session.scalar(select(ServiceOffer))
+    page = text(client.get(f"/cases/{a_case.id}/referrals"))
+    form = page.split(f"/offers/{offer.id}/withdraw", 1)[1].split("</form>", 1)[0]
+    assert 'value="offered_in_error"' in form and 'name="person_view"' in form
+    url = f"/offers/{offer.id}/withdraw"
+    cooperation = client.post(url, data={
+        "reason_code": "no_longer_needed", "person_view_declined": "y", "confirm": "y",
+        "reason": "the police no longer need her"}, follow_redirects=True)
+    assert "NC-3" in text(cooperation)
+    other_list = client.post(url, data={"reason_code": "goals_met", "person_view": "fine",
+                                        "confirm": "y"}, follow_redirects=True)
+    assert "ID-6" in text(other_list)
+    db.session.refresh(offer)
+    assert offer.status == "offered"
+    done = client.post(url, data={"reason_code": "offered_in_error", "confirm": "y",
+                                  "person_view": "understands"}, follow_redirects=True)
+    assert "The offer is withdrawn." in text(done)
+    db.session.refresh(offer)
+    assert offer.status == "withdrawn" and offer.reason_code == "offered_in_error"
