@@ -348,3 +348,43 @@ def test_ID6_NC3_the_referrals_page_withdraws_an_offer_with_a_listed_code_and_vi
     assert "The offer is withdrawn." in text(done)
     db.session.refresh(offer)
     assert offer.status == "withdrawn" and offer.reason_code == "offered_in_error"
+
+
+# -- SH-1 / SH-2 / SH-3: a stay ended from its page ends what depends on it ---------------------
+
+def test_SH1_SH2_SH3_a_stay_ended_from_its_page_ends_listing_restrictions_and_access(
+        client, admitted, shelter_user):
+    from datetime import timedelta
+
+    from referral.database import utcnow
+    from referral.shelter import service as shelter
+    from referral.shelter.models import Stay
+    shelter.impose_restriction(
+        shelter_user, admitted, legal_basis="Court protection order 12/2026",
+        decision_maker="Judge A", grounds="safety", reason="trafficker seen near the shelter",
+        expires_at=utcnow() + timedelta(days=7), review_at=utcnow() + timedelta(days=3),
+        reason_code="trafficker_nearby", person_view="understands and agrees")
+    db.session.commit()
+    case_id, stay_id = admitted.case_id, admitted.id
+    login(client, shelter_user.username)
+    assert client.get(f"/cases/{case_id}/notes").status_code == 200
+    done = client.post(f"/shelter/stays/{stay_id}/end", data={
+        "reason_code": "moved_to_other_accommodation", "confirm": "yes",
+        "person_view": "agrees and thanks the staff"}, follow_redirects=True)
+    assert "The stay is ended" in text(done)
+    db.session.expire_all()
+    stay = db.session.get(Stay, stay_id)
+    assert stay.left_at is not None and not stay.active_restrictions()  # SH-2
+    residents = text(client.get("/shelter/residents"))
+    assert f"/shelter/stays/{stay_id}" not in residents  # SH-1: no longer listed as staying
+    assert client.get(f"/cases/{case_id}/notes").status_code == 404  # SH-3
+    assert client.get(f"/shelter/stays/{stay_id}").status_code == 404
+    later = (utcnow() + timedelta(days=5)).date().isoformat()
+    again = client.post(f"/shelter/stays/{stay_id}/restrictions", data={
+        "legal_basis": "Court protection order 12/2026", "decision_maker": "Judge A",
+        "grounds": "safety", "reason": "trafficker seen near the shelter",
+        "expires_at": later, "review_at": later, "reason_code": "trafficker_nearby",
+        "person_view": "agrees"})
+    assert again.status_code == 404
+    db.session.expire_all()
+    assert not db.session.get(Stay, stay_id).active_restrictions()
