@@ -83,3 +83,17 @@ def test_RR4_RR6_closing_over_the_api_keeps_the_reintegration_check_ins(
         Deadline.case_id == a_case.id, Deadline.kind == "reintegration_checkin",
         Deadline.status == DeadlineStatus.pending)).all()
     assert sorted(pending) == ["12m", "1m", "3m", "6m"]
+
+
+def test_RP2_legal_aid_reads_the_no_removal_protection_over_the_api(client, caseworker,
+                                                                   a_case):
+    from referral.accounts.models import AgencyKind
+    from referral.legal import service as legal
+    from tests.factories import create_agency, create_user
+    lawyer = create_user("legal_aid", agency=create_agency("Justice Access",
+                                                           AgencyKind.legal_aid))
+    legal.assign_legal_aid(caseworker, a_case, lawyer.id)
+    db.session.commit()
+    assert a_case.no_removal
+    rows = client.get("/api/v1/legal/cases", headers=token_headers(lawyer)).json
+    assert [row["no_removal"] for row in rows if row["reference"] == a_case.reference] == [True]
