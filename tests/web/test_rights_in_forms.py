@@ -388,3 +388,19 @@ def test_SH1_SH2_SH3_a_stay_ended_from_its_page_ends_listing_restrictions_and_ac
     assert again.status_code == 404
     db.session.expire_all()
     assert not db.session.get(Stay, stay_id).active_restrictions()
+
+
+def test_NC3_declining_assistance_in_french_for_not_pressing_charges_is_refused_on_the_page(
+        client, caseworker, a_case):
+    from tests.cases.conftest import transition
+    give_consent(caseworker, a_case, "service")
+    transition(caseworker, a_case, "assistance", "offer")
+    login(client, "caseworker")
+    page = text(client.get(f"/cases/{a_case.id}"))
+    assert 'value="not_needed_now"' in page  # the case file asks the decline's own codes
+    response = _assistance_step(client, a_case, "decline", reason_code="not_needed_now",
+                                person_view_declined="y",
+                                reason="elle ne veut pas porter plainte")
+    assert "NC-3" in text(response)
+    db.session.refresh(a_case)
+    assert a_case.assistance_state == "offered"
