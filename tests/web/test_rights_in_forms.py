@@ -230,7 +230,8 @@ def _assistance_step(client, case, event, **fields):
 
 
 @pytest.mark.parametrize("event,code", [("end", "goals_met"),
-                                        ("suspend", "person_unreachable")])
+                                        ("suspend", "person_unreachable"),
+                                        ("reduce", "needs_changed")])
 @pytest.mark.parametrize("reason", [
     "she keeps refusing to speak to the police",
     "Elle ne veut plus parler aux enquêteurs",
