@@ -405,3 +405,35 @@ def test_NC3_declining_assistance_in_french_for_not_pressing_charges_is_refused_
     assert "NC-3" in text(response)
     db.session.refresh(a_case)
     assert a_case.assistance_state == "offered"
+
+
+@pytest.mark.parametrize("reason", ["she would not testify against them",
+                                    "elle refuse de témoigner au procès"])
+def test_NC3_closing_a_case_in_assistance_for_not_testifying_is_refused_on_the_case_file(
+        client, caseworker, a_case, reason):
+    _in_assistance_ready_to_close(caseworker, a_case)
+    login(client, "caseworker")
+    response = _close_from_the_case_file(client, a_case, reason_code="person_asked_to_close",
+                                         person_view="agrees", reason=reason)
+    assert "NC-3" in text(response)
+    db.session.expire_all()
+    assert db.session.get(Case, a_case.id).nrm_state == "assistance"
+
+
+def test_NC3_a_restriction_for_refusing_to_speak_to_the_police_is_refused_on_the_stay_page(
+        client, admitted, shelter_user):
+    from datetime import timedelta
+
+    from referral.database import utcnow
+    login(client, shelter_user.username)
+    page = text(client.get(f"/shelter/stays/{admitted.id}"))
+    assert 'value="trafficker_nearby"' in page
+    day = (utcnow() + timedelta(days=3)).date().isoformat()
+    response = client.post(f"/shelter/stays/{admitted.id}/restrictions", data={
+        "legal_basis": "Court protection order 12/2026", "decision_maker": "Judge A",
+        "grounds": "safety", "reason": "kept in because she refuses to speak to the police",
+        "review_at": day, "expires_at": day, "reason_code": "trafficker_nearby",
+        "person_view": "disagrees", "confirm": "y"})
+    assert response.status_code == 409 and "NC-3" in text(response)
+    db.session.refresh(admitted)
+    assert not admitted.active_restrictions()
