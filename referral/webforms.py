@@ -47,7 +47,7 @@ def _raw(schema):
         if field.dump_only:
             continue
         if isinstance(field, fields.Boolean):
-            data[name] = request.form.get(name) in ("1", "on", "yes", "true")
+            data[name] = request.form.get(name) in ("1", "on", "y", "yes", "true")
         elif isinstance(field, fields.List):
             values = [v for v in request.form.getlist(name) if v.strip()]
             if values:

@@ -207,6 +207,7 @@ class DeadlineRowSchema(Schema):
 class LegalAidCaseSchema(Schema):
     case_id = fields.UUID()
     reference = fields.String()
+    no_removal = fields.Boolean()  # RP-2: shown wherever the person's status is shown
     proceedings = fields.List(fields.Nested(ProceedingSchema))
     deadlines = fields.List(fields.Nested(DeadlineRowSchema))
     non_punishment_alerts = fields.List(fields.String())

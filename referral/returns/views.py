@@ -126,7 +126,10 @@ def return_step(return_id, step):
                                           "person_view": _("The person's view")})
     if body is None:
         return redirect(back)
-    facts = {"person_view": body["person_view"]} if body.get("person_view") else None
+    # the same facts as the API: the code from ``return.refuse`` and the view (ID-6)
+    facts = {key: body[key] for key in ("person_view", "reason_code") if body.get(key)}
+    if body.get("person_view_declined"):
+        facts["person_view_declined"] = True
     return act(lambda: service.return_step(current_user, row, step, reason=body.get("reason"),
                                            facts=facts), _RETURN_DONE[step], back)
 

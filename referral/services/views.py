@@ -245,16 +245,20 @@ def make_offer(case_id):
                _("Service offered. Record the person's answer when they give it."), back)
 
 
-@bp.route("/offers/<offer_id>/<any(accept,decline):answer>", methods=["POST"])
+@bp.route("/offers/<offer_id>/<any(accept,decline,withdraw):answer>", methods=["POST"])
 @roles_required("caseworker", "supervisor")
 def answer_offer(offer_id, answer):
+    """The person accepts or declines an offer, or the agency withdraws it; declining and
+    withdrawing are adverse steps with their code and the person's view (ID-6, NC-3)."""
     from ..webforms import act
     offer = access.get_offer_for(current_user, offer_id)
-    done = _("The person accepted the offer.") if answer == "accept" else \
-        _("The person declined the offer. Nothing else changes for them (CO-3).")
+    done = {"accept": _("The person accepted the offer."),
+            "decline": _("The person declined the offer. Nothing else changes for them "
+                         "(CO-3)."),
+            "withdraw": _("The offer is withdrawn.")}[answer]
     form = request.form
     return act(lambda: service.answer_offer(
-        current_user, offer, answer == "accept",
+        current_user, offer, answer,
         reason_code=form.get("reason_code") or None,
         person_view=(form.get("person_view") or "").strip()[:2000] or None,
         person_view_declined=bool(form.get("person_view_declined")),
