@@ -36,14 +36,15 @@ _FORMS = {"sexual_exploitation": "isSexualExploit", "forced_labour": "isForcedLa
 _SECTORS = {"agriculture": "typeOfLabourAgriculture", "construction": "typeOfLabourConstruction",
             "domestic_work": "typeOfLabourDomesticWork", "fishing": "typeOfLabourFishing",
             "hospitality": "typeOfLabourHospitality", "manufacturing":
-            "typeOfLabourManufacturing", "mining": "typeOfLabourMiningDrilling",
+            "typeOfLabourManufacturing", "mining": "typeOfLabourMiningOrDrilling",
             "begging": "typeOfLabourBegging", "sex_industry": "typeOfSexProstitution"}
 _INDICATORS = {"debt_bondage": "meansOfControlDebtBondage",
-               "documents_withheld": "meansOfControlTakesEarnings_or_Documents",
+               "documents_withheld": "meansOfControlWithholdsDocuments",
                "restricted_movement": "meansOfControlRestrictsMovement",
                "threats": "meansOfControlThreats",
                "violence": "meansOfControlPhysicalAbuse",
-               "isolation": "meansOfControlRestrictsFinancialAccess_or_Isolation",
+               # HTCDS counts isolation under restricted movement (physical or social).
+               "isolation": "meansOfControlRestrictsMovement",
                "excessive_hours": "meansOfControlExcessiveWorkingHours",
                "deceptive_recruitment": "meansOfControlFalsePromises"}
 _GENDER = {"female": "Female", "male": "Male", "intersex": "Other", "other": "Other",
@@ -72,7 +73,7 @@ FIELDS = (
      lambda c, r: blind_index("htcds", r, c.id)),
     ("yearOfRegistration", N_("referral date, year"), lambda c, r: c.referred_at.year),
     ("monthOfRegistration", N_("referral date, month"), lambda c, r: c.referred_at.month),
-    ("dataSource", N_("constant: case management"), lambda c, r: "Case Management"),
+    ("Datasource", N_("constant: case management"), lambda c, r: "Case Management"),
     ("gender", N_("person's sex"), lambda c, r: _GENDER.get(c.person.sex)),
     ("ageBroad", N_("age band at referral"),
      lambda c, r: None if c.age_group == "unknown" else c.age_group),
@@ -96,8 +97,8 @@ FIELDS = (
 
 # What HTCDS asks for and this system does not hold (or holds only sealed as free text).
 GAPS = (
-    ("countryOfExploitation", N_("not recorded; only internal or cross-border")),
-    ("RecruiterRelation", N_("recruitment is sealed free text, not coded")),
+    ("CountryOfExploitation", N_("not recorded; only internal or cross-border")),
+    ("RecruiterRelationship", N_("recruitment is sealed free text, not coded")),
     ("isAbduction", N_("not recorded")),
     ("yearOfBirth", N_("withheld: the date of birth is sealed and identifying")),
     ("trafficker profile", N_("not recorded in the case file")),

@@ -158,16 +158,18 @@ def check_series(name: str) -> str:
     return name
 
 
-def check_period(period: str) -> str:
-    if period not in published_periods():
+def check_period(period: str, periods: list[str] | None = None) -> str:
+    """``periods``: the published periods when the caller has just read them."""
+    if period not in (published_periods() if periods is None else periods):
         raise Invalid("period", N_("not a published period"))
     return period
 
 
-def table(name: str, period: str, dim: str) -> dict:
+def table(name: str, period: str, dim: str, row: PublishedSeries | None = None) -> dict:
     """One published table: rows are the dimension's values, columns the outcomes (or one
-    count), with the total row. Suppressed cells are None."""
-    row = published(name, period)
+    count), with the total row. Suppressed cells are None. A page showing several
+    breakdowns of one period passes the row it read (``published``) to read it once."""
+    row = row if row is not None else published(name, period)
     return _table(name, period, dim, row.cells if row else {}, row.summary if row else {},
                   row.computed_at if row else None)
 
@@ -211,13 +213,15 @@ def custom_table(name, period, cells, dim) -> dict:
 
 
 def trend(name: str, kind: str) -> list[tuple[str, int | None]]:
-    """The series total in each published period of one kind, oldest first."""
+    """The series total in each published period of one kind, oldest first. Only the total
+    cell is read from each row (``rollup`` writes it in every period; None when suppressed):
+    the rows' other cells are what makes them large."""
     threshold = current_app.config["STATISTICS_MIN_CELL"]
     with heavy_reads() as session:
-        rows = session.scalars(select(PublishedSeries).where(
+        rows = session.execute(select(
+            PublishedSeries.period, PublishedSeries.cells[cell_key("total", "*")]).where(
             PublishedSeries.series == name, PublishedSeries.threshold == threshold)).all()
-    points = [(r.period, r.cells.get(cell_key("total", "*"), 0)) for r in rows
-              if S.period_kind(r.period) == kind]
+    points = [(period, total) for period, total in rows if S.period_kind(period) == kind]
     return sorted(points, key=lambda p: S.period_sort(p[0]))
 
 

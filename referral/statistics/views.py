@@ -18,7 +18,7 @@ KIND_LABELS = {"month": N_("month"), "quarter": N_("quarter"), "year": N_("year"
 def _choose(periods, kind):
     chosen = request.args.get("period")
     if chosen is not None:
-        P.check_period(chosen)
+        P.check_period(chosen, periods)
         return chosen
     of_kind = [p for p in periods if S.period_kind(p) == kind]
     return (of_kind or periods or [None])[-1]
@@ -44,9 +44,9 @@ def _breakdowns(name):
     return [chosen] if chosen else _dimensions(name)
 
 
-def _view_table(name, period, dim, cells=None):
+def _view_table(name, period, dim, cells=None, row=None):
     def get(d):
-        return P.table(name, period, d) if cells is None else \
+        return P.table(name, period, d, row) if cells is None else \
             P.custom_table(name, period, cells, d)
     if dim == "outcome":
         table = get("total")
@@ -79,17 +79,17 @@ def overview():
     else:
         period = _choose(periods, kind)
     P.read(current_user, "page", series=name, period=period)
+    row = P.published(name, period) if period and cells is None else None
     tables = []
     if period:
         for dim in _breakdowns(name):
-            table = _view_table(name, period, dim, cells)
+            table = _view_table(name, period, dim, cells, row)
             title = _("%(series)s, %(period)s, by %(dimension)s", series=_(S.SERIES[name].label),
                       period=period, dimension=_(S.DIMENSION_LABELS[dim]).lower())
             tables.append({"table": table, "title": title, "id": f"t-{dim}",
                            "chart": _chart(table, title, f"t-{dim}")})
     trend_title = _("%(series)s by %(kind)s", series=_(S.SERIES[name].label), kind=_(KIND_LABELS[kind]))
     points, trend_chart = _trend(name, kind, trend_title, "t-trend")
-    row = P.published(name, period) if period and cells is None else None
     summary = row.summary if row else {}
     return render_template("statistics/overview.html", series=S.SERIES, name=name,
                            periods=periods, period=period, kind=kind, kinds=KIND_LABELS,
@@ -112,10 +112,11 @@ def release(period):
     for name, spec in S.SERIES.items():
         trend_title = _("%(series)s by %(kind)s", series=_(spec.label), kind=_(KIND_LABELS[kind]))
         points, trend_chart = _trend(name, kind, trend_title, f"{name}-trend")
+        row = P.published(name, period)
         breakdowns = []
         for dim in (["outcome"] if spec.value_label else []) + ["sex", "age_group",
                                                                 "exploitation_form"]:
-            table = _view_table(name, period, dim)
+            table = _view_table(name, period, dim, row=row)
             title = _("%(series)s, %(period)s, by %(dimension)s", series=_(spec.label),
                       period=period, dimension=_(S.DIMENSION_LABELS[dim]).lower())
             breakdowns.append({"table": table, "title": title, "id": f"{name}-{dim}",
@@ -123,8 +124,7 @@ def release(period):
         sections.append({"name": name, "label": spec.label, "trend": points,
                          "trend_chart": trend_chart, "trend_title": trend_title,
                          "breakdowns": breakdowns,
-                         "summary": (P.published(name, period).summary
-                                     if P.published(name, period) else {})})
+                         "summary": row.summary if row else {}})
     return render_template("statistics/release.html", period=period, sections=sections,
                            labels=S.DIMENSION_LABELS)
 

@@ -38,9 +38,14 @@ def test_CO1_only_cases_consented_for_this_recipient_are_exported(client, casewo
     assert row["citizenship"] == "RO" and row["gender"] == "Female"
     assert row["exploitation"]["isForcedLabour"] is True
     assert row["typeOfLabour"]["typeOfLabourAgriculture"] is True
+    # The factory's indicators, under the CTDC codebook's column names.
+    assert row["meansOfControl"]["meansOfControlWithholdsDocuments"] is True
+    assert row["meansOfControl"]["meansOfControlDebtBondage"] is True
+    assert row["meansOfControl"]["meansOfControlThreats"] is False
+    assert "Datasource" in row and "typeOfLabourMiningOrDrilling" in row["typeOfLabour"]
     assert row["traffickingType"] == "Transnational" and row["referralSource"] == "police"
     assert row["identificationStatus"] == "Presumed"
-    assert body["fields"][0] == "caseId" and "countryOfExploitation" in body["gaps"]
+    assert body["fields"][0] == "caseId" and "CountryOfExploitation" in body["gaps"]
     entries = db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == "case.htcds_export")).all()
     assert [e.case_id for e in entries] == [shared.id]

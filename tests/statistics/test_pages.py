@@ -135,3 +135,20 @@ def test_DP4_an_unknown_breakdown_is_refused_by_name(client, published):
     response = client.get("/statistics/?series=referrals&by=shoe_size")
     assert 400 <= response.status_code < 500
     assert "by" in response.get_data(as_text=True)
+
+
+def test_DP4_the_trend_is_each_period_total_as_published(app, published):
+    """The trend reads only the total cell of each row: the same number the table shows, and
+    None where the total itself was suppressed."""
+    from referral.statistics.models import PublishedSeries
+    rows = db.session.scalars(select(PublishedSeries).where(
+        PublishedSeries.series == "referrals", PublishedSeries.threshold == 3)).all()
+    months = sorted((r.period, r.cells["total|*|*"]) for r in rows
+                    if publication.S.period_kind(r.period) == "month")
+    assert months and publication.trend("referrals", "month") == months
+    row = next(r for r in rows if r.period == "2026-01")
+    row.cells = {**row.cells, "total|*|*": None}
+    db.session.commit()
+    assert dict(publication.trend("referrals", "month"))["2026-01"] is None
+    assert all(publication.S.period_kind(p) == "quarter"
+               for p, _ in publication.trend("referrals", "quarter"))
