@@ -9,7 +9,9 @@ How it reads text: a reason is split into clauses; a clause is a hit when a *coo
 term* (testimony, statement to police, investigation, prosecution, charges, complaint,
 trial, witness, ...) stands within a few words of a *negation or ending term* (not,
 refused, stopped, dropped, closed, over, given ...), or when it holds a term that is on its
-own about cooperation ("uncooperative", "acquitted"). Merely mentioning a witness, the
+own about cooperation ("uncooperative", "acquitted"), or when help with the case is made a
+condition ("until she agrees to speak to the police") or her testimony the purpose ("the
+prosecutor still needs her testimony"). Merely mentioning a witness, the
 police or an investigation is not a hit. It covers English, French, Spanish and Arabic;
 accents and Arabic diacritics are folded first. Its recall and false-positive rate on the
 labelled corpus in ``tests/workflows/test_screening_corpus.py`` are printed by the suite
@@ -83,6 +85,32 @@ SELF_STANDING_PHRASES = (
     "classee sans suite", "classe sans suite", "sans suite", "non lieu",
 )
 
+# A condition put on the person's help with the case: "kept in until she agrees to speak to
+# the police", "support only if she testifies". A clause is a hit when a condition term comes
+# before an act of the person's and a cooperation term, within the window.
+CONDITION_TERMS = (
+    "until", "till", "unless", "onlyif", "providedthat", "aslongas",
+    "jusqu", "tantque", "acondition", "saufsi", "amoinsque", "seulementsi",
+    "hasta", "menos", "siempreque", "solosi", "contalque", "mientrasno",
+    "حتي", "شرط", "بشرط", "مالم",
+)
+PERSON_ACTS = (
+    "agree", "accept", "speak", "talk", "testif", "cooperat", "sign", "tell", "name",
+    "identif", "help", "assist",
+    "accept", "parl", "depos", "temoign", "signe", "cooper", "collabor", "aide", "denonc",
+    "acept", "habl", "declar", "testific", "firm", "colabor", "coopere", "ayud", "denunci",
+    "توافق", "تتكلم", "تتحدث", "تدلي", "تشهد", "تتعاون", "توقع", "تساعد",
+)
+# Her evidence as what keeps her there: "the prosecutor still needs her testimony", "she
+# must stay to testify". An obligation term beside a term for testimony is a hit.
+OBLIGATION_TERMS = (
+    "must", "needs", "need", "needed", "required", "require", "still", "keep",
+    "doit", "besoin", "necessaire", "encore", "garder",
+    "debe", "necesit", "todavia", "aun", "mantener",
+    "يجب", "تحتاج", "يحتاج", "لازم", "مازال",
+)
+TESTIMONY_TERMS = ("testif", "testimon", "temoign", "testific", "testimoni", "شهاد", "تشهد")
+
 # Honest mentions a screen must let pass even beside a negation ("no police escort needed").
 _ARABIC_PREFIXES = ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل")
 _CLAUSE = re.compile(r"[.;:!?\n،؛]+|\b(?:but|however|mais|cependant|pero|sin embargo)\b"
@@ -112,6 +140,18 @@ _COOP = _folded_terms(COOPERATION_TERMS)
 _NEG = _folded_terms(NEGATION_TERMS)
 _SELF = _folded_terms(SELF_STANDING)
 _PHRASES = _folded_terms(SELF_STANDING_PHRASES)
+_COND = _folded_terms(CONDITION_TERMS)
+_ACTS = _folded_terms(PERSON_ACTS)
+_OBLIGE = _folded_terms(OBLIGATION_TERMS)
+_TESTIMONY = _folded_terms(TESTIMONY_TERMS)
+# Conditions of more than one word, written as one token before the clause is read.
+_JOINED = tuple((re.compile(r"(?<!\w)" + a + r"(?!\w)"), b) for a, b in (
+    (r"only if", "onlyif"), (r"provided that", "providedthat"), (r"as long as", "aslongas"),
+    (r"tant qu", "tantque"), (r"a condition", "acondition"), (r"sauf si", "saufsi"),
+    (r"a moins qu", "amoinsque"), (r"seulement si", "seulementsi"),
+    (r"siempre que", "siempreque"), (r"solo si", "solosi"), (r"con tal (?:de|que)", "contalque"),
+    (r"mientras no", "mientrasno"), (r"ما لم", "مالم"),
+))
 _SHORT_EXACT = {"no", "n", "ne", "ya", "sin", "not", "over", "done", "lack", "plus", "pas",
                 "dio", "clos", "close", "deja", "suite", "since", "after", "tras", "dejo",
                 "given", "gave", "court", "fini", "none",
@@ -142,6 +182,8 @@ def _clause_hit(clause: str) -> str | None:
     for phrase in _PHRASES:
         if re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", clause):
             return phrase
+    for pattern, token in _JOINED:
+        clause = pattern.sub(token, clause)
     tokens = _TOKEN.findall(clause)
     coop = [i for i, t in enumerate(tokens) if _matches(t, _COOP)]
     for i, token in enumerate(tokens):
@@ -149,11 +191,28 @@ def _clause_hit(clause: str) -> str | None:
             return token
     if not coop:
         return None
+    if hit := _condition_hit(tokens, coop):
+        return hit
     neg = [i for i, t in enumerate(tokens) if _matches(t, _NEG)]
     for i in coop:
         for j in neg:
             if abs(i - j) <= WINDOW and i != j:
                 return f"{tokens[j]} … {tokens[i]}"
+    return None
+
+
+def _condition_hit(tokens, coop) -> str | None:
+    """Help with the case made the condition of the step, or her testimony its purpose."""
+    conditions = [i for i, t in enumerate(tokens) if _matches(t, _COND)]
+    acts = {i for i, t in enumerate(tokens) if _matches(t, _ACTS)}
+    for c in conditions:
+        for i in coop:
+            if c < i <= c + WINDOW + 4 and any(c < a <= i for a in acts):
+                return f"{tokens[c]} … {tokens[i]}"
+    obliged = [i for i, t in enumerate(tokens) if _matches(t, _OBLIGE)]
+    for i, token in enumerate(tokens):
+        if _matches(token, _TESTIMONY) and any(abs(i - o) <= WINDOW for o in obliged):
+            return f"{tokens[min(obliged, key=lambda o: abs(i - o))]} … {token}"
     return None
 
 

@@ -61,12 +61,18 @@ def test_NC3_declining_assistance_for_not_cooperating_is_refused(
     assert db.session.get(Case, a_case.id).assistance_state == "offered"
 
 
+@pytest.mark.parametrize("reason", [
+    "kept in because she refuses to speak to the police",
+    # help with the case made the condition, or her evidence the purpose
+    "kept in until she agrees to speak to the police",
+    "the prosecutor still needs her testimony",
+])
 def test_NC3_a_restriction_explained_by_refusing_to_cooperate_is_refused(
-        client, admitted, shelter_user):
+        client, admitted, shelter_user, reason):
     from tests.shelter.test_stays import restriction_body
     response = client.post(
         f"/api/v1/stays/{admitted.id}/restrictions", headers=token_headers(shelter_user),
-        json=restriction_body(reason="kept in because she refuses to speak to the police"))
+        json=restriction_body(reason=reason))
     assert response.status_code == 409 and "NC-3" in response.json["errors"]
     db.session.refresh(admitted)
     assert not admitted.active_restrictions()

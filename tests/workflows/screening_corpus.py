@@ -36,6 +36,11 @@ EN_COOPERATION = [
     "She keeps refusing to speak to the police",
     "The case against the traffickers collapsed",
     "Her evidence is not needed any more",
+    'Kept in until she agrees to speak to the police',
+    'Support continues only if she testifies against the traffickers',
+    'The prosecutor still needs her testimony',
+    'She must stay to testify at the trial',
+    'No outings unless he cooperates with the investigation',
 ]
 
 EN_LEGITIMATE = [
@@ -69,6 +74,11 @@ EN_LEGITIMATE = [
     "She chose to live with her partner",
     "Safety of other residents after a fight in the kitchen",
     "The person died in hospital",
+    'Kept in until the police have arrested the trafficker seen nearby',
+    'She stays until the court date, at her own request',
+    'Outings resume once the police escort is arranged, she agreed',
+    'She needs a witness protection order before moving',
+    'Unless she asks otherwise, her lawyer attends the hearing with her',
 ]
 
 FR_COOPERATION = [
@@ -102,6 +112,11 @@ FR_COOPERATION = [
     "Non-lieu prononcé",
     "Elle ne se présente jamais aux convocations de la police",
     "Sa déclaration à la police est faite, l'aide s'arrête",
+    "Gardée jusqu'à ce qu'elle accepte de parler à la police",
+    "L'aide continue seulement si elle témoigne contre les trafiquants",
+    'Le procureur a encore besoin de son témoignage',
+    'Elle doit rester pour témoigner au procès',
+    "Pas de sortie tant qu'elle ne coopère pas avec l'enquête",
 ]
 
 FR_LEGITIMATE = [
@@ -135,6 +150,11 @@ FR_LEGITIMATE = [
     "Sécurité des autres résidentes après une bagarre",
     "La personne est décédée à l'hôpital",
     "Il est parti rejoindre un emploi saisonnier",
+    "Restriction jusqu'à l'arrestation du trafiquant vu près du foyer",
+    "Elle reste jusqu'à l'audience, à sa demande",
+    "Les sorties reprennent quand l'escorte de police est prête, elle est d'accord",
+    "Elle a besoin d'une mesure de protection des témoins avant de déménager",
+    "Sauf si elle le demande, son avocate l'accompagne à l'audience",
 ]
 
 ES_COOPERATION = [
@@ -168,6 +188,11 @@ ES_COOPERATION = [
     "Rehúsa colaborar con los investigadores",
     "Ya no es testigo de la fiscalía",
     "Terminó su testimonio, se acaba el apoyo",
+    'Se queda hasta que acepte declarar ante la policía',
+    'La ayuda sigue solo si testifica contra los tratantes',
+    'La fiscalía todavía necesita su testimonio',
+    'Debe quedarse para testificar en el juicio',
+    'Sin salidas mientras no colabore con la investigación',
 ]
 
 ES_LEGITIMATE = [
@@ -201,6 +226,11 @@ ES_LEGITIMATE = [
     "Seguridad de otras residentes tras una pelea",
     "La persona falleció en el hospital",
     "Se fue a un empleo de temporada",
+    'Restricción hasta la detención del tratante visto cerca del albergue',
+    'Se queda hasta la fecha del tribunal, a petición propia',
+    'Las salidas vuelven cuando la escolta policial esté lista, ella está de acuerdo',
+    'Necesita una orden de protección de testigos antes de mudarse',
+    'Salvo que pida otra cosa, su abogada la acompaña a la audiencia',
 ]
 
 AR_COOPERATION = [
@@ -234,6 +264,11 @@ AR_COOPERATION = [
     "امتنع عن تقديم أقواله للنيابة",
     "سحب شهادته",
     "لم يتم توجيه اتهام",
+    'تبقى حتى توافق على التحدث مع الشرطة',
+    'تستمر المساعدة بشرط أن تشهد ضد المتاجرين',
+    'النيابة ما زالت تحتاج شهادتها',
+    'يجب أن تبقى لتشهد في المحاكمة',
+    'لا خروج ما لم تتعاون مع التحقيق',
 ]
 
 AR_LEGITIMATE = [
@@ -267,6 +302,11 @@ AR_LEGITIMATE = [
     "سلامة المقيمات الأخريات بعد شجار",
     "توفي الشخص في المستشفى",
     "غادر للعمل في وظيفة موسمية",
+    'تقييد إلى أن يتم القبض على المتاجر الذي شوهد قرب الملجأ',
+    'تبقى إلى موعد الجلسة بناء على طلبها',
+    'تستأنف الخرجات عندما تكون مرافقة الشرطة جاهزة، وهي موافقة',
+    'تحتاج إلى أمر حماية قبل الانتقال',
+    'ترافقها محاميتها إلى الجلسة إلا إذا طلبت غير ذلك',
 ]
 
 PREFIXES = {
