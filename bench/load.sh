@@ -4,9 +4,12 @@
 #
 #   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/referral_bench bench/load.sh
 #
-# Settings (environment): USERS (50), SPAWN_RATE (10), DURATION (2m), WORKERS (4),
-# PORT (8765), THINK_MIN/THINK_MAX (0.5/2 s between a user's actions), PYTHON_BIN
-# (.venv/bin or the active interpreter's folder).
+# Settings (environment): USERS (50), SPAWN_RATE (10), DURATION (2m), WORKERS (cores + 1),
+# THREADS (8: gthread workers, as bench/serve.sh runs production; THREADS=1 gives the old
+# sync workers), PORT (8765), THINK_MIN/THINK_MAX (0.5/2 s between a user's actions),
+# PYTHON_BIN (.venv/bin or the active interpreter's folder), LOCUST (locust in PYTHON_BIN;
+# locust is not a dependency of the app: install it in a virtualenv of its own and point
+# LOCUST at it).
 # The locust CSV files go to $OUT (a fresh temporary folder); nothing is written here.
 set -euo pipefail
 
@@ -15,7 +18,8 @@ cd "$(dirname "$0")/.."
 USERS=${USERS:-50}
 SPAWN_RATE=${SPAWN_RATE:-10}
 DURATION=${DURATION:-2m}
-WORKERS=${WORKERS:-4}
+WORKERS=${WORKERS:-$(($(nproc) + 1))}
+THREADS=${THREADS:-8}
 PORT=${PORT:-8765}
 BIN=${PYTHON_BIN:-$( [ -x .venv/bin/python ] && echo .venv/bin || dirname "$(command -v python)")}
 OUT=${OUT:-$(mktemp -d)}
@@ -25,7 +29,13 @@ TOKENS="$OUT/tokens.json"
 umask 077
 "$BIN/python" bench/issue_tokens.py --per-role "$USERS" > "$TOKENS"
 
-"$BIN/gunicorn" --workers "$WORKERS" --bind "127.0.0.1:$PORT" --pid "$OUT/gunicorn.pid" \
+if [ "$THREADS" -gt 1 ]; then
+    export DATABASE_POOL_SIZE=${DATABASE_POOL_SIZE:-$THREADS}
+    CLASS=(--preload --worker-class gthread --threads "$THREADS")
+else
+    CLASS=(--worker-class sync)
+fi
+"$BIN/gunicorn" "${CLASS[@]}" --workers "$WORKERS" --bind "127.0.0.1:$PORT" --pid "$OUT/gunicorn.pid" \
     --access-logfile /dev/null --error-logfile "$OUT/gunicorn.log" --daemon \
     "referral:create_app()"
 stop() {
@@ -41,7 +51,7 @@ for _ in $(seq 50); do
     sleep 0.2
 done
 
-LOCUST_TOKENS="$TOKENS" "$BIN/locust" -f bench/locustfile.py --headless \
+LOCUST_TOKENS="$TOKENS" "${LOCUST:-$BIN/locust}" -f bench/locustfile.py --headless \
     --users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time "$DURATION" \
     --host "http://127.0.0.1:$PORT" --csv "$OUT/locust" --only-summary --stop-timeout 10
 echo "locust CSV files: $OUT/locust_stats.csv"
