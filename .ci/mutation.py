@@ -17,9 +17,9 @@ What it does (docs/mutation.md):
    the survival rate is above `max_survival`.
 """
 import argparse
+import hashlib
 import json
 import os
-import random
 import re
 import shlex
 import signal
@@ -106,19 +106,36 @@ def is_equivalent(spec, line, mutated_line, equivalents):
     return None
 
 
+def _rank(seed, *parts) -> str:
+    """A site's or an operator's place in the draw: a keyed hash of what it is, so that its
+    place does not depend on any other site (code added elsewhere never reshuffles it)."""
+    return hashlib.sha256(repr((seed, *parts)).encode()).hexdigest()
+
+
+def _site(key, sources):
+    """A site by its file, the text of its line and its column within that text, not by its
+    line number: lines added above it leave it where it is in the draw."""
+    path, (line, col), _end = key
+    text = sources[path].splitlines()[line - 1]
+    return path, text.strip(), col - (len(text) - len(text.lstrip()))
+
+
 def draw(mutants, size, seed, equivalents, sources):
-    """Seeded sample: sites in shuffled order, one operator per site, skipping equivalents."""
+    """Seeded sample: sites in the order of their keyed hash, one operator per site (the one
+    whose keyed hash is least), skipping equivalents. A site keeps its rank whatever else
+    changes, so a change to one module brings into the sample only its own new sites."""
     sites = OrderedDict()
     for spec in mutants:
-        sites.setdefault((str(spec.module_path), spec.start_pos, spec.end_pos), []).append(spec)
-    keys = list(sites)
-    rng = random.Random(seed)
-    rng.shuffle(keys)
+        sites.setdefault((str(spec.module_path), tuple(spec.start_pos), tuple(spec.end_pos)),
+                         []).append(spec)
+    keys = sorted(sites, key=lambda k: _rank(seed, *_site(k, sources)))
     chosen, skipped = [], []
     for key in keys:
         if size is not None and len(chosen) >= size:
             break
-        candidates = sites[key] if size is None else [rng.choice(sites[key])]
+        site = _site(key, sources)
+        candidates = sites[key] if size is None else [min(
+            sites[key], key=lambda spec: _rank(seed, *site, spec.operator_name))]
         for spec in candidates:
             original = sources[str(spec.module_path)]
             operator = cosmic_ray.plugins.get_operator(spec.operator_name)()

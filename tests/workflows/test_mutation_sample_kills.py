@@ -276,3 +276,183 @@ def test_DP3_an_audit_entry_keeps_the_details_of_what_was_done(supervisor, casew
     entries = {e.action: e.details for e in audit.entries_for_case(a_case.id)}
     assert entries["case.restrict"] == {"named": 2}  # the supervisor and the caseworker
     assert entries["case.read"] is None
+
+
+def test_RP3_a_period_ending_soon_names_its_own_caseworker_once(caseworker, supervisor):
+    """RP-3: the supervisors' list of reflection periods ending with no decision shows each
+    case once, with the caseworker it is assigned to (not another account)."""
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    from referral.supervision import service as supervision
+
+    case = create_case(caseworker)
+    with freeze_time(case.reflection_ends_at - timedelta(days=2)):
+        rows = [r for r in supervision.reflection_ending(supervisor) if r["case_id"] == case.id]
+    assert [r["caseworker"] for r in rows] == [caseworker.display_name]
+
+
+def test_SH2_supervisors_see_each_restriction_against_its_own_case(
+        caseworker, supervisor, shelter_agency, shelter_provider, shelter_user):
+    """SH-2: the supervisors' list of restrictions in force shows each restriction once,
+    with the case of the stay it restricts, whichever other cases the agency holds."""
+    from datetime import timedelta
+
+    from referral.database import utcnow
+    from referral.shelter import service as shelter
+    from referral.supervision import service as supervision
+    from tests.factories import give_consent
+
+    cases = sorted((create_case(caseworker) for _ in range(2)), key=lambda c: str(c.id))
+    restricted = cases[-1]  # another case of the agency sorts before it
+    give_consent(caseworker, restricted, "service", shelter_provider)
+    stay = shelter.admit(caseworker, restricted, shelter_id=shelter_agency.id, room="2A")
+    db.session.commit()
+    shelter.impose_restriction(
+        shelter_user, stay, legal_basis="Court protection order 12/2026",
+        decision_maker="Judge A", grounds="safety", reason="trafficker seen near the shelter",
+        expires_at=utcnow() + timedelta(days=7), review_at=utcnow() + timedelta(days=3),
+        reason_code="trafficker_nearby", person_view="understands and agrees")
+    db.session.commit()
+    rows = supervision.active_restrictions(supervisor)
+    assert [(r["case_id"], r["case_reference"]) for r in rows] == [
+        (restricted.id, restricted.reference)]
+
+
+def test_LP1_a_hearing_is_an_important_follow_up_reminded_a_week_and_a_day_before(
+        caseworker, a_case):
+    """LP-1: a hearing is planned as an important follow-up (risk 2: urgent, 3, is kept for
+    safety tasks such as an offender's release), reminded 7 days and 1 day before."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from referral.database import utcnow
+    from referral.legal import service as legal
+    from referral.reminders.models import Deadline
+
+    proceeding = legal.open_proceeding(caseworker, a_case, kind="criminal",
+                                       person_role="victim", court_or_authority="Court A")
+    hearing = legal.add_hearing(caseworker, proceeding, at=utcnow() + timedelta(days=20),
+                                place="Room 4")
+    db.session.flush()
+    row = db.session.scalar(select(Deadline).where(Deadline.kind == "hearing",
+                                                   Deadline.source_key == str(hearing.id)))
+    assert (row.risk, sorted(row.remind_days, reverse=True)) == (2, [7, 1])
+
+
+def test_NRM2_the_legal_advisers_last_day_to_ask_is_reminded_a_week_and_two_days_before(
+        caseworker):
+    """NRM-2: the legal adviser's follow-up for the last day to ask for reconsideration is
+    reminded 7 days and 2 days before it."""
+    from sqlalchemy import select
+
+    from referral.legal import service as legal
+    from referral.reminders.models import Deadline
+
+    lawyer = create_user("legal_aid", agency=create_agency("Clinic", AgencyKind.legal_aid))
+    case = create_case(caseworker)
+    legal.assign_legal_aid(caseworker, case, lawyer.id)
+    db.session.commit()
+    decide(caseworker, case, outcome="negative")
+    [row] = db.session.scalars(select(Deadline).where(
+        Deadline.case_id == case.id, Deadline.kind == "reconsideration_legal_aid")).all()
+    assert sorted(row.remind_days, reverse=True) == [7, 2]
+
+
+def test_ID6_a_decision_already_under_review_is_not_reviewed_twice(caseworker):
+    """ID-6: a negative decision is reviewed once on request; a second request while the
+    first is pending is refused, with the reason said."""
+    from referral.cases import decisions
+
+    case = create_case(caseworker)
+    negative = decide(caseworker, case, outcome="negative")
+    decisions.request_review(caseworker, case, negative.id, "new evidence from the clinic")
+    db.session.commit()
+    with pytest.raises(Refused) as refused:
+        decisions.request_review(caseworker, case, negative.id, "asked again")
+    assert refused.value.rule == "ID-6"
+    assert "already under review" in str(refused.value.message)
+
+
+def test_a_search_by_part_of_a_name_finds_only_that_person(caseworker):
+    """Finding people: a caseworker's search by part of a name lists the person it names,
+    not every case in scope."""
+    from referral.cases.service import case_list_query
+
+    found = create_case(caseworker, person={"given_name": "Ludmila", "family_name": "Orsova"})
+    create_case(caseworker, person={"given_name": "Amina", "family_name": "Kebede"})
+    ids = db.session.scalars(case_list_query(caseworker, name="Ludmi")).all()
+    assert [c.id for c in ids] == [found.id]
+
+
+def test_NC3_supervisors_see_who_tried_the_refused_step(caseworker, supervisor, a_case):
+    """NC-3: a refused attempt reaches supervisors with the name of the person who tried it,
+    so that they can talk to them."""
+    from referral.cases.models import RefusedAttempt
+    from referral.supervision import service as supervision
+
+    db.session.add(RefusedAttempt(case_id=a_case.id, track="assistance", event="end",
+                                  rule="NC-3", message="never for not cooperating",
+                                  reason="she will not testify", actor_id=caseworker.id))
+    db.session.commit()
+    assert [a["actor"] for a in supervision.refused_attempts(supervisor)] == [
+        caseworker.display_name]
+
+
+def test_ID6_the_shelter_ends_a_stay_only_with_the_persons_view_or_their_refusal_to_give_it(
+        admitted, shelter_user):
+    """ID-6: ending a stay records the person's view; unless the shelter says the person
+    declined to give one, a stay is not ended without it."""
+    from referral.shelter import service as shelter
+
+    with pytest.raises(Refused) as refused:
+        shelter.end_stay(shelter_user, admitted, reason_code="stay_period_completed")
+    assert refused.value.rule == "ID-6"
+    db.session.rollback()
+    db.session.refresh(admitted)
+    assert admitted.left_at is None
+
+
+def test_DP7_restricting_a_case_with_no_caseworker_names_the_supervisor_and_the_named_staff(
+        caseworker, supervisor, a_case):
+    """DP-7: a case no caseworker holds is restricted to the restricting supervisor and the
+    staff they name; nobody else is added."""
+    from sqlalchemy import select
+
+    from referral.privacy import service as privacy
+    from referral.privacy.models import NamedAccess
+
+    a_case.assigned_to_id = None
+    db.session.commit()
+    privacy.restrict_case(supervisor, a_case.id, reason="a relative of the person works here",
+                          named_staff=[caseworker.id])
+    db.session.commit()
+    named = set(db.session.scalars(select(NamedAccess.user_id).where(
+        NamedAccess.case_id == a_case.id)))
+    assert named == {supervisor.id, caseworker.id}
+
+
+def test_CH3_an_age_assessment_does_not_move_a_guardian_deadline_already_running(caseworker):
+    """CH-3: a child known as a child at referral has the guardian deadline from the
+    referral; an age assessment that finds the same later does not push it back."""
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+    from sqlalchemy import select
+
+    from referral.database import utcnow
+    from referral.reminders.models import Deadline
+
+    born = (utcnow() - timedelta(days=15 * 365)).date()
+    case = create_case(caseworker, person={"date_of_birth": born})
+    assert case.is_child
+    [planned] = db.session.scalars(select(Deadline.due_at).where(
+        Deadline.case_id == case.id, Deadline.kind == "guardian_appointment")).all()
+    with freeze_time(utcnow() + timedelta(days=1)):
+        decide(caseworker, case, kind="age_assessment", outcome="child",
+               child_views="wants to stay in school", best_interests="safe placement")
+        db.session.commit()
+    assert db.session.scalars(select(Deadline.due_at).where(
+        Deadline.case_id == case.id, Deadline.kind == "guardian_appointment")).all() == [planned]
