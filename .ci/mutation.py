@@ -112,11 +112,11 @@ def _rank(seed, *parts) -> str:
     return hashlib.sha256(repr((seed, *parts)).encode()).hexdigest()
 
 
-def _site(key, sources):
+def _site(key, lines):
     """A site by its file, the text of its line and its column within that text, not by its
     line number: lines added above it leave it where it is in the draw."""
     path, (line, col), _end = key
-    text = sources[path].splitlines()[line - 1]
+    text = lines[path][line - 1]
     return path, text.strip(), col - (len(text) - len(text.lstrip()))
 
 
@@ -128,12 +128,14 @@ def draw(mutants, size, seed, equivalents, sources):
     for spec in mutants:
         sites.setdefault((str(spec.module_path), tuple(spec.start_pos), tuple(spec.end_pos)),
                          []).append(spec)
-    keys = sorted(sites, key=lambda k: _rank(seed, *_site(k, sources)))
+    lines = {path: text.splitlines() for path, text in sources.items()}
+    named = {key: _site(key, lines) for key in sites}
+    keys = sorted(sites, key=lambda k: _rank(seed, *named[k]))
     chosen, skipped = [], []
     for key in keys:
         if size is not None and len(chosen) >= size:
             break
-        site = _site(key, sources)
+        site = named[key]
         candidates = sites[key] if size is None else [min(
             sites[key], key=lambda spec: _rank(seed, *site, spec.operator_name))]
         for spec in candidates:
