@@ -35,7 +35,7 @@ if [ "$THREADS" -gt 1 ]; then
 else
     CLASS=(--worker-class sync)
 fi
-"$BIN/gunicorn" "${CLASS[@]}" --workers "$WORKERS" --bind "127.0.0.1:$PORT" --pid "$OUT/gunicorn.pid" \
+"$BIN/gunicorn" "${CLASS[@]}" --workers "$WORKERS" --keep-alive 75 --bind "127.0.0.1:$PORT" --pid "$OUT/gunicorn.pid" \
     --access-logfile /dev/null --error-logfile "$OUT/gunicorn.log" --daemon \
     "referral:create_app()"
 stop() {

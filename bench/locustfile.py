@@ -20,14 +20,14 @@ import json
 import os
 import random
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, task
 
 with open(os.environ.get("LOCUST_TOKENS", "tokens.json")) as handle:
     TOKENS = json.load(handle)
 _next = {role: itertools.count() for role in TOKENS}
 
 
-class Staff(HttpUser):
+class Staff(FastHttpUser):
     abstract = True
     role = None
     wait_time = between(float(os.environ.get("THINK_MIN", 0.5)),
@@ -36,10 +36,11 @@ class Staff(HttpUser):
     def on_start(self):
         pool = TOKENS[self.role]
         self.me = pool[next(_next[self.role]) % len(pool)]
-        self.client.headers["Authorization"] = f"Bearer {self.me['token']}"
+        self.auth = {"Authorization": f"Bearer {self.me['token']}"}
 
     def get_json(self, path, name=None):
-        with self.client.get(path, name=name or path, catch_response=True) as response:
+        with self.client.get(path, name=name or path, headers=self.auth,
+                             catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"{response.status_code}: {response.text[:200]}")
                 return None
@@ -92,10 +93,14 @@ class Caseworker(Staff):
         event = next((e for e in ("offer", "decline") if e in track["allowed"]), None)
         if event is None:
             return
+        request = {"track": "assistance", "event": event, "version": body["version"]}
+        if event == "decline":  # an adverse step: a listed code and the person's view (ID-6)
+            request.update(reason="The person has other support for now",
+                           facts={"reason_code": "has_other_support",
+                                  "person_view": "I have support from my family for now"})
         with self.client.post(f"/api/v1/cases/{case_id}/transitions",
                               name="POST /api/v1/cases/[id]/transitions",
-                              json={"track": "assistance", "event": event,
-                                    "version": body["version"]},
+                              json=request, headers=self.auth,
                               catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"{response.status_code}: {response.text[:200]}")

@@ -29,12 +29,14 @@ case "${1:-}" in
         # gthread: a client slow to send its body holds one thread, not a whole worker;
         # the app gives it BODY_READ_TIMEOUT_SECONDS (10) and answers 408 (docs/deployment.md).
         # Each thread may hold a database connection: DATABASE_POOL_SIZE >= WEB_THREADS.
+        # --keep-alive 75: an idle connection outlives the proxy's (nginx keeps upstream
+        # connections 60 s), so the proxy never sends a request on one gunicorn is closing.
         exec "$BIN/gunicorn" \
             --preload \
             --worker-class gthread --threads "${WEB_THREADS:-8}" \
             --workers "${WEB_WORKERS:-$(($(nproc) + 1))}" \
             --bind "${BIND:-127.0.0.1:8000}" \
-            --timeout 30 --graceful-timeout 30 \
+            --timeout 30 --graceful-timeout 30 --keep-alive 75 \
             --max-requests 5000 --max-requests-jitter 500 \
             --access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms' \
             "referral:create_app()"
