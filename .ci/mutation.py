@@ -20,7 +20,6 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import shlex
 import signal
 import subprocess
@@ -34,6 +33,8 @@ import cosmic_ray.plugins
 from cosmic_ray.ast import ast_nodes, get_ast_from_path
 from cosmic_ray.mutating import mutate_and_test, mutate_code
 from cosmic_ray.work_item import MutationSpec, TestOutcome, WorkerOutcome
+
+from pytest_ids import first_failure  # .ci/, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".ci" / "mutation.toml"
@@ -160,11 +161,6 @@ def draw(mutants, size, seed, equivalents, sources):
 def test_command(tests, pytest_args):
     return " ".join(shlex.quote(part) for part in
                     [str(PYTHON), "-m", "pytest", *pytest_args, *tests])
-
-
-def first_failure(output):
-    found = re.search(r"^(?:FAILED|ERROR) (\S+)", output, re.MULTILINE)
-    return found.group(1) if found else ""
 
 
 def git_changed(ref):

@@ -193,3 +193,20 @@ def test_LP5_nobody_else_writes_privileged_notes_through_the_api(client, casewor
     assert not db.session.scalars(select(LegalNote)).all()
     assert client.post(url, headers=token_headers(legal_user),
                        json={"body": "advice"}).status_code == 201
+
+
+def test_NC2_cooperation_lives_in_the_legal_track_and_is_read_there(a_case, caseworker):
+    """The other half of NC-2: what is recorded about cooperation reaches the legal track's
+    facts (its provider is registered for that track alone), and no other track's."""
+    import workflows
+    from workflows import COOPERATION_FACTS
+    from referral.cases.facts import facts_for
+    assert facts_for(a_case, "legal")["cooperation"] is False
+    legal.record_cooperation(caseworker, a_case, kind="willingness_to_testify", value="willing")
+    legal.record_cooperation(caseworker, a_case, kind="statement", value="given")
+    facts = facts_for(a_case, "legal")
+    assert (facts["cooperation"], facts["willing_to_testify"], facts["statement_given"],
+            facts["testimony_given"]) == (True, True, True, False)
+    for name in workflows.tracks():
+        if name != "legal":
+            assert not set(facts_for(a_case, name)) & COOPERATION_FACTS, name
