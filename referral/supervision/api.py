@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from ..auth import api_actor
 from . import service
 from ..cases import access
-from .schemas import DashboardSchema, RefusedAttemptSchema
+from .schemas import DashboardArgsSchema, DashboardSchema, RefusedAttemptSchema
 
 blp = Blueprint("api-supervision", __name__, url_prefix="/api/v1/supervision",
                 description="Supervisor dashboard")
@@ -12,11 +12,14 @@ blp = Blueprint("api-supervision", __name__, url_prefix="/api/v1/supervision",
 
 @blp.route("/overdue")
 class Overdue(MethodView):
+    @blp.arguments(DashboardArgsSchema, location="query")
     @blp.response(200, DashboardSchema)
-    def get(self):
-        """Overdue follow-ups (riskiest, then longest overdue, first), reflection periods
-        ending with no next step, restrictions in force, refused NC-3 attempts."""
-        data = service.dashboard(api_actor())
+    def get(self, args):
+        """Overdue follow-ups (riskiest, then longest overdue, first), a page at a time
+        (``per_page``, 50 unless given; ``next_cursor`` reads the next page), reflection
+        periods ending with no next step, restrictions in force, refused NC-3 attempts."""
+        data = service.dashboard(api_actor(), cursor=args["cursor"],
+                                 per_page=args["per_page"], workload_shown=False)
         return data
 
 
