@@ -1,10 +1,14 @@
+from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth import api_actor
 from . import service
+from .plain import dumper
 from ..cases import access
 from .schemas import DashboardArgsSchema, DashboardSchema, RefusedAttemptSchema
+
+_dashboard = dumper(DashboardSchema)
 
 blp = Blueprint("api-supervision", __name__, url_prefix="/api/v1/supervision",
                 description="Supervisor dashboard")
@@ -20,7 +24,8 @@ class Overdue(MethodView):
         periods ending with no next step, restrictions in force, refused NC-3 attempts."""
         data = service.dashboard(api_actor(), cursor=args["cursor"],
                                  per_page=args["per_page"], workload_shown=False)
-        return data
+        # Dumped as the schema documents it, without marshmallow per row; returned finished.
+        return jsonify(_dashboard(data))
 
 
 @blp.route("/attempts")

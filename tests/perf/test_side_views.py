@@ -126,3 +126,16 @@ def test_the_reads_of_a_page_are_the_rows_record_read_writes(supervisor, casewor
     at_once = written(lambda: reads.record_reads(supervisor, ids + [ids[0], None],
                                                  "overdue follow-ups", "supervision"))
     assert len(at_once) == 3 and at_once == one_by_one
+
+
+def test_the_dashboard_answers_as_its_schema_dumps_it(client, supervisor, caseworker):
+    """Dumped without marshmallow per row: the same JSON the schema gives."""
+    from freezegun import freeze_time
+    from referral.supervision.schemas import DashboardSchema
+    cases = overdue_cases(caseworker, 3)
+    refused(cases[0], caseworker)
+    headers = token_headers(supervisor)
+    with freeze_time(utcnow()):
+        body = client.get("/api/v1/supervision/overdue", headers=headers).json
+        expected = DashboardSchema().dump(supervision.dashboard(supervisor))
+    assert body == expected and body["overdue"] and body["refused_attempts"]
