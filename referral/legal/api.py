@@ -1,8 +1,10 @@
+from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth import api_actor
 from ..cases import access as case_access
+from ..supervision.plain import dumper
 from . import access, service
 from .schemas import (AssignLegalAidSchema, CompensationSchema, CompensationUpdateSchema,
                       CooperationSchema,
@@ -10,6 +12,8 @@ from .schemas import (AssignLegalAidSchema, CompensationSchema, CompensationUpda
                       LegalSummarySchema, MeasureSchema, NonPunishmentSchema, NoteSchema,
                       PermitSchema, PermitUpdateSchema, ProceedingInSchema, ProceedingSchema,
                       ProceedingUpdateSchema, ReleaseSchema, SafetyTaskSchema)
+
+_legal_aid_cases = dumper(LegalAidCaseSchema, many=True)
 
 blp = Blueprint("api-legal", __name__, url_prefix="/api/v1",
                 description="Legal proceedings, non-punishment, compensation, permits")
@@ -32,8 +36,8 @@ class LegalAidView(MethodView):
     def get(self, args):
         """The legal aid view: my assigned cases' proceedings, hearings and deadlines; open
         matters first, a page at a time (``page``, ``per_page`` up to 200)."""
-        data = service.legal_aid_view(api_actor(), **args)
-        return data
+        # Dumped as the schema documents it, without marshmallow per row; returned finished.
+        return jsonify(_legal_aid_cases(service.legal_aid_view(api_actor(), **args)))
 
 
 @blp.route("/cases/<case_id>/legal-aid")

@@ -487,27 +487,69 @@ def legal_aid_view(actor, *, page=1, per_page=50) -> list[dict]:
     if page < 1 or not 1 <= per_page <= 200:
         raise Invalid("page", N_("page from 1, per_page from 1 to 200"))
     from ..reminders.models import Deadline, DeadlineStatus
+    from .models import Hearing, ProtectiveMeasure
     has_open = select(Proceeding.id).where(Proceeding.case_id == Case.id,
                                            Proceeding.status.in_(OPEN_STATUSES)).exists()
-    cases = db.session.scalars(_assigned_cases(actor)
-                               .order_by(has_open.desc(), Case.referred_at.desc(), Case.id)
-                               .limit(per_page).offset((page - 1) * per_page)).all()
+    # Only what the view shows, as columns: no case, person or proceeding objects to build.
+    cases = db.session.execute(
+        _assigned_cases(actor).with_only_columns(
+            Case.id, Case.reference, Case.nrm_state, Case.identification,
+            Case.reflection_ends_at, Case.protection_ends_at, Case.move_on_ends_at)
+        .order_by(has_open.desc(), Case.referred_at.desc(), Case.id)
+        .limit(per_page).offset((page - 1) * per_page)).all()
     ids = [c.id for c in cases]
     proceedings, deadlines = {}, {}
     if ids:
-        for p in db.session.scalars(select(Proceeding).where(Proceeding.case_id.in_(ids))):
-            proceedings.setdefault(p.case_id, []).append(p)
-        for d in db.session.scalars(select(Deadline).where(
+        rows = db.session.execute(select(
+            Proceeding.id, Proceeding.case_id, Proceeding.kind, Proceeding.person_role,
+            Proceeding.court_or_authority, Proceeding.reference, Proceeding.status,
+            Proceeding.outcome, Proceeding.offence_category, Proceeding.non_punishment_outcome,
+            Proceeding.opened_at, Proceeding.version).where(Proceeding.case_id.in_(ids))).all()
+        hearings, measures = {}, {}
+        if rows:
+            shown = [p.id for p in rows]
+            for h in db.session.execute(
+                    select(Hearing.proceeding_id, Hearing.id, Hearing.at, Hearing.place,
+                           Hearing.person_must).where(Hearing.proceeding_id.in_(shown))
+                    .order_by(Hearing.at)):
+                hearings.setdefault(h.proceeding_id, []).append(
+                    {"id": h.id, "at": h.at, "place": h.place, "person_must": h.person_must})
+            for m in db.session.execute(
+                    select(ProtectiveMeasure.proceeding_id, ProtectiveMeasure.id,
+                           ProtectiveMeasure.kind, ProtectiveMeasure.review_at,
+                           ProtectiveMeasure.note, ProtectiveMeasure.status)
+                    .where(ProtectiveMeasure.proceeding_id.in_(shown))):
+                measures.setdefault(m.proceeding_id, []).append(
+                    {"id": m.id, "kind": m.kind, "review_at": m.review_at, "note": m.note,
+                     "status": m.status})
+        for p in rows:
+            proceedings.setdefault(p.case_id, []).append(
+                {**p._asdict(), "hearings": hearings.get(p.id, []),
+                 "measures": measures.get(p.id, [])})
+        for d in db.session.execute(select(Deadline.case_id, Deadline.kind, Deadline.due_at).where(
                 Deadline.case_id.in_(ids), Deadline.status == DeadlineStatus.pending,
                 Deadline.kind.in_(LEGAL_DEADLINE_KINDS)).order_by(Deadline.due_at)):
-            deadlines.setdefault(d.case_id, []).append(d)
+            deadlines.setdefault(d.case_id, []).append({"kind": d.kind, "due_at": d.due_at})
     record(actor, "legal.view", "user", actor.id, purpose="legal aid",
            details={"cases": len(cases), "page": page})
-    return [{"case_id": c.id, "reference": c.reference, "no_removal": c.no_removal,
+    return [{"case_id": c.id, "reference": c.reference,
+             "no_removal": Case.no_removal.fget(c),  # RP-2, from the columns it reads
              "proceedings": proceedings.get(c.id, []),
-             "deadlines": [{"kind": d.kind, "due_at": d.due_at} for d in deadlines.get(c.id, [])],
-             "non_punishment_alerts": non_punishment_alerts(c, proceedings.get(c.id, []))}
+             "deadlines": deadlines.get(c.id, []),
+             "non_punishment_alerts": non_punishment_alerts(
+                 c, [_Proceeding(p) for p in proceedings.get(c.id, [])])}
             for c in cases]
+
+
+class _Proceeding:
+    """A proceeding read as columns, for ``non_punishment_alerts`` (attribute access)."""
+    __slots__ = ("_row",)
+
+    def __init__(self, row: dict):
+        self._row = row
+
+    def __getattr__(self, name):
+        return self._row[name]
 
 
 def assigned_count(actor) -> int:

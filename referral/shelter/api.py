@@ -1,14 +1,18 @@
+from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth import api_actor
 from ..cases import access as case_access
+from ..supervision.plain import dumper
 from . import access, service
 from .access import LEAVE, RESTRICT, RUN
 from .schemas import (EndStaySchema, HeldItemInSchema, HeldItemSchema, LeaveSchema,
                       OutingInSchema,
                       OutingSchema, RestrictionInSchema, RestrictionSchema,
                       ShelterArgsSchema, ShelterResidentSchema, StayInSchema, StaySchema)
+
+_residents = dumper(ShelterResidentSchema, many=True)
 
 blp = Blueprint("api-shelter", __name__, url_prefix="/api/v1",
                 description="Voluntary shelter stays (SH-1..5)")
@@ -34,7 +38,8 @@ class Stays(MethodView):
         """The shelter view: who stays, voluntary or not, restrictions (SH-3)."""
         actor = api_actor()
         view = service.shelter_view(actor, args["shelter"])
-        return view
+        # Dumped as the schema documents it, without marshmallow per row; returned finished.
+        return jsonify(_residents(view))
 
 
 @blp.route("/stays/<stay_id>/leave")

@@ -233,23 +233,45 @@ def shelter_view(actor, shelter_id) -> list[dict]:
     needed to run the stay. Nothing of the narrative, identity documents, legal track or
     health. Only the shelter's own staff, and each resident's read is audited against their
     case (DP-3, DP-6). A restricted case (DP-7) shows without name or reference."""
+    from sqlalchemy.orm import contains_eager, lazyload, load_only
+    from ..cases.models import Person
+    from ..supervision.reads import record_reads
     from .access import own_shelter
     shelter_id = own_shelter(actor, shelter_id)
-    stays = db.session.scalars(select(Stay).where(Stay.shelter_agency_id == shelter_id,
-                                                  Stay.left_at.is_(None))
-                               .order_by(Stay.admitted_at)).all()
-    items, open_ids = {}, set()
+    # What the view shows and nothing more: the stay, the case's status and the person's
+    # name and languages, whether the case is open to the reader, in one statement.
+    stays = db.session.execute(
+        select(Stay, access.open_to(actor).label("is_open"))
+        .join(Case, Case.id == Stay.case_id).join(Person, Person.id == Case.person_id)
+        .options(load_only(Stay.id, Stay.case_id, Stay.shelter_agency_id, Stay.room,
+                           Stay.admitted_at, Stay.left_at),
+                 contains_eager(Stay.case).load_only(
+                     Case.id, Case.person_id, Case.age_status, Case.nrm_state,
+                     Case.identification, Case.reflection_ends_at, Case.protection_ends_at,
+                     Case.move_on_ends_at),
+                 contains_eager(Stay.case, Case.person).load_only(
+                     Person.id, Person.known_as_enc, Person.given_name_enc, Person.languages,
+                     Person.interpreter_needed),
+                 lazyload(Stay.restrictions))
+        .where(Stay.shelter_agency_id == shelter_id, Stay.left_at.is_(None))
+        .order_by(Stay.admitted_at)).all()
+    items, restrictions = {}, {}
     if stays:
-        for item in db.session.scalars(select(HeldItem).where(
-                HeldItem.stay_id.in_([s.id for s in stays]))):
+        ids = [stay.id for stay, _ in stays]
+        for item in db.session.execute(select(HeldItem.id, HeldItem.stay_id, HeldItem.kind,
+                                              HeldItem.returned_at)
+                                       .where(HeldItem.stay_id.in_(ids))):
             items.setdefault(item.stay_id, []).append(item)
-        open_ids = set(db.session.scalars(select(Case.id).where(
-            Case.id.in_([s.case_id for s in stays]), access.open_to(actor))))
+        for row in db.session.execute(
+                select(Restriction.id, Restriction.stay_id, Restriction.expires_at,
+                       Restriction.review_at, Restriction.legal_basis, Restriction.lifted_at)
+                .where(Restriction.stay_id.in_(ids)).order_by(Restriction.imposed_at)):
+            restrictions.setdefault(row.stay_id, []).append(row)
     now = utcnow()
     view = []
-    for stay in stays:
-        person, masked = stay.case.person, stay.case_id not in open_ids
-        active = stay.active_restrictions(now)
+    for stay, is_open in stays:
+        person, masked = stay.case.person, not is_open
+        active = [r for r in restrictions.get(stay.id, []) if Restriction.is_active(r, now)]
         view.append({
             "id": stay.id, "case_id": None if masked else stay.case_id,
             "name": None if masked else (person.known_as or person.given_name),
@@ -264,7 +286,9 @@ def shelter_view(actor, shelter_id) -> list[dict]:
             "held_items": [{"id": i.id, "kind": i.kind, "returned": i.returned_at is not None}
                            for i in items.get(stay.id, [])],
         })
-        access.record_read(actor, stay.case_id, "shelter residents", purpose="shelter")
+    # Each resident's read is audited against their case (DP-3, DP-6), in one statement.
+    record_reads(actor, [stay.case_id for stay, _ in stays], "shelter residents",
+                 purpose="shelter")
     return view
 
 

@@ -1,10 +1,14 @@
+from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth import api_actor
 from . import service
+from .plain import dumper
 from ..cases import access
-from .schemas import DashboardSchema, RefusedAttemptSchema
+from .schemas import DashboardArgsSchema, DashboardSchema, RefusedAttemptSchema
+
+_dashboard = dumper(DashboardSchema)
 
 blp = Blueprint("api-supervision", __name__, url_prefix="/api/v1/supervision",
                 description="Supervisor dashboard")
@@ -12,12 +16,16 @@ blp = Blueprint("api-supervision", __name__, url_prefix="/api/v1/supervision",
 
 @blp.route("/overdue")
 class Overdue(MethodView):
+    @blp.arguments(DashboardArgsSchema, location="query")
     @blp.response(200, DashboardSchema)
-    def get(self):
-        """Overdue follow-ups (riskiest, then longest overdue, first), reflection periods
-        ending with no next step, restrictions in force, refused NC-3 attempts."""
-        data = service.dashboard(api_actor())
-        return data
+    def get(self, args):
+        """Overdue follow-ups (riskiest, then longest overdue, first), a page at a time
+        (``per_page``, 50 unless given; ``next_cursor`` reads the next page), reflection
+        periods ending with no next step, restrictions in force, refused NC-3 attempts."""
+        data = service.dashboard(api_actor(), cursor=args["cursor"],
+                                 per_page=args["per_page"], workload_shown=False)
+        # Dumped as the schema documents it, without marshmallow per row; returned finished.
+        return jsonify(_dashboard(data))
 
 
 @blp.route("/attempts")

@@ -1,4 +1,4 @@
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from ..validation import Schema
 
@@ -48,8 +48,21 @@ class RefusedAttemptSchema(Schema):
     reviewed_at = fields.DateTime(allow_none=True)
 
 
+class DashboardArgsSchema(Schema):
+    cursor = fields.String(load_default=None, validate=validate.Length(max=200), metadata={
+        "description": "next_cursor of the previous page of overdue follow-ups; absent for "
+                       "the first page"})
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200),
+                              metadata={"description": "overdue follow-ups per page"})
+
+
 class DashboardSchema(Schema):
-    overdue = fields.List(fields.Nested(OverdueSchema))
+    overdue = fields.List(fields.Nested(OverdueSchema), metadata={
+        "description": "a page of overdue follow-ups, riskiest then longest overdue first; "
+                       "no total is counted"})
+    next_cursor = fields.String(allow_none=True, metadata={
+        "description": "pass as cursor for the next page of overdue follow-ups; null on the "
+                       "last page. The other lists are whole on every page"})
     reflection_ending = fields.List(fields.Nested(ReflectionEndingSchema))
     restrictions = fields.List(fields.Nested(RestrictionRowSchema))
     refused_attempts = fields.List(fields.Nested(RefusedAttemptSchema))

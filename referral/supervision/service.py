@@ -1,17 +1,20 @@
-from datetime import timedelta
+import base64
+import uuid
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, func, literal, select, tuple_, union_all
 
 from ..accounts.models import Agency, User
 from ..audit.service import record
 from ..cases import access
 from ..cases.models import Case, RefusedAttempt
 from ..database import utcnow
-from ..errors import Forbidden
+from ..errors import Forbidden, Invalid
 from ..extensions import db
 from ..labels import N_
 from ..reminders.models import RISK_LEVELS, Deadline, DeadlineStatus
 from ..reminders.service import LABELS
+from . import reads
 
 REFLECTION_HORIZON_DAYS = 7
 
@@ -21,37 +24,60 @@ def require_supervisor(actor):
         raise Forbidden("permission", N_("for supervisors"))
 
 
-def overdue(actor, now=None, limit=500) -> list[dict]:
+PAGE = 50  # overdue follow-ups a dashboard page shows; the next page is read by cursor
+
+
+def overdue(actor, now=None, limit=PAGE) -> list[dict]:
+    """The first ``limit`` overdue follow-ups (``overdue_page``), without the cursor."""
+    return overdue_page(actor, now, per_page=limit)[0]
+
+
+def overdue_page(actor, now=None, per_page=PAGE, cursor=None) -> tuple[list[dict], str | None]:
     """Open follow-ups past their due date in the supervisor's agency, riskiest first, then
-    longest overdue. Reads only the agency's open obligations (a partial index), so it does
-    not grow with the number of cases."""
+    longest overdue, a page at a time, and the cursor of the next page (None on the last).
+    Reads only the agency's open obligations (a partial index), so it does not grow with
+    the number of cases, and a page reads only its own rows, so it does not grow with the
+    number overdue."""
     require_supervisor(actor)
     now = now or utcnow()
-    assignee = User.__table__.alias("assignee")
-    base = (select(Deadline.id, Deadline.kind, Deadline.due_at, Deadline.risk,
-                   Deadline.escalated_at, Deadline.late_reason, Deadline.details,
-                   Deadline.occurrence, Case.id.label("case_id"),
-                   Case.reference, assignee.c.display_name, Agency.name.label("agency"),
-                   access.open_to(actor).label("is_open"))
-            .join(Case, Case.id == Deadline.case_id)
-            .join(Agency, Agency.id == Case.agency_id)
-            .outerjoin(assignee, assignee.c.id == db.func.coalesce(Deadline.assignee_id,
-                                                                   Case.assigned_to_id))
-            .where(Deadline.status == DeadlineStatus.pending, Deadline.due_at <= now,
-                   Deadline.agency_id == actor.agency_id, Case.agency_id == actor.agency_id)
-            .order_by(Deadline.due_at))
+    after = _read_cursor(cursor) if cursor else None
     # Riskiest first: one range read of the (agency, risk, due) index per risk level, each
-    # stopped at the page, instead of sorting every overdue row of the agency.
-    rows = []
-    for risk in RISK_LEVELS:
-        if len(rows) >= limit:
-            break
-        rows += db.session.execute(base.where(Deadline.risk == risk)
-                                   .limit(limit - len(rows))).all()
+    # stopped at the page, instead of sorting every overdue row of the agency; the levels
+    # are read in one statement (a page's levels from the cursor's on), then the page's rows.
+    due = (select(Deadline.id, Deadline.risk, Deadline.due_at)
+           .join(Case, Case.id == Deadline.case_id)
+           .where(Deadline.status == DeadlineStatus.pending, Deadline.due_at <= now,
+                  Deadline.agency_id == actor.agency_id, Case.agency_id == actor.agency_id)
+           .order_by(Deadline.due_at, Deadline.id).limit(per_page + 1))
+    levels = []
+    for rank, risk in enumerate(RISK_LEVELS):
+        level = due.where(Deadline.risk == risk)
+        if after is not None:
+            if rank < RISK_LEVELS.index(after[0]):
+                continue
+            if risk == after[0]:
+                level = level.where(tuple_(Deadline.due_at, Deadline.id) > tuple_(
+                    literal(after[1], Deadline.due_at.type), literal(after[2], Deadline.id.type)))
+        levels.append(select(level.add_columns(literal(rank).label("rank")).subquery()))
+    page = union_all(*levels).subquery()
+    assignee = User.__table__.alias("assignee")
+    rows = db.session.execute(
+        select(Deadline.id, Deadline.kind, Deadline.due_at, Deadline.risk,
+               Deadline.escalated_at, Deadline.late_reason, Deadline.details,
+               Deadline.occurrence, Case.id.label("case_id"),
+               Case.reference, assignee.c.display_name, Agency.name.label("agency"),
+               access.open_to(actor).label("is_open"))
+        .join(page, page.c.id == Deadline.id)
+        .join(Case, Case.id == Deadline.case_id)
+        .join(Agency, Agency.id == Case.agency_id)
+        .outerjoin(assignee, assignee.c.id == db.func.coalesce(Deadline.assignee_id,
+                                                               Case.assigned_to_id))
+        .order_by(page.c.rank, page.c.due_at, page.c.id).limit(per_page + 1)).all()
+    rows, more = rows[:per_page], len(rows) > per_page
     # A restricted case the supervisor is not named on (DP-7) shows that something is
     # overdue, not whose case it is; every case shown is a read of it (DP-3, DP-6).
-    access.record_reads(actor, [r.case_id for r in rows if r.is_open], "overdue follow-ups",
-                        purpose="supervision")
+    reads.record_reads(actor, [r.case_id for r in rows if r.is_open], "overdue follow-ups",
+                       purpose="supervision")
     return [{"id": r.id, "case_id": r.case_id if r.is_open else None,
              "case_reference": r.reference if r.is_open else None,
              "kind": r.kind, "label": LABELS.get(r.kind, r.kind), "due_at": r.due_at,
@@ -60,7 +86,24 @@ def overdue(actor, now=None, limit=500) -> list[dict]:
              "escalated": r.escalated_at is not None,
              "escalated_by_hand": _hand_escalation(r),
              "late_reason": r.late_reason if r.is_open else None}
-            for r in rows]
+            for r in rows], (_make_cursor(rows[-1]) if more else None)
+
+
+def _make_cursor(row) -> str:
+    raw = f"{row.risk}|{row.due_at.isoformat()}|{row.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str):
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        risk, due_at, deadline_id = raw.split("|")
+        after = int(risk), datetime.fromisoformat(due_at), uuid.UUID(deadline_id)
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid("cursor", N_("is not a cursor this list gave"))
+    if after[0] not in RISK_LEVELS or after[1].tzinfo is None:
+        raise Invalid("cursor", N_("is not a cursor this list gave"))
+    return after
 
 
 def _hand_escalation(row):
@@ -94,29 +137,36 @@ def active_restrictions(actor, now=None) -> list[dict]:
     from ..shelter.models import Restriction, Stay
     now = now or utcnow()
     rows = db.session.execute(
-        select(Restriction, Case.reference, Case.id).join(Stay, Stay.id == Restriction.stay_id)
+        select(Restriction.id, Restriction.expires_at, Restriction.review_at,
+               Restriction.legal_basis, Case.reference, Case.id.label("case_id"))
+        .join(Stay, Stay.id == Restriction.stay_id)
         .join(Case, Case.id == Stay.case_id)
         .where(Restriction.lifted_at.is_(None), Restriction.expires_at > now,
                Case.agency_id == actor.agency_id, access.open_to(actor))
         .order_by(Restriction.expires_at)).all()
-    return [{"id": r.id, "case_id": case_id, "case_reference": reference,
+    return [{"id": r.id, "case_id": r.case_id, "case_reference": r.reference,
              "expires_at": r.expires_at, "review_at": r.review_at,
-             "legal_basis": r.legal_basis} for r, reference, case_id in rows]
+             "legal_basis": r.legal_basis} for r in rows]
 
 
 def refused_attempts(actor, limit=200) -> list[dict]:
     """NC-3 and other watched refusals, newest first, until reviewed. ``reason`` is the
     text that was refused: what the supervisor is there to look at."""
     require_supervisor(actor)
+    by = User.__table__.alias("refused_by")
     rows = db.session.execute(
-        select(RefusedAttempt, Case.reference).join(Case, Case.id == RefusedAttempt.case_id)
+        select(RefusedAttempt.id, RefusedAttempt.case_id, RefusedAttempt.rule,
+               RefusedAttempt.track, RefusedAttempt.event, RefusedAttempt.at,
+               RefusedAttempt.reason, RefusedAttempt.message, Case.reference,
+               by.c.display_name.label("actor"))
+        .join(Case, Case.id == RefusedAttempt.case_id)
+        .outerjoin(by, by.c.id == RefusedAttempt.actor_id)
         .where(Case.agency_id == actor.agency_id, RefusedAttempt.reviewed_at.is_(None),
                access.open_to(actor))
         .order_by(RefusedAttempt.at.desc()).limit(limit)).all()
-    return [{"id": a.id, "case_id": a.case_id, "case_reference": reference, "rule": a.rule,
+    return [{"id": a.id, "case_id": a.case_id, "case_reference": a.reference, "rule": a.rule,
              "track": a.track, "event": a.event, "at": a.at, "reason": a.reason,
-             "message": a.message,
-             "actor": a.actor.display_name if a.actor else None} for a, reference in rows]
+             "message": a.message, "actor": a.actor} for a in rows]
 
 
 def mark_attempt_reviewed(actor, attempt):
@@ -132,38 +182,52 @@ def mark_attempt_reviewed(actor, attempt):
     return attempt
 
 
-def dashboard(actor, now=None) -> dict:
+def dashboard(actor, now=None, *, cursor=None, per_page=PAGE, workload_shown=True) -> dict:
+    """The dashboard, its overdue follow-ups a page at a time (``next_cursor`` reads the
+    next). ``workload_shown=False`` (the API, which does not show the workload) counts the
+    caseworkers for the audit entry instead of reading their workload."""
     now = now or utcnow()
-    data = {"overdue": overdue(actor, now), "reflection_ending": reflection_ending(actor, now),
-            "workload": workload(actor, now),
+    shown, next_cursor = overdue_page(actor, now, per_page=per_page, cursor=cursor)
+    data = {"overdue": shown, "reflection_ending": reflection_ending(actor, now),
+            "workload": workload(actor, now) if workload_shown else None,
             "restrictions": active_restrictions(actor, now),
             "refused_attempts": refused_attempts(actor)}
+    details = {k: len(v) if v is not None else _caseworker_count(actor)
+               for k, v in data.items()}
     record(actor, "supervision.read", "agency", actor.agency_id, purpose="supervision",
-           details={k: len(v) for k, v in data.items()})
-    return data
+           details=details)
+    return {**data, "next_cursor": next_cursor}
+
+
+def _caseworkers(actor):
+    from ..accounts.models import Role, UserRole
+    return (select(User.id, User.display_name).join(UserRole, UserRole.user_id == User.id)
+            .where(User.agency_id == actor.agency_id, User.is_active_account.is_(True),
+                   UserRole.role == Role.caseworker))
+
+
+def _caseworker_count(actor) -> int:
+    return db.session.scalar(select(func.count()).select_from(_caseworkers(actor).subquery()))
 
 
 def workload(actor, now=None) -> list[dict]:
     """Each caseworker of the agency: open cases assigned, open follow-ups, overdue ones.
     Counts only: no case is read, so nothing is opened to draw it."""
-    from sqlalchemy import func
-    from ..accounts.models import Role, UserRole
     require_supervisor(actor)
     now = now or utcnow()
-    people = db.session.scalars(
-        select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(User.agency_id == actor.agency_id, User.is_active_account.is_(True),
-               UserRole.role == Role.caseworker).order_by(User.display_name)).unique().all()
+    people = db.session.execute(_caseworkers(actor).order_by(User.display_name)).all()
     cases = dict(db.session.execute(
         select(Case.assigned_to_id, func.count()).where(
             Case.agency_id == actor.agency_id, Case.nrm_state != "closed",
             Case.assigned_to_id.is_not(None)).group_by(Case.assigned_to_id)).all())
     owner = func.coalesce(Deadline.assignee_id, Case.assigned_to_id)
-    pending = select(owner, func.count()).join(Case, Case.id == Deadline.case_id).where(
-        Deadline.status == DeadlineStatus.pending, Deadline.agency_id == actor.agency_id)
-    follow_ups = dict(db.session.execute(pending.group_by(owner)).all())
-    late = dict(db.session.execute(pending.where(Deadline.due_at <= now)
-                                   .group_by(owner)).all())
+    follow_ups, late = {}, {}
+    for who, pending, overdue_ in db.session.execute(
+            select(owner, func.count(), func.count(case((Deadline.due_at <= now, 1))))
+            .join(Case, Case.id == Deadline.case_id)
+            .where(Deadline.status == DeadlineStatus.pending,
+                   Deadline.agency_id == actor.agency_id).group_by(owner)):
+        follow_ups[who], late[who] = pending, overdue_
     return [{"id": u.id, "name": u.display_name, "open_cases": cases.get(u.id, 0),
              "follow_ups": follow_ups.get(u.id, 0), "overdue": late.get(u.id, 0)}
             for u in people]

@@ -15,7 +15,8 @@ bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 @bp.route("/")
 @roles_required("supervisor")
 def dashboard():
-    data = service.dashboard(current_user)
+    """The dashboard; its overdue follow-ups a page at a time (``cursor``: the next page)."""
+    data = service.dashboard(current_user, cursor=request.args.get("cursor") or None)
     return render_template("supervision/dashboard.html", form=FlaskForm(), **data)
 
 

@@ -234,3 +234,22 @@ def test_the_legal_aid_view_puts_open_matters_first_a_page_at_a_time(client, cas
     assert sorted(seen) == sorted(c.reference for c in cases)  # each once, none lost
     too_many = client.get("/api/v1/legal/cases?per_page=500", headers=headers)
     assert too_many.status_code == 422 and "per_page" in too_many.json["errors"]
+
+
+def test_the_legal_aid_view_answers_as_its_schema_dumps_it(client, caseworker, assigned,
+                                                           legal_user):
+    """The list is dumped without marshmallow per row: the same JSON the schema gives."""
+    from referral.legal.schemas import LegalAidCaseSchema
+    proceeding = legal.open_proceeding(caseworker, assigned, kind="criminal",
+                                       person_role="suspect", court_or_authority="Tribunal",
+                                       offence_category="illegal_work")
+    legal.add_hearing(caseworker, proceeding, at=soon(10), place="Room 2")
+    legal.add_measure(caseworker, proceeding, kind="screen", review_at=soon(30))
+    db.session.commit()
+    response = client.get("/api/v1/legal/cases", headers=token_headers(legal_user))
+    assert response.status_code == 200
+    body = response.json
+    assert body == LegalAidCaseSchema(many=True).dump(legal.legal_aid_view(legal_user))
+    case = body[0]
+    assert case["proceedings"][0]["hearings"] and case["proceedings"][0]["measures"]
+    assert case["deadlines"] and case["non_punishment_alerts"] and case["no_removal"] is True

@@ -55,7 +55,7 @@ def test_synth_loads_cases_the_api_reads(app, client):
     overdue = db.session.scalar(select(func.count()).select_from(Deadline).join(Case).where(
         Case.agency_id == supervisor.agency_id, Deadline.status == "pending",
         Deadline.due_at <= func.now()))
-    assert len(dashboard.get_json()["overdue"]) == min(overdue, 500)
+    assert len(dashboard.get_json()["overdue"]) == min(overdue, 50)  # a page
     statistics = client.get("/api/v1/statistics?by=exploitation_form",
                             headers=token_headers(supervisor))
     assert statistics.status_code == 200

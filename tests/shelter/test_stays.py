@@ -227,3 +227,24 @@ def test_SH3_another_shelters_view_is_not_found(client, admitted, shelter_user):
     response = client.get(f"/api/v1/stays?shelter={other.id}",
                           headers=token_headers(shelter_user))
     assert response.status_code == 404
+
+
+def test_the_shelter_view_answers_as_its_schema_dumps_it(client, shelter_user, admitted):
+    """The residents are dumped without marshmallow per row: the same JSON the schema
+    gives, restrictions in force and held items included."""
+    from referral.shelter.schemas import ShelterResidentSchema
+    shelter.impose_restriction(
+        shelter_user, admitted, legal_basis="order", decision_maker="Judge",
+        grounds="safety", reason="threat", expires_at=now() + timedelta(days=2),
+        review_at=now() + timedelta(days=1), reason_code="immediate_danger",
+        person_view_declined=True)
+    shelter.log_held_item(shelter_user, admitted, kind="document", description="passport")
+    db.session.commit()
+    response = client.get(f"/api/v1/stays?shelter={admitted.shelter_agency_id}",
+                          headers=token_headers(shelter_user))
+    assert response.status_code == 200
+    expected = ShelterResidentSchema(many=True).dump(
+        shelter.shelter_view(shelter_user, admitted.shelter_agency_id))
+    assert response.json == expected
+    assert response.json[0]["restrictions"] and response.json[0]["held_items"]
+    assert response.json[0]["is_voluntary"] is False and response.json[0]["name"]

@@ -1,0 +1,141 @@
+"""The side views (the supervisor's dashboard, a shelter's residents): a page costs the same
+statements whatever it shows, the dashboard's overdue follow-ups are read a page at a time by
+cursor, and every case shown is one read in that person's "who has seen my file" (DP-6)."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from referral.audit.models import AuditEntry
+from referral.audit.service import access_entries
+from referral.cases import access
+from referral.cases.models import RefusedAttempt
+from referral.database import utcnow
+from referral.extensions import db
+from referral.reminders.service import plan_deadline
+from referral.supervision import reads
+from referral.supervision import service as supervision
+from tests.factories import create_case, create_user, token_headers
+from tests.perf.test_query_counts import counting
+
+
+def overdue_cases(caseworker, n, start=0):
+    """n cases, each with one follow-up overdue by a different number of days, the risk
+    levels mixed."""
+    cases = []
+    for i in range(start, start + n):
+        case = create_case(caseworker)
+        plan_deadline(case.id, "hearing", utcnow() - timedelta(days=i + 1, hours=i % 2),
+                      risk=i % 3 + 1)
+        cases.append(case)
+    db.session.commit()
+    return cases
+
+
+def refused(case, actor):
+    db.session.add(RefusedAttempt(case_id=case.id, track="nrm", event="close", rule="NC-3",
+                                  message="refused", reason="did not cooperate",
+                                  actor_id=actor.id))
+    db.session.commit()
+
+
+def test_a_dashboard_page_costs_the_same_statements_whatever_it_shows(client, supervisor,
+                                                                       caseworker, agency):
+    headers = token_headers(supervisor)
+    client.get("/api/v1/auth/me", headers=headers)  # the token's last use: written once
+    counts = []
+    for grown in (1, 11):
+        cases = overdue_cases(caseworker, grown, start=len(counts) * 100)
+        for case in cases:  # refused attempts by as many different people
+            refused(case, create_user("caseworker", agency=agency))
+        db.session.expire_all()
+        with counting() as statements:
+            response = client.get("/api/v1/supervision/overdue", headers=headers)
+        assert response.status_code == 200
+        assert len(response.json["overdue"]) == len(response.json["refused_attempts"])
+        counts.append(len(statements))
+    assert len(response.json["overdue"]) == 12
+    assert counts[0] == counts[1], f"{counts[0]} statements for 1 row, {counts[1]} for 12"
+
+
+def test_the_cursor_reads_every_overdue_follow_up_once_riskiest_then_longest_overdue(
+        client, supervisor, caseworker):
+    cases = overdue_cases(caseworker, 11)
+    headers = token_headers(supervisor)
+    expected = [(row["risk"], -row["days_overdue"]) for row in
+                supervision.overdue(supervisor, limit=200)]
+    assert expected == sorted(expected, key=lambda r: (-r[0], r[1])) and len(expected) == 11
+    shown, cursor, pages = [], None, 0
+    while True:
+        response = client.get("/api/v1/supervision/overdue", headers=headers,
+                              query_string={"per_page": 3, **({"cursor": cursor} if cursor
+                                                               else {})})
+        assert response.status_code == 200
+        assert len(response.json["overdue"]) <= 3
+        shown += response.json["overdue"]
+        pages += 1
+        cursor = response.json["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == 4
+    assert [(row["risk"], -row["days_overdue"]) for row in shown] == expected
+    assert sorted(row["case_id"] for row in shown) == sorted(str(c.id) for c in cases)
+    assert client.get("/api/v1/supervision/overdue?cursor=not-one",
+                      headers=headers).status_code == 422
+
+
+def test_the_dashboard_shows_a_page_and_its_web_page_links_the_next(client, supervisor,
+                                                                     caseworker):
+    overdue_cases(caseworker, supervision.PAGE + 2)
+    body = client.get("/api/v1/supervision/overdue", headers=token_headers(supervisor)).json
+    assert len(body["overdue"]) == supervision.PAGE and body["next_cursor"]
+    from tests.web.conftest import login
+    login(client, "supervisor")
+    page = client.get("/supervision/").get_data(as_text=True)
+    assert f'/supervision/?cursor={body["next_cursor"]}' in page
+    rest = client.get(f"/supervision/?cursor={body['next_cursor']}").get_data(as_text=True)
+    assert "/supervision/?cursor=" not in rest
+    assert rest.count('/escalate"') == 2
+
+
+def test_DP6_each_case_on_a_dashboard_page_is_a_read_in_its_access_log(client, supervisor,
+                                                                       caseworker):
+    cases = overdue_cases(caseworker, 3)
+    response = client.get("/api/v1/supervision/overdue?per_page=2",
+                          headers=token_headers(supervisor))
+    shown = [row["case_id"] for row in response.json["overdue"]]
+    for case in cases:
+        reads_of = [e for e in access_entries(case.id) if e.action == "case.read"
+                    and e.purpose == "supervision" and e.User.id == supervisor.id]
+        assert len(reads_of) == (1 if str(case.id) in shown else 0)
+
+
+def test_the_reads_of_a_page_are_the_rows_record_read_writes(supervisor, caseworker):
+    cases = overdue_cases(caseworker, 3)
+    ids = [c.id for c in cases]
+
+    def written(write):
+        last = db.session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1))
+        write()
+        db.session.flush()
+        return [(e.actor_id, e.action, e.object_type, e.object_id, e.case_id, e.purpose,
+                 e.details, e.note) for e in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.id > last).order_by(AuditEntry.id))]
+
+    one_by_one = written(lambda: access.record_reads(supervisor, ids + [ids[0], None],
+                                                     "overdue follow-ups", "supervision"))
+    at_once = written(lambda: reads.record_reads(supervisor, ids + [ids[0], None],
+                                                 "overdue follow-ups", "supervision"))
+    assert len(at_once) == 3 and at_once == one_by_one
+
+
+def test_the_dashboard_answers_as_its_schema_dumps_it(client, supervisor, caseworker):
+    """Dumped without marshmallow per row: the same JSON the schema gives."""
+    from freezegun import freeze_time
+    from referral.supervision.schemas import DashboardSchema
+    cases = overdue_cases(caseworker, 3)
+    refused(cases[0], caseworker)
+    headers = token_headers(supervisor)
+    with freeze_time(utcnow()):
+        body = client.get("/api/v1/supervision/overdue", headers=headers).json
+        expected = DashboardSchema().dump(supervision.dashboard(supervisor))
+    assert body == expected and body["overdue"] and body["refused_attempts"]
