@@ -66,3 +66,40 @@ def test_statements_per_request_do_not_grow_with_the_case(client, caseworker, cw
         assert response.status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], f"{path}: {counts[0]} statements for 1, {counts[1]} for 30"
+
+
+LISTS = ["/api/v1/cases?per_page={n}", "/api/v1/cases?assigned_to=me&per_page={n}",
+         "/api/v1/cases?overdue=true&per_page={n}", "/api/v1/cases?per_page={n}&total=true"]
+
+
+def list_statements(client, headers, path):
+    db.session.expire_all()
+    with counting() as statements:
+        response = client.get(path, headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return statements, response.get_json()
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_case_list_statements_do_not_grow_with_the_page(client, agency, caseworker,
+                                                        cw_headers, path):
+    """A page of 1 or of 12 cases, held by different caseworkers, each with a follow-up
+    due: the same statements, and none reads a case's sealed fields or its person (the
+    list shows neither)."""
+    from tests.factories import create_user
+    others = [create_user("caseworker", agency=agency) for _ in range(2)]
+    db.session.commit()
+    for i in range(12):
+        # a third mine, the rest theirs: a list of "me" holds four
+        case = create_case(caseworker, assigned_to_id=(caseworker, *others)[i % 3].id)
+        plan_deadline(case.id, "hearing", utcnow() - timedelta(days=1))
+    db.session.commit()
+    client.get("/api/v1/auth/me", headers=cw_headers)  # the token's last use: written once
+    one, page_of_one = list_statements(client, cw_headers, path.format(n=1))
+    many, page = list_statements(client, cw_headers, path.format(n=12))
+    assert len(page_of_one["items"]) == 1 and len(page["items"]) >= 4
+    assert len(one) == len(many), f"{path}: {len(one)} statements for 1, {len(many)} for 12"
+    assert {item["assigned_to"] for item in page["items"]} >= {caseworker.display_name}
+    listing = [s for s in many if "case_file" in s]
+    assert not [s for s in listing if "_enc" in s or "person." in s], listing
+
