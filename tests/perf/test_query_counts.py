@@ -103,3 +103,25 @@ def test_case_list_statements_do_not_grow_with_the_page(client, agency, casework
     listing = [s for s in many if "case_file" in s]
     assert not [s for s in listing if "_enc" in s or "person." in s], listing
 
+
+def test_follow_up_list_statements_do_not_grow_with_the_list(client, caseworker, cw_headers):
+    """My follow-ups and notifications: one of each, then thirty: the same statements, and
+    no deadline's JSON columns (reminders sent, details) are read for the list."""
+    from referral.reminders.models import Notification
+    counts = []
+    for n, new in ((1, 1), (30, 29)):
+        for i in range(new):
+            case = create_case(caseworker)
+            row = plan_deadline(case.id, "hearing", utcnow() + timedelta(days=i - 3),
+                                assignee_id=caseworker.id if i % 2 else None)
+            db.session.add(Notification(recipient_id=caseworker.id, deadline_id=row.id,
+                                        case_id=case.id, case_reference=case.reference,
+                                        kind="reminder", message=f"{case.reference}: hearing",
+                                        days_before=i))
+        db.session.commit()
+        client.get("/api/v1/auth/me", headers=cw_headers)
+        statements, body = list_statements(client, cw_headers, "/api/v1/reminders")
+        assert len(body["follow_ups"]) >= n and len(body["notifications"]) >= n
+        assert not [s for s in statements if "remind_days" in s or "deadline.details" in s]
+        counts.append(len(statements))
+    assert counts[0] == counts[1], f"{counts[0]} statements for 1 follow-up, {counts[1]} for 30"
