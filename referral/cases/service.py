@@ -311,8 +311,9 @@ def case_list_query(actor: User, *, state=None, assigned_to=None, overdue=None, 
 
 def page_of_cases(query, *, per_page: int, cursor: str | None = None, page: int = 1):
     """One page of ``query`` as list items (``case_summary``), newest referral first, and the
-    cursor of the next page (None on the last). With a cursor the page is read from the index where the last one ended
-    (keyset), so page 1,000 costs what page 1 costs; ``page`` is the older offset form."""
+    cursor of the next page (None on the last). With a cursor the page is read from the
+    index where the last one ended (keyset), so page 1,000 costs what page 1 costs;
+    ``page`` is the older offset form."""
     ordered = query.order_by(Case.referred_at.desc(), Case.id.desc())
     if cursor:
         at, last_id = _read_cursor(cursor)
