@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy import literal, select, tuple_
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 import workflows
@@ -309,9 +310,10 @@ def case_list_query(actor: User, *, state=None, assigned_to=None, overdue=None, 
 
 
 def page_of_cases(query, *, per_page: int, cursor: str | None = None, page: int = 1):
-    """One page of ``query``, newest referral first, and the cursor of the next page (None
-    on the last). With a cursor the page is read from the index where the last one ended
-    (keyset), so page 1,000 costs what page 1 costs; ``page`` is the older offset form."""
+    """One page of ``query`` as list items (``case_summary``), newest referral first, and the
+    cursor of the next page (None on the last). With a cursor the page is read from the
+    index where the last one ended (keyset), so page 1,000 costs what page 1 costs;
+    ``page`` is the older offset form."""
     ordered = query.order_by(Case.referred_at.desc(), Case.id.desc())
     if cursor:
         at, last_id = _read_cursor(cursor)
@@ -319,9 +321,37 @@ def page_of_cases(query, *, per_page: int, cursor: str | None = None, page: int 
             literal(at, Case.referred_at.type), literal(last_id, Case.id.type)))
     elif page > 1:
         ordered = ordered.offset((page - 1) * per_page)
-    rows = db.session.scalars(ordered.limit(per_page + 1)).all()
+    rows = db.session.execute(_summary_columns(ordered).limit(per_page + 1)).all()
     items, more = rows[:per_page], len(rows) > per_page
-    return items, (_make_cursor(items[-1]) if more else None)
+    return [case_summary(row) for row in items], (_make_cursor(items[-1]) if more else None)
+
+
+_TRACKS = ("nrm", "assistance", "shelter", "legal", "return")
+_ASSIGNEE = aliased(User)  # one alias for every list: its statement is compiled once, cached
+
+
+def _summary_columns(query):
+    """``query`` (of ``Case``) reading only what a list item shows (``CaseSummarySchema``)
+    and what ``is_child``/``no_removal`` are derived from, with the caseworker's name by a
+    join: no Case objects, no person (sealed, not shown), nothing decrypted."""
+    assignee = _ASSIGNEE
+    return query.with_only_columns(
+        Case.id, Case.reference, *[getattr(Case, f"{t}_state") for t in _TRACKS],
+        Case.age_status, Case.identification, Case.reflection_ends_at,
+        Case.protection_ends_at, Case.move_on_ends_at, Case.referred_at,
+        assignee.display_name.label("assigned_to_name"),
+    ).outerjoin_from(Case, assignee, assignee.id == Case.assigned_to_id)
+
+
+def case_summary(row) -> dict:
+    """A list item as ``CaseSummarySchema`` dumps it (same names, ISO times), from a row of
+    ``_summary_columns``. ``is_child`` and ``no_removal`` are the Case rules themselves,
+    read from the row's columns."""
+    return {"id": str(row.id), "reference": row.reference,
+            "tracks": {t: getattr(row, f"{t}_state") for t in _TRACKS},
+            "is_child": Case.is_child.fget(row), "no_removal": Case.no_removal.fget(row),
+            "assigned_to": row.assigned_to_name,
+            "referred_at": row.referred_at.isoformat() if row.referred_at else None}
 
 
 def _make_cursor(case: Case) -> str:

@@ -1,10 +1,11 @@
-
+from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth import api_actor
 from ..database import utcnow
 from . import access, service
+from .models import Notification
 from .schemas import (FollowUpSchema, LateReasonSchema, NotificationSchema,
                       ParkedFollowUpSchema, ReassignSchema, RemindersArgsSchema,
                       RemindersSchema)
@@ -24,8 +25,37 @@ class Reminders(MethodView):
     def get(self, args):
         """My due and overdue follow-ups, and my notifications."""
         actor = api_actor()
-        return {"follow_ups": service.my_follow_ups(actor),
-                "notifications": service.notifications_for(actor)}
+        # Returned as a finished response in RemindersSchema's form (same names, ISO times),
+        # built from rows of the shown columns: no object nor schema dump per row.
+        notes = service.notifications_for(actor, columns=_NOTIFICATION_COLUMNS)
+        return jsonify({"follow_ups": [_follow_up_json(item)
+                                       for item in service.my_follow_ups(actor)],
+                        "notifications": [_notification_json(note) for note in notes]})
+
+
+def _iso(moment):
+    return moment.isoformat() if moment is not None else None
+
+
+def _follow_up_json(item: dict) -> dict:
+    """A ``follow_up_view`` as FollowUpSchema dumps it."""
+    return {**item, "id": str(item["id"]), "case_id": _str(item["case_id"]),
+            "due_at": _iso(item["due_at"])}
+
+
+def _str(value):
+    return str(value) if value is not None else None
+
+
+_NOTIFICATION_COLUMNS = (Notification.id, Notification.kind, Notification.case_reference,
+                         Notification.message, Notification.created_at, Notification.read_at)
+
+
+def _notification_json(note) -> dict:
+    """A notification as NotificationSchema dumps it."""
+    return {"id": str(note.id), "kind": note.kind, "case_reference": note.case_reference,
+            "message": note.message, "created_at": _iso(note.created_at),
+            "read_at": _iso(note.read_at)}
 
 
 @blp.route("/reminders/parked")

@@ -396,7 +396,9 @@ def my_follow_ups(user, now=None):
     # me, and the unassigned ones of my open cases, read from those cases (an index of open
     # cases by caseworker), so neither grows with the country's unassigned follow-ups nor
     # with the cases I closed long ago.
-    base = (select(Deadline, Case.reference).join(Case, Case.id == Deadline.case_id)
+    # Only the columns a follow-up shows (``follow_up_view``): no Deadline objects, none of
+    # their JSON columns parsed.
+    base = (select(*_FOLLOW_UP_COLUMNS, Case.reference).join(Case, Case.id == Deadline.case_id)
             .where(Deadline.status == DeadlineStatus.pending)
             .order_by(Deadline.due_at).limit(500))
     rows = db.session.execute(base.where(Deadline.assignee_id == user.id)).all()
@@ -404,8 +406,12 @@ def my_follow_ups(user, now=None):
                                           Case.closed_at.is_(None))
     rows += db.session.execute(base.where(Deadline.assignee_id.is_(None),
                                           Deadline.case_id.in_(my_open_cases))).all()
-    rows = sorted(rows, key=lambda row: row[0].due_at)[:500]
-    return [follow_up_view(row, reference, now) for row, reference in rows]
+    rows = sorted(rows, key=lambda row: row.due_at)[:500]
+    return [follow_up_view(row, row.reference, now) for row in rows]
+
+
+_FOLLOW_UP_COLUMNS = (Deadline.id, Deadline.case_id, Deadline.kind, Deadline.due_at,
+                      Deadline.risk, Deadline.escalated_at, Deadline.late_reason)
 
 
 def follow_up_view(row, reference, now):
@@ -416,11 +422,13 @@ def follow_up_view(row, reference, now):
             "escalated": row.escalated_at is not None, "late_reason": row.late_reason}
 
 
-def notifications_for(user, unread_only=False, limit=100):
-    query = select(Notification).where(Notification.recipient_id == user.id)
+def notifications_for(user, unread_only=False, limit=100, columns=None):
+    """The user's notifications, newest first: objects, or rows of ``columns`` only."""
+    query = select(*(columns or (Notification,))).where(Notification.recipient_id == user.id)
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
-    return db.session.scalars(query.order_by(Notification.created_at.desc()).limit(limit)).all()
+    query = query.order_by(Notification.created_at.desc()).limit(limit)
+    return db.session.execute(query).all() if columns else db.session.scalars(query).all()
 
 
 def reassign(actor, row: Deadline, caseworker_id):

@@ -66,3 +66,62 @@ def test_statements_per_request_do_not_grow_with_the_case(client, caseworker, cw
         assert response.status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], f"{path}: {counts[0]} statements for 1, {counts[1]} for 30"
+
+
+LISTS = ["/api/v1/cases?per_page={n}", "/api/v1/cases?assigned_to=me&per_page={n}",
+         "/api/v1/cases?overdue=true&per_page={n}", "/api/v1/cases?per_page={n}&total=true"]
+
+
+def list_statements(client, headers, path):
+    db.session.expire_all()
+    with counting() as statements:
+        response = client.get(path, headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return statements, response.get_json()
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_case_list_statements_do_not_grow_with_the_page(client, agency, caseworker,
+                                                        cw_headers, path):
+    """A page of 1 or of 12 cases, held by different caseworkers, each with a follow-up
+    due: the same statements, and none reads a case's sealed fields or its person (the
+    list shows neither)."""
+    from tests.factories import create_user
+    others = [create_user("caseworker", agency=agency) for _ in range(2)]
+    db.session.commit()
+    for i in range(12):
+        # a third mine, the rest theirs: a list of "me" holds four
+        case = create_case(caseworker, assigned_to_id=(caseworker, *others)[i % 3].id)
+        plan_deadline(case.id, "hearing", utcnow() - timedelta(days=1))
+    db.session.commit()
+    client.get("/api/v1/auth/me", headers=cw_headers)  # the token's last use: written once
+    one, page_of_one = list_statements(client, cw_headers, path.format(n=1))
+    many, page = list_statements(client, cw_headers, path.format(n=12))
+    assert len(page_of_one["items"]) == 1 and len(page["items"]) >= 4
+    assert len(one) == len(many), f"{path}: {len(one)} statements for 1, {len(many)} for 12"
+    assert {item["assigned_to"] for item in page["items"]} >= {caseworker.display_name}
+    listing = [s for s in many if "case_file" in s]
+    assert not [s for s in listing if "_enc" in s or "person." in s], listing
+
+
+def test_follow_up_list_statements_do_not_grow_with_the_list(client, caseworker, cw_headers):
+    """My follow-ups and notifications: one of each, then thirty: the same statements, and
+    no deadline's JSON columns (reminders sent, details) are read for the list."""
+    from referral.reminders.models import Notification
+    counts = []
+    for n, new in ((1, 1), (30, 29)):
+        for i in range(new):
+            case = create_case(caseworker)
+            row = plan_deadline(case.id, "hearing", utcnow() + timedelta(days=i - 3),
+                                assignee_id=caseworker.id if i % 2 else None)
+            db.session.add(Notification(recipient_id=caseworker.id, deadline_id=row.id,
+                                        case_id=case.id, case_reference=case.reference,
+                                        kind="reminder", message=f"{case.reference}: hearing",
+                                        days_before=i))
+        db.session.commit()
+        client.get("/api/v1/auth/me", headers=cw_headers)
+        statements, body = list_statements(client, cw_headers, "/api/v1/reminders")
+        assert len(body["follow_ups"]) >= n and len(body["notifications"]) >= n
+        assert not [s for s in statements if "remind_days" in s or "deadline.details" in s]
+        counts.append(len(statements))
+    assert counts[0] == counts[1], f"{counts[0]} statements for 1 follow-up, {counts[1]} for 30"
