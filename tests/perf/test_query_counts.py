@@ -66,3 +66,32 @@ def test_statements_per_request_do_not_grow_with_the_case(client, caseworker, cw
         assert response.status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], f"{path}: {counts[0]} statements for 1, {counts[1]} for 30"
+
+
+# -- the fixed cost every authenticated request pays --------------------------------------
+
+def test_reading_a_case_runs_three_statements_and_writes_its_entry_without_the_unit_of_work(
+        client, caseworker, cw_headers):
+    """The simplest audited read: the token with its user, the case, the audit entry. The
+    entry goes in with one plain INSERT at the end of the request, not through a flush of
+    the session's unit of work, and it holds what ``record`` was given."""
+    from sqlalchemy import select
+    from referral.audit.models import AuditEntry
+    case = create_case(caseworker)
+    client.get("/api/v1/auth/me", headers=cw_headers)  # the token's last use: written once
+    flushes = []
+    listener = lambda session, *args: flushes.append(session)  # noqa: E731
+    event.listen(db.session, "before_flush", listener)
+    try:
+        with counting() as statements:
+            response = client.get(f"/api/v1/cases/{case.id}", headers=cw_headers)
+    finally:
+        event.remove(db.session, "before_flush", listener)
+    assert response.status_code == 200
+    assert len(statements) == 3, statements
+    assert flushes == []
+    entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (entry.actor_id, entry.action, entry.object_type, entry.object_id, entry.case_id,
+            entry.purpose, entry.details, entry.note) == (
+        caseworker.id, "case.read", "case", str(case.id), case.id, "case management",
+        {"view": "case file"}, None)
