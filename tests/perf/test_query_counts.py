@@ -95,3 +95,22 @@ def test_reading_a_case_runs_three_statements_and_writes_its_entry_without_the_u
             entry.purpose, entry.details, entry.note) == (
         caseworker.id, "case.read", "case", str(case.id), case.id, "case management",
         {"view": "case file"}, None)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases/{id}", "/api/v1/cases?per_page=5"])
+def test_a_request_builds_no_schema(client, caseworker, cw_headers, monkeypatch, path):
+    """Schemas (responses and arguments alike) are built once, not per request: building
+    one deep-copies every declared field."""
+    import marshmallow
+    case = create_case(caseworker)
+    assert client.get(path.format(id=case.id), headers=cw_headers).status_code == 200
+    built = []
+    init = marshmallow.Schema.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(type(self).__name__)
+        init(self, *args, **kwargs)
+    monkeypatch.setattr(marshmallow.Schema, "__init__", counting_init)
+    response = client.get(path.format(id=case.id), headers=cw_headers)
+    assert response.status_code == 200 and str(case.id) in response.get_data(as_text=True)
+    assert built == []
