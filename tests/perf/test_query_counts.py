@@ -114,3 +114,25 @@ def test_a_request_builds_no_schema(client, caseworker, cw_headers, monkeypatch,
     response = client.get(path.format(id=case.id), headers=cw_headers)
     assert response.status_code == 200 and str(case.id) in response.get_data(as_text=True)
     assert built == []
+
+
+def test_the_token_last_use_is_written_at_most_once_a_minute(client, caseworker, cw_headers):
+    from sqlalchemy import select, update
+    from referral.accounts.models import ApiToken
+    for _ in range(3):
+        with counting() as statements:
+            assert client.get("/api/v1/auth/me", headers=cw_headers).status_code == 200
+        writes = [s for s in statements if s.lstrip().upper().startswith("UPDATE API_TOKEN")]
+    assert writes == []  # the first request wrote it; the next ones within the minute do not
+    db.session.execute(update(ApiToken).values(last_used_at=utcnow() - timedelta(seconds=90)))
+    db.session.commit()
+    counts = []
+    for _ in range(2):
+        with counting() as statements:
+            assert client.get("/api/v1/auth/me", headers=cw_headers).status_code == 200
+        counts.append(sum(1 for s in statements
+                          if s.lstrip().upper().startswith("UPDATE API_TOKEN")))
+    assert counts == [1, 0]
+    used = db.session.scalar(select(ApiToken.last_used_at)
+                             .where(ApiToken.user_id == caseworker.id))
+    assert utcnow() - used < timedelta(seconds=30)
