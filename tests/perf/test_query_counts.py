@@ -136,3 +136,17 @@ def test_the_token_last_use_is_written_at_most_once_a_minute(client, caseworker,
     used = db.session.scalar(select(ApiToken.last_used_at)
                              .where(ApiToken.user_id == caseworker.id))
     assert utcnow() - used < timedelta(seconds=30)
+
+
+def test_the_api_document_is_serialised_once(client, app, monkeypatch):
+    from referral.extensions import api
+    first = client.get("/api/v1/openapi.json")
+    calls = []
+    to_dict = api.spec.to_dict
+    monkeypatch.setattr(api.spec, "to_dict", lambda: calls.append(1) or to_dict())
+    second = client.get("/api/v1/openapi.json")
+    assert first.status_code == second.status_code == 200
+    assert second.get_data() == first.get_data() and second.json["paths"]
+    assert second.mimetype == "application/json"
+    assert second.headers["Cache-Control"] == "no-store"
+    assert calls == []
