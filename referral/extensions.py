@@ -5,12 +5,13 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from marshmallow import Schema, fields
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+from webargs.flaskparser import FlaskParser
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -44,6 +45,30 @@ class ReferralApi(Api):
 
 
 api = ReferralApi()
+
+
+class ArgumentsParser(FlaskParser):
+    """Reads ``@blp.arguments(SomeSchema)`` with one instance of the schema for every
+    request. Given a class, webargs built a new instance on each request, deep-copying every
+    declared field; nothing in an arguments schema depends on the request (a load is given
+    its data and options), as with the instances the response decorators hold."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._schemas = {}
+
+    def _get_schema(self, argmap, req):
+        if isinstance(argmap, type) and issubclass(argmap, Schema):
+            schema = self._schemas.get(argmap)
+            if schema is None:
+                schema = self._schemas.setdefault(argmap, argmap())
+            return schema
+        return super()._get_schema(argmap, req)
+
+
+# Every area's blueprint parses its arguments with it (set before any area is imported:
+# the decorators bind the parser when the area's module loads).
+Blueprint.ARGUMENTS_PARSER = ArgumentsParser()
 
 # Sign-in endpoints are rate limited per client address (storage: Redis when REDIS_URL is
 # set, memory otherwise; RATELIMIT_STORAGE_URI in config).

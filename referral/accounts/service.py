@@ -18,7 +18,7 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_request_context, request
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from ..audit.service import record
@@ -445,13 +445,20 @@ def _one_with_user(statement, user):
     return db.session.execute(statement).unique().scalar_one_or_none()
 
 
+# Built once: every API request runs it, and a statement object keeps its cache key, so
+# SQLAlchemy finds the compiled form without walking the statement and its options again.
+_TOKEN_WITH_USER = select(ApiToken).where(
+    ApiToken.token_hash == bindparam("token_hash")).options(
+    joinedload(ApiToken.user).joinedload(User.role_rows))
+
+
 def resolve_token(token: str) -> ApiToken | None:
     """The live token row for a bearer string, or None (expired, idle for longer than
     API_TOKEN_IDLE_MINUTES, revoked, superseded)."""
     if not token:
         return None
-    row = _one_with_user(select(ApiToken).where(ApiToken.token_hash == _digest(token)),
-                         ApiToken.user)
+    row = db.session.execute(_TOKEN_WITH_USER, {"token_hash": _digest(token)}
+                             ).unique().scalar_one_or_none()
     now = utcnow()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None

@@ -18,12 +18,18 @@ blp = Blueprint("api-cases", __name__, url_prefix="/api/v1/cases",
                 description="Case files, tracks and their transitions")
 
 
+# One instance for every request, as the response decorators hold theirs: building a schema
+# copies each of its declared fields (and the nested person schema's), and nothing in it
+# depends on the request.
+CASE_SCHEMA = CaseSchema()
+
+
 def case_payload(case: Case, actor, status=200):
     """The case as the actor's role may see it: hidden fields are absent, not null.
 
     Returned as a finished response so the documented schema is not applied twice.
     """
-    data = access.visible_case_fields(actor, case, CaseSchema().dump(case))
+    data = access.visible_case_fields(actor, case, CASE_SCHEMA.dump(case))
     response = jsonify(data)
     response.status_code = status
     return response

@@ -125,3 +125,87 @@ def test_follow_up_list_statements_do_not_grow_with_the_list(client, caseworker,
         assert not [s for s in statements if "remind_days" in s or "deadline.details" in s]
         counts.append(len(statements))
     assert counts[0] == counts[1], f"{counts[0]} statements for 1 follow-up, {counts[1]} for 30"
+
+
+# -- the fixed cost every authenticated request pays --------------------------------------
+
+def test_reading_a_case_runs_three_statements_and_writes_its_entry_without_the_unit_of_work(
+        client, caseworker, cw_headers):
+    """The simplest audited read: the token with its user, the case, the audit entry. The
+    entry goes in with one plain INSERT at the end of the request, not through a flush of
+    the session's unit of work, and it holds what ``record`` was given."""
+    from sqlalchemy import select
+    from referral.audit.models import AuditEntry
+    case = create_case(caseworker)
+    client.get("/api/v1/auth/me", headers=cw_headers)  # the token's last use: written once
+    flushes = []
+    listener = lambda session, *args: flushes.append(session)  # noqa: E731
+    event.listen(db.session, "before_flush", listener)
+    try:
+        with counting() as statements:
+            response = client.get(f"/api/v1/cases/{case.id}", headers=cw_headers)
+    finally:
+        event.remove(db.session, "before_flush", listener)
+    assert response.status_code == 200
+    assert len(statements) == 3, statements
+    assert flushes == []
+    entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (entry.actor_id, entry.action, entry.object_type, entry.object_id, entry.case_id,
+            entry.purpose, entry.details, entry.note) == (
+        caseworker.id, "case.read", "case", str(case.id), case.id, "case management",
+        {"view": "case file"}, None)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases/{id}", "/api/v1/cases?per_page=5"])
+def test_a_request_builds_no_schema(client, caseworker, cw_headers, monkeypatch, path):
+    """Schemas (responses and arguments alike) are built once, not per request: building
+    one deep-copies every declared field."""
+    import marshmallow
+    case = create_case(caseworker)
+    assert client.get(path.format(id=case.id), headers=cw_headers).status_code == 200
+    built = []
+    init = marshmallow.Schema.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(type(self).__name__)
+        init(self, *args, **kwargs)
+    monkeypatch.setattr(marshmallow.Schema, "__init__", counting_init)
+    response = client.get(path.format(id=case.id), headers=cw_headers)
+    assert response.status_code == 200 and str(case.id) in response.get_data(as_text=True)
+    assert built == []
+
+
+def test_the_token_last_use_is_written_at_most_once_a_minute(client, caseworker, cw_headers):
+    from sqlalchemy import select, update
+    from referral.accounts.models import ApiToken
+    for _ in range(3):
+        with counting() as statements:
+            assert client.get("/api/v1/auth/me", headers=cw_headers).status_code == 200
+        writes = [s for s in statements if s.lstrip().upper().startswith("UPDATE API_TOKEN")]
+    assert writes == []  # the first request wrote it; the next ones within the minute do not
+    db.session.execute(update(ApiToken).values(last_used_at=utcnow() - timedelta(seconds=90)))
+    db.session.commit()
+    counts = []
+    for _ in range(2):
+        with counting() as statements:
+            assert client.get("/api/v1/auth/me", headers=cw_headers).status_code == 200
+        counts.append(sum(1 for s in statements
+                          if s.lstrip().upper().startswith("UPDATE API_TOKEN")))
+    assert counts == [1, 0]
+    used = db.session.scalar(select(ApiToken.last_used_at)
+                             .where(ApiToken.user_id == caseworker.id))
+    assert utcnow() - used < timedelta(seconds=30)
+
+
+def test_the_api_document_is_serialised_once(client, app, monkeypatch):
+    from referral.extensions import api
+    first = client.get("/api/v1/openapi.json")
+    calls = []
+    to_dict = api.spec.to_dict
+    monkeypatch.setattr(api.spec, "to_dict", lambda: calls.append(1) or to_dict())
+    second = client.get("/api/v1/openapi.json")
+    assert first.status_code == second.status_code == 200
+    assert second.get_data() == first.get_data() and second.json["paths"]
+    assert second.mimetype == "application/json"
+    assert second.headers["Cache-Control"] == "no-store"
+    assert calls == []
