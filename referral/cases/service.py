@@ -25,7 +25,7 @@ from ..labels import N_
 from ..signals import case_opened, transition_applied
 from ..reminders.service import cancel_deadlines, meet_deadline
 from . import access, decisions
-from .facts import facts_for
+from .facts import facts_by_track, facts_for
 from .models import AgeStatus, Case, CaseTransition, Decision, Person, RefusedAttempt
 
 logger = logging.getLogger(__name__)
@@ -230,9 +230,11 @@ def _on_enter(case: Case, track: str, state: str, jurisdiction, given: dict):
 def transitions_overview(actor: User, case: Case) -> dict:
     """For each track: its state, the events allowed now, and why the others are refused."""
     overview = {}
-    for name, definition in workflows.tracks().items():
+    tracks = workflows.tracks()
+    facts_of = facts_by_track(case, tracks)
+    for name, definition in tracks.items():
         state = case.state_of(name)
-        facts = facts_for(case, name)
+        facts = facts_of[name]
         allowed, refused = workflows.allowed_events(definition, state, facts)
         permitted = access.can_transition(actor, case, name)
         overview[name] = {

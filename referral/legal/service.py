@@ -534,9 +534,9 @@ def upcoming_legal_deadlines(actor, limit=10) -> list[dict]:
 @register_facts(tracks=("legal",))
 def cooperation_facts(case) -> dict:
     """Cooperation, for the legal track and nothing else."""
-    rows = db.session.scalars(select(CooperationRecord).where(
+    rows = db.session.execute(select(CooperationRecord.kind, CooperationRecord.value).where(
         CooperationRecord.case_id == case.id).order_by(CooperationRecord.at)).all()
-    latest = {r.kind: r.value for r in rows}
+    latest = {kind: value for kind, value in rows}
     return {"cooperation": bool(rows),
             "willing_to_testify": latest.get("willingness_to_testify") == "willing",
             "statement_given": latest.get("statement") == "given",
