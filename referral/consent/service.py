@@ -245,29 +245,35 @@ def consent_status(case) -> list[dict]:
 
 # Facts for the tracks' guards. None of them is about cooperation (NC-2).
 
-def _grounds_in_force(case) -> list[tuple[str, str, object]]:
-    """(``consent`` or ``override``, purpose, provider id) of each consent and approved
-    override in force now: what ``valid_consent`` and ``approved_override`` look for, read
-    in one statement that the assistance, shelter and return facts share."""
+def _grounds_in_force(case) -> list[tuple[str, str, object, list]]:
+    """(``consent`` or ``override``, purpose, provider id, the provider's services) of each
+    consent and approved override in force now: what ``valid_consent`` and
+    ``approved_override`` look for, read in one statement that the assistance, shelter and
+    return facts share."""
+    from sqlalchemy import cast, null
+
+    from ..services.models import Provider
+
     def load():
-        consents = select(literal("consent"), Consent.purpose, Consent.provider_id,
-                          Consent.given_at, Consent.expires_at).where(
-            Consent.case_id == case.id, Consent.withdrawn_at.is_(None))
+        consents = (select(literal("consent"), Consent.purpose, Consent.provider_id,
+                           Provider.services, Consent.given_at, Consent.expires_at)
+                    .outerjoin(Provider, Provider.id == Consent.provider_id)
+                    .where(Consent.case_id == case.id, Consent.withdrawn_at.is_(None)))
         overrides = select(literal("override"), ConsentOverride.purpose,
-                           ConsentOverride.provider_id, ConsentOverride.approved_at,
-                           ConsentOverride.expires_at).where(
+                           ConsentOverride.provider_id, cast(null(), Provider.services.type),
+                           ConsentOverride.approved_at, ConsentOverride.expires_at).where(
             ConsentOverride.case_id == case.id, ConsentOverride.approved_at.is_not(None))
         return db.session.execute(union_all(consents, overrides)).all()
     now = utcnow()
-    return [(source, purpose, provider_id)
-            for source, purpose, provider_id, since, expires_at in shared(case, "consent",
-                                                                          load)
+    return [(source, purpose, provider_id, services)
+            for source, purpose, provider_id, services, since, expires_at
+            in shared(case, "consent", load)
             if (source == "override" or since <= now)
             and (expires_at is None or expires_at > now)]
 
 
 def _grounds_for(case, purpose) -> bool:
-    return any(p == purpose for _, p, _ in _grounds_in_force(case))
+    return any(p == purpose for _, p, _, _ in _grounds_in_force(case))
 
 
 @register_facts(tracks=("assistance",))
@@ -277,15 +283,12 @@ def assistance_consent_facts(case) -> dict:
 
 @register_facts(tracks=("shelter",))
 def shelter_consent_facts(case) -> dict:
-    from ..services.models import Provider
-    grounds = [(source, provider_id) for source, purpose, provider_id
+    grounds = [(source, provider_id, services) for source, purpose, provider_id, services
                in _grounds_in_force(case) if purpose == "service"]
-    consent_ok = any(
-        provider_id and "accommodation" in (db.session.get(Provider, provider_id)
-                                            .services or [])
-        for source, provider_id in grounds if source == "consent")
+    consent_ok = any(provider_id and "accommodation" in (services or [])
+                     for source, provider_id, services in grounds if source == "consent")
     return {"has_admission_consent": consent_ok or any(
-        source == "override" for source, _ in grounds)}
+        source == "override" for source, _, _ in grounds)}
 
 
 @register_facts(tracks=("return",))
