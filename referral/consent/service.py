@@ -300,12 +300,14 @@ def return_consent_facts(case) -> dict:
 def consent_timeline(case) -> list[dict]:
     """CO-1/CO-2 on the case timeline: each consent given and each withdrawal."""
     items = []
-    for c in db.session.scalars(select(Consent).where(Consent.case_id == case.id)):
-        items.append({"type": "consent", "at": c.given_at, "event": "given",
-                      "purpose": c.purpose, "recipient": c.recipient_name})
-        if c.withdrawn_at is not None:
-            items.append({"type": "consent", "at": c.withdrawn_at, "event": "withdrawn",
-                          "purpose": c.purpose, "recipient": c.recipient_name})
+    for given_at, withdrawn_at, purpose, recipient in db.session.execute(
+            select(Consent.given_at, Consent.withdrawn_at, Consent.purpose,
+                   Consent.recipient_name).where(Consent.case_id == case.id)):
+        items.append({"type": "consent", "at": given_at, "event": "given",
+                      "purpose": purpose, "recipient": recipient})
+        if withdrawn_at is not None:
+            items.append({"type": "consent", "at": withdrawn_at, "event": "withdrawn",
+                          "purpose": purpose, "recipient": recipient})
     return items
 
 
