@@ -5,6 +5,7 @@ Facts for the assistance, shelter, return and NRM tracks never include cooperati
 cooperation facts; ``facts_for`` refuses to hand a cooperation fact to any other track.
 """
 from collections.abc import Callable
+from contextvars import ContextVar
 
 import workflows
 from workflows import COOPERATION_FACTS
@@ -71,10 +72,29 @@ def check_client_facts(given: dict | None) -> dict:
 
 
 def facts_for(case, track: str, given: dict | None = None, reason: str | None = None) -> dict:
-    facts = case_facts(case)
+    return _track_facts(case, track, case_facts(case), {}, given, reason)
+
+
+def facts_by_track(case, names) -> dict[str, dict]:
+    """The facts of each named track, as ``facts_for`` gives them, gathered once: the case's
+    own facts are read once, each provider runs once however many tracks it feeds, and rows
+    several providers read (``shared``) are loaded once. Each track still gets only what is
+    registered for it (the cooperation firewall is checked per track)."""
+    token = _shared_rows.set({})
+    try:
+        base, provided = case_facts(case), {}
+        return {name: _track_facts(case, name, base, provided) for name in names}
+    finally:
+        _shared_rows.reset(token)
+
+
+def _track_facts(case, track, base, provided, given=None, reason=None) -> dict:
+    facts = dict(base)
     for tracks, provider in _providers:
         if tracks is None or track in tracks:
-            facts.update(provider(case))
+            if provider not in provided:
+                provided[provider] = provider(case)
+            facts.update(provided[provider])
     facts.update(check_client_facts(given))
     facts["reason"] = reason
     facts.setdefault("reason_code", None)
@@ -86,6 +106,20 @@ def facts_for(case, track: str, given: dict | None = None, reason: str | None = 
         if leaked:  # a provider broke the firewall: fail loudly, never decide on it
             raise RuntimeError(f"cooperation facts offered to the {track} track: {leaked}")
     return facts
+
+
+_shared_rows: ContextVar[dict | None] = ContextVar("shared_fact_rows", default=None)
+
+
+def shared(case, key: str, load: Callable):
+    """``load()``, once per case while ``facts_by_track`` gathers: for rows that providers
+    of several tracks read (a case's consents). Outside a gathering it simply loads."""
+    memo = _shared_rows.get()
+    if memo is None:
+        return load()
+    if (case.id, key) not in memo:
+        memo[case.id, key] = load()
+    return memo[case.id, key]
 
 
 @register_facts(tracks=("nrm",))
@@ -100,15 +134,13 @@ def closure_facts(case) -> dict:
     from .models import Decision
     valid_days = jurisdictions.for_case(case).risk_review_valid_days
     since = utcnow() - timedelta(days=valid_days)
-    has_review = db.session.scalar(select(exists().where(
-        Decision.case_id == case.id, Decision.kind == "risk_assessment",
-        Decision.superseded_by_id.is_(None), Decision.decided_at >= since)))
-    has_schedule = db.session.scalar(select(exists().where(
-        Deadline.case_id == case.id, Deadline.kind.in_(FOLLOW_UP_KINDS),
-        Deadline.status == DeadlineStatus.pending)))
-    has_best_interests = db.session.scalar(select(exists().where(
-        Decision.case_id == case.id, Decision.kind == "best_interests_assessment",
-        Decision.superseded_by_id.is_(None))))
+    current = (Decision.case_id == case.id, Decision.superseded_by_id.is_(None))
+    has_review, has_schedule, has_best_interests = db.session.execute(select(
+        exists().where(*current, Decision.kind == "risk_assessment",
+                       Decision.decided_at >= since),
+        exists().where(Deadline.case_id == case.id, Deadline.kind.in_(FOLLOW_UP_KINDS),
+                       Deadline.status == DeadlineStatus.pending),
+        exists().where(*current, Decision.kind == "best_interests_assessment"))).one()
     return {"has_current_risk_review": bool(has_review),
             "has_followup_schedule": bool(has_schedule),
             "has_best_interests": bool(has_best_interests)}  # CH-2

@@ -26,7 +26,7 @@ from ..labels import N_
 from ..signals import case_opened, transition_applied
 from ..reminders.service import cancel_deadlines, meet_deadline
 from . import access, decisions
-from .facts import facts_for
+from .facts import facts_by_track, facts_for
 from .models import AgeStatus, Case, CaseTransition, Decision, Person, RefusedAttempt
 
 logger = logging.getLogger(__name__)
@@ -231,9 +231,11 @@ def _on_enter(case: Case, track: str, state: str, jurisdiction, given: dict):
 def transitions_overview(actor: User, case: Case) -> dict:
     """For each track: its state, the events allowed now, and why the others are refused."""
     overview = {}
-    for name, definition in workflows.tracks().items():
+    tracks = workflows.tracks()
+    facts_of = facts_by_track(case, tracks)
+    for name, definition in tracks.items():
         state = case.state_of(name)
-        facts = facts_for(case, name)
+        facts = facts_of[name]
         allowed, refused = workflows.allowed_events(definition, state, facts)
         permitted = access.can_transition(actor, case, name)
         overview[name] = {
@@ -257,22 +259,47 @@ def register_history_source(fn):
 
 def history(actor: User, case: Case) -> list[dict]:
     """Transitions, decisions and what other areas add (consents, referrals), oldest first."""
-    rows = db.session.scalars(select(CaseTransition).where(CaseTransition.case_id == case.id)
-                              .order_by(CaseTransition.at)).all()
-    decisions = db.session.scalars(select(Decision).where(Decision.case_id == case.id)
-                                   .order_by(Decision.decided_at)).all()
+    rows = db.session.execute(_history_rows(case.id)).all()
     record(actor, "case.read_history", "case", case.id, case_id=case.id,
            purpose="case management")
-    items = [{"type": "transition", "at": r.at, "track": r.track, "event": r.event,
-              "from_state": r.from_state, "to_state": r.to_state, "reason": r.reason,
-              "actor": r.actor.display_name if r.actor else None,
-              "rule_version": r.rule_version} for r in rows]
-    items += [{"type": "decision", "at": d.decided_at, "kind": d.kind, "outcome": d.outcome,
-               "decision_maker": d.decision_maker, "reasons": d.reasons,
-               "rule_version": d.rule_version, "superseded": d.superseded_by_id is not None}
-              for d in decisions]
+    items = [{"type": "transition", "at": at, "track": track, "event": event,
+              "from_state": from_state, "to_state": to_state, "reason": reason,
+              "actor": actor_name, "rule_version": rule_version}
+             for source, at, track, event, from_state, to_state, reason, actor_name,
+             rule_version, _, _ in rows if source == 0]
+    items += [{"type": "decision", "at": at, "kind": kind, "outcome": outcome,
+               "decision_maker": decision_maker,
+               "reasons": _open_sealed("decision", "reasons", decision_id, reasons_enc),
+               "rule_version": rule_version, "superseded": superseded_by_id is not None}
+              for source, at, kind, outcome, decision_maker, _, reasons_enc, _, rule_version,
+              decision_id, superseded_by_id in rows if source == 1]
     items += [item for source in _history_sources for item in source(case)]
     return sorted(items, key=lambda item: item["at"])
+
+
+def _history_rows(case_id):
+    """The case's transitions (with who took each) and its decisions in one statement, the
+    columns the timeline shows: transitions first, then decisions, each oldest first."""
+    from sqlalchemy import Uuid, cast, null, union_all
+    transitions = (
+        select(literal(0).label("source"), CaseTransition.at.label("at"), CaseTransition.track,
+               CaseTransition.event, CaseTransition.from_state, CaseTransition.to_state,
+               CaseTransition.reason, User.display_name, CaseTransition.rule_version,
+               CaseTransition.id, cast(null(), Uuid))
+        .outerjoin(User, User.id == CaseTransition.actor_id)
+        .where(CaseTransition.case_id == case_id))
+    decided = (
+        select(literal(1), Decision.decided_at, Decision.kind, Decision.outcome,
+               Decision.decision_maker, null(), Decision.reasons_enc, null(),
+               Decision.rule_version, Decision.id, Decision.superseded_by_id)
+        .where(Decision.case_id == case_id))
+    return union_all(transitions, decided).order_by("source", "at")
+
+
+def _open_sealed(table, name, row_id, token):
+    """A sealed value read as a column, opened as the model attribute opens it."""
+    from ..crypto import aad_for, keyring
+    return None if token is None else keyring().open(token, aad_for(table, name, row_id))
 
 
 def case_list_query(actor: User, *, state=None, assigned_to=None, overdue=None, q=None,

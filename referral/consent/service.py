@@ -2,12 +2,12 @@
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import literal, or_, select, union_all
 
 from ..accounts.models import Role
 from ..audit.service import record
 from ..cases import access
-from ..cases.facts import register_facts
+from ..cases.facts import register_facts, shared
 from ..cases.service import register_history_source
 from ..database import utcnow
 from ..errors import Forbidden, Invalid, Refused
@@ -245,40 +245,69 @@ def consent_status(case) -> list[dict]:
 
 # Facts for the tracks' guards. None of them is about cooperation (NC-2).
 
+def _grounds_in_force(case) -> list[tuple[str, str, object, list]]:
+    """(``consent`` or ``override``, purpose, provider id, the provider's services) of each
+    consent and approved override in force now: what ``valid_consent`` and
+    ``approved_override`` look for, read in one statement that the assistance, shelter and
+    return facts share."""
+    from sqlalchemy import cast, null
+
+    from ..services.models import Provider
+
+    def load():
+        consents = (select(literal("consent"), Consent.purpose, Consent.provider_id,
+                           Provider.services, Consent.given_at, Consent.expires_at)
+                    .outerjoin(Provider, Provider.id == Consent.provider_id)
+                    .where(Consent.case_id == case.id, Consent.withdrawn_at.is_(None)))
+        overrides = select(literal("override"), ConsentOverride.purpose,
+                           ConsentOverride.provider_id, cast(null(), Provider.services.type),
+                           ConsentOverride.approved_at, ConsentOverride.expires_at).where(
+            ConsentOverride.case_id == case.id, ConsentOverride.approved_at.is_not(None))
+        return db.session.execute(union_all(consents, overrides)).all()
+    now = utcnow()
+    return [(source, purpose, provider_id, services)
+            for source, purpose, provider_id, services, since, expires_at
+            in shared(case, "consent", load)
+            if (source == "override" or since <= now)
+            and (expires_at is None or expires_at > now)]
+
+
+def _grounds_for(case, purpose) -> bool:
+    return any(p == purpose for _, p, _, _ in _grounds_in_force(case))
+
+
 @register_facts(tracks=("assistance",))
 def assistance_consent_facts(case) -> dict:
-    return {"has_service_consent": has_valid_consent(case, "service")}
+    return {"has_service_consent": _grounds_for(case, "service")}
 
 
 @register_facts(tracks=("shelter",))
 def shelter_consent_facts(case) -> dict:
-    from ..services.models import Provider
-    consent_ok = any(
-        c.provider_id and "accommodation" in (db.session.get(Provider, c.provider_id)
-                                              .services or [])
-        for c in db.session.scalars(select(Consent).where(
-            Consent.case_id == case.id, Consent.purpose == "service",
-            Consent.withdrawn_at.is_(None))).all()
-        if c.is_valid_at(utcnow()))
-    return {"has_admission_consent": consent_ok or bool(
-        approved_override(case.id, "service"))}
+    grounds = [(source, provider_id, services) for source, purpose, provider_id, services
+               in _grounds_in_force(case) if purpose == "service"]
+    consent_ok = any(provider_id and "accommodation" in (services or [])
+                     for source, provider_id, services in grounds if source == "consent")
+    return {"has_admission_consent": consent_ok or any(
+        source == "override" for source, _, _ in grounds)}
 
 
 @register_facts(tracks=("return",))
 def return_consent_facts(case) -> dict:
-    return {"has_handover_consent": has_valid_consent(case, "cross_border_transfer")}
+    return {"has_handover_consent": _grounds_for(case, "cross_border_transfer")}
 
 
 @register_history_source
 def consent_timeline(case) -> list[dict]:
     """CO-1/CO-2 on the case timeline: each consent given and each withdrawal."""
     items = []
-    for c in db.session.scalars(select(Consent).where(Consent.case_id == case.id)):
-        items.append({"type": "consent", "at": c.given_at, "event": "given",
-                      "purpose": c.purpose, "recipient": c.recipient_name})
-        if c.withdrawn_at is not None:
-            items.append({"type": "consent", "at": c.withdrawn_at, "event": "withdrawn",
-                          "purpose": c.purpose, "recipient": c.recipient_name})
+    for given_at, withdrawn_at, purpose, recipient in db.session.execute(
+            select(Consent.given_at, Consent.withdrawn_at, Consent.purpose,
+                   Consent.recipient_name).where(Consent.case_id == case.id)):
+        items.append({"type": "consent", "at": given_at, "event": "given",
+                      "purpose": purpose, "recipient": recipient})
+        if withdrawn_at is not None:
+            items.append({"type": "consent", "at": withdrawn_at, "event": "withdrawn",
+                          "purpose": purpose, "recipient": recipient})
     return items
 
 

@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from workflows.claims import (ASYLUM, COMPENSATION, PERMIT, PERMIT_IN_FORCE,
                               lifecycle_for_permit)
@@ -458,8 +459,12 @@ def notes_for(actor, case) -> list[LegalNote]:
 
 
 def legal_summary(actor, case) -> dict:
-    proceedings = db.session.scalars(select(Proceeding).where(Proceeding.case_id == case.id)
-                                     .order_by(Proceeding.opened_at)).all()
+    # The proceedings with their hearings and measures in one statement; the alerts are
+    # found among them, not read again.
+    proceedings = db.session.scalars(
+        select(Proceeding).where(Proceeding.case_id == case.id).order_by(Proceeding.opened_at)
+        .options(joinedload(Proceeding.hearings), joinedload(Proceeding.measures))
+    ).unique().all()
     claims = db.session.scalars(select(CompensationClaim)
                                 .where(CompensationClaim.case_id == case.id)).all()
     permits = db.session.scalars(select(ResidencePermit)
@@ -467,7 +472,7 @@ def legal_summary(actor, case) -> dict:
     record(actor, "legal.read", "case", case.id, case_id=case.id, purpose="legal proceedings")
     return {"case_id": case.id, "reference": case.reference, "legal_state": case.legal_state,
             "proceedings": proceedings, "compensation_claims": claims, "permits": permits,
-            "non_punishment_alerts": non_punishment_alerts(case)}
+            "non_punishment_alerts": non_punishment_alerts(case, proceedings)}
 
 
 LEGAL_DEADLINE_KINDS = ("hearing", "limitation", "protective_measure_review", "permit_renewal")
@@ -576,9 +581,9 @@ def upcoming_legal_deadlines(actor, limit=10) -> list[dict]:
 @register_facts(tracks=("legal",))
 def cooperation_facts(case) -> dict:
     """Cooperation, for the legal track and nothing else."""
-    rows = db.session.scalars(select(CooperationRecord).where(
+    rows = db.session.execute(select(CooperationRecord.kind, CooperationRecord.value).where(
         CooperationRecord.case_id == case.id).order_by(CooperationRecord.at)).all()
-    latest = {r.kind: r.value for r in rows}
+    latest = {kind: value for kind, value in rows}
     return {"cooperation": bool(rows),
             "willing_to_testify": latest.get("willingness_to_testify") == "willing",
             "statement_given": latest.get("statement") == "given",

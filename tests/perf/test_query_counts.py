@@ -209,3 +209,48 @@ def test_the_api_document_is_serialised_once(client, app, monkeypatch):
     assert second.mimetype == "application/json"
     assert second.headers["Cache-Control"] == "no-store"
     assert calls == []
+
+
+# The case file a caseworker opens: what each of its reads costs in statements, with a case
+# that has something on every track (consents, an override, decisions, follow-ups,
+# cooperation, proceedings with hearings). The transitions overview gathers every track's
+# facts once; the history reads transitions and decisions in one statement; the legal
+# summary reads proceedings with their hearings and measures in one. A change that adds a
+# statement to any of them fails here: lower the figure when a change saves one.
+CASE_FILE_STATEMENTS = {
+    "/api/v1/cases/{id}/transitions": 9,
+    "/api/v1/cases/{id}/history": 10,
+    "/api/v1/cases/{id}/legal": 6,
+}
+
+
+@pytest.mark.parametrize("path", sorted(CASE_FILE_STATEMENTS))
+def test_the_case_file_reads_cost_no_more_statements_than_they_do(
+        client, caseworker, supervisor, cw_headers, path):
+    from referral.consent import service as consent_service
+    from referral.legal import service as legal
+    case = create_case(caseworker)
+    grow(caseworker, case, 3)
+    shelter = create_provider(services=("accommodation",))
+    give_consent(caseworker, case, "service", shelter)
+    override = consent_service.request_override(caseworker, case, purpose="service",
+                                                grounds="danger_to_life", reason="urgent")
+    consent_service.approve_override(supervisor, override)
+    decide(caseworker, case, kind="best_interests_assessment", outcome="completed")
+    legal.record_cooperation(caseworker, case, kind="statement", value="given")
+    proceeding = legal.open_proceeding(caseworker, case, kind="criminal",
+                                       person_role="victim",
+                                       court_or_authority="District court")
+    legal.add_hearing(caseworker, proceeding, at=utcnow() + timedelta(days=9),
+                      place="District court, room 2")
+    legal.add_measure(caseworker, proceeding, kind="screen",
+                      review_at=utcnow() + timedelta(days=30))
+    db.session.commit()
+    url = path.format(id=case.id)
+    client.get("/api/v1/auth/me", headers=cw_headers)  # the token's last use: written once
+    db.session.expire_all()
+    with counting() as statements:
+        response = client.get(url, headers=cw_headers)
+    assert response.status_code == 200
+    assert len(statements) <= CASE_FILE_STATEMENTS[path], "\n".join(
+        [f"{path}: {len(statements)} statements"] + [s[:90] for s in statements])
