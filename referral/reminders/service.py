@@ -487,8 +487,8 @@ def escalate(actor, row: Deadline, note: str) -> Deadline:
         raise Refused("follow_up", N_("this follow-up is no longer open"))
     if row.due_at > utcnow():
         raise Refused("follow_up", N_("this follow-up is not overdue yet"))
-    done = (row.details or {}).get(HAND_ESCALATION)
-    if done and done.get("occurrence") == (row.occurrence or 0):
+    done = escalation_note(row)
+    if done:
         raise Refused("follow_up", N_("this follow-up was already escalated on %(date)s"),
                       {"date": done["at"][:10]})
     now = utcnow()
@@ -515,7 +515,9 @@ def escalate(actor, row: Deadline, note: str) -> Deadline:
     return row
 
 
-def escalation_note(row: Deadline) -> dict | None:
-    """The hand escalation of the follow-up's current planning, if any."""
+def escalation_note(row) -> dict | None:
+    """The hand escalation of the follow-up's current planning, if any: when, by whom, the
+    note. ``row`` is a follow-up or a row of its ``details`` and ``occurrence`` columns. A
+    re-planned follow-up (a new occurrence) may be escalated again."""
     done = (row.details or {}).get(HAND_ESCALATION)
     return done if done and done.get("occurrence") == (row.occurrence or 0) else None

@@ -107,12 +107,10 @@ def _read_cursor(cursor: str):
 
 
 def _hand_escalation(row):
-    from ..reminders.service import HAND_ESCALATION
-    done = (row.details or {}).get(HAND_ESCALATION)
-    if not done or done.get("occurrence") != (row.occurrence or 0):
-        return None
-    from datetime import datetime
-    return datetime.fromisoformat(done["at"])
+    """When a supervisor escalated the follow-up's current planning by hand, if they did."""
+    from ..reminders.service import escalation_note
+    done = escalation_note(row)
+    return datetime.fromisoformat(done["at"]) if done else None
 
 
 def reflection_ending(actor, now=None) -> list[dict]:
