@@ -100,6 +100,10 @@ def grow(agency_id, caseworker_id, factor):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--measure-only", action="store_true",
+                        help="time the requests on the database as it is, without growing it "
+                             "(in a fresh process: after a growth run, the grown database "
+                             "without the copy's objects in this process's memory)")
     args = parser.parse_args()
 
     from sqlalchemy import func, select
@@ -149,6 +153,16 @@ def main():
     client = app.test_client()
     before = {path: measure(app, client, headers, path, args.runs)
               for _, headers, path in paths}
+    if args.measure_only:
+        print(f"database: {url.split('@')[-1]}  runs per request: {args.runs}")
+        print(f"agency's closed cases {before_history[0]}; the caseworker's cases ever "
+              f"{before_history[1]}")
+        print(f"{'role':<11} {'request':<46} {'median ms':>9} {'p95 ms':>8} {'cpu ms':>7} "
+              f"{'statements':>11}")
+        for role, _, path in paths:
+            b = before[path]
+            print(f"{role:<11} {path:<46} {b[0]:9.1f} {b[1]:8.1f} {b[2]:7.1f} {b[3]:11.1f}")
+        return
     with app.app_context():
         copied = grow(agency_id, caseworker_id, GROWTH)
         after_history = history()

@@ -247,10 +247,13 @@ def main():
             versions[case_id] = (body["version"], body["tracks"]["assistance"]["state"])
         version, current = versions[case_id]
         event = "offer" if current in ("declined", "not_started", "ended") else "decline"
+        request = {"track": "assistance", "event": event, "version": version}
+        if event == "decline":  # an adverse step: a listed code and the person's view (ID-6)
+            request.update(reason="The person has other support for now",
+                           facts={"reason_code": "has_other_support",
+                                  "person_view": "I have support from my family for now"})
         response = client.post(f"/api/v1/cases/{case_id}/transitions",
-                               headers=headers["caseworker"],
-                               json={"track": "assistance", "event": event,
-                                     "version": version})
+                               headers=headers["caseworker"], json=request)
         assert response.status_code == 200, response.get_json()
         body = response.get_json()
         versions[case_id] = (body["version"], body["tracks"]["assistance"])
