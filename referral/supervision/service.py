@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, literal, select, tuple_, union_all
 
-from ..accounts.models import Agency, User
+from ..accounts.models import User
 from ..audit.service import record
 from ..cases import access
 from ..cases.models import Case, RefusedAttempt
@@ -65,15 +65,18 @@ def overdue_page(actor, now=None, per_page=PAGE, cursor=None) -> tuple[list[dict
         select(Deadline.id, Deadline.kind, Deadline.due_at, Deadline.risk,
                Deadline.escalated_at, Deadline.late_reason, Deadline.details,
                Deadline.occurrence, Case.id.label("case_id"),
-               Case.reference, assignee.c.display_name, Agency.name.label("agency"),
+               Case.reference, assignee.c.display_name,
                access.open_to(actor).label("is_open"))
         .join(page, page.c.id == Deadline.id)
         .join(Case, Case.id == Deadline.case_id)
-        .join(Agency, Agency.id == Case.agency_id)
         .outerjoin(assignee, assignee.c.id == db.func.coalesce(Deadline.assignee_id,
                                                                Case.assigned_to_id))
         .order_by(page.c.rank, page.c.due_at, page.c.id).limit(per_page + 1)).all()
     rows, more = rows[:per_page], len(rows) > per_page
+    # Every row is of the supervisor's own agency (``due`` reads no other): its name comes
+    # with the signed-in user, not from a join per row, which the planner ran as a nested
+    # loop over every agency at a million cases.
+    agency = actor.agency.name
     # A restricted case the supervisor is not named on (DP-7) shows that something is
     # overdue, not whose case it is; every case shown is a read of it (DP-3, DP-6).
     reads.record_reads(actor, [r.case_id for r in rows if r.is_open], "overdue follow-ups",
@@ -82,7 +85,7 @@ def overdue_page(actor, now=None, per_page=PAGE, cursor=None) -> tuple[list[dict
              "case_reference": r.reference if r.is_open else None,
              "kind": r.kind, "label": LABELS.get(r.kind, r.kind), "due_at": r.due_at,
              "risk": r.risk, "days_overdue": (now - r.due_at).days,
-             "caseworker": r.display_name, "agency": r.agency,
+             "caseworker": r.display_name, "agency": agency,
              "escalated": r.escalated_at is not None,
              "escalated_by_hand": _hand_escalation(r),
              "late_reason": r.late_reason if r.is_open else None}

@@ -79,6 +79,7 @@ def test_the_cursor_reads_every_overdue_follow_up_once_riskiest_then_longest_ove
     assert pages == 4
     assert [(row["risk"], -row["days_overdue"]) for row in shown] == expected
     assert sorted(row["case_id"] for row in shown) == sorted(str(c.id) for c in cases)
+    assert {row["agency"] for row in shown} == {supervisor.agency.name}
     assert client.get("/api/v1/supervision/overdue?cursor=not-one",
                       headers=headers).status_code == 422
 
