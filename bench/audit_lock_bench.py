@@ -1,7 +1,8 @@
 """Lock wait of audited requests: with the chain lock in the request (before) and without
 it (after, the chainer links entries afterwards).
 
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/referral_bench \\
+    createdb -h 127.0.0.1 -U postgres referral_audit_bench
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/referral_audit_bench \\
         .venv/bin/python bench/audit_lock_bench.py --threads 8 --seconds 15 --work-ms 2
 
 Each thread plays audited requests in a loop: begin, write one audit entry (``record``),
@@ -13,7 +14,8 @@ chainer, also the time it takes to link everything written.
 
 Runs against whatever code is on the path, so the same file measures an older commit:
 ``git worktree add /tmp/before <commit> && cd /tmp/before && PYTHONPATH=. python
-<this file>``. Uses its own database: it drops and recreates every table there.
+<this file>``. Uses its own database: it drops and recreates every table there, so never
+point it at a database synth loaded for the other benches.
 """
 import argparse
 import os
