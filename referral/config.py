@@ -148,6 +148,9 @@ def load(app, test_config=None):
     if test_config:
         values.update(test_config)
     production = values["REFERRAL_ENV"] == "production"
+    if values.get("PASSWORD_HASH_FOR_TESTS") and not values.get("TESTING"):
+        raise ConfigurationError("PASSWORD_HASH_FOR_TESTS weakens password hashing and is "
+                                 "accepted only with TESTING")
 
     if production:
         missing = [key for key in REQUIRED_IN_PRODUCTION if not values.get(key)]

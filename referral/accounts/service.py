@@ -31,8 +31,13 @@ from .models import (Agency, AgencyKind, ApiToken, AuthThrottle, MfaReset, Role,
 
 logger = logging.getLogger(__name__)
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-_DUMMY_HASH = _hasher.hash("not a real password")
+# argon2id with the library's current recommended parameters (64 MiB, 3 passes).
+_STANDARD_HASHER = PasswordHasher()
+# The cheapest argon2id, for the test suite only: it is chosen by PASSWORD_HASH_FOR_TESTS,
+# which config.load refuses outside TESTING and never reads from the environment. A hash
+# carries its own parameters, so either hasher verifies what either wrote.
+_TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+_DUMMY_HASHES = {}
 LOCKOUT_AFTER = 5  # failures from one source before the pauses start
 ACCOUNT_LOCKOUT_AFTER = 10  # wrong codes from all sources before the account's codes pause
 MAX_LOCK_SECONDS = 900
@@ -51,12 +56,26 @@ def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid("password", N_("use at least %(count)s characters"),
                       {"count": MIN_PASSWORD_LENGTH})
-    return _hasher.hash(password)
+    return _hasher().hash(password)
+
+
+def _hasher() -> PasswordHasher:
+    return _TEST_HASHER if current_app.config.get("PASSWORD_HASH_FOR_TESTS") \
+        else _STANDARD_HASHER
+
+
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash to verify against when the username is unknown, so that an unknown name costs
+    the same time as a wrong password."""
+    if id(hasher) not in _DUMMY_HASHES:
+        _DUMMY_HASHES[id(hasher)] = hasher.hash("not a real password")
+    return _DUMMY_HASHES[id(hasher)]
 
 
 def verify_password(user: User | None, password: str) -> bool:
+    hasher = _hasher()
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        hasher.verify(user.password_hash if user else _dummy_hash(hasher), password)
     except (VerificationError, InvalidHashError):
         return False
     return user is not None

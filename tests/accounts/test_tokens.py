@@ -1,6 +1,7 @@
 """API sign-in with bearer tokens: stored hashed, expiring, revocable."""
 from datetime import timedelta
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
@@ -72,3 +73,28 @@ def test_a_password_change_revokes_every_token(client, caseworker):
 
 def test_passwords_are_hashed_with_argon2id(caseworker):
     assert caseworker.password_hash.startswith("$argon2id$")
+
+
+def test_outside_the_test_suite_passwords_get_argon2ids_recommended_cost(app):
+    """The suite hashes with the cheapest argon2id (PASSWORD_HASH_FOR_TESTS); every other
+    configuration uses 64 MiB and three passes, and verifies hashes of either cost."""
+    cheap = accounts.hash_password(PASSWORD)
+    assert cheap.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    app.config["PASSWORD_HASH_FOR_TESTS"] = False
+    try:
+        standard = accounts.hash_password(PASSWORD)
+        assert standard.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+        user = accounts.User(password_hash=cheap)
+        assert accounts.verify_password(user, PASSWORD)
+        assert not accounts.verify_password(user, PASSWORD + "!")
+        assert not accounts.verify_password(None, PASSWORD)
+    finally:
+        app.config["PASSWORD_HASH_FOR_TESTS"] = True
+
+
+def test_the_cheap_test_hashing_is_refused_outside_testing():
+    from referral import config
+    from referral import create_app
+    with pytest.raises(config.ConfigurationError, match="PASSWORD_HASH_FOR_TESTS"):
+        create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://",
+                    "PASSWORD_HASH_FOR_TESTS": True})
