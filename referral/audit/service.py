@@ -7,10 +7,11 @@ order, with a keyed hash, and checkpoints the chain head outside the database.
 """
 import uuid
 
-from sqlalchemy import insert, select
+from sqlalchemy import String, Uuid, bindparam, cast, func, insert, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..extensions import db
-from ..database import utcnow
+from ..database import JSONType, UTCDateTime, utcnow
 from ..labels import N_
 from .chain import verify_chain  # noqa: F401  (the audit area's verification, for callers)
 from .models import AuditEntry
@@ -38,6 +39,44 @@ def record(actor, action: str, object_type: str, object_id=None, *, case_id=None
 
 _COLUMNS = tuple(c.key for c in AuditEntry.__table__.columns if not c.primary_key)
 _INSERT = insert(AuditEntry.__table__)
+
+
+def _per_case_insert():
+    """INSERT ... SELECT over an array of case ids, in their order: one statement for a whole
+    page of cases on PostgreSQL."""
+    table = AuditEntry.__table__
+    ids = (func.unnest(bindparam("case_ids", type_=ARRAY(Uuid)))
+           .table_valued("case_id", with_ordinality="n").render_derived(name="shown"))
+    rows = select(bindparam("at", type_=UTCDateTime), bindparam("actor_id", type_=Uuid),
+                  bindparam("action", type_=String), literal("case"),
+                  cast(ids.c.case_id, String), ids.c.case_id,
+                  bindparam("purpose", type_=String),
+                  bindparam("details", type_=JSONType)).order_by(ids.c.n)
+    columns = ("at", "actor_id", "action", "object_type", "object_id", "case_id", "purpose",
+               "details")
+    return insert(table).from_select([table.c[name] for name in columns], rows)
+
+
+_PER_CASE_INSERT = _per_case_insert()
+
+
+def record_per_case(actor, action: str, case_ids, *, purpose: str, details: dict | None = None):
+    """The entries ``record(actor, action, "case", id, case_id=id, ...)`` would add, one per
+    distinct case of ``case_ids`` (None left out), in order, written at once: a side view
+    showing fifty cases costs one statement for its audit, whatever its size."""
+    if not purpose:
+        raise ValueError("an audit entry needs a purpose")
+    ids = list(dict.fromkeys(c for c in case_ids if c is not None))
+    if not ids:
+        return
+    db.session.flush()  # entries already recorded in this request keep their place first
+    values = {"at": utcnow(), "actor_id": _actor_id(actor), "action": action,
+              "purpose": purpose, "details": details or None}
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(_PER_CASE_INSERT, {"case_ids": ids, **values})
+    else:
+        db.session.execute(_INSERT, [{**values, "object_type": "case", "object_id": str(i),
+                                      "case_id": i} for i in ids])
 
 
 def write_pending_entries(session) -> bool:

@@ -3,7 +3,6 @@
 Services flush; the request or task boundary commits. ``apply_transition`` is the one path by
 which any track's state changes.
 """
-import base64
 import logging
 import secrets
 import uuid
@@ -19,6 +18,7 @@ from workflows import jurisdictions
 
 from ..accounts.models import User
 from ..audit.service import record
+from .. import paging
 from ..database import utcnow
 from ..errors import Invalid, NotFound, Refused, StaleVersion
 from ..extensions import db
@@ -382,18 +382,11 @@ def case_summary(row) -> dict:
 
 
 def _make_cursor(case: Case) -> str:
-    raw = f"{case.referred_at.isoformat()}|{case.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return paging.make_cursor(case.referred_at, case.id)
 
 
 def _read_cursor(cursor: str):
-    from datetime import datetime
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, _, case_id = raw.partition("|")
-        return datetime.fromisoformat(at), uuid.UUID(case_id)
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid("cursor", N_("is not a cursor this list gave"))
+    return paging.read_cursor(cursor, datetime, uuid.UUID)
 
 
 def _search_condition(q: str):

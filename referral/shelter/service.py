@@ -235,7 +235,7 @@ def shelter_view(actor, shelter_id) -> list[dict]:
     case (DP-3, DP-6). A restricted case (DP-7) shows without name or reference."""
     from sqlalchemy.orm import contains_eager, lazyload, load_only
     from ..cases.models import Person
-    from ..supervision.reads import record_reads
+    from ..cases.access import record_reads
     from .access import own_shelter
     shelter_id = own_shelter(actor, shelter_id)
     # What the view shows and nothing more: the stay, the case's status and the person's

@@ -1,4 +1,3 @@
-import base64
 import uuid
 from datetime import datetime, timedelta
 
@@ -11,10 +10,10 @@ from ..cases.models import Case, RefusedAttempt
 from ..database import utcnow
 from ..errors import Forbidden, Invalid
 from ..extensions import db
+from .. import paging
 from ..labels import N_
 from ..reminders.models import RISK_LEVELS, Deadline, DeadlineStatus
 from ..reminders.service import LABELS
-from . import reads
 
 REFLECTION_HORIZON_DAYS = 7
 
@@ -79,8 +78,8 @@ def overdue_page(actor, now=None, per_page=PAGE, cursor=None) -> tuple[list[dict
     agency = actor.agency.name
     # A restricted case the supervisor is not named on (DP-7) shows that something is
     # overdue, not whose case it is; every case shown is a read of it (DP-3, DP-6).
-    reads.record_reads(actor, [r.case_id for r in rows if r.is_open], "overdue follow-ups",
-                       purpose="supervision")
+    access.record_reads(actor, [r.case_id for r in rows if r.is_open], "overdue follow-ups",
+                        purpose="supervision")
     return [{"id": r.id, "case_id": r.case_id if r.is_open else None,
              "case_reference": r.reference if r.is_open else None,
              "kind": r.kind, "label": LABELS.get(r.kind, r.kind), "due_at": r.due_at,
@@ -93,19 +92,13 @@ def overdue_page(actor, now=None, per_page=PAGE, cursor=None) -> tuple[list[dict
 
 
 def _make_cursor(row) -> str:
-    raw = f"{row.risk}|{row.due_at.isoformat()}|{row.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return paging.make_cursor(row.risk, row.due_at, row.id)
 
 
 def _read_cursor(cursor: str):
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        risk, due_at, deadline_id = raw.split("|")
-        after = int(risk), datetime.fromisoformat(due_at), uuid.UUID(deadline_id)
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid("cursor", N_("is not a cursor this list gave"))
+    after = paging.read_cursor(cursor, int, datetime, uuid.UUID)
     if after[0] not in RISK_LEVELS or after[1].tzinfo is None:
-        raise Invalid("cursor", N_("is not a cursor this list gave"))
+        raise Invalid("cursor", paging.NOT_OURS)
     return after
 
 

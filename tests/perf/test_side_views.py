@@ -1,6 +1,7 @@
 """The side views (the supervisor's dashboard, a shelter's residents): a page costs the same
 statements whatever it shows, the dashboard's overdue follow-ups are read a page at a time by
 cursor, and every case shown is one read in that person's "who has seen my file" (DP-6)."""
+import uuid
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -10,9 +11,9 @@ from referral.audit.service import access_entries
 from referral.cases import access
 from referral.cases.models import RefusedAttempt
 from referral.database import utcnow
+from referral import paging
 from referral.extensions import db
 from referral.reminders.service import plan_deadline
-from referral.supervision import reads
 from referral.supervision import service as supervision
 from tests.factories import create_case, create_user, token_headers
 from tests.perf.test_query_counts import counting
@@ -84,6 +85,22 @@ def test_the_cursor_reads_every_overdue_follow_up_once_riskiest_then_longest_ove
                       headers=headers).status_code == 422
 
 
+def test_a_cursor_the_dashboard_did_not_give_is_a_400_naming_the_cursor(client, supervisor,
+                                                                      caseworker):
+    """The case list's cursor, a made-up risk level, a time without its zone: each refused."""
+    overdue_cases(caseworker, 3)
+    headers = token_headers(supervisor)
+    case_list_cursor = client.get("/api/v1/cases?per_page=1",
+                                  headers=token_headers(caseworker)).json["next_cursor"]
+    made_up = paging.make_cursor(7, utcnow(), uuid.uuid4())
+    no_zone = paging.make_cursor(2, utcnow().replace(tzinfo=None), uuid.uuid4())
+    for cursor in (case_list_cursor, made_up, no_zone, "not-a-cursor"):
+        response = client.get("/api/v1/supervision/overdue", headers=headers,
+                              query_string={"cursor": cursor})
+        assert response.status_code == 422, cursor
+        assert "cursor" in response.json["errors"], cursor
+
+
 def test_the_dashboard_shows_a_page_and_its_web_page_links_the_next(client, supervisor,
                                                                      caseworker):
     overdue_cases(caseworker, supervision.PAGE + 2)
@@ -122,10 +139,10 @@ def test_the_reads_of_a_page_are_the_rows_record_read_writes(supervisor, casewor
                  e.details, e.note) for e in db.session.scalars(
             select(AuditEntry).where(AuditEntry.id > last).order_by(AuditEntry.id))]
 
-    one_by_one = written(lambda: access.record_reads(supervisor, ids + [ids[0], None],
-                                                     "overdue follow-ups", "supervision"))
-    at_once = written(lambda: reads.record_reads(supervisor, ids + [ids[0], None],
-                                                 "overdue follow-ups", "supervision"))
+    one_by_one = written(lambda: [access.record_read(supervisor, i, "overdue follow-ups",
+                                                     "supervision") for i in ids])
+    at_once = written(lambda: access.record_reads(supervisor, ids + [ids[0], None],
+                                                  "overdue follow-ups", "supervision"))
     assert len(at_once) == 3 and at_once == one_by_one
 
 
