@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def main():
@@ -32,52 +33,24 @@ def main():
     parser.add_argument("--profile", metavar="SUFFIX")
     args = parser.parse_args()
 
-    from sqlalchemy import event, func, select
+    from sqlalchemy import event, select
 
     from referral import create_app
-    from referral.accounts.models import Role, User, UserRole
-    from referral.accounts.service import issue_token
     from referral.cases.models import Case
     from referral.extensions import db
     from referral.legal.models import LegalAidAssignment
-    from referral.shelter.models import Stay
+    from busiest import busiest
 
     app = create_app({"RATELIMIT_ENABLED": False})
     with app.app_context():
-        def token_for(user):
-            token, _ = issue_token(user)
-            db.session.commit()
-            return {"Authorization": f"Bearer {token}"}
-
-        def role_user(role, **where):
-            query = select(User).join(UserRole).where(UserRole.role == role)
-            for column, value in where.items():
-                query = query.where(getattr(User, column) == value)
-            return db.session.scalars(query.order_by(User.username)).first()
-
-        agency_id, _ = db.session.execute(
-            select(Case.agency_id, func.count()).group_by(Case.agency_id)
-            .order_by(func.count().desc())).first()
-        caseworker_id, = db.session.execute(
-            select(Case.assigned_to_id).where(Case.agency_id == agency_id,
-                                              Case.assigned_to_id.is_not(None))
-            .group_by(Case.assigned_to_id).order_by(func.count().desc())).first()
-        shelter_id, _ = db.session.execute(
-            select(Stay.shelter_agency_id, func.count()).where(Stay.left_at.is_(None))
-            .group_by(Stay.shelter_agency_id).order_by(func.count().desc())).first()
-        lawyer_id, = db.session.execute(
-            select(LegalAidAssignment.user_id).group_by(LegalAidAssignment.user_id)
-            .order_by(func.count().desc())).first()
+        most = busiest()
         legal_case = db.session.scalar(select(LegalAidAssignment.case_id).where(
-            LegalAidAssignment.user_id == lawyer_id))
+            LegalAidAssignment.user_id == most.lawyer.id))
         case_id = db.session.scalar(select(Case.id).where(
-            Case.agency_id == agency_id, Case.assigned_to_id == caseworker_id,
+            Case.agency_id == most.agency_id, Case.assigned_to_id == most.caseworker.id,
             Case.nrm_state == "assistance"))
-        headers = {
-            "caseworker": token_for(db.session.get(User, caseworker_id)),
-            "supervisor": token_for(role_user(Role.supervisor, agency_id=agency_id)),
-            "shelter": token_for(role_user(Role.shelter_staff, agency_id=shelter_id)),
-            "legal": token_for(db.session.get(User, lawyer_id))}
+        shelter_id = most.shelter_id
+        headers = most.headers()
         db.session.remove()
         engine = db.engine
 

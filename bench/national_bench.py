@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def percentile(values, q):
@@ -150,13 +151,11 @@ def main():
     from sqlalchemy import func, select
 
     from referral import create_app
-    from referral.accounts.models import Role, User, UserRole
-    from referral.accounts.service import issue_token
+    from referral.accounts.models import User
     from referral.cases.models import Case
     from referral.extensions import db
-    from referral.legal.models import LegalAidAssignment
-    from referral.shelter.models import Stay
     from referral.supervision.service import overdue
+    from busiest import busiest
 
     # Statistics are timed as computed, not as served from the recent-table cache.
     app = create_app({"RATELIMIT_ENABLED": False, "STATISTICS_CACHE_SECONDS": 0,
@@ -166,34 +165,11 @@ def main():
     ctx.push()
     total = db.session.scalar(select(func.count()).select_from(Case))
 
-    def token_for(user):
-        token, _ = issue_token(user)
-        db.session.commit()
-        return {"Authorization": f"Bearer {token}"}
-
-    def role_user(role, **where):
-        query = select(User).join(UserRole).where(UserRole.role == role)
-        for column, value in where.items():
-            query = query.where(getattr(User, column) == value)
-        return db.session.scalars(query.order_by(User.username)).first()
-
     # The busiest agency: the largest case list and the longest dashboard.
-    agency_id, agency_cases = db.session.execute(
-        select(Case.agency_id, func.count()).group_by(Case.agency_id)
-        .order_by(func.count().desc())).first()
-    caseworker_id, = db.session.execute(
-        select(Case.assigned_to_id).where(Case.agency_id == agency_id,
-                                          Case.assigned_to_id.is_not(None))
-        .group_by(Case.assigned_to_id).order_by(func.count().desc())).first()
-    caseworker = db.session.get(User, caseworker_id)
-    supervisor = role_user(Role.supervisor, agency_id=agency_id)
-    shelter_id, residents = db.session.execute(
-        select(Stay.shelter_agency_id, func.count()).where(Stay.left_at.is_(None))
-        .group_by(Stay.shelter_agency_id).order_by(func.count().desc())).first()
-    shelter_staff = role_user(Role.shelter_staff, agency_id=shelter_id)
-    lawyer_id, = db.session.execute(
-        select(LegalAidAssignment.user_id).group_by(LegalAidAssignment.user_id)
-        .order_by(func.count().desc())).first()
+    most = busiest()
+    agency_id, agency_cases = most.agency_id, most.agency_cases
+    caseworker, supervisor = most.caseworker, most.supervisor
+    shelter_id, residents = most.shelter_id, most.residents
     open_ids = db.session.scalars(
         select(Case.id).where(Case.agency_id == agency_id, Case.nrm_state == "assistance",
                               Case.is_restricted.is_(False)).limit(100)).all()
@@ -201,9 +177,7 @@ def main():
         select(Case.id).where(Case.agency_id == agency_id, Case.nrm_state == "assistance",
                               Case.assistance_state.in_(("declined", "not_started")))
         .limit(20)).all()
-    headers = {name: token_for(user) for name, user in (
-        ("caseworker", caseworker), ("supervisor", supervisor), ("shelter", shelter_staff),
-        ("legal", db.session.get(User, lawyer_id)))}
+    headers = most.headers()
     db.session.remove()
     print(f"{total:,} cases; busiest agency {agency_cases:,} cases; busiest shelter "
           f"{residents} residents; caseworker {caseworker.username}")
