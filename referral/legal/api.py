@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 
 from ..auth import api_actor
 from ..cases import access as case_access
-from ..supervision.plain import dumper
+from ..plain import dumper
 from . import access, service
 from .schemas import (AssignLegalAidSchema, CompensationSchema, CompensationUpdateSchema,
                       CooperationSchema,

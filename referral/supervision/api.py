@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 
 from ..auth import api_actor
 from . import service
-from .plain import dumper
+from ..plain import dumper
 from ..cases import access
 from .schemas import DashboardArgsSchema, DashboardSchema, RefusedAttemptSchema
 
