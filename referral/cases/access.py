@@ -6,11 +6,11 @@ scope rules here with ``register_scope``. ``get_case_for`` is the only way a cas
 id: it applies the scope (404), the guards (DP-7 restricted cases: 403), the role check for
 what the caller needs (403), and records the read of personal data (DP-3).
 """
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import Uuid, and_, bindparam, false, or_, select, true
 
 from ..accounts.models import AgencyKind, Role, User
 from ..audit.service import record, record_per_case
-from ..database import parse_id
+from ..database import UTCDateTime, parse_id, utcnow
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..labels import N_
@@ -45,7 +45,9 @@ def _competent_authority_scope(user: User):
 register_scope(_competent_authority_scope)
 
 
-_visibility_rules = []  # callables (user) -> SQL expression ANDed into every listing
+# callables (viewer_id, now) -> SQL expression ANDed into every listing; the arguments are
+# either values or bind parameters (``open_to_viewer``), so a statement can be built once.
+_visibility_rules = []
 _case_guards = []  # callables (user, case) -> None, or raise (e.g. DP-7 restricted cases)
 
 
@@ -66,14 +68,27 @@ def _base_scope(user: User):
 
 def case_scope(user: User):
     """A SQL condition selecting the cases the user may see in lists and dashboards."""
-    return and_(_base_scope(user), *[rule(user) for rule in _visibility_rules])
+    return and_(_base_scope(user), open_to(user))
 
 
 def open_to(user: User):
     """A SQL condition on ``Case``: the case is not closed to the user by a visibility rule
     (a restricted case they are not named on, DP-7). Side views that reach cases another way
     (a shelter's residents, referrals received) use it to leave such cases out or mask them."""
-    return and_(*[rule(user) for rule in _visibility_rules])
+    now = utcnow()
+    return and_(*[rule(user.id, now) for rule in _visibility_rules])
+
+
+def open_to_viewer():
+    """``open_to`` with the reader left as bind parameters, for a statement built once and
+    run for any reader with ``viewer_params(user)``."""
+    viewer_id = bindparam("viewer_id", type_=Uuid)
+    now = bindparam("viewer_now", type_=UTCDateTime)
+    return and_(*[rule(viewer_id, now) for rule in _visibility_rules])
+
+
+def viewer_params(user: User) -> dict:
+    return {"viewer_id": user.id, "viewer_now": utcnow()}
 
 
 def get_refused_attempt_for(user: User, attempt_id):

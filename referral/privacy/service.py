@@ -82,12 +82,11 @@ def _restricted_case_guard(user: User, case: Case):
 
 
 @access.register_visibility
-def _restricted_cases_visible_to_named_staff(user: User):
-    now = utcnow()
+def _restricted_cases_visible_to_named_staff(viewer_id, now):
     return or_(Case.is_restricted.is_(False),
-               Case.id.in_(select(NamedAccess.case_id).where(NamedAccess.user_id == user.id)),
+               Case.id.in_(select(NamedAccess.case_id).where(NamedAccess.user_id == viewer_id)),
                Case.id.in_(select(BreakGlassAccess.case_id).where(
-                   BreakGlassAccess.user_id == user.id, BreakGlassAccess.expires_at > now)))
+                   BreakGlassAccess.user_id == viewer_id, BreakGlassAccess.expires_at > now)))
 
 
 def _users(ids, agency_id) -> list[User]:

@@ -1,13 +1,15 @@
 import uuid
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import case, func, literal, select, tuple_, union_all
+from sqlalchemy import (Integer, Uuid, bindparam, case, func, literal, select, tuple_,
+                        union_all)
 
 from ..accounts.models import User
 from ..audit.service import record
 from ..cases import access
 from ..cases.models import Case, RefusedAttempt
-from ..database import utcnow
+from ..database import UTCDateTime, utcnow
 from ..errors import Forbidden, Invalid
 from ..extensions import db
 from .. import paging
@@ -40,37 +42,12 @@ def overdue_page(actor, now=None, per_page=PAGE, cursor=None) -> tuple[list[dict
     require_supervisor(actor)
     now = now or utcnow()
     after = _read_cursor(cursor) if cursor else None
-    # Riskiest first: one range read of the (agency, risk, due) index per risk level, each
-    # stopped at the page, instead of sorting every overdue row of the agency; the levels
-    # are read in one statement (a page's levels from the cursor's on), then the page's rows.
-    due = (select(Deadline.id, Deadline.risk, Deadline.due_at)
-           .join(Case, Case.id == Deadline.case_id)
-           .where(Deadline.status == DeadlineStatus.pending, Deadline.due_at <= now,
-                  Deadline.agency_id == actor.agency_id, Case.agency_id == actor.agency_id)
-           .order_by(Deadline.due_at, Deadline.id).limit(per_page + 1))
-    levels = []
-    for rank, risk in enumerate(RISK_LEVELS):
-        level = due.where(Deadline.risk == risk)
-        if after is not None:
-            if rank < RISK_LEVELS.index(after[0]):
-                continue
-            if risk == after[0]:
-                level = level.where(tuple_(Deadline.due_at, Deadline.id) > tuple_(
-                    literal(after[1], Deadline.due_at.type), literal(after[2], Deadline.id.type)))
-        levels.append(select(level.add_columns(literal(rank).label("rank")).subquery()))
-    page = union_all(*levels).subquery()
-    assignee = User.__table__.alias("assignee")
-    rows = db.session.execute(
-        select(Deadline.id, Deadline.kind, Deadline.due_at, Deadline.risk,
-               Deadline.escalated_at, Deadline.late_reason, Deadline.details,
-               Deadline.occurrence, Case.id.label("case_id"),
-               Case.reference, assignee.c.display_name,
-               access.open_to(actor).label("is_open"))
-        .join(page, page.c.id == Deadline.id)
-        .join(Case, Case.id == Deadline.case_id)
-        .outerjoin(assignee, assignee.c.id == db.func.coalesce(Deadline.assignee_id,
-                                                               Case.assigned_to_id))
-        .order_by(page.c.rank, page.c.due_at, page.c.id).limit(per_page + 1)).all()
+    start = RISK_LEVELS.index(after[0]) if after is not None else None
+    params = {"now": now, "agency_id": actor.agency_id, "limit": per_page + 1,
+              **access.viewer_params(actor)}
+    if after is not None:
+        params.update(after_due=after[1], after_id=after[2])
+    rows = db.session.execute(_overdue_statement(start), params).all()
     rows, more = rows[:per_page], len(rows) > per_page
     # Every row is of the supervisor's own agency (``due`` reads no other): its name comes
     # with the signed-in user, not from a join per row, which the planner ran as a nested
@@ -89,6 +66,51 @@ def overdue_page(actor, now=None, per_page=PAGE, cursor=None) -> tuple[list[dict
              "escalated_by_hand": _hand_escalation(r),
              "late_reason": r.late_reason if r.is_open else None}
             for r in rows], (_make_cursor(rows[-1]) if more else None)
+
+
+@cache
+def _overdue_statement(start):
+    """The page's statement, built once per cursor position (``start``: the risk level the
+    cursor is in, None without one) and run with its values as parameters.
+
+    Riskiest first: one range read of the (agency, risk, due) index per risk level, each
+    stopped at the page, instead of sorting every overdue row of the agency; the levels are
+    read in one statement (a page's levels from the cursor's on), then the page's rows."""
+    limit = bindparam("limit", type_=Integer)
+    agency_id = bindparam("agency_id", type_=Uuid)
+    # A pending follow-up's agency moves with its case (a transfer moves both), so each level
+    # is one ordered range of the index, stopped at the page; the page's rows are then
+    # checked against their case's agency as well.
+    due = (select(Deadline.id, Deadline.risk, Deadline.due_at)
+           .where(Deadline.status == DeadlineStatus.pending,
+                  Deadline.due_at <= bindparam("now", type_=UTCDateTime),
+                  Deadline.agency_id == agency_id)
+           .order_by(Deadline.due_at, Deadline.id).limit(limit))
+    levels = []
+    for rank, risk in enumerate(RISK_LEVELS):
+        level = due.where(Deadline.risk == risk)
+        if start is not None:
+            if rank < start:
+                continue
+            if rank == start:
+                level = level.where(tuple_(Deadline.due_at, Deadline.id) > tuple_(
+                    bindparam("after_due", type_=UTCDateTime),
+                    bindparam("after_id", type_=Uuid)))
+        levels.append(select(level.add_columns(literal(rank).label("rank")).subquery()))
+    page = union_all(*levels).subquery()
+    assignee = User.__table__.alias("assignee")
+    return (
+        select(Deadline.id, Deadline.kind, Deadline.due_at, Deadline.risk,
+               Deadline.escalated_at, Deadline.late_reason, Deadline.details,
+               Deadline.occurrence, Case.id.label("case_id"),
+               Case.reference, assignee.c.display_name,
+               access.open_to_viewer().label("is_open"))
+        .join(page, page.c.id == Deadline.id)
+        .join(Case, Case.id == Deadline.case_id)
+        .outerjoin(assignee, assignee.c.id == db.func.coalesce(Deadline.assignee_id,
+                                                               Case.assigned_to_id))
+        .where(Case.agency_id == agency_id)
+        .order_by(page.c.rank, page.c.due_at, page.c.id).limit(limit))
 
 
 def _make_cursor(row) -> str:
@@ -113,54 +135,73 @@ def reflection_ending(actor, now=None) -> list[dict]:
     """RP-3: reflection periods ending soon with no identification decision yet."""
     require_supervisor(actor)
     now = now or utcnow()
-    rows = db.session.execute(
-        select(Case.id, Case.reference, Case.reflection_ends_at, User.display_name)
-        .outerjoin(User, User.id == Case.assigned_to_id)
-        .where(Case.agency_id == actor.agency_id, Case.nrm_state == "reflection_period",
-               access.open_to(actor),
-               Case.reflection_ends_at <= now + timedelta(days=REFLECTION_HORIZON_DAYS),
-               Case.identification == "pending")
-        .order_by(Case.reflection_ends_at).limit(200)).all()
+    rows = db.session.execute(_reflection_ending_statement(), {
+        "agency_id": actor.agency_id, "horizon": now + timedelta(days=REFLECTION_HORIZON_DAYS),
+        **access.viewer_params(actor)}).all()
     return [{"case_id": r.id, "case_reference": r.reference,
              "reflection_ends_at": r.reflection_ends_at, "caseworker": r.display_name}
             for r in rows]
 
 
+@cache
+def _reflection_ending_statement():
+    return (select(Case.id, Case.reference, Case.reflection_ends_at, User.display_name)
+            .outerjoin(User, User.id == Case.assigned_to_id)
+            .where(Case.agency_id == bindparam("agency_id", type_=Uuid),
+                   Case.nrm_state == "reflection_period", access.open_to_viewer(),
+                   Case.reflection_ends_at <= bindparam("horizon", type_=UTCDateTime),
+                   Case.identification == "pending")
+            .order_by(Case.reflection_ends_at).limit(200))
+
+
 def active_restrictions(actor, now=None) -> list[dict]:
     require_supervisor(actor)
-    from ..shelter.models import Restriction, Stay
-    now = now or utcnow()
-    rows = db.session.execute(
-        select(Restriction.id, Restriction.expires_at, Restriction.review_at,
-               Restriction.legal_basis, Case.reference, Case.id.label("case_id"))
-        .join(Stay, Stay.id == Restriction.stay_id)
-        .join(Case, Case.id == Stay.case_id)
-        .where(Restriction.lifted_at.is_(None), Restriction.expires_at > now,
-               Case.agency_id == actor.agency_id, access.open_to(actor))
-        .order_by(Restriction.expires_at)).all()
+    rows = db.session.execute(_active_restrictions_statement(), {
+        "now": now or utcnow(), "agency_id": actor.agency_id,
+        **access.viewer_params(actor)}).all()
     return [{"id": r.id, "case_id": r.case_id, "case_reference": r.reference,
              "expires_at": r.expires_at, "review_at": r.review_at,
              "legal_basis": r.legal_basis} for r in rows]
+
+
+@cache
+def _active_restrictions_statement():
+    from ..shelter.models import Restriction, Stay
+    return (select(Restriction.id, Restriction.expires_at, Restriction.review_at,
+                   Restriction.legal_basis, Case.reference, Case.id.label("case_id"))
+            .join(Stay, Stay.id == Restriction.stay_id)
+            .join(Case, Case.id == Stay.case_id)
+            .where(Restriction.lifted_at.is_(None),
+                   Restriction.expires_at > bindparam("now", type_=UTCDateTime),
+                   Case.agency_id == bindparam("agency_id", type_=Uuid),
+                   access.open_to_viewer())
+            .order_by(Restriction.expires_at))
 
 
 def refused_attempts(actor, limit=200) -> list[dict]:
     """NC-3 and other watched refusals, newest first, until reviewed. ``reason`` is the
     text that was refused: what the supervisor is there to look at."""
     require_supervisor(actor)
-    by = User.__table__.alias("refused_by")
-    rows = db.session.execute(
-        select(RefusedAttempt.id, RefusedAttempt.case_id, RefusedAttempt.rule,
-               RefusedAttempt.track, RefusedAttempt.event, RefusedAttempt.at,
-               RefusedAttempt.reason, RefusedAttempt.message, Case.reference,
-               by.c.display_name.label("actor"))
-        .join(Case, Case.id == RefusedAttempt.case_id)
-        .outerjoin(by, by.c.id == RefusedAttempt.actor_id)
-        .where(Case.agency_id == actor.agency_id, RefusedAttempt.reviewed_at.is_(None),
-               access.open_to(actor))
-        .order_by(RefusedAttempt.at.desc()).limit(limit)).all()
+    rows = db.session.execute(_refused_attempts_statement(), {
+        "agency_id": actor.agency_id, "limit": limit, **access.viewer_params(actor)}).all()
     return [{"id": a.id, "case_id": a.case_id, "case_reference": a.reference, "rule": a.rule,
              "track": a.track, "event": a.event, "at": a.at, "reason": a.reason,
              "message": a.message, "actor": a.actor} for a in rows]
+
+
+@cache
+def _refused_attempts_statement():
+    by = User.__table__.alias("refused_by")
+    return (select(RefusedAttempt.id, RefusedAttempt.case_id, RefusedAttempt.rule,
+                   RefusedAttempt.track, RefusedAttempt.event, RefusedAttempt.at,
+                   RefusedAttempt.reason, RefusedAttempt.message, Case.reference,
+                   by.c.display_name.label("actor"))
+            .join(Case, Case.id == RefusedAttempt.case_id)
+            .outerjoin(by, by.c.id == RefusedAttempt.actor_id)
+            .where(Case.agency_id == bindparam("agency_id", type_=Uuid),
+                   RefusedAttempt.reviewed_at.is_(None), access.open_to_viewer())
+            .order_by(RefusedAttempt.at.desc())
+            .limit(bindparam("limit", type_=Integer)))
 
 
 def mark_attempt_reviewed(actor, attempt):

@@ -14,6 +14,7 @@ from referral.cases.models import CaseTransition
 from referral.consent import service as consent_service
 from referral.errors import Forbidden, Invalid, NotFound, Refused
 from referral.extensions import db
+from referral.supervision import service as supervision
 from referral.reminders import service as reminders
 from tests.factories import token_headers
 from tests.web.conftest import login
@@ -42,7 +43,15 @@ def test_co1_a_transfer_needs_consent_naming_the_receiving_agency(agencies, case
 def test_accepted_transfer_moves_the_case_history_and_follow_ups(agencies, case_a):
     due = datetime.now(timezone.utc) + timedelta(days=10)
     reminders.plan_deadline(case_a.id, "hearing", due, assignee_id=agencies["a_caseworker"].id)
+    overdue = datetime.now(timezone.utc) - timedelta(days=3)
+    reminders.plan_deadline(case_a.id, "check_in", overdue,
+                            assignee_id=agencies["a_caseworker"].id)
     db.session.commit()
+
+    def on_dashboard(supervisor):
+        return [row["case_id"] for row in supervision.overdue(supervisor)]
+
+    assert on_dashboard(agencies["a_supervisor"]) == [case_a.id]
     history_before = db.session.scalars(select(CaseTransition.id).where(
         CaseTransition.case_id == case_a.id)).all()
     transfer = _request(case_a, agencies)
@@ -63,6 +72,9 @@ def test_accepted_transfer_moves_the_case_history_and_follow_ups(agencies, case_
     assert rows and all(r.agency_id == agencies["b"].id for r in rows)
     assert all(r.assignee_id == agencies["b_caseworker"].id for r in rows)
     assert transfer.moved_follow_ups == len(rows)
+    # ... so the overdue one is on the receiving supervisor's dashboard, not the sender's
+    assert on_dashboard(agencies["b_supervisor"]) == [case_a.id]
+    assert on_dashboard(agencies["a_supervisor"]) == []
     # the history moves with the case
     assert db.session.scalars(select(CaseTransition.id).where(
         CaseTransition.case_id == case_a.id)).all() == history_before

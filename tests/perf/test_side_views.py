@@ -4,7 +4,7 @@ cursor, and every case shown is one read in that person's "who has seen my file"
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from referral.audit.models import AuditEntry
 from referral.audit.service import access_entries
@@ -74,6 +74,7 @@ def test_the_cursor_reads_every_overdue_follow_up_once_riskiest_then_longest_ove
         assert len(response.json["overdue"]) <= 3
         shown += response.json["overdue"]
         pages += 1
+        assert pages <= 4, "the cursor does not move on"
         cursor = response.json["next_cursor"]
         if cursor is None:
             break
@@ -157,3 +158,19 @@ def test_the_dashboard_answers_as_its_schema_dumps_it(client, supervisor, casewo
         body = client.get("/api/v1/supervision/overdue", headers=headers).json
         expected = DashboardSchema().dump(supervision.dashboard(supervisor))
     assert body == expected and body["overdue"] and body["refused_attempts"]
+
+
+def test_a_follow_up_is_shown_to_its_cases_agency_only(client, supervisor, caseworker):
+    """The page is read from the follow-ups' own agency column (kept by transfers); each row
+    is checked against its case's agency as well, so a follow-up whose column says another
+    agency shows neither there nor, beyond its case's agency, anywhere."""
+    from referral.accounts.service import create_agency
+    from referral.reminders.models import Deadline
+    case, = overdue_cases(caseworker, 1)
+    other = create_agency("Elsewhere NGO", "ngo")
+    elsewhere = create_user("supervisor", agency=other, username="elsewhere-sup")
+    db.session.execute(update(Deadline).where(Deadline.case_id == case.id)
+                       .values(agency_id=other.id))
+    db.session.commit()
+    assert supervision.overdue(elsewhere) == []
+    assert supervision.overdue(supervisor) == []
