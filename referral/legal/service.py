@@ -16,7 +16,7 @@ from ..cases import access
 from ..cases.facts import register_facts
 from ..cases.models import Case
 from ..cases.service import apply_transition
-from ..database import utcnow
+from ..database import among, utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused, StaleVersion
 from ..extensions import db
 from ..labels import N_
@@ -509,13 +509,13 @@ def legal_aid_view(actor, *, page=1, per_page=50) -> list[dict]:
             Proceeding.id, Proceeding.case_id, Proceeding.kind, Proceeding.person_role,
             Proceeding.court_or_authority, Proceeding.reference, Proceeding.status,
             Proceeding.outcome, Proceeding.offence_category, Proceeding.non_punishment_outcome,
-            Proceeding.opened_at, Proceeding.version).where(Proceeding.case_id.in_(ids))).all()
+            Proceeding.opened_at, Proceeding.version).where(among(Proceeding.case_id, ids))).all()
         hearings, measures = {}, {}
         if rows:
             shown = [p.id for p in rows]
             for h in db.session.execute(
                     select(Hearing.proceeding_id, Hearing.id, Hearing.at, Hearing.place,
-                           Hearing.person_must).where(Hearing.proceeding_id.in_(shown))
+                           Hearing.person_must).where(among(Hearing.proceeding_id, shown))
                     .order_by(Hearing.at)):
                 hearings.setdefault(h.proceeding_id, []).append(
                     {"id": h.id, "at": h.at, "place": h.place, "person_must": h.person_must})
@@ -523,7 +523,7 @@ def legal_aid_view(actor, *, page=1, per_page=50) -> list[dict]:
                     select(ProtectiveMeasure.proceeding_id, ProtectiveMeasure.id,
                            ProtectiveMeasure.kind, ProtectiveMeasure.review_at,
                            ProtectiveMeasure.note, ProtectiveMeasure.status)
-                    .where(ProtectiveMeasure.proceeding_id.in_(shown))):
+                    .where(among(ProtectiveMeasure.proceeding_id, shown))):
                 measures.setdefault(m.proceeding_id, []).append(
                     {"id": m.id, "kind": m.kind, "review_at": m.review_at, "note": m.note,
                      "status": m.status})
@@ -532,7 +532,7 @@ def legal_aid_view(actor, *, page=1, per_page=50) -> list[dict]:
                 {**p._asdict(), "hearings": hearings.get(p.id, []),
                  "measures": measures.get(p.id, [])})
         for d in db.session.execute(select(Deadline.case_id, Deadline.kind, Deadline.due_at).where(
-                Deadline.case_id.in_(ids), Deadline.status == DeadlineStatus.pending,
+                among(Deadline.case_id, ids), Deadline.status == DeadlineStatus.pending,
                 Deadline.kind.in_(LEGAL_DEADLINE_KINDS)).order_by(Deadline.due_at)):
             deadlines.setdefault(d.case_id, []).append({"kind": d.kind, "due_at": d.due_at})
     record(actor, "legal.view", "user", actor.id, purpose="legal aid",

@@ -12,7 +12,7 @@ from ..audit.service import record
 from ..cases import access
 from ..cases.models import Case
 from ..cases.service import apply_transition, check_adverse
-from ..database import utcnow
+from ..database import among, utcnow
 from ..errors import Forbidden, Invalid, Refused
 from ..extensions import db
 from ..labels import N_
@@ -260,12 +260,12 @@ def shelter_view(actor, shelter_id) -> list[dict]:
         ids = [stay.id for stay, _ in stays]
         for item in db.session.execute(select(HeldItem.id, HeldItem.stay_id, HeldItem.kind,
                                               HeldItem.returned_at)
-                                       .where(HeldItem.stay_id.in_(ids))):
+                                       .where(among(HeldItem.stay_id, ids))):
             items.setdefault(item.stay_id, []).append(item)
         for row in db.session.execute(
                 select(Restriction.id, Restriction.stay_id, Restriction.expires_at,
                        Restriction.review_at, Restriction.legal_basis, Restriction.lifted_at)
-                .where(Restriction.stay_id.in_(ids)).order_by(Restriction.imposed_at)):
+                .where(among(Restriction.stay_id, ids)).order_by(Restriction.imposed_at)):
             restrictions.setdefault(row.stay_id, []).append(row)
     now = utcnow()
     view = []
