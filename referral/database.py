@@ -3,8 +3,8 @@ import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, TypeDecorator, Uuid
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import JSON, DateTime, TypeDecorator, Uuid, any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .extensions import db
@@ -48,10 +48,15 @@ def among(column, values):
     cases in three such lists cost more CPU to render than the statements took to run."""
     values = list(values)
     if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy import any_, bindparam
-        from sqlalchemy.dialects.postgresql import ARRAY
         return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
     return column.in_(values)
+
+
+def among_parameter(column, name: str, dialect: str):
+    """``among`` for a statement built once: the values come as the parameter ``name``."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 def uuid_pk() -> Mapped[uuid.UUID]:

@@ -3,8 +3,10 @@ guards: cooperation facts are fed to the legal track only (NC-2)."""
 import re
 import uuid
 from datetime import timedelta
+from functools import cache
+from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import Integer, Uuid, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from workflows.claims import (ASYLUM, COMPENSATION, PERMIT, PERMIT_IN_FORCE,
@@ -16,7 +18,7 @@ from ..cases import access
 from ..cases.facts import register_facts
 from ..cases.models import Case
 from ..cases.service import apply_transition
-from ..database import among, utcnow
+from ..database import among_parameter, utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused, StaleVersion
 from ..extensions import db
 from ..labels import N_
@@ -491,39 +493,20 @@ def legal_aid_view(actor, *, page=1, per_page=50) -> list[dict]:
         raise Forbidden("permission", N_("for legal aid staff"))
     if page < 1 or not 1 <= per_page <= 200:
         raise Invalid("page", N_("page from 1, per_page from 1 to 200"))
-    from ..reminders.models import Deadline, DeadlineStatus
-    from .models import Hearing, ProtectiveMeasure
-    has_open = select(Proceeding.id).where(Proceeding.case_id == Case.id,
-                                           Proceeding.status.in_(OPEN_STATUSES)).exists()
-    # Only what the view shows, as columns: no case, person or proceeding objects to build.
-    cases = db.session.execute(
-        _assigned_cases(actor).with_only_columns(
-            Case.id, Case.reference, Case.nrm_state, Case.identification,
-            Case.reflection_ends_at, Case.protection_ends_at, Case.move_on_ends_at)
-        .order_by(has_open.desc(), Case.referred_at.desc(), Case.id)
-        .limit(per_page).offset((page - 1) * per_page)).all()
+    reads = _legal_view_reads(db.session.get_bind().dialect.name)
+    cases = db.session.execute(reads.cases, {"user_id": actor.id, "limit": per_page,
+                                             "offset": (page - 1) * per_page}).all()
     ids = [c.id for c in cases]
     proceedings, deadlines = {}, {}
     if ids:
-        rows = db.session.execute(select(
-            Proceeding.id, Proceeding.case_id, Proceeding.kind, Proceeding.person_role,
-            Proceeding.court_or_authority, Proceeding.reference, Proceeding.status,
-            Proceeding.outcome, Proceeding.offence_category, Proceeding.non_punishment_outcome,
-            Proceeding.opened_at, Proceeding.version).where(among(Proceeding.case_id, ids))).all()
+        rows = db.session.execute(reads.proceedings, {"ids": ids}).all()
         hearings, measures = {}, {}
         if rows:
             shown = [p.id for p in rows]
-            for h in db.session.execute(
-                    select(Hearing.proceeding_id, Hearing.id, Hearing.at, Hearing.place,
-                           Hearing.person_must).where(among(Hearing.proceeding_id, shown))
-                    .order_by(Hearing.at)):
+            for h in db.session.execute(reads.hearings, {"ids": shown}):
                 hearings.setdefault(h.proceeding_id, []).append(
                     {"id": h.id, "at": h.at, "place": h.place, "person_must": h.person_must})
-            for m in db.session.execute(
-                    select(ProtectiveMeasure.proceeding_id, ProtectiveMeasure.id,
-                           ProtectiveMeasure.kind, ProtectiveMeasure.review_at,
-                           ProtectiveMeasure.note, ProtectiveMeasure.status)
-                    .where(among(ProtectiveMeasure.proceeding_id, shown))):
+            for m in db.session.execute(reads.measures, {"ids": shown}):
                 measures.setdefault(m.proceeding_id, []).append(
                     {"id": m.id, "kind": m.kind, "review_at": m.review_at, "note": m.note,
                      "status": m.status})
@@ -531,9 +514,7 @@ def legal_aid_view(actor, *, page=1, per_page=50) -> list[dict]:
             proceedings.setdefault(p.case_id, []).append(
                 {**p._asdict(), "hearings": hearings.get(p.id, []),
                  "measures": measures.get(p.id, [])})
-        for d in db.session.execute(select(Deadline.case_id, Deadline.kind, Deadline.due_at).where(
-                among(Deadline.case_id, ids), Deadline.status == DeadlineStatus.pending,
-                Deadline.kind.in_(LEGAL_DEADLINE_KINDS)).order_by(Deadline.due_at)):
+        for d in db.session.execute(reads.deadlines, {"ids": ids}):
             deadlines.setdefault(d.case_id, []).append({"kind": d.kind, "due_at": d.due_at})
     record(actor, "legal.view", "user", actor.id, purpose="legal aid",
            details={"cases": len(cases), "page": page})
@@ -544,6 +525,44 @@ def legal_aid_view(actor, *, page=1, per_page=50) -> list[dict]:
              "non_punishment_alerts": non_punishment_alerts(
                  c, [_Proceeding(p) for p in proceedings.get(c.id, [])])}
             for c in cases]
+
+
+@cache
+def _legal_view_reads(dialect: str) -> SimpleNamespace:
+    """The legal aid view's statements, built once (per database kind) and run with the
+    lawyer, the page and the shown ids as parameters. Only what the view shows, as columns:
+    no case, person or proceeding objects to build."""
+    from ..reminders.models import Deadline, DeadlineStatus
+    from .models import Hearing, ProtectiveMeasure
+    has_open = select(Proceeding.id).where(Proceeding.case_id == Case.id,
+                                           Proceeding.status.in_(OPEN_STATUSES)).exists()
+    return SimpleNamespace(
+        cases=(select(Case.id, Case.reference, Case.nrm_state, Case.identification,
+                      Case.reflection_ends_at, Case.protection_ends_at, Case.move_on_ends_at)
+               .join(LegalAidAssignment, LegalAidAssignment.case_id == Case.id)
+               .where(LegalAidAssignment.user_id == bindparam("user_id", type_=Uuid))
+               .order_by(has_open.desc(), Case.referred_at.desc(), Case.id)
+               .limit(bindparam("limit", type_=Integer))
+               .offset(bindparam("offset", type_=Integer))),
+        proceedings=select(
+            Proceeding.id, Proceeding.case_id, Proceeding.kind, Proceeding.person_role,
+            Proceeding.court_or_authority, Proceeding.reference, Proceeding.status,
+            Proceeding.outcome, Proceeding.offence_category, Proceeding.non_punishment_outcome,
+            Proceeding.opened_at, Proceeding.version)
+        .where(among_parameter(Proceeding.case_id, "ids", dialect)),
+        hearings=(select(Hearing.proceeding_id, Hearing.id, Hearing.at, Hearing.place,
+                         Hearing.person_must)
+                  .where(among_parameter(Hearing.proceeding_id, "ids", dialect))
+                  .order_by(Hearing.at)),
+        measures=select(ProtectiveMeasure.proceeding_id, ProtectiveMeasure.id,
+                        ProtectiveMeasure.kind, ProtectiveMeasure.review_at,
+                        ProtectiveMeasure.note, ProtectiveMeasure.status)
+        .where(among_parameter(ProtectiveMeasure.proceeding_id, "ids", dialect)),
+        deadlines=(select(Deadline.case_id, Deadline.kind, Deadline.due_at)
+                   .where(among_parameter(Deadline.case_id, "ids", dialect),
+                          Deadline.status == DeadlineStatus.pending,
+                          Deadline.kind.in_(LEGAL_DEADLINE_KINDS))
+                   .order_by(Deadline.due_at)))
 
 
 class _Proceeding:
