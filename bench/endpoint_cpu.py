@@ -11,8 +11,8 @@ shelter's staff, the legal aid lawyer with the most cases), after 5 warm-up call
 CPU ms per request (``time.process_time``), the wall ms and the SQL statements per request.
 CPU time hardly moves with other work on the machine; wall time does.
 
-``--profile SUFFIX`` also prints a cProfile of 50 calls of the endpoints whose path ends with
-SUFFIX (``SORT=tottime`` and ``TOP=60`` in the environment change the listing).
+``--profile SUFFIX`` also prints a cProfile of 50 calls of the endpoints whose path (ids shown
+as <id>) ends with SUFFIX (``SORT=tottime`` and ``TOP=60`` in the environment change the listing).
 Writes audit entries and tokens to the database it is given: use a synthetic one.
 """
 import argparse
@@ -74,6 +74,10 @@ def main():
         ("legal", "/api/v1/legal/cases"),
         ("legal", f"/api/v1/cases/{legal_case}/legal"),
     ]
+    def shown(path):
+        return path.replace(str(case_id), "<id>").replace(str(legal_case), "<id>") \
+            .replace(str(shelter_id), "<id>")
+
     client = app.test_client()
     print(f"{'CPU ms':>7} {'wall ms':>8} {'statements':>10}  request ({args.runs} runs each)")
     for who, path in endpoints:
@@ -85,15 +89,13 @@ def main():
         for _ in range(args.runs):
             client.get(path, headers=headers[who])
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        shown = path.replace(str(case_id), "<id>").replace(str(legal_case), "<id>") \
-            .replace(str(shelter_id), "<id>")
         print(f"{cpu / args.runs * 1000:7.1f} {wall / args.runs * 1000:8.1f} "
-              f"{statements[0] / args.runs:10.1f}  {who}: {shown}")
+              f"{statements[0] / args.runs:10.1f}  {who}: {shown(path)}")
     if args.profile:
         profile = cProfile.Profile(time.process_time)  # CPU, not time waiting on the database
         profile.enable()
         for who, path in endpoints:
-            if path.endswith(args.profile):
+            if shown(path).endswith(args.profile):
                 for _ in range(50):
                     client.get(path, headers=headers[who])
         profile.disable()

@@ -24,7 +24,6 @@ from flask import current_app, g, request
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from .errors import DomainError, Invalid
-from .audit.service import write_pending_entries
 from .extensions import db
 from .labels import N_
 from .submissions import service as submissions
@@ -85,9 +84,7 @@ def _finish(response):
     if pending:  # a refusal was swallowed outside attempt(): nothing of the change may stay
         db.session.rollback()
         _run_keeps(pending)
-    else:  # an audited read: its entries in one plain INSERT, not the unit of work
-        write_pending_entries(db.session)
-    db.session.commit()
+    db.session.commit()  # an audited read's entries: one plain INSERT (audit.service)
     return response
 
 

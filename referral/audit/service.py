@@ -7,8 +7,9 @@ order, with a keyed hash, and checkpoints the chain head outside the database.
 """
 import uuid
 
-from sqlalchemy import String, Uuid, bindparam, cast, func, insert, literal, select
+from sqlalchemy import String, Uuid, bindparam, cast, event, func, insert, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..database import JSONType, UTCDateTime, utcnow
@@ -79,12 +80,18 @@ def record_per_case(actor, action: str, case_ids, *, purpose: str, details: dict
                                       "case_id": i} for i in ids])
 
 
+@event.listens_for(Session, "before_flush")
+def _entries_by_plain_insert(session, flush_context, instances):
+    write_pending_entries(session)
+
+
 def write_pending_entries(session) -> bool:
-    """At the end of a request whose only pending writes are its audit entries (an audited
-    read): write them with one plain INSERT in the same transaction, in the order they were
-    recorded, instead of the ORM's unit of work for them. Every column is written as the
-    ORM writes it; the chainer links them afterwards as any other entry. Returns False (and
-    writes nothing) when anything else is pending: the commit's flush then writes it all."""
+    """At a flush whose only pending writes are audit entries (an audited read, at its first
+    query after the read was recorded or at the commit): write them with one plain INSERT in
+    the same transaction, in the order they were recorded, instead of the ORM's unit of work
+    for them. Every column is written as the ORM writes it; the chainer links them afterwards
+    as any other entry. Returns False (and writes nothing) when anything else is pending: the
+    unit of work then writes it all, in the order its foreign keys need."""
     new = session.new
     if not new or session.deleted or session.dirty:
         return False

@@ -6,6 +6,7 @@ cooperation facts; ``facts_for`` refuses to hand a cooperation fact to any other
 """
 from collections.abc import Callable
 from contextvars import ContextVar
+from functools import cache
 
 import workflows
 from workflows import COOPERATION_FACTS
@@ -127,23 +128,32 @@ def closure_facts(case) -> dict:
     """RR-6: a current re-trafficking risk review and a follow-up schedule."""
     from datetime import timedelta
 
-    from sqlalchemy import exists, select
-
     from ..extensions import db
-    from ..reminders.models import Deadline, DeadlineStatus
-    from .models import Decision
     valid_days = jurisdictions.for_case(case).risk_review_valid_days
     since = utcnow() - timedelta(days=valid_days)
-    current = (Decision.case_id == case.id, Decision.superseded_by_id.is_(None))
-    has_review, has_schedule, has_best_interests = db.session.execute(select(
-        exists().where(*current, Decision.kind == "risk_assessment",
-                       Decision.decided_at >= since),
-        exists().where(Deadline.case_id == case.id, Deadline.kind.in_(FOLLOW_UP_KINDS),
-                       Deadline.status == DeadlineStatus.pending),
-        exists().where(*current, Decision.kind == "best_interests_assessment"))).one()
+    has_review, has_schedule, has_best_interests = db.session.execute(
+        _closure_read(), {"case_id": case.id, "since": since}).one()
     return {"has_current_risk_review": bool(has_review),
             "has_followup_schedule": bool(has_schedule),
             "has_best_interests": bool(has_best_interests)}  # CH-2
 
 
 FOLLOW_UP_KINDS = ("reintegration_checkin", "missed_checkin")
+
+
+@cache
+def _closure_read():
+    """``closure_facts``' statement, built once and run with the case and the date from
+    which a risk review is current."""
+    from sqlalchemy import bindparam, exists, select
+
+    from ..reminders.models import Deadline, DeadlineStatus
+    from .models import Decision
+    case_id = bindparam("case_id", type_=Decision.case_id.type)
+    current = (Decision.case_id == case_id, Decision.superseded_by_id.is_(None))
+    return select(
+        exists().where(*current, Decision.kind == "risk_assessment",
+                       Decision.decided_at >= bindparam("since", type_=Decision.decided_at.type)),
+        exists().where(Deadline.case_id == case_id, Deadline.kind.in_(FOLLOW_UP_KINDS),
+                       Deadline.status == DeadlineStatus.pending),
+        exists().where(*current, Decision.kind == "best_interests_assessment"))

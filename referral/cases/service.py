@@ -7,7 +7,7 @@ import logging
 import secrets
 import uuid
 from datetime import datetime, timedelta
-from functools import partial
+from functools import cache, partial
 
 from sqlalchemy import literal, select, tuple_
 from sqlalchemy.orm import aliased
@@ -259,7 +259,7 @@ def register_history_source(fn):
 
 def history(actor: User, case: Case) -> list[dict]:
     """Transitions, decisions and what other areas add (consents, referrals), oldest first."""
-    rows = db.session.execute(_history_rows(case.id)).all()
+    rows = db.session.execute(_history_rows(), {"case_id": case.id}).all()
     record(actor, "case.read_history", "case", case.id, case_id=case.id,
            purpose="case management")
     items = [{"type": "transition", "at": at, "track": track, "event": event,
@@ -277,10 +277,13 @@ def history(actor: User, case: Case) -> list[dict]:
     return sorted(items, key=lambda item: item["at"])
 
 
-def _history_rows(case_id):
+@cache
+def _history_rows():
     """The case's transitions (with who took each) and its decisions in one statement, the
-    columns the timeline shows: transitions first, then decisions, each oldest first."""
-    from sqlalchemy import Uuid, cast, null, union_all
+    columns the timeline shows: transitions first, then decisions, each oldest first. Built
+    once, run with the case."""
+    from sqlalchemy import Uuid, bindparam, cast, null, union_all
+    case_id = bindparam("case_id", type_=Uuid)
     transitions = (
         select(literal(0).label("source"), CaseTransition.at.label("at"), CaseTransition.track,
                CaseTransition.event, CaseTransition.from_state, CaseTransition.to_state,

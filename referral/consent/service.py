@@ -1,8 +1,9 @@
 """Consent rules: give, check, withdraw (with its cascade), override with approval."""
 import uuid
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import literal, or_, select, union_all
+from sqlalchemy import bindparam, literal, or_, select, union_all
 
 from ..accounts.models import Role
 from ..audit.service import record
@@ -250,26 +251,32 @@ def _grounds_in_force(case) -> list[tuple[str, str, object, list]]:
     consent and approved override in force now: what ``valid_consent`` and
     ``approved_override`` look for, read in one statement that the assistance, shelter and
     return facts share."""
-    from sqlalchemy import cast, null
-
-    from ..services.models import Provider
-
     def load():
-        consents = (select(literal("consent"), Consent.purpose, Consent.provider_id,
-                           Provider.services, Consent.given_at, Consent.expires_at)
-                    .outerjoin(Provider, Provider.id == Consent.provider_id)
-                    .where(Consent.case_id == case.id, Consent.withdrawn_at.is_(None)))
-        overrides = select(literal("override"), ConsentOverride.purpose,
-                           ConsentOverride.provider_id, cast(null(), Provider.services.type),
-                           ConsentOverride.approved_at, ConsentOverride.expires_at).where(
-            ConsentOverride.case_id == case.id, ConsentOverride.approved_at.is_not(None))
-        return db.session.execute(union_all(consents, overrides)).all()
+        return db.session.execute(_grounds_read(), {"case_id": case.id}).all()
     now = utcnow()
     return [(source, purpose, provider_id, services)
             for source, purpose, provider_id, services, since, expires_at
             in shared(case, "consent", load)
             if (source == "override" or since <= now)
             and (expires_at is None or expires_at > now)]
+
+
+@cache
+def _grounds_read():
+    """``_grounds_in_force``'s statement, built once and run with the case."""
+    from sqlalchemy import cast, null
+
+    from ..services.models import Provider
+    case_id = bindparam("case_id", type_=Consent.case_id.type)
+    consents = (select(literal("consent"), Consent.purpose, Consent.provider_id,
+                       Provider.services, Consent.given_at, Consent.expires_at)
+                .outerjoin(Provider, Provider.id == Consent.provider_id)
+                .where(Consent.case_id == case_id, Consent.withdrawn_at.is_(None)))
+    overrides = select(literal("override"), ConsentOverride.purpose,
+                       ConsentOverride.provider_id, cast(null(), Provider.services.type),
+                       ConsentOverride.approved_at, ConsentOverride.expires_at).where(
+        ConsentOverride.case_id == case_id, ConsentOverride.approved_at.is_not(None))
+    return union_all(consents, overrides)
 
 
 def _grounds_for(case, purpose) -> bool:
@@ -301,14 +308,18 @@ def consent_timeline(case) -> list[dict]:
     """CO-1/CO-2 on the case timeline: each consent given and each withdrawal."""
     items = []
     for given_at, withdrawn_at, purpose, recipient in db.session.execute(
-            select(Consent.given_at, Consent.withdrawn_at, Consent.purpose,
-                   Consent.recipient_name).where(Consent.case_id == case.id)):
+            _CONSENT_TIMELINE, {"case_id": case.id}):
         items.append({"type": "consent", "at": given_at, "event": "given",
                       "purpose": purpose, "recipient": recipient})
         if withdrawn_at is not None:
             items.append({"type": "consent", "at": withdrawn_at, "event": "withdrawn",
                           "purpose": purpose, "recipient": recipient})
     return items
+
+
+# Built once: every read of a case's history runs it.
+_CONSENT_TIMELINE = select(Consent.given_at, Consent.withdrawn_at, Consent.purpose,
+                           Consent.recipient_name).where(Consent.case_id == bindparam("case_id"))
 
 
 def overrides_of(case) -> list[ConsentOverride]:

@@ -7,9 +7,11 @@ row is written, and a file found broken while it is being stored rolls back with
 """
 import re
 import unicodedata
+from functools import cache
+from types import SimpleNamespace
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from ..audit.service import record
@@ -203,21 +205,30 @@ def open_version(actor, document: Document, number=None, *, for_the_person=False
 
 def timeline_items(case) -> list[dict]:
     """One line per version added, for the case file's timeline."""
-    from ..accounts.models import User
     ring = keyring()
+    reads = _timeline_reads()
     titles = {row.id: ring.open(row.title_enc, aad_for(Document.__tablename__, "title", row.id))
-              for row in db.session.execute(select(Document.id, Document.title_enc)
-                                            .where(Document.case_id == case.id))
+              for row in db.session.execute(reads.titles, {"case_id": case.id})
               if row.title_enc}
-    rows = db.session.execute(
-        select(DocumentVersion.document_id, Document.category, DocumentVersion.number,
-               DocumentVersion.uploaded_at, User.display_name)
-        .join(Document, Document.id == DocumentVersion.document_id)
-        .join(User, User.id == DocumentVersion.uploaded_by_id)
-        .where(Document.case_id == case.id)).all()
+    rows = db.session.execute(reads.versions, {"case_id": case.id}).all()
     return [{"type": "document", "at": r.uploaded_at, "kind": r.category,
              "title": titles.get(r.document_id), "version": r.number,
              "document_id": str(r.document_id), "actor": r.display_name} for r in rows]
+
+
+@cache
+def _timeline_reads() -> SimpleNamespace:
+    """``timeline_items``' statements, built once and run with the case."""
+    from ..accounts.models import User
+    case_id = bindparam("case_id", type_=Document.case_id.type)
+    return SimpleNamespace(
+        titles=select(Document.id, Document.title_enc).where(Document.case_id == case_id),
+        versions=(select(DocumentVersion.document_id, Document.category,
+                         DocumentVersion.number, DocumentVersion.uploaded_at,
+                         User.display_name)
+                  .join(Document, Document.id == DocumentVersion.document_id)
+                  .join(User, User.id == DocumentVersion.uploaded_by_id)
+                  .where(Document.case_id == case_id)))
 
 
 @register_export_section("document_version")

@@ -600,8 +600,7 @@ def upcoming_legal_deadlines(actor, limit=10) -> list[dict]:
 @register_facts(tracks=("legal",))
 def cooperation_facts(case) -> dict:
     """Cooperation, for the legal track and nothing else."""
-    rows = db.session.execute(select(CooperationRecord.kind, CooperationRecord.value).where(
-        CooperationRecord.case_id == case.id).order_by(CooperationRecord.at)).all()
+    rows = db.session.execute(_fact_reads().cooperation, {"case_id": case.id}).all()
     latest = {kind: value for kind, value in rows}
     return {"cooperation": bool(rows),
             "willing_to_testify": latest.get("willingness_to_testify") == "willing",
@@ -611,9 +610,19 @@ def cooperation_facts(case) -> dict:
 
 def asylum_claim_pending(case) -> bool:
     """RR-2: an asylum claim in a status that blocks return (pending: ``applied``)."""
-    return db.session.scalar(select(ResidencePermit.id).where(
-        ResidencePermit.case_id == case.id, ResidencePermit.kind == "asylum_claim",
-        ResidencePermit.status.in_(ASYLUM.blocks_return)).limit(1)) is not None
+    return db.session.scalar(_fact_reads().asylum_claim, {"case_id": case.id}) is not None
+
+
+@cache
+def _fact_reads() -> SimpleNamespace:
+    """The statements the legal and return tracks' facts run, built once, run with the case."""
+    case_id = bindparam("case_id", type_=Uuid)
+    return SimpleNamespace(
+        cooperation=select(CooperationRecord.kind, CooperationRecord.value).where(
+            CooperationRecord.case_id == case_id).order_by(CooperationRecord.at),
+        asylum_claim=select(ResidencePermit.id).where(
+            ResidencePermit.case_id == case_id, ResidencePermit.kind == "asylum_claim",
+            ResidencePermit.status.in_(ASYLUM.blocks_return)).limit(1))
 
 
 def open_proceedings(case) -> list[Proceeding]:

@@ -10,7 +10,7 @@ escalation is a new occurrence of one follow-up, sent exactly once.
 """
 from datetime import timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from workflows import jurisdictions
 
@@ -130,8 +130,12 @@ def episodes_of(actor, case) -> list[MissingEpisode]:
 @register_facts(tracks=("nrm",))
 def missing_facts(case) -> dict:
     """MI-1: whether an episode is open, for the guard that keeps the case open."""
-    return {"missing_open": bool(db.session.scalar(select(exists().where(
-        MissingEpisode.case_id == case.id, MissingEpisode.found_at.is_(None)))))}
+    return {"missing_open": bool(db.session.scalar(_OPEN_EPISODE, {"case_id": case.id}))}
+
+
+# Built once: every look at a case's transitions runs it.
+_OPEN_EPISODE = select(exists().where(MissingEpisode.case_id == bindparam("case_id"),
+                                      MissingEpisode.found_at.is_(None)))
 
 
 def statistics_rows():

@@ -8,9 +8,10 @@
 - Every read and write is audited (DP-3).
 """
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from ..audit.service import record
@@ -184,15 +185,20 @@ def pending_follow_ups(actor, case):
 def timeline_items(case) -> list[dict]:
     """One line per note for the case file's timeline (the case's own staff read it):
     kind, time and author; the note itself opens on the notes page."""
-    from ..accounts.models import User
-    rows = db.session.execute(
-        select(CaseNote.id, CaseNote.kind, CaseNote.occurred_at, CaseNote.interpreter_used,
-               User.display_name)
-        .join(User, User.id == CaseNote.author_id)
-        .where(CaseNote.case_id == case.id)).all()
+    rows = db.session.execute(_timeline_read(), {"case_id": case.id}).all()
     return [{"type": "note", "at": r.occurred_at, "kind": r.kind, "note_id": str(r.id),
              "interpreter_used": r.interpreter_used, "actor": r.display_name}
             for r in rows]
+
+
+@cache
+def _timeline_read():
+    """``timeline_items``' statement, built once and run with the case."""
+    from ..accounts.models import User
+    return (select(CaseNote.id, CaseNote.kind, CaseNote.occurred_at, CaseNote.interpreter_used,
+                   User.display_name)
+            .join(User, User.id == CaseNote.author_id)
+            .where(CaseNote.case_id == bindparam("case_id", type_=CaseNote.case_id.type)))
 
 
 @register_export_section("case_note_correction")

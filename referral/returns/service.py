@@ -1,5 +1,5 @@
 """Return and reintegration rules."""
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from workflows import jurisdictions
 
@@ -27,9 +27,14 @@ REQUIRED_CHECKS = {
 
 
 def current_return(case) -> ReturnRequest | None:
-    return db.session.scalars(select(ReturnRequest).where(
-        ReturnRequest.case_id == case.id, ReturnRequest.closed_at.is_(None))
-        .order_by(ReturnRequest.requested_at.desc()).limit(1)).first()
+    return db.session.scalars(_CURRENT_RETURN, {"case_id": case.id}).first()
+
+
+# Built once: the return track's facts run it on every look at a case's transitions.
+_CURRENT_RETURN = (select(ReturnRequest)
+                   .where(ReturnRequest.case_id == bindparam("case_id"),
+                          ReturnRequest.closed_at.is_(None))
+                   .order_by(ReturnRequest.requested_at.desc()).limit(1))
 
 
 def request_return(actor, case, *, destination_country, person_words,

@@ -127,25 +127,32 @@ def test_follow_up_list_statements_do_not_grow_with_the_list(client, caseworker,
     assert counts[0] == counts[1], f"{counts[0]} statements for 1 follow-up, {counts[1]} for 30"
 
 
+@contextmanager
+def units_of_work():
+    """The flushes that ran the session's unit of work (``after_flush`` ends each one)."""
+    flushes = []
+    listener = lambda session, *args: flushes.append(session)  # noqa: E731
+    event.listen(db.session, "after_flush", listener)
+    try:
+        yield flushes
+    finally:
+        event.remove(db.session, "after_flush", listener)
+
+
 # -- the fixed cost every authenticated request pays --------------------------------------
 
 def test_reading_a_case_runs_three_statements_and_writes_its_entry_without_the_unit_of_work(
         client, caseworker, cw_headers):
     """The simplest audited read: the token with its user, the case, the audit entry. The
-    entry goes in with one plain INSERT at the end of the request, not through a flush of
-    the session's unit of work, and it holds what ``record`` was given."""
+    entry goes in with one plain INSERT at the end of the request, not through the session's
+    unit of work (which, had it run, would end its flush with ``after_flush``), and it holds
+    what ``record`` was given."""
     from sqlalchemy import select
     from referral.audit.models import AuditEntry
     case = create_case(caseworker)
     client.get("/api/v1/auth/me", headers=cw_headers)  # the token's last use: written once
-    flushes = []
-    listener = lambda session, *args: flushes.append(session)  # noqa: E731
-    event.listen(db.session, "before_flush", listener)
-    try:
-        with counting() as statements:
-            response = client.get(f"/api/v1/cases/{case.id}", headers=cw_headers)
-    finally:
-        event.remove(db.session, "before_flush", listener)
+    with units_of_work() as flushes, counting() as statements:
+        response = client.get(f"/api/v1/cases/{case.id}", headers=cw_headers)
     assert response.status_code == 200
     assert len(statements) == 3, statements
     assert flushes == []
@@ -249,8 +256,11 @@ def test_the_case_file_reads_cost_no_more_statements_than_they_do(
     url = path.format(id=case.id)
     client.get("/api/v1/auth/me", headers=cw_headers)  # the token's last use: written once
     db.session.expire_all()
-    with counting() as statements:
+    with units_of_work() as flushes, counting() as statements:
         response = client.get(url, headers=cw_headers)
     assert response.status_code == 200
     assert len(statements) <= CASE_FILE_STATEMENTS[path], "\n".join(
         [f"{path}: {len(statements)} statements"] + [s[:90] for s in statements])
+    # The read's audit entry is recorded before the file's other reads run: the first of
+    # them writes it with a plain INSERT, not through the unit of work of an autoflush.
+    assert flushes == []
