@@ -26,10 +26,14 @@ PERMIT_KINDS = ("reflection", "temporary_residence", "asylum_claim", "t_visa_lik
 
 class LegalAidAssignment(Model):
     __tablename__ = "legal_aid_assignment"
-    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "user_id"),
+        # A lawyer's list reads their assignments from the index alone (no table rows).
+        Index("ix_legal_aid_assignment_user_id_case_id", "user_id", "case_id"),
+    )
     id: Mapped[uuid.UUID] = uuid_pk()
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
     assigned_at: Mapped[datetime] = created_at()
 
 
