@@ -2,6 +2,8 @@
 exceptions, held items returned on request (SH-1..5)."""
 import uuid
 from datetime import timedelta
+from functools import cache
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -12,7 +14,7 @@ from ..audit.service import record
 from ..cases import access
 from ..cases.models import Case
 from ..cases.service import apply_transition, check_adverse
-from ..database import among, utcnow
+from ..database import among_parameter, utcnow
 from ..errors import Forbidden, Invalid, Refused
 from ..extensions import db
 from ..labels import N_
@@ -233,52 +235,31 @@ def shelter_view(actor, shelter_id) -> list[dict]:
     needed to run the stay. Nothing of the narrative, identity documents, legal track or
     health. Only the shelter's own staff, and each resident's read is audited against their
     case (DP-3, DP-6). A restricted case (DP-7) shows without name or reference."""
-    from sqlalchemy.orm import contains_eager, lazyload, load_only
-    from ..cases.models import Person
     from ..cases.access import record_reads
     from .access import own_shelter
     shelter_id = own_shelter(actor, shelter_id)
-    # What the view shows and nothing more: the stay, the case's status and the person's
-    # name and languages, whether the case is open to the reader, in one statement.
-    stays = db.session.execute(
-        select(Stay, access.open_to(actor).label("is_open"))
-        .join(Case, Case.id == Stay.case_id).join(Person, Person.id == Case.person_id)
-        .options(load_only(Stay.id, Stay.case_id, Stay.shelter_agency_id, Stay.room,
-                           Stay.admitted_at, Stay.left_at),
-                 contains_eager(Stay.case).load_only(
-                     Case.id, Case.person_id, Case.age_status, Case.nrm_state,
-                     Case.identification, Case.reflection_ends_at, Case.protection_ends_at,
-                     Case.move_on_ends_at),
-                 contains_eager(Stay.case, Case.person).load_only(
-                     Person.id, Person.known_as_enc, Person.given_name_enc, Person.languages,
-                     Person.interpreter_needed),
-                 lazyload(Stay.restrictions))
-        .where(Stay.shelter_agency_id == shelter_id, Stay.left_at.is_(None))
-        .order_by(Stay.admitted_at)).all()
+    reads = _shelter_view_reads(db.session.get_bind().dialect.name)
+    stays = db.session.execute(reads.stays, {"shelter_id": shelter_id,
+                                             **access.viewer_params(actor)}).all()
     items, restrictions = {}, {}
     if stays:
-        ids = [stay.id for stay, _ in stays]
-        for item in db.session.execute(select(HeldItem.id, HeldItem.stay_id, HeldItem.kind,
-                                              HeldItem.returned_at)
-                                       .where(among(HeldItem.stay_id, ids))):
+        ids = [stay.id for stay in stays]
+        for item in db.session.execute(reads.items, {"ids": ids}):
             items.setdefault(item.stay_id, []).append(item)
-        for row in db.session.execute(
-                select(Restriction.id, Restriction.stay_id, Restriction.expires_at,
-                       Restriction.review_at, Restriction.legal_basis, Restriction.lifted_at)
-                .where(among(Restriction.stay_id, ids)).order_by(Restriction.imposed_at)):
+        for row in db.session.execute(reads.restrictions, {"ids": ids}):
             restrictions.setdefault(row.stay_id, []).append(row)
     now = utcnow()
     view = []
-    for stay, is_open in stays:
-        person, masked = stay.case.person, not is_open
+    for stay in stays:
+        masked = not stay.is_open
         active = [r for r in restrictions.get(stay.id, []) if Restriction.is_active(r, now)]
         view.append({
             "id": stay.id, "case_id": None if masked else stay.case_id,
-            "name": None if masked else (person.known_as or person.given_name),
+            "name": None if masked else _resident_name(stay),
             "restricted_case": masked,
-            "languages": person.languages, "interpreter_needed": person.interpreter_needed,
-            "is_child": stay.case.is_child, "room": stay.room,
-            "no_removal": stay.case.no_removal,  # RP-2: shown to every role
+            "languages": stay.languages, "interpreter_needed": stay.interpreter_needed,
+            "is_child": Case.is_child.fget(stay), "room": stay.room,  # CH-1, from its columns
+            "no_removal": Case.no_removal.fget(stay),  # RP-2: shown to every role
             "admitted_at": stay.admitted_at, "is_voluntary": not active,
             "restrictions": [{"id": r.id, "expires_at": r.expires_at,
                               "review_at": r.review_at, "legal_basis": r.legal_basis}
@@ -287,9 +268,52 @@ def shelter_view(actor, shelter_id) -> list[dict]:
                            for i in items.get(stay.id, [])],
         })
     # Each resident's read is audited against their case (DP-3, DP-6), in one statement.
-    record_reads(actor, [stay.case_id for stay, _ in stays], "shelter residents",
+    record_reads(actor, [stay.case_id for stay in stays], "shelter residents",
                  purpose="shelter")
     return view
+
+
+def _resident_name(row) -> str | None:
+    """The name a resident goes by, else their given name, opened from the sealed columns
+    as ``Person.known_as`` and ``Person.given_name`` open them."""
+    from ..cases.models import Person
+    from ..crypto import aad_for, keyring
+    for name in ("known_as", "given_name"):
+        token = getattr(row, f"{name}_enc")
+        if token is not None:
+            text = keyring().open(token, aad_for(Person.__tablename__, name, row.person_id))
+            if text:
+                return text
+    return None
+
+
+@cache
+def _shelter_view_reads(dialect: str) -> SimpleNamespace:
+    """The shelter view's statements, built once (per database kind) and run with the
+    shelter, the reader and the residents' stays as parameters. Only what the view shows,
+    as columns (SH-3): the stay, the case's status, the person's name and languages, and
+    whether the case is open to the reader."""
+    from sqlalchemy import bindparam
+
+    from ..cases.models import Person
+    return SimpleNamespace(
+        stays=(select(Stay.id, Stay.case_id, Stay.room, Stay.admitted_at, Case.person_id,
+                      Case.age_status, Case.nrm_state, Case.identification,
+                      Case.reflection_ends_at, Case.protection_ends_at, Case.move_on_ends_at,
+                      Person.known_as_enc, Person.given_name_enc, Person.languages,
+                      Person.interpreter_needed, access.open_to_viewer().label("is_open"))
+               .join(Case, Case.id == Stay.case_id).join(Person, Person.id == Case.person_id)
+               .where(Stay.shelter_agency_id == bindparam("shelter_id",
+                                                          type_=Stay.shelter_agency_id.type),
+                      Stay.left_at.is_(None))
+               .order_by(Stay.admitted_at)),
+        items=select(HeldItem.id, HeldItem.stay_id, HeldItem.kind, HeldItem.returned_at)
+        .where(among_parameter(HeldItem.stay_id, "ids", dialect)),
+        restrictions=(select(Restriction.id, Restriction.stay_id, Restriction.expires_at,
+                             Restriction.review_at, Restriction.legal_basis,
+                             Restriction.lifted_at)
+                      .where(among_parameter(Restriction.stay_id, "ids", dialect))
+                      .order_by(Restriction.imposed_at)))
 
 
 def stay_page(actor, stay: Stay) -> dict:
