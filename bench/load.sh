@@ -4,8 +4,8 @@
 #
 #   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/referral_bench bench/load.sh
 #
-# Settings (environment): USERS (50), SPAWN_RATE (10), DURATION (2m), WORKERS (cores + 1),
-# THREADS (8: gthread workers, as bench/serve.sh runs production; THREADS=1 gives the old
+# Settings (environment): USERS (50), SPAWN_RATE (10), DURATION (2m), WORKERS (2 per core),
+# THREADS (2: gthread workers, as bench/serve.sh runs production; THREADS=1 gives the old
 # sync workers), PORT (8765), THINK_MIN/THINK_MAX (0.5/2 s between a user's actions),
 # PYTHON_BIN (.venv/bin or the active interpreter's folder), LOCUST (locust in PYTHON_BIN;
 # locust is not a dependency of the app: install it in a virtualenv of its own and point
@@ -18,8 +18,8 @@ cd "$(dirname "$0")/.."
 USERS=${USERS:-50}
 SPAWN_RATE=${SPAWN_RATE:-10}
 DURATION=${DURATION:-2m}
-WORKERS=${WORKERS:-$(($(nproc) + 1))}
-THREADS=${THREADS:-8}
+WORKERS=${WORKERS:-$((2 * $(nproc)))}
+THREADS=${THREADS:-2}
 PORT=${PORT:-8765}
 BIN=${PYTHON_BIN:-$( [ -x .venv/bin/python ] && echo .venv/bin || dirname "$(command -v python)")}
 OUT=${OUT:-$(mktemp -d)}

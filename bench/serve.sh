@@ -3,8 +3,8 @@
 # platform) runs each and restarts it. See docs/deployment.md.
 #
 #   bench/serve.sh migrate   once per release, before the new web processes start
-#   bench/serve.sh web       gunicorn: WEB_WORKERS gthread workers (default cores + 1) of
-#                            WEB_THREADS threads (default 8) on BIND, the app loaded once
+#   bench/serve.sh web       gunicorn: WEB_WORKERS gthread workers (default 2 per core) of
+#                            WEB_THREADS threads (default 2) on BIND, the app loaded once
 #                            before forking (--preload); behind a buffering proxy
 #   bench/serve.sh worker    a Celery worker: run as many as needed, on as many machines
 #   bench/serve.sh beat      Celery beat with RedBeat: run one per machine on two machines;
@@ -29,12 +29,15 @@ case "${1:-}" in
         # gthread: a client slow to send its body holds one thread, not a whole worker;
         # the app gives it BODY_READ_TIMEOUT_SECONDS (10) and answers 408 (docs/deployment.md).
         # Each thread may hold a database connection: DATABASE_POOL_SIZE >= WEB_THREADS.
+        # Two workers of two threads per core: the app is bound by its CPU, and threads of
+        # one worker share one interpreter lock; on the 2-core benchmark machine 4 x 2 served
+        # about 10 % more requests a second than 3 x 8 (docs/benchmarks.md).
         # --keep-alive 75: an idle connection outlives the proxy's (nginx keeps upstream
         # connections 60 s), so the proxy never sends a request on one gunicorn is closing.
         exec "$BIN/gunicorn" \
             --preload \
-            --worker-class gthread --threads "${WEB_THREADS:-8}" \
-            --workers "${WEB_WORKERS:-$(($(nproc) + 1))}" \
+            --worker-class gthread --threads "${WEB_THREADS:-2}" \
+            --workers "${WEB_WORKERS:-$((2 * $(nproc)))}" \
             --bind "${BIND:-127.0.0.1:8000}" \
             --timeout 30 --graceful-timeout 30 --keep-alive 75 \
             --max-requests 5000 --max-requests-jitter 500 \
