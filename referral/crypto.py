@@ -74,6 +74,12 @@ def aad_for(table: str, column: str, row_id) -> str:
     return f"{table}.{column}.{row_id}"
 
 
+def open_sealed(table: str, name: str, row_id, token: str | None) -> str | None:
+    """The text of a sealed value read as a column (``<name>_enc`` of ``table``'s row
+    ``row_id``), opened as the model attribute (``sealed``) opens it; None for None."""
+    return None if token is None else keyring().open(token, aad_for(table, name, row_id))
+
+
 def normalise(value: str) -> str:
     value = unicodedata.normalize("NFKC", value or "").casefold()
     return " ".join(value.split())
@@ -108,7 +114,7 @@ class sealed:
         token = getattr(obj, self.column)
         if token is None:
             return {} if self.kind is dict else None
-        text = keyring().open(token, aad_for(obj.__tablename__, self.name, obj.id))
+        text = open_sealed(obj.__tablename__, self.name, obj.id, token)
         if self.kind is str:
             return text
         if self.kind in (list, dict):

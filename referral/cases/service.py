@@ -17,6 +17,7 @@ import workflows
 from workflows import jurisdictions
 
 from ..accounts.models import User
+from ..crypto import open_sealed
 from ..audit.service import record
 from .. import paging
 from ..database import utcnow
@@ -269,7 +270,7 @@ def history(actor: User, case: Case) -> list[dict]:
              rule_version, _, _ in rows if source == 0]
     items += [{"type": "decision", "at": at, "kind": kind, "outcome": outcome,
                "decision_maker": decision_maker,
-               "reasons": _open_sealed("decision", "reasons", decision_id, reasons_enc),
+               "reasons": open_sealed("decision", "reasons", decision_id, reasons_enc),
                "rule_version": rule_version, "superseded": superseded_by_id is not None}
               for source, at, kind, outcome, decision_maker, _, reasons_enc, _, rule_version,
               decision_id, superseded_by_id in rows if source == 1]
@@ -297,12 +298,6 @@ def _history_rows():
                Decision.rule_version, Decision.id, Decision.superseded_by_id)
         .where(Decision.case_id == case_id))
     return union_all(transitions, decided).order_by("source", "at")
-
-
-def _open_sealed(table, name, row_id, token):
-    """A sealed value read as a column, opened as the model attribute opens it."""
-    from ..crypto import aad_for, keyring
-    return None if token is None else keyring().open(token, aad_for(table, name, row_id))
 
 
 def case_list_query(actor: User, *, state=None, assigned_to=None, overdue=None, q=None,

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from ..audit.service import record
-from ..crypto import aad_for, keyring
+from ..crypto import open_sealed
 from ..privacy.service import register_export_section
 from ..database import utcnow
 from ..errors import DomainError, Forbidden, Invalid, NotFound
@@ -205,9 +205,8 @@ def open_version(actor, document: Document, number=None, *, for_the_person=False
 
 def timeline_items(case) -> list[dict]:
     """One line per version added, for the case file's timeline."""
-    ring = keyring()
     reads = _timeline_reads()
-    titles = {row.id: ring.open(row.title_enc, aad_for(Document.__tablename__, "title", row.id))
+    titles = {row.id: open_sealed(Document.__tablename__, "title", row.id, row.title_enc)
               for row in db.session.execute(reads.titles, {"case_id": case.id})
               if row.title_enc}
     rows = db.session.execute(reads.versions, {"case_id": case.id}).all()

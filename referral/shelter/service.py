@@ -277,14 +277,10 @@ def _resident_name(row) -> str | None:
     """The name a resident goes by, else their given name, opened from the sealed columns
     as ``Person.known_as`` and ``Person.given_name`` open them."""
     from ..cases.models import Person
-    from ..crypto import aad_for, keyring
-    for name in ("known_as", "given_name"):
-        token = getattr(row, f"{name}_enc")
-        if token is not None:
-            text = keyring().open(token, aad_for(Person.__tablename__, name, row.person_id))
-            if text:
-                return text
-    return None
+    from ..crypto import open_sealed
+    return (open_sealed(Person.__tablename__, "known_as", row.person_id, row.known_as_enc)
+            or open_sealed(Person.__tablename__, "given_name", row.person_id,
+                           row.given_name_enc))
 
 
 @cache

@@ -14,7 +14,7 @@ from flask import flash, redirect, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from ..crypto import aad_for, keyring
+from ..crypto import aad_for, keyring, open_sealed
 from ..database import utcnow
 from ..errors import Invalid, Refused
 from ..extensions import db
@@ -79,7 +79,7 @@ def replay(row: Submission):
     """The first answer again: the same body (API) or the same page (a form)."""
     from flask import current_app
     if row.body_enc is not None:
-        body = keyring().open(row.body_enc, aad_for("submission", "body", row.id))
+        body = open_sealed("submission", "body", row.id, row.body_enc)
         response = current_app.response_class(body, status=row.status,
                                               mimetype="application/json")
     elif row.location:
