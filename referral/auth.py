@@ -36,6 +36,13 @@ def api_token():
     return request._referral_token
 
 
+def web_session_id() -> str | None:
+    """The id of the server-side web session the signed cookie carries (``web_session``
+    rows are found by its digest), or None when signed out."""
+    from flask import session
+    return session.get("sid")
+
+
 def web_actor():
     if not current_user.is_authenticated:
         raise Unauthorized()

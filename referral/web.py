@@ -2,7 +2,7 @@
 import re
 from urllib.parse import unquote, urlsplit
 
-from flask import redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -94,7 +94,8 @@ def register(app):
         # The cookie names a server-side session; the session decides (idle, absolute,
         # revoked), and it must belong to the user the cookie claims.
         from .accounts.service import resume_web_session
-        user = resume_web_session(session.get("sid"))
+        from .auth import web_session_id
+        user = resume_web_session(web_session_id())
         return user if user is not None and user.get_id() == user_id else None
 
     @app.route("/")

@@ -9,7 +9,7 @@ from wtforms import (PasswordField, SelectChoice, SelectField, SelectMultipleFie
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from ..auth import roles_required
+from ..auth import roles_required, web_session_id
 from ..boundary import attempt
 from ..errors import Forbidden, Invalid, Unauthorized
 from ..extensions import SIGN_IN_LIMIT, STEP_UP_LIMIT, limiter, signed_in_user_key
@@ -90,7 +90,7 @@ def mfa():
     it with one code. The key waits on the server, in this browser's session row (never in
     the cookie), until it is confirmed."""
     form = MfaForm()
-    secret = service.pending_mfa_secret(session.get("sid"), fresh=request.method == "GET")
+    secret = service.pending_mfa_secret(web_session_id(), fresh=request.method == "GET")
     if secret is None:  # no server-side session behind this browser: sign in again
         raise Unauthorized()
     if form.validate_on_submit():
@@ -101,7 +101,7 @@ def mfa():
         except Invalid as exc:
             getattr(form, exc.key, form.otp).errors.append(exc.localized())
         else:
-            service.clear_pending_mfa(session.get("sid"))
+            service.clear_pending_mfa(web_session_id())
             flash(_("Two-step sign-in is on. You will be asked for a code each time."), "ok")
             return redirect(url_for("home"))
     grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
@@ -208,7 +208,7 @@ class PreferencesForm(FlaskForm):
 
 def _own_page(password_form=None, preferences_form=None, status=200):
     from ..accounts.service import is_current_session, live_sessions, live_tokens
-    sid = session.get("sid")
+    sid = web_session_id()
     sessions = [(row, is_current_session(row, sid)) for row in live_sessions(current_user)]
     return render_template(
         "accounts/account.html", password_form=password_form or PasswordForm(),
@@ -291,7 +291,7 @@ def revoke_own_token(token_id):
 @login_required
 def sign_out_everywhere():
     if FlaskForm().validate_on_submit():
-        service.sign_out_everywhere(current_user, keep=session.get("sid"))
+        service.sign_out_everywhere(current_user, keep=web_session_id())
         flash(_("You are signed out everywhere else, and your API tokens are revoked."), "ok")
     return redirect(url_for("accounts.account"))
 
