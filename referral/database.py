@@ -41,19 +41,12 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
-def among(column, values):
-    """``column IN (values)``; on PostgreSQL ``column = ANY(:array)``, one parameter.
+def among_parameter(column, name: str, dialect: str):
+    """``column IN (:name)`` for a statement built once, the values given as the parameter
+    ``name`` at each execution; on PostgreSQL ``column = ANY(:name)``, one array parameter.
 
     An IN list is rendered with one parameter per value at every execution: a page of fifty
     cases in three such lists cost more CPU to render than the statements took to run."""
-    values = list(values)
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
-    return column.in_(values)
-
-
-def among_parameter(column, name: str, dialect: str):
-    """``among`` for a statement built once: the values come as the parameter ``name``."""
     if dialect == "postgresql":
         return column == any_(bindparam(name, type_=ARRAY(column.type)))
     return column.in_(bindparam(name, expanding=True))
