@@ -480,11 +480,6 @@ def legal_summary(actor, case) -> dict:
 LEGAL_DEADLINE_KINDS = ("hearing", "limitation", "protective_measure_review", "permit_renewal")
 
 
-def _assigned_cases(actor):
-    return select(Case).join(LegalAidAssignment, LegalAidAssignment.case_id == Case.id) \
-        .where(LegalAidAssignment.user_id == actor.id)
-
-
 def legal_aid_view(actor, *, page=1, per_page=50) -> list[dict]:
     """The legal aid view: proceedings, hearings, deadlines and measures of assigned cases,
     and no other case data. Matters with an open proceeding come first, newest first, a
@@ -577,9 +572,11 @@ class _Proceeding:
 
 
 def assigned_count(actor) -> int:
+    """How many cases the lawyer is assigned to (an assignment goes with its case), counted
+    from the index of (user, case) alone."""
     from sqlalchemy import func
-    return db.session.scalar(select(func.count()).select_from(
-        _assigned_cases(actor).subquery()))
+    return db.session.scalar(select(func.count()).select_from(LegalAidAssignment)
+                             .where(LegalAidAssignment.user_id == actor.id))
 
 
 def upcoming_legal_deadlines(actor, limit=10) -> list[dict]:

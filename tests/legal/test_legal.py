@@ -236,6 +236,21 @@ def test_the_legal_aid_view_puts_open_matters_first_a_page_at_a_time(client, cas
     assert too_many.status_code == 422 and "per_page" in too_many.json["errors"]
 
 
+def test_a_lawyers_count_is_their_own_assignments(caseworker, legal_user):
+    """The legal aid page's "more" link and the home panel count the lawyer's matters:
+    theirs, every one, and no other lawyer's."""
+    from tests.factories import create_case, create_user
+    other = create_user("legal_aid")
+    mine = [create_case(caseworker) for _ in range(3)]
+    for case in mine:
+        legal.assign_legal_aid(caseworker, case, legal_user.id)
+    legal.assign_legal_aid(caseworker, mine[0], other.id)
+    legal.assign_legal_aid(caseworker, create_case(caseworker), other.id)
+    db.session.commit()
+    assert legal.assigned_count(legal_user) == 3
+    assert legal.assigned_count(other) == 2
+
+
 def test_the_legal_aid_view_answers_as_its_schema_dumps_it(client, caseworker, assigned,
                                                            legal_user):
     """The list is dumped without marshmallow per row: the same JSON the schema gives."""
