@@ -26,8 +26,10 @@ def _actor_id(actor):
 
 
 def record(actor, action: str, object_type: str, object_id=None, *, case_id=None,
-           purpose: str, details: dict | None = None) -> AuditEntry:
-    """Add an audit entry to the current transaction: who, when, action, object, purpose."""
+           purpose: str, details: dict | None = None) -> None:
+    """Add an audit entry to the current transaction: who, when, action, object, purpose.
+    Nothing is returned: an entry that a flush writes with the plain INSERT (an audited
+    read's, ``write_pending_entries``) leaves the session without its id read back."""
     if not purpose:
         raise ValueError("an audit entry needs a purpose")
     entry = AuditEntry(at=utcnow(), actor_id=_actor_id(actor), action=action,
@@ -35,7 +37,6 @@ def record(actor, action: str, object_type: str, object_id=None, *, case_id=None
                        object_id=str(object_id) if object_id is not None else None,
                        case_id=case_id, purpose=purpose, details=details or None)
     db.session.add(entry)
-    return entry
 
 
 _COLUMNS = tuple(c.key for c in AuditEntry.__table__.columns if not c.primary_key)

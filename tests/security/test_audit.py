@@ -224,8 +224,9 @@ def test_DP3_the_chain_is_keyed_by_AUDIT_KEY(app, caseworker):
 def test_DP3_entries_committed_out_of_order_are_chained_in_commit_order(app, caseworker):
     """Two requests: the first to write its entry commits last. The chainer links what is
     committed, so the late one joins the chain after, and the chain verifies."""
-    early = record(None, "test.early", "test", purpose="test")
+    record(None, "test.early", "test", purpose="test")
     db.session.flush()  # this transaction holds the lower id, not yet committed
+    early = db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "test.early"))
     with app.app_context():
         record(None, "test.late", "test", purpose="test")
         db.session.commit()
@@ -236,7 +237,7 @@ def test_DP3_entries_committed_out_of_order_are_chained_in_commit_order(app, cas
         chain.chain_pending()
     links = dict(db.session.execute(select(AuditLink.entry_id, AuditLink.seq)).all())
     late = db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "test.late"))
-    assert late > early.id and links[early.id] > links[late]
+    assert late > early and links[early] > links[late]
     assert verify_chain() == []
 
 
