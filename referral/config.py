@@ -97,13 +97,17 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
-def server_engine_options(values) -> dict:
-    """Pool settings for a PostgreSQL engine (the primary, the replica)."""
+def server_engine_options(values, url: str) -> dict:
+    """Pool settings for a database server's engine (the primary, the replica); for
+    PostgreSQL, psycopg's connection settings too."""
     options = {"pool_pre_ping": False, "pool_size": values["DATABASE_POOL_SIZE"],
                "max_overflow": values["DATABASE_MAX_OVERFLOW"],
                "pool_recycle": values["DATABASE_POOL_RECYCLE_SECONDS"]}
-    if values["DATABASE_PGBOUNCER"]:
-        options["connect_args"] = {"prepare_threshold": None}
+    if url.startswith("postgresql+psycopg"):
+        from .database import on_demand_description_cursor
+        options["connect_args"] = {"cursor_factory": on_demand_description_cursor()}
+        if values["DATABASE_PGBOUNCER"]:
+            options["connect_args"]["prepare_threshold"] = None
     return options
 
 
@@ -169,12 +173,12 @@ def load(app, test_config=None):
     values["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(database_url)
     engine_options = {}
     if not database_url.startswith("sqlite"):
-        engine_options = server_engine_options(values)
+        engine_options = server_engine_options(values, values["SQLALCHEMY_DATABASE_URI"])
     values.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options)
     if values["DATABASE_REPLICA_URL"]:
+        replica_url = sqlalchemy_url(values["DATABASE_REPLICA_URL"])
         values.setdefault("SQLALCHEMY_BINDS", {"replica": {
-            "url": sqlalchemy_url(values["DATABASE_REPLICA_URL"]),
-            **server_engine_options(values)}})
+            "url": replica_url, **server_engine_options(values, replica_url)}})
     if values["REDIS_URL"]:
         values["CELERY_BROKER_URL"] = values["REDIS_URL"]
     else:

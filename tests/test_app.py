@@ -3,6 +3,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from referral import config, create_app
+from referral.database import on_demand_description_cursor
 
 
 def test_the_openapi_document_validates(client):
@@ -59,8 +60,10 @@ def test_the_postgresql_pool_is_sized_from_the_environment(monkeypatch, tmp_path
     monkeypatch.setenv("DATABASE_POOL_SIZE", "3")
     monkeypatch.setenv("DATABASE_MAX_OVERFLOW", "2")
     settings = config.load(Flask(__name__, instance_path=str(tmp_path)))
-    assert settings["SQLALCHEMY_ENGINE_OPTIONS"] == {
-        "pool_pre_ping": False, "pool_size": 3, "max_overflow": 2, "pool_recycle": 1800}
+    options = dict(settings["SQLALCHEMY_ENGINE_OPTIONS"])
+    assert options.pop("connect_args") == {"cursor_factory": on_demand_description_cursor()}
+    assert options == {"pool_pre_ping": False, "pool_size": 3, "max_overflow": 2,
+                       "pool_recycle": 1800}
 
 
 def test_no_ping_before_each_checkout_and_pgbouncer_transaction_mode_has_no_prepared_statements(
@@ -74,10 +77,10 @@ def test_no_ping_before_each_checkout_and_pgbouncer_transaction_mode_has_no_prep
     settings = config.load(Flask(__name__, instance_path=str(tmp_path)))
     options = settings["SQLALCHEMY_ENGINE_OPTIONS"]
     assert options["pool_pre_ping"] is False
-    assert options["connect_args"] == {"prepare_threshold": None}
+    assert options["connect_args"]["prepare_threshold"] is None
     replica = settings["SQLALCHEMY_BINDS"]["replica"]
     assert replica["url"] == "postgresql+psycopg://u@replica/db"
-    assert replica["connect_args"] == {"prepare_threshold": None}
+    assert replica["connect_args"]["prepare_threshold"] is None
 
 
 @pytest.mark.parametrize("proxies, seen", [(0, "10.0.0.2"), (1, "203.0.113.9")])
