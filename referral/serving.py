@@ -21,6 +21,9 @@ import io
 import logging
 import time
 
+import orjson
+from flask.json.provider import DefaultJSONProvider
+
 logger = logging.getLogger(__name__)
 CHUNK = 64 * 1024
 
@@ -66,7 +69,39 @@ class BodyDeadline:
 
 
 def init_app(app):
+    app.json = JSONProvider(app)
     seconds = float(app.config.get("BODY_READ_TIMEOUT_SECONDS") or 0)
     if seconds > 0:
         app.wsgi_app = BodyDeadline(app.wsgi_app, seconds,
                                     app.config.get("MAX_CONTENT_LENGTH"))
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON answers, written by orjson.
+
+    The same documents as Flask's own provider (keys sorted; dates, times, dataclasses and
+    anything else orjson does not know go through Flask's ``default``, so a date still reads
+    as an HTTP date), but written in C: encoding the answer was about 3 % of the service's
+    CPU under load. Text is written as UTF-8 rather than with ASCII escapes. A document
+    orjson refuses (a string with a lone surrogate, an integer past 64 bits) and any call
+    with options of its own go to the standard library, as before."""
+
+    _options = (orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+                | orjson.OPT_PASSTHROUGH_DATACLASS)
+
+    def dumps(self, obj, **kwargs) -> str:
+        return self._bytes(obj, kwargs).decode()
+
+    def response(self, *args, **kwargs):
+        obj = self._prepare_response_obj(args, kwargs)
+        if (self.compact is None and self._app.debug) or self.compact is False:
+            return super().response(obj)
+        return self._app.response_class(self._bytes(obj, {}) + b"\n", mimetype=self.mimetype)
+
+    def _bytes(self, obj, kwargs) -> bytes:
+        if not kwargs:
+            try:
+                return orjson.dumps(obj, default=self.default, option=self._options)
+            except orjson.JSONEncodeError:
+                pass
+        return super().dumps(obj, **kwargs).encode()
