@@ -29,18 +29,16 @@ from .models import CaseLink, CaseTransfer, Conference, Handover, TeamMember
 STAFF = (Role.caseworker, Role.supervisor)
 
 
-def active_membership(user):
+def active_membership(user_id):
     return select(TeamMember.id).where(TeamMember.case_id == Case.id,
-                                       TeamMember.user_id == user.id,
+                                       TeamMember.user_id == user_id,
                                        TeamMember.ended_at.is_(None))
 
 
-@register_scope
-def _team_scope(user):
+@register_scope(applies=lambda user: bool(g.get("agencies_team_view")))
+def _team_scope(user_id, agency_id):
     """Team members reach a case only inside the team view (``team_view``)."""
-    if g.get("agencies_team_view"):
-        return exists(active_membership(user))
-    return None
+    return exists(active_membership(user_id))
 
 
 @contextmanager

@@ -2,10 +2,13 @@
 
 Scope (which cases exist for a user): caseworkers and supervisors see their agency's cases;
 other roles reach cases through their own areas (shelter view, legal aid view) which register
-scope rules here with ``register_scope``. ``get_case_for`` is the only way a case is loaded by
+scope rules here with ``register_scope``: whether a rule applies is decided from the user,
+and its condition reads only the user's id and agency id. ``get_case_for`` is the only way a case is loaded by
 id: it applies the scope (404), the guards (DP-7 restricted cases: 403), the role check for
 what the caller needs (403), and records the read of personal data (DP-3).
 """
+from functools import cache
+
 from sqlalchemy import Uuid, and_, bindparam, false, or_, select, true
 
 from ..accounts.models import AgencyKind, Role, User
@@ -16,33 +19,36 @@ from ..extensions import db
 from ..labels import N_
 from .models import Case
 
-_scope_rules = []  # callables (user) -> SQL expression or None
+_scope_rules = []  # (applies(user) -> bool, condition(user_id, agency_id) -> SQL expression)
 
 
-def register_scope(rule):
-    _scope_rules.append(rule)
-    return rule
+def register_scope(applies):
+    """Register a scope rule: ``applies(user)`` says whether it opens cases to this user (from
+    their roles, their agency's kind, the view they are in); the decorated
+    ``condition(user_id, agency_id)`` selects those cases from the user's id and agency id
+    alone, given either as values (lists) or as bind parameters (the case loader's
+    statement, built once for each set of rules that apply)."""
+    def wrap(condition):
+        _scope_rules.append((applies, condition))
+        return condition
+    return wrap
 
 
-def _agency_scope(user: User):
-    if user.has_role(Role.caseworker, Role.supervisor):
-        return Case.agency_id == user.agency_id
-    return None
+@register_scope(applies=lambda user: user.has_role(Role.caseworker, Role.supervisor))
+def _agency_scope(user_id, agency_id):
+    return Case.agency_id == agency_id
 
 
-register_scope(_agency_scope)
+def _decides_for_the_mechanism(user: User) -> bool:
+    return user.has_role(Role.decision_maker) and user.agency is not None \
+        and user.agency.kind == AgencyKind.competent_authority
 
 
-def _competent_authority_scope(user: User):
+@register_scope(applies=_decides_for_the_mechanism)
+def _competent_authority_scope(user_id, agency_id):
     """NRM-6: a competent authority decides on every referral of the mechanism: its
     decision-makers see the cases (restricted cases stay closed to them, DP-7)."""
-    if user.has_role(Role.decision_maker) and user.agency is not None \
-            and user.agency.kind == AgencyKind.competent_authority:
-        return true()
-    return None
-
-
-register_scope(_competent_authority_scope)
+    return true()
 
 
 # callables (viewer_id, now) -> SQL expression ANDed into every listing; the arguments are
@@ -62,8 +68,29 @@ def register_case_guard(guard):
 
 
 def _base_scope(user: User):
-    clauses = [c for rule in _scope_rules if (c := rule(user)) is not None]
+    clauses = [condition(user.id, user.agency_id) for applies, condition in _scope_rules
+               if applies(user)]
     return or_(*clauses) if clauses else false()
+
+
+def _rules_for(user: User) -> tuple[int, ...]:
+    return tuple(i for i, (applies, _) in enumerate(_scope_rules) if applies(user))
+
+
+@cache
+def _case_by_id(rules: tuple[int, ...], for_update: bool):
+    """The case loader's statement for a set of scope rules, built once: the case's id and
+    the user's id and agency id are bind parameters (``case_id``, ``scope_user_id``,
+    ``scope_agency_id``). A statement built anew for every request cost more CPU in
+    SQLAlchemy's cache key than the query took to run."""
+    user_id = bindparam("scope_user_id", type_=Uuid)
+    agency_id = bindparam("scope_agency_id", type_=Uuid)
+    clauses = [_scope_rules[i][1](user_id, agency_id) for i in rules]
+    query = select(Case).where(Case.id == bindparam("case_id", type_=Uuid),
+                               or_(*clauses) if clauses else false())
+    if for_update:
+        query = query.with_for_update(of=Case).execution_options(populate_existing=True)
+    return query
 
 
 def case_scope(user: User):
@@ -115,10 +142,9 @@ def get_case_for(user: User, case_id, *, need: str = "scope", reading: str | Non
     of the file is read; the read is audited against the case and shows in the person's
     "who has seen my file" (DP-3, DP-6).
     """
-    query = select(Case).where(Case.id == parse_id(case_id, "case"), _base_scope(user))
-    if for_update:
-        query = query.with_for_update(of=Case).execution_options(populate_existing=True)
-    case = db.session.scalar(query)
+    case = db.session.scalar(_case_by_id(_rules_for(user), bool(for_update)), {
+        "case_id": parse_id(case_id, "case"), "scope_user_id": user.id,
+        "scope_agency_id": user.agency_id})
     if case is None:
         raise NotFound("case")
     for guard in _case_guards if guarded else ():

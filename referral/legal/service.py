@@ -33,13 +33,11 @@ from .models import (CLOSED_STATUSES, COMPENSATION_KINDS, COOPERATION_KINDS, MEA
 LEGAL_ROLES = (Role.caseworker, Role.supervisor, Role.legal_aid)
 
 
-@access.register_scope
-def _legal_aid_scope(user):
+@access.register_scope(applies=lambda user: user.has_role(Role.legal_aid))
+def _legal_aid_scope(user_id, agency_id):
     """Legal aid staff reach the cases assigned to them, through the legal view only."""
-    if not user.has_role(Role.legal_aid):
-        return None
     return Case.id.in_(select(LegalAidAssignment.case_id)
-                       .where(LegalAidAssignment.user_id == user.id))
+                       .where(LegalAidAssignment.user_id == user_id))
 
 
 def is_assigned_legal_aid(user, case) -> bool:

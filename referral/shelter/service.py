@@ -126,14 +126,12 @@ def _end(actor, stay: Stay, note, lift_reason):
     cancel_deadlines(stay.case_id, "restriction_expiry")
 
 
-@access.register_scope
-def _shelter_staff_scope(user):
+@access.register_scope(applies=lambda user: user.has_role(Role.shelter_staff))
+def _shelter_staff_scope(user_id, agency_id):
     """Shelter staff reach the cases of the people staying with them now, and only to run
     the stay: the case file itself stays closed to them (SH-3)."""
-    if not user.has_role(Role.shelter_staff):
-        return None
     from ..cases.models import Case
-    return Case.id.in_(select(Stay.case_id).where(Stay.shelter_agency_id == user.agency_id,
+    return Case.id.in_(select(Stay.case_id).where(Stay.shelter_agency_id == agency_id,
                                                   Stay.left_at.is_(None)))
 
 

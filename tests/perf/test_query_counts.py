@@ -182,6 +182,24 @@ def test_a_request_builds_no_schema(client, caseworker, cw_headers, monkeypatch,
     assert built == []
 
 
+def test_the_case_loader_builds_its_statement_once_for_each_set_of_scope_rules(
+        client, agency, caseworker, cw_headers):
+    """A case is loaded by a statement built once for the scope rules that apply (here:
+    the agency's staff), whoever reads: another caseworker's read, of another case, builds
+    nothing new, and still finds only what their scope holds."""
+    from referral.cases import access
+    from tests.factories import create_user, token_headers
+    colleague = create_user("caseworker", agency=agency)
+    mine, theirs = create_case(caseworker), create_case(colleague)
+    db.session.commit()
+    assert client.get(f"/api/v1/cases/{mine.id}", headers=cw_headers).status_code == 200
+    built = access._case_by_id.cache_info().currsize
+    assert client.get(f"/api/v1/cases/{theirs.id}",
+                      headers=token_headers(colleague)).status_code == 200
+    assert client.get(f"/api/v1/cases/{mine.id}", headers=cw_headers).status_code == 200
+    assert access._case_by_id.cache_info().currsize == built
+
+
 def test_the_token_last_use_is_written_at_most_once_a_minute(client, caseworker, cw_headers):
     from sqlalchemy import select, update
     from referral.accounts.models import ApiToken
