@@ -144,3 +144,18 @@ def on_demand_description_cursor():
             return None
 
     return OnDemandDescriptionCursor
+
+
+def read_rows(statement, params=None):
+    """The result of a statement that reads columns (not ORM objects), run on the session's
+    connection, in its transaction.
+
+    The session's own ``execute`` adds about 0.08 ms of CPU a statement (the ORM's compile
+    state, its events, its result wrapping) that a read of plain columns does not use: the
+    case file's timeline and a transition's facts run a dozen such reads a request. What the
+    session would flush before a query (autoflush) is flushed here first too, so the read
+    sees the request's own changes."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)

@@ -12,7 +12,7 @@ import workflows
 from workflows import COOPERATION_FACTS
 from workflows import jurisdictions
 
-from ..database import utcnow
+from ..database import read_rows, utcnow
 from .decisions import effective_identification
 from ..errors import Invalid
 from ..labels import N_
@@ -128,10 +128,9 @@ def closure_facts(case) -> dict:
     """RR-6: a current re-trafficking risk review and a follow-up schedule."""
     from datetime import timedelta
 
-    from ..extensions import db
     valid_days = jurisdictions.for_case(case).risk_review_valid_days
     since = utcnow() - timedelta(days=valid_days)
-    has_review, has_schedule, has_best_interests = db.session.execute(
+    has_review, has_schedule, has_best_interests = read_rows(
         _closure_read(), {"case_id": case.id, "since": since}).one()
     return {"has_current_risk_review": bool(has_review),
             "has_followup_schedule": bool(has_schedule),

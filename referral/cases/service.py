@@ -20,7 +20,7 @@ from ..accounts.models import User
 from ..crypto import open_sealed
 from ..audit.service import record
 from .. import paging
-from ..database import utcnow
+from ..database import read_rows, utcnow
 from ..errors import Invalid, NotFound, Refused, StaleVersion
 from ..extensions import db
 from ..labels import N_
@@ -260,7 +260,7 @@ def register_history_source(fn):
 
 def history(actor: User, case: Case) -> list[dict]:
     """Transitions, decisions and what other areas add (consents, referrals), oldest first."""
-    rows = db.session.execute(_history_rows(), {"case_id": case.id}).all()
+    rows = read_rows(_history_rows(), {"case_id": case.id}).all()
     record(actor, "case.read_history", "case", case.id, case_id=case.id,
            purpose="case management")
     items = [{"type": "transition", "at": at, "track": track, "event": event,
@@ -346,7 +346,7 @@ def page_of_cases(query, *, per_page: int, cursor: str | None = None, page: int 
             literal(at, Case.referred_at.type), literal(last_id, Case.id.type)))
     elif page > 1:
         ordered = ordered.offset((page - 1) * per_page)
-    rows = db.session.execute(_summary_columns(ordered).limit(per_page + 1)).all()
+    rows = read_rows(_summary_columns(ordered).limit(per_page + 1)).all()
     items, more = rows[:per_page], len(rows) > per_page
     return [case_summary(row) for row in items], (_make_cursor(items[-1]) if more else None)
 

@@ -10,7 +10,7 @@ from ..audit.service import record
 from ..cases import access
 from ..cases.facts import register_facts, shared
 from ..cases.service import register_history_source
-from ..database import utcnow
+from ..database import read_rows, utcnow
 from ..errors import Forbidden, Invalid, Refused
 from ..extensions import db
 from ..labels import N_
@@ -252,7 +252,7 @@ def _grounds_in_force(case) -> list[tuple[str, str, object, list]]:
     ``approved_override`` look for, read in one statement that the assistance, shelter and
     return facts share."""
     def load():
-        return db.session.execute(_grounds_read(), {"case_id": case.id}).all()
+        return read_rows(_grounds_read(), {"case_id": case.id}).all()
     now = utcnow()
     return [(source, purpose, provider_id, services)
             for source, purpose, provider_id, services, since, expires_at
@@ -307,7 +307,7 @@ def return_consent_facts(case) -> dict:
 def consent_timeline(case) -> list[dict]:
     """CO-1/CO-2 on the case timeline: each consent given and each withdrawal."""
     items = []
-    for given_at, withdrawn_at, purpose, recipient in db.session.execute(
+    for given_at, withdrawn_at, purpose, recipient in read_rows(
             _CONSENT_TIMELINE, {"case_id": case.id}):
         items.append({"type": "consent", "at": given_at, "event": "given",
                       "purpose": purpose, "recipient": recipient})

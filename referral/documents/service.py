@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from ..audit.service import record
 from ..crypto import open_sealed
 from ..privacy.service import register_export_section
-from ..database import utcnow
+from ..database import read_rows, utcnow
 from ..errors import DomainError, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..labels import N_
@@ -207,9 +207,9 @@ def timeline_items(case) -> list[dict]:
     """One line per version added, for the case file's timeline."""
     reads = _timeline_reads()
     titles = {row.id: open_sealed(Document.__tablename__, "title", row.id, row.title_enc)
-              for row in db.session.execute(reads.titles, {"case_id": case.id})
+              for row in read_rows(reads.titles, {"case_id": case.id})
               if row.title_enc}
-    rows = db.session.execute(reads.versions, {"case_id": case.id}).all()
+    rows = read_rows(reads.versions, {"case_id": case.id}).all()
     return [{"type": "document", "at": r.uploaded_at, "kind": r.category,
              "title": titles.get(r.document_id), "version": r.number,
              "document_id": str(r.document_id), "actor": r.display_name} for r in rows]

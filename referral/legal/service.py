@@ -18,7 +18,7 @@ from ..cases import access
 from ..cases.facts import register_facts
 from ..cases.models import Case
 from ..cases.service import apply_transition
-from ..database import among_parameter, utcnow
+from ..database import among_parameter, read_rows, utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused, StaleVersion
 from ..extensions import db
 from ..labels import N_
@@ -487,19 +487,19 @@ def legal_aid_view(actor, *, page=1, per_page=50) -> list[dict]:
     if page < 1 or not 1 <= per_page <= 200:
         raise Invalid("page", N_("page from 1, per_page from 1 to 200"))
     reads = _legal_view_reads(db.session.get_bind().dialect.name)
-    cases = db.session.execute(reads.cases, {"user_id": actor.id, "limit": per_page,
-                                             "offset": (page - 1) * per_page}).all()
+    cases = read_rows(reads.cases, {"user_id": actor.id, "limit": per_page,
+                                 "offset": (page - 1) * per_page}).all()
     ids = [c.id for c in cases]
     proceedings, deadlines = {}, {}
     if ids:
-        rows = db.session.execute(reads.proceedings, {"ids": ids}).all()
+        rows = read_rows(reads.proceedings, {"ids": ids}).all()
         hearings, measures = {}, {}
         if rows:
             shown = [p.id for p in rows]
-            for h in db.session.execute(reads.hearings, {"ids": shown}):
+            for h in read_rows(reads.hearings, {"ids": shown}):
                 hearings.setdefault(h.proceeding_id, []).append(
                     {"id": h.id, "at": h.at, "place": h.place, "person_must": h.person_must})
-            for m in db.session.execute(reads.measures, {"ids": shown}):
+            for m in read_rows(reads.measures, {"ids": shown}):
                 measures.setdefault(m.proceeding_id, []).append(
                     {"id": m.id, "kind": m.kind, "review_at": m.review_at, "note": m.note,
                      "status": m.status})
@@ -507,7 +507,7 @@ def legal_aid_view(actor, *, page=1, per_page=50) -> list[dict]:
             proceedings.setdefault(p.case_id, []).append(
                 {**p._asdict(), "hearings": hearings.get(p.id, []),
                  "measures": measures.get(p.id, [])})
-        for d in db.session.execute(reads.deadlines, {"ids": ids}):
+        for d in read_rows(reads.deadlines, {"ids": ids}):
             deadlines.setdefault(d.case_id, []).append({"kind": d.kind, "due_at": d.due_at})
     record(actor, "legal.view", "user", actor.id, purpose="legal aid",
            details={"cases": len(cases), "page": page})
@@ -595,7 +595,7 @@ def upcoming_legal_deadlines(actor, limit=10) -> list[dict]:
 @register_facts(tracks=("legal",))
 def cooperation_facts(case) -> dict:
     """Cooperation, for the legal track and nothing else."""
-    rows = db.session.execute(_fact_reads().cooperation, {"case_id": case.id}).all()
+    rows = read_rows(_fact_reads().cooperation, {"case_id": case.id}).all()
     latest = {kind: value for kind, value in rows}
     return {"cooperation": bool(rows),
             "willing_to_testify": latest.get("willingness_to_testify") == "willing",
@@ -605,7 +605,7 @@ def cooperation_facts(case) -> dict:
 
 def asylum_claim_pending(case) -> bool:
     """RR-2: an asylum claim in a status that blocks return (pending: ``applied``)."""
-    return db.session.scalar(_fact_reads().asylum_claim, {"case_id": case.id}) is not None
+    return read_rows(_fact_reads().asylum_claim, {"case_id": case.id}).scalar() is not None
 
 
 @cache

@@ -16,7 +16,7 @@ from workflows import jurisdictions
 
 from ..audit.service import record
 from ..cases.facts import register_facts
-from ..database import utcnow
+from ..database import read_rows, utcnow
 from ..errors import Invalid, Refused
 from ..extensions import db
 from ..labels import N_
@@ -130,7 +130,7 @@ def episodes_of(actor, case) -> list[MissingEpisode]:
 @register_facts(tracks=("nrm",))
 def missing_facts(case) -> dict:
     """MI-1: whether an episode is open, for the guard that keeps the case open."""
-    return {"missing_open": bool(db.session.scalar(_OPEN_EPISODE, {"case_id": case.id}))}
+    return {"missing_open": bool(read_rows(_OPEN_EPISODE, {"case_id": case.id}).scalar())}
 
 
 # Built once: every look at a case's transitions runs it.

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.service import record
 from ..privacy.service import register_export_section
-from ..database import utcnow
+from ..database import read_rows, utcnow
 from ..errors import Forbidden, Invalid, Refused
 from ..extensions import db
 from ..labels import N_
@@ -185,7 +185,7 @@ def pending_follow_ups(actor, case):
 def timeline_items(case) -> list[dict]:
     """One line per note for the case file's timeline (the case's own staff read it):
     kind, time and author; the note itself opens on the notes page."""
-    rows = db.session.execute(_timeline_read(), {"case_id": case.id}).all()
+    rows = read_rows(_timeline_read(), {"case_id": case.id}).all()
     return [{"type": "note", "at": r.occurred_at, "kind": r.kind, "note_id": str(r.id),
              "interpreter_used": r.interpreter_used, "actor": r.display_name}
             for r in rows]

@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from workflows.nrm import FOLLOW_UPS as NRM_FOLLOW_UPS
 from workflows.plans import FOLLOW_UPS as PLAN_FOLLOW_UPS
 
-from ..database import utcnow
+from ..database import read_rows, utcnow
 from ..extensions import db
 from ..labels import N_
 from .models import Deadline, DeadlineStatus, Notification, OutboxMessage
@@ -401,11 +401,11 @@ def my_follow_ups(user, now=None):
     base = (select(*_FOLLOW_UP_COLUMNS, Case.reference).join(Case, Case.id == Deadline.case_id)
             .where(Deadline.status == DeadlineStatus.pending)
             .order_by(Deadline.due_at).limit(500))
-    rows = db.session.execute(base.where(Deadline.assignee_id == user.id)).all()
+    rows = read_rows(base.where(Deadline.assignee_id == user.id)).all()
     my_open_cases = select(Case.id).where(Case.assigned_to_id == user.id,
                                           Case.closed_at.is_(None))
-    rows += db.session.execute(base.where(Deadline.assignee_id.is_(None),
-                                          Deadline.case_id.in_(my_open_cases))).all()
+    rows += read_rows(base.where(Deadline.assignee_id.is_(None),
+                                 Deadline.case_id.in_(my_open_cases))).all()
     rows = sorted(rows, key=lambda row: row.due_at)[:500]
     return [follow_up_view(row, row.reference, now) for row in rows]
 

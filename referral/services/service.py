@@ -10,7 +10,7 @@ from ..audit.service import record
 from ..cases import access
 from ..cases.service import check_adverse, register_history_source
 from ..consent import service as consent_service
-from ..database import utcnow
+from ..database import read_rows, utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused
 from ..extensions import db
 from ..labels import N_
@@ -415,7 +415,7 @@ def answer_offer(actor, offer: ServiceOffer, accepted: bool | str, *, reason_cod
 def referral_timeline(case) -> list[dict]:
     """Referrals on the case timeline: when sent, and when answered or closed."""
     items = []
-    for r in db.session.execute(_REFERRAL_TIMELINE, {"case_id": case.id}):
+    for r in read_rows(_REFERRAL_TIMELINE, {"case_id": case.id}):
         items.append({"type": "referral", "at": r.requested_at, "event": "requested",
                       "service": r.service, "provider": r.provider})
         ended = r.closed_at or r.decided_at

@@ -14,7 +14,7 @@ from ..audit.service import record
 from ..cases import access
 from ..cases.models import Case
 from ..cases.service import apply_transition, check_adverse
-from ..database import among_parameter, utcnow
+from ..database import among_parameter, read_rows, utcnow
 from ..errors import Forbidden, Invalid, Refused
 from ..extensions import db
 from ..labels import N_
@@ -237,14 +237,14 @@ def shelter_view(actor, shelter_id) -> list[dict]:
     from .access import own_shelter
     shelter_id = own_shelter(actor, shelter_id)
     reads = _shelter_view_reads(db.session.get_bind().dialect.name)
-    stays = db.session.execute(reads.stays, {"shelter_id": shelter_id,
-                                             **access.viewer_params(actor)}).all()
+    stays = read_rows(reads.stays, {"shelter_id": shelter_id,
+                                **access.viewer_params(actor)}).all()
     items, restrictions = {}, {}
     if stays:
         ids = [stay.id for stay in stays]
-        for item in db.session.execute(reads.items, {"ids": ids}):
+        for item in read_rows(reads.items, {"ids": ids}):
             items.setdefault(item.stay_id, []).append(item)
-        for row in db.session.execute(reads.restrictions, {"ids": ids}):
+        for row in read_rows(reads.restrictions, {"ids": ids}):
             restrictions.setdefault(row.stay_id, []).append(row)
     now = utcnow()
     view = []

@@ -9,7 +9,7 @@ from ..accounts.models import User
 from ..audit.service import record
 from ..cases import access
 from ..cases.models import Case, RefusedAttempt
-from ..database import UTCDateTime, utcnow
+from ..database import UTCDateTime, read_rows, utcnow
 from ..errors import Forbidden, Invalid
 from ..extensions import db
 from .. import paging
@@ -47,7 +47,7 @@ def overdue_page(actor, now=None, per_page=PAGE, cursor=None) -> tuple[list[dict
               **access.viewer_params(actor)}
     if after is not None:
         params.update(after_due=after[1], after_id=after[2])
-    rows = db.session.execute(_overdue_statement(start), params).all()
+    rows = read_rows(_overdue_statement(start), params).all()
     rows, more = rows[:per_page], len(rows) > per_page
     # Every row is of the supervisor's own agency (``due`` reads no other): its name comes
     # with the signed-in user, not from a join per row, which the planner ran as a nested
@@ -135,7 +135,7 @@ def reflection_ending(actor, now=None) -> list[dict]:
     """RP-3: reflection periods ending soon with no identification decision yet."""
     require_supervisor(actor)
     now = now or utcnow()
-    rows = db.session.execute(_reflection_ending_statement(), {
+    rows = read_rows(_reflection_ending_statement(), {
         "agency_id": actor.agency_id, "horizon": now + timedelta(days=REFLECTION_HORIZON_DAYS),
         **access.viewer_params(actor)}).all()
     return [{"case_id": r.id, "case_reference": r.reference,
@@ -156,7 +156,7 @@ def _reflection_ending_statement():
 
 def active_restrictions(actor, now=None) -> list[dict]:
     require_supervisor(actor)
-    rows = db.session.execute(_active_restrictions_statement(), {
+    rows = read_rows(_active_restrictions_statement(), {
         "now": now or utcnow(), "agency_id": actor.agency_id,
         **access.viewer_params(actor)}).all()
     return [{"id": r.id, "case_id": r.case_id, "case_reference": r.reference,
@@ -182,7 +182,7 @@ def refused_attempts(actor, limit=200) -> list[dict]:
     """NC-3 and other watched refusals, newest first, until reviewed. ``reason`` is the
     text that was refused: what the supervisor is there to look at."""
     require_supervisor(actor)
-    rows = db.session.execute(_refused_attempts_statement(), {
+    rows = read_rows(_refused_attempts_statement(), {
         "agency_id": actor.agency_id, "limit": limit, **access.viewer_params(actor)}).all()
     return [{"id": a.id, "case_id": a.case_id, "case_reference": a.reference, "rule": a.rule,
              "track": a.track, "event": a.event, "at": a.at, "reason": a.reason,
