@@ -148,6 +148,15 @@ def test_sign_in_endpoints_are_rate_limited(app):
     assert unlimited == [401] * 12
 
 
+def test_limits_are_checked_by_their_views_not_before_every_request(app):
+    """The app has limits on views only (their decorators check them, as the test above
+    shows); the limiter's own check before every request, which looks for default and
+    application limits, is not run."""
+    from referral.extensions import limiter
+    assert not limiter.limit_manager.default_limits
+    assert limiter._check_request_limit not in app.before_request_funcs.get(None, [])
+
+
 def test_forms_refuse_a_post_without_a_csrf_token(app, caseworker):
     protected = create_app({"TESTING": True, "SECRET_KEY": "x" * 32,
                             "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
