@@ -3,7 +3,7 @@
 Marshmallow walks every field of every row through several calls; a dashboard page or a
 shelter's residents is hundreds of such fields per request. ``dumper(Schema)`` reads the
 schema once and returns a function that builds the same JSON values with a loop per row:
-UUIDs as text, datetimes in ISO 8601, nested schemas and lists as the schema nests them,
+UUIDs as text, datetimes in ISO 8601, nested schemas, lists and dicts as the schema nests them,
 keys the schema does not declare left out; a kind of field it does not know is refused
 when the dumper is made. Tests compare it with ``Schema().dump`` for each view that uses it.
 """
@@ -34,6 +34,11 @@ def _converter(field):
     if isinstance(field, fields.List):
         inner = _converter(field.inner)
         return lambda values: [None if v is None else inner(v) for v in values]
+    if type(field) is fields.Dict:
+        key = _converter(field.key_field) if field.key_field is not None else _as_is
+        value = _converter(field.value_field) if field.value_field is not None else _as_is
+        return lambda mapping: {key(k): None if v is None else value(v)
+                                for k, v in mapping.items()}
     if type(field) in (fields.UUID, fields.String):
         return str
     if type(field) in (fields.DateTime, fields.AwareDateTime) \
@@ -42,3 +47,7 @@ def _converter(field):
     if type(field) in (fields.Boolean, fields.Integer):
         return lambda value: field._serialize(value, None, None)
     raise TypeError(f"no plain form for {field!r}: dump it with its schema")
+
+
+def _as_is(value):
+    return value

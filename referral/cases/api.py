@@ -7,6 +7,7 @@ from ..audit.service import record
 from ..auth import api_actor
 from ..extensions import db
 from ..labels import N_
+from ..plain import dumper
 from . import access, decisions, service
 from .models import Case
 from .schemas import (AnonymousNotificationSchema, AssignSchema, CaseCreateSchema,
@@ -22,6 +23,8 @@ blp = Blueprint("api-cases", __name__, url_prefix="/api/v1/cases",
 # copies each of its declared fields (and the nested person schema's), and nothing in it
 # depends on the request.
 CASE_SCHEMA = CaseSchema()
+_history = dumper(HistoryItemSchema, many=True)
+_transitions = dumper(TransitionsSchema)
 
 
 def case_payload(case: Case, actor, status=200):
@@ -85,7 +88,9 @@ class Transitions(MethodView):
         """Events allowed now on each track, and the rule refusing each refused one."""
         actor = api_actor()
         case = access.get_case_for(actor, case_id, need="file", reading="transitions")
-        return {"version": case.version, "tracks": service.transitions_overview(actor, case)}
+        # Dumped as the schema documents it, without marshmallow's walk; returned finished.
+        return jsonify(_transitions({"version": case.version,
+                                     "tracks": service.transitions_overview(actor, case)}))
 
     @blp.arguments(TransitionRequestSchema)
     @blp.response(200, CaseSchema)
@@ -106,8 +111,7 @@ class History(MethodView):
         """Transitions and decisions, oldest first."""
         actor = api_actor()
         case = access.get_case_for(actor, case_id, need="file")
-        items = service.history(actor, case)
-        return items
+        return jsonify(_history(service.history(actor, case)))  # as the schema dumps it
 
 
 @blp.route("/<case_id>/decisions")

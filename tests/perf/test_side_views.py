@@ -174,3 +174,24 @@ def test_a_follow_up_is_shown_to_its_cases_agency_only(client, supervisor, casew
     db.session.commit()
     assert supervision.overdue(elsewhere) == []
     assert supervision.overdue(supervisor) == []
+
+
+def test_the_case_history_and_transitions_answer_as_their_schemas_dump_them(
+        client, caseworker, cw_headers):
+    """Dumped without marshmallow's walk (referral/plain.py): the same JSON the documented
+    schemas give, for a history holding transitions, decisions, consents and referrals."""
+    from referral.cases import service
+    from referral.cases.schemas import HistoryItemSchema, TransitionsSchema
+    from tests.perf.test_query_counts import grow
+    case = create_case(caseworker)
+    grow(caseworker, case, 2)
+    body = client.get(f"/api/v1/cases/{case.id}/history", headers=cw_headers).json
+    expected = HistoryItemSchema(many=True).dump(service.history(caseworker, case))
+    assert body == expected
+    assert {"transition", "decision", "consent", "referral"} <= {item["type"] for item in body}
+    body = client.get(f"/api/v1/cases/{case.id}/transitions", headers=cw_headers).json
+    expected = TransitionsSchema().dump({"version": case.version,
+                                         "tracks": service.transitions_overview(caseworker,
+                                                                                case)})
+    assert body == expected
+    assert any(track["refused"] for track in body["tracks"].values())
