@@ -3,9 +3,9 @@
 Scope (which cases exist for a user): caseworkers and supervisors see their agency's cases;
 other roles reach cases through their own areas (shelter view, legal aid view) which register
 scope rules here with ``register_scope``: whether a rule applies is decided from the user,
-and its condition reads only the user's id and agency id. ``get_case_for`` is the only way a case is loaded by
-id: it applies the scope (404), the guards (DP-7 restricted cases: 403), the role check for
-what the caller needs (403), and records the read of personal data (DP-3).
+and its condition reads only the user's id and agency id. ``get_case_for`` is the only way a
+case is loaded by id: it applies the scope (404), the guards (DP-7 restricted cases: 403),
+the role check for what the caller needs (403), and records the read of personal data (DP-3).
 """
 from functools import cache
 
