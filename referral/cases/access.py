@@ -67,14 +67,19 @@ def register_case_guard(guard):
     return guard
 
 
-def _base_scope(user: User):
-    clauses = [condition(user.id, user.agency_id) for applies, condition in _scope_rules
-               if applies(user)]
+def _rules_for(user: User) -> tuple[int, ...]:
+    return tuple(i for i, (applies, _) in enumerate(_scope_rules) if applies(user))
+
+
+def _scope_of(rules: tuple[int, ...], user_id, agency_id):
+    """The cases the given scope rules open, from the user's id and agency id (values or
+    bind parameters); none when no rule applies."""
+    clauses = [_scope_rules[i][1](user_id, agency_id) for i in rules]
     return or_(*clauses) if clauses else false()
 
 
-def _rules_for(user: User) -> tuple[int, ...]:
-    return tuple(i for i, (applies, _) in enumerate(_scope_rules) if applies(user))
+def _base_scope(user: User):
+    return _scope_of(_rules_for(user), user.id, user.agency_id)
 
 
 @cache
@@ -83,11 +88,9 @@ def _case_by_id(rules: tuple[int, ...], for_update: bool):
     the user's id and agency id are bind parameters (``case_id``, ``scope_user_id``,
     ``scope_agency_id``). A statement built anew for every request cost more CPU in
     SQLAlchemy's cache key than the query took to run."""
-    user_id = bindparam("scope_user_id", type_=Uuid)
-    agency_id = bindparam("scope_agency_id", type_=Uuid)
-    clauses = [_scope_rules[i][1](user_id, agency_id) for i in rules]
-    query = select(Case).where(Case.id == bindparam("case_id", type_=Uuid),
-                               or_(*clauses) if clauses else false())
+    query = select(Case).where(Case.id == bindparam("case_id", type_=Uuid), _scope_of(
+        rules, bindparam("scope_user_id", type_=Uuid),
+        bindparam("scope_agency_id", type_=Uuid)))
     if for_update:
         query = query.with_for_update(of=Case).execution_options(populate_existing=True)
     return query
