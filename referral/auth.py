@@ -15,25 +15,28 @@ def bearer_token() -> str | None:
 
 
 def api_actor():
-    """The user behind the request's bearer token; 401 if there is none or it is dead."""
+    """The caller behind the request's bearer token (an ``Actor``); 401 if there is none or
+    it is dead."""
     cached = getattr(request, "_referral_actor", None)
     if cached is not None:
         return cached
-    from .accounts.service import resolve_token
+    from .accounts.service import note_token_use, resolve_token
     from .database import utcnow
-    row = resolve_token(bearer_token())
-    if row is None:
+    found = resolve_token(bearer_token())
+    if found is None:
         raise Unauthorized("a valid bearer token is required")
     now = utcnow()
-    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
-        row.last_used_at = now  # written at most once a minute: the idle timeout's clock
-    request._referral_actor, request._referral_token = row.user, row
-    return row.user
+    if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
+        note_token_use(found.token_id, now)  # at most once a minute: the idle timeout's clock
+    request._referral_actor, request._referral_token_id = found.actor, found.token_id
+    return found.actor
 
 
 def api_token():
+    """The row of the bearer token the request carries."""
+    from .accounts.service import token_row
     api_actor()
-    return request._referral_token
+    return token_row(request._referral_token_id)
 
 
 def web_session_id() -> str | None:

@@ -94,12 +94,78 @@ class User(UserMixin, Model):
     def is_active(self):
         return self.is_active_account
 
+    @property
+    def account(self) -> "User":
+        """The account's row: the user itself (an API request's ``Actor`` loads it)."""
+        return self
+
     def get_id(self):
         # The session holds the generation too, so a password change ends old sessions.
         return f"{self.id}:{self.session_generation}"
 
     def __repr__(self):
         return f"<User {self.username}>"
+
+
+class AgencyRef:
+    """An agency as a request's caller sees it: id, name and kind, read with the caller."""
+    __slots__ = ("id", "name", "kind")
+
+    def __init__(self, id, name, kind):  # noqa: A002 - the column's name
+        self.id, self.name, self.kind = id, name, kind
+
+    def __repr__(self):
+        return f"<AgencyRef {self.name}>"
+
+
+class Actor:
+    """The caller of an API request, built from the one row that authenticates its bearer
+    token: the account's id, names, agency, supervisor, roles and preferences, which is all
+    that most requests read of their caller, without building the ORM objects for the
+    account, its agency and its roles on every request.
+
+    It stands for the ``User``: anything else read from it (a secret, a counter) and every
+    change made through it go to the account's row, loaded in the request's session on
+    first use (``account``), so a change is written with the request like any other."""
+    _VALUES = ("id", "username", "display_name", "agency_id", "supervisor_id",
+               "session_generation", "locale", "time_zone", "roles", "agency")
+    __slots__ = _VALUES + ("_account",)
+
+    is_active = True  # a deactivated account's token does not authenticate
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, **values):
+        for name in self._VALUES:
+            object.__setattr__(self, name, values[name])
+        object.__setattr__(self, "_account", None)
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return any(r in self.roles for r in roles)  # a Role equals its value
+
+    def get_id(self):
+        return f"{self.id}:{self.session_generation}"
+
+    @property
+    def account(self) -> "User":
+        """The account's row, in the request's session (one query, the first time)."""
+        if self._account is None:
+            from ..extensions import db
+            object.__setattr__(self, "_account", db.session.get(User, self.id))
+        return self._account
+
+    def __getattr__(self, name):  # only for what the value does not hold
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.account, name)
+
+    def __setattr__(self, name, value):
+        setattr(self.account, name, value)
+        if name in self._VALUES:
+            object.__setattr__(self, name, getattr(self.account, name))
+
+    def __repr__(self):
+        return f"<Actor {self.username}>"
 
 
 class ApiToken(Model):

@@ -11,8 +11,9 @@ import hmac
 import logging
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
+from typing import NamedTuple
 
 import pyotp
 from argon2 import PasswordHasher
@@ -22,12 +23,12 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from ..audit.service import record
-from ..database import utcnow
+from ..database import read_rows, utcnow
 from ..errors import Forbidden, Invalid, NotFound, Unauthorized
 from ..extensions import db
 from ..labels import N_
-from .models import (Agency, AgencyKind, ApiToken, AuthThrottle, MfaReset, Role, User,
-                     UserRole, WebSession)
+from .models import (Actor, Agency, AgencyKind, AgencyRef, ApiToken, AuthThrottle, MfaReset,
+                     Role, User, UserRole, WebSession)
 
 logger = logging.getLogger(__name__)
 
@@ -465,28 +466,61 @@ def _one_with_user(statement, user):
 
 
 # Built once: every API request runs it, and a statement object keeps its cache key, so
-# SQLAlchemy finds the compiled form without walking the statement and its options again.
-_TOKEN_WITH_USER = select(ApiToken).where(
-    ApiToken.token_hash == bindparam("token_hash")).options(
-    joinedload(ApiToken.user).joinedload(User.role_rows))
+# SQLAlchemy finds the compiled form without walking the statement again. One row per role
+# of the account (an account has one or two).
+_TOKEN_CALLER = (
+    select(ApiToken.id.label("token_id"), ApiToken.revoked_at, ApiToken.expires_at,
+           ApiToken.created_at, ApiToken.last_used_at,
+           ApiToken.session_generation.label("token_generation"),
+           User.id, User.username, User.display_name, User.agency_id, User.supervisor_id,
+           User.is_active_account, User.session_generation, User.locale, User.time_zone,
+           Agency.name.label("agency_name"), Agency.kind.label("agency_kind"), UserRole.role)
+    .join(User, User.id == ApiToken.user_id).join(Agency, Agency.id == User.agency_id)
+    .outerjoin(UserRole, UserRole.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("token_hash")))
+_TOKEN_USED = (update(ApiToken.__table__).where(ApiToken.__table__.c.id == bindparam("token"))
+               .values(last_used_at=bindparam("used_at")))
 
 
-def resolve_token(token: str) -> ApiToken | None:
-    """The live token row for a bearer string, or None (expired, idle for longer than
-    API_TOKEN_IDLE_MINUTES, revoked, superseded)."""
+class TokenUse(NamedTuple):
+    actor: Actor
+    token_id: uuid.UUID
+    last_used_at: datetime | None
+
+
+def resolve_token(token: str) -> TokenUse | None:
+    """The caller behind a bearer string, with the token's id and when it was last used, or
+    None (expired, idle for longer than API_TOKEN_IDLE_MINUTES, revoked, superseded, the
+    account deactivated). One statement, and no ORM object: every API request starts here."""
     if not token:
         return None
-    row = db.session.execute(_TOKEN_WITH_USER, {"token_hash": _digest(token)}
-                             ).unique().scalar_one_or_none()
-    now = utcnow()
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
+    rows = read_rows(_TOKEN_CALLER, {"token_hash": _digest(token)}).all()
+    if not rows:
+        return None
+    row, now = rows[0], utcnow()
+    if row.revoked_at is not None or row.expires_at <= now:
         return None
     idle = timedelta(minutes=int(current_app.config["API_TOKEN_IDLE_MINUTES"]))
     if now - (row.last_used_at or row.created_at) > idle:
         return None  # unused too long: sign in again
-    if row.session_generation != row.user.session_generation or not row.user.is_active:
+    if row.token_generation != row.session_generation or not row.is_active_account:
         return None
-    return row
+    actor = Actor(id=row.id, username=row.username, display_name=row.display_name,
+                  agency_id=row.agency_id, supervisor_id=row.supervisor_id,
+                  session_generation=row.session_generation, locale=row.locale,
+                  time_zone=row.time_zone,
+                  roles=frozenset(r.role for r in rows if r.role is not None),
+                  agency=AgencyRef(row.agency_id, row.agency_name, row.agency_kind))
+    return TokenUse(actor, row.token_id, row.last_used_at)
+
+
+def note_token_use(token_id, now) -> None:
+    """The token's last use, the idle timeout's clock, in the request's transaction."""
+    read_rows(_TOKEN_USED, {"token": token_id, "used_at": now})
+
+
+def token_row(token_id) -> ApiToken:
+    return db.session.get(ApiToken, token_id)
 
 
 def revoke_token(row: ApiToken, actor: User):
@@ -605,7 +639,7 @@ def admin_create_user(actor: User, *, username, password, display_name, email=No
         raise Forbidden("permission", N_("administrators manage accounts"))
     # A role that needs two-step sign-in sets it up at the first sign-in (the sign-in page
     # sends them to it): the account cannot have a key before its owner has the phone.
-    return create_user(username, password, agency=actor.agency, roles=roles,
+    return create_user(username, password, agency=actor.account.agency, roles=roles,
                        display_name=display_name, email=email or None, actor=actor,
                        mfa_deferred=True)
 

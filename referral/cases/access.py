@@ -10,6 +10,7 @@ the role check for what the caller needs (403), and records the read of personal
 from functools import cache
 
 from sqlalchemy import Uuid, and_, bindparam, false, or_, select, true
+from sqlalchemy.orm import undefer_group
 
 from ..accounts.models import AgencyKind, Role, User
 from ..audit.service import record, record_per_case
@@ -83,7 +84,7 @@ def _base_scope(user: User):
 
 
 @cache
-def _case_by_id(rules: tuple[int, ...], for_update: bool):
+def _case_by_id(rules: tuple[int, ...], for_update: bool, names: bool):
     """The case loader's statement for a set of scope rules, built once: the case's id and
     the user's id and agency id are bind parameters (``case_id``, ``scope_user_id``,
     ``scope_agency_id``). A statement built anew for every request cost more CPU in
@@ -93,6 +94,8 @@ def _case_by_id(rules: tuple[int, ...], for_update: bool):
         bindparam("scope_agency_id", type_=Uuid)))
     if for_update:
         query = query.with_for_update(of=Case).execution_options(populate_existing=True)
+    if names:
+        query = query.options(undefer_group("names"))
     return query
 
 
@@ -136,16 +139,17 @@ def get_refused_attempt_for(user: User, attempt_id):
 
 
 def get_case_for(user: User, case_id, *, need: str = "scope", reading: str | None = None,
-                 for_update=False, guarded=True) -> Case:
+                 for_update=False, guarded=True, names=False) -> Case:
     """The case if the user's scope includes it; 404 otherwise (never reveals existence).
 
     A case in scope that a guard closes (a restricted case, DP-7) answers 403 with the rule,
     so the user knows to break the glass rather than search again. ``need`` names what the
     caller is about to do (``NEEDS``): a role that may not answers 403. ``reading`` names what
     of the file is read; the read is audited against the case and shows in the person's
-    "who has seen my file" (DP-3, DP-6).
+    "who has seen my file" (DP-3, DP-6). ``names``: the agency's and the caseworker's
+    names are read with the case (``Case.agency_name``, ``Case.assigned_to_name``).
     """
-    case = db.session.scalar(_case_by_id(_rules_for(user), bool(for_update)), {
+    case = db.session.scalar(_case_by_id(_rules_for(user), bool(for_update), bool(names)), {
         "case_id": parse_id(case_id, "case"), "scope_user_id": user.id,
         "scope_agency_id": user.agency_id})
     if case is None:

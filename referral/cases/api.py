@@ -77,7 +77,8 @@ class CaseFile(MethodView):
     def get(self, case_id):
         """The case as the caller's role may see it."""
         actor = api_actor()
-        case = access.get_case_for(actor, case_id, need="file", reading="case file")
+        case = access.get_case_for(actor, case_id, need="file", reading="case file",
+                                   names=True)
         return case_payload(case, actor)
 
 

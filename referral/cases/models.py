@@ -2,8 +2,9 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (CheckConstraint, Enum, ForeignKey, Index, String, Text, select,
+                        text)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..accounts.models import Agency, User
 from ..crypto import blind_index, name_token_indexes, sealed
@@ -189,6 +190,16 @@ class Case(Model):
     person: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
     agency: Mapped[Agency] = relationship()
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
+    # The names the case file shows, read without loading the agency's and the account's
+    # objects (an account brings its roles): both together on first use, or with the case
+    # where its loader asks (``get_case_for(..., names=True)``). Expired when the case is
+    # flushed with a change, so a reassigned case shows its new caseworker.
+    agency_name: Mapped[str] = column_property(
+        select(Agency.name).where(Agency.id == agency_id).scalar_subquery(),
+        deferred=True, group="names")
+    assigned_to_name: Mapped[str | None] = column_property(
+        select(User.display_name).where(User.id == assigned_to_id).scalar_subquery(),
+        deferred=True, group="names")
 
     __mapper_args__ = {"version_id_col": version}
 

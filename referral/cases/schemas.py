@@ -117,9 +117,8 @@ class CaseSchema(Schema):
     vulnerability_factors = fields.List(fields.String(allow_none=True))
     internal_trafficking = fields.Boolean(allow_none=True)
     narrative = fields.String(allow_none=True)
-    agency = fields.Function(lambda c: c.agency.name)
-    assigned_to = fields.Function(lambda c: c.assigned_to.display_name if c.assigned_to
-                                  else None)
+    agency = fields.String(attribute="agency_name")
+    assigned_to = fields.String(attribute="assigned_to_name", allow_none=True)
     guardian_appointed_at = fields.DateTime(allow_none=True)
     guardian_name = fields.String(allow_none=True)
     previous_case_id = fields.UUID(allow_none=True)

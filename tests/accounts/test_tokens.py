@@ -98,3 +98,63 @@ def test_the_cheap_test_hashing_is_refused_outside_testing():
     with pytest.raises(config.ConfigurationError, match="PASSWORD_HASH_FOR_TESTS"):
         create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://",
                     "PASSWORD_HASH_FOR_TESTS": True})
+
+
+# -- the caller of an API request ---------------------------------------------------------
+
+def test_the_caller_is_read_with_the_token_all_roles_and_the_agency_included(
+        client, agency):
+    from tests.factories import create_user, token_headers
+    user = create_user("caseworker", "supervisor", agency=agency, display_name="Ana Pop")
+    me = client.get("/api/v1/auth/me", headers=token_headers(user))
+    assert me.status_code == 200
+    assert (me.json["display_name"], me.json["agency"], me.json["roles"]) == (
+        "Ana Pop", agency.name, ["caseworker", "supervisor"])
+
+
+def test_a_role_taken_away_is_gone_from_the_next_request(client, agency, caseworker):
+    """The caller is read afresh for every request: nothing of it is kept between them."""
+    from referral.accounts.models import Role, UserRole
+    from tests.factories import create_user, token_headers
+    user = create_user("caseworker", "supervisor", agency=agency)
+    headers = token_headers(user)
+    assert client.get("/api/v1/supervision/overdue", headers=headers).status_code == 200
+    db.session.execute(UserRole.__table__.delete().where(
+        UserRole.user_id == user.id, UserRole.role == Role.supervisor))
+    db.session.commit()
+    assert client.get("/api/v1/supervision/overdue", headers=headers).status_code == 403
+
+
+def test_a_change_made_through_the_caller_is_written_to_the_account(app, caseworker):
+    """The caller stands for the account: what it does not hold is read from the account's
+    row, and a change made through it is written with the request."""
+    from flask import request
+
+    from referral.accounts.models import Actor, User
+    from referral.auth import api_actor
+    from tests.factories import token_headers
+    headers = token_headers(caseworker)
+    with app.test_request_context("/api/v1/auth/me", headers=headers):
+        actor = api_actor()
+        assert isinstance(actor, Actor) and api_actor() is actor  # once per request
+        assert (actor.id, actor.agency_id, actor.agency.name, actor.has_role("caseworker"),
+                actor.has_role("supervisor")) == (
+            caseworker.id, caseworker.agency_id, caseworker.agency.name, True, False)
+        assert actor.password_hash == caseworker.password_hash  # from the account's row
+        actor.locale = "fr"
+        assert actor.locale == "fr" and actor.account.locale == "fr"
+        assert request._referral_token_id is not None
+        db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(User, caseworker.id).locale == "fr"
+
+
+def test_a_deactivated_accounts_token_stops_working_at_once(client, agency, caseworker):
+    from referral.accounts.models import User
+    from tests.factories import create_user, token_headers
+    leaver = create_user("caseworker", agency=agency)
+    headers = token_headers(leaver)
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
+    db.session.get(User, leaver.id).is_active_account = False
+    db.session.commit()
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 401

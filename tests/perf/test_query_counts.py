@@ -163,6 +163,44 @@ def test_reading_a_case_runs_three_statements_and_writes_its_entry_without_the_u
         {"view": "case file"}, None)
 
 
+def test_a_colleagues_case_file_costs_the_same_three_statements_with_both_names(
+        client, agency, caseworker, cw_headers):
+    """The case file names its agency and caseworker: read with the case, not by loading
+    the caseworker's account (with its roles) and the agency as objects afterwards."""
+    from tests.factories import create_user
+    colleague = create_user("caseworker", agency=agency, display_name="Mara Colleague")
+    case = create_case(colleague)
+    db.session.commit()
+    db.session.expunge_all()  # nothing of the colleague's is at hand
+    client.get("/api/v1/auth/me", headers=cw_headers)  # the token's last use: written once
+    with counting() as statements:
+        response = client.get(f"/api/v1/cases/{case.id}", headers=cw_headers)
+    assert response.status_code == 200
+    assert (response.json["agency"], response.json["assigned_to"]) == (
+        agency.name, "Mara Colleague")
+    assert len(statements) == 3, statements
+
+
+def test_authenticating_a_request_builds_no_object_for_the_account(client, caseworker,
+                                                                   cw_headers):
+    """Every API request starts by authenticating its token: one row read into a plain
+    value, no ORM object for the token, the account, its agency or its roles."""
+    from referral.accounts.models import Agency, ApiToken, User, UserRole
+    loaded = []
+
+    def on_load(target, context):
+        loaded.append(type(target).__name__)
+    listeners = [(cls, on_load) for cls in (ApiToken, User, Agency, UserRole)]
+    for cls, fn in listeners:
+        event.listen(cls, "load", fn)
+    try:
+        assert client.get("/api/v1/cases?per_page=5", headers=cw_headers).status_code == 200
+    finally:
+        for cls, fn in listeners:
+            event.remove(cls, "load", fn)
+    assert loaded == []
+
+
 @pytest.mark.parametrize("path", ["/api/v1/cases/{id}", "/api/v1/cases?per_page=5"])
 def test_a_request_builds_no_schema(client, caseworker, cw_headers, monkeypatch, path):
     """Schemas (responses and arguments alike) are built once, not per request: building
