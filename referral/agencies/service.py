@@ -188,11 +188,25 @@ def transfer_view(transfer: CaseTransfer) -> dict:
             "moved_follow_ups": transfer.moved_follow_ups}
 
 
-def timeline(case) -> list[dict]:
+def timeline_rows():
+    """The transfers' part of a case's history statement (``cases.service.history``)."""
+    from sqlalchemy import bindparam
+    from sqlalchemy.orm import aliased
+    from ..cases.service import timeline_columns
+    sender, receiver = aliased(Agency), aliased(Agency)
+    return (select(*timeline_columns(at=CaseTransfer.requested_at, at2=CaseTransfer.decided_at,
+                                     text1=CaseTransfer.status, text2=sender.name,
+                                     text3=receiver.name))
+            .select_from(CaseTransfer)
+            .join(sender, sender.id == CaseTransfer.from_agency_id)
+            .join(receiver, receiver.id == CaseTransfer.to_agency_id)
+            .where(CaseTransfer.case_id == bindparam("case_id", type_=CaseTransfer.case_id.type)))
+
+
+def timeline(rows) -> list[dict]:
     """Transfers on the case's timeline (the history moves with the case)."""
-    return [{"type": "transfer", "at": t.decided_at or t.requested_at, "event": t.status,
-             "from_agency": t.from_agency.name, "to_agency": t.to_agency.name}
-            for t in transfers_of(case)]
+    return [{"type": "transfer", "at": r.at2 or r.at, "event": r.text1,
+             "from_agency": r.text2, "to_agency": r.text3} for r in rows]
 
 
 # -- case team -----------------------------------------------------------------------------

@@ -44,9 +44,9 @@ def inbox_panel(user):
             "links": len(service.incoming_links(user))}
 
 
-@register_history_source
-def timeline(case) -> list[dict]:
-    items = service.timeline(case)
+@register_history_source(service.timeline_rows)
+def timeline(case, rows) -> list[dict]:
+    items = service.timeline(rows)
     if has_request_context():
         for item in items:
             item["label"] = _("Transfer %(from)s → %(to)s: %(status)s",

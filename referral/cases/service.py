@@ -8,8 +8,10 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 from functools import cache, partial
+from typing import Callable, NamedTuple
 
-from sqlalchemy import literal, select, tuple_
+from sqlalchemy import (Boolean, Integer, String, Uuid, bindparam, cast, literal, null,
+                        select, tuple_, union_all)
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,7 +22,7 @@ from ..accounts.models import User
 from ..crypto import open_sealed
 from ..audit.service import record
 from .. import paging
-from ..database import read_rows, utcnow
+from ..database import UTCDateTime, read_rows, utcnow
 from ..errors import Invalid, NotFound, Refused, StaleVersion
 from ..extensions import db
 from ..labels import N_
@@ -250,54 +252,102 @@ def transitions_overview(actor: User, case: Case) -> dict:
     return overview
 
 
-_history_sources = []  # fn(case) -> list of timeline items; e.g. consents, referrals
+# ---- history: the case's timeline --------------------------------------------------------
+#
+# Each area that adds lines to a case's history registers a source: the SELECT of its rows
+# and how they become lines. The rows of every source come in one statement (a UNION ALL),
+# so a timeline costs one round trip however many areas feed it. A source's SELECT names
+# its columns from TIMELINE_COLUMNS (``timeline_columns``: the rest are NULL of their type)
+# and filters on the bind parameter ``case_id``.
+
+TIMELINE_COLUMNS = (("at", UTCDateTime), ("at2", UTCDateTime), ("at3", UTCDateTime),
+                    ("ref", Uuid), ("ref2", Uuid), ("text1", String), ("text2", String),
+                    ("text3", String), ("text4", String), ("text5", String),
+                    ("text6", String), ("text7", String), ("number", Integer),
+                    ("flag", Boolean))
+_TIMELINE_NAMES = frozenset(name for name, _ in TIMELINE_COLUMNS)
 
 
-def register_history_source(fn):
-    _history_sources.append(fn)
-    return fn
+def timeline_columns(**given) -> list:
+    """A history source's columns in the timeline statement's order: each one given (``at``,
+    its time, is required), the others NULL of their type."""
+    unknown = set(given) - _TIMELINE_NAMES
+    if unknown or "at" not in given:
+        raise ValueError(f"timeline columns: unknown {sorted(unknown)} or no 'at'")
+    return [(given[name] if name in given else cast(null(), type_)).label(name)
+            for name, type_ in TIMELINE_COLUMNS]
+
+
+class HistorySource(NamedTuple):
+    rows: Callable[[], object]  # () -> its SELECT of timeline_columns, built once
+    lines: Callable[[Case, list], list[dict]]  # (case, its rows) -> timeline items
+
+
+_history_sources: list[HistorySource] = []
+
+
+def register_history_source(rows):
+    """``@register_history_source(rows)`` on ``lines(case, rows) -> items``: the area's
+    lines in every case's history (consents, referrals, notes, documents, transfers)."""
+    def wrap(lines):
+        _history_sources.append(HistorySource(rows, lines))
+        _timeline_statement.cache_clear()
+        return lines
+    return wrap
+
+
+@cache
+def _timeline_statement():
+    """Every source's rows, tagged with the source's place, each source's oldest first.
+    Built once (again when a source registers), run with the case."""
+    branches = [source.rows().add_columns(literal(i, Integer).label("source"))
+                for i, source in enumerate(_history_sources)]
+    return union_all(*branches).order_by("source", "at")
 
 
 def history(actor: User, case: Case) -> list[dict]:
     """Transitions, decisions and what other areas add (consents, referrals), oldest first."""
-    rows = read_rows(_history_rows(), {"case_id": case.id}).all()
+    rows = read_rows(_timeline_statement(), {"case_id": case.id}).all()
     record(actor, "case.read_history", "case", case.id, case_id=case.id,
            purpose="case management")
-    items = [{"type": "transition", "at": at, "track": track, "event": event,
-              "from_state": from_state, "to_state": to_state, "reason": reason,
-              "actor": actor_name, "rule_version": rule_version}
-             for source, at, track, event, from_state, to_state, reason, actor_name,
-             rule_version, _, _ in rows if source == 0]
-    items += [{"type": "decision", "at": at, "kind": kind, "outcome": outcome,
-               "decision_maker": decision_maker,
-               "reasons": open_sealed("decision", "reasons", decision_id, reasons_enc),
-               "rule_version": rule_version, "superseded": superseded_by_id is not None}
-              for source, at, kind, outcome, decision_maker, _, reasons_enc, _, rule_version,
-              decision_id, superseded_by_id in rows if source == 1]
-    items += [item for source in _history_sources for item in source(case)]
+    by_source = [[] for _ in _history_sources]
+    for row in rows:
+        by_source[row.source].append(row)
+    items = [item for source, its_rows in zip(_history_sources, by_source)
+             for item in source.lines(case, its_rows)]
     return sorted(items, key=lambda item: item["at"])
 
 
-@cache
-def _history_rows():
-    """The case's transitions (with who took each) and its decisions in one statement, the
-    columns the timeline shows: transitions first, then decisions, each oldest first. Built
-    once, run with the case."""
-    from sqlalchemy import Uuid, bindparam, cast, null, union_all
-    case_id = bindparam("case_id", type_=Uuid)
-    transitions = (
-        select(literal(0).label("source"), CaseTransition.at.label("at"), CaseTransition.track,
-               CaseTransition.event, CaseTransition.from_state, CaseTransition.to_state,
-               CaseTransition.reason, User.display_name, CaseTransition.rule_version,
-               CaseTransition.id, cast(null(), Uuid))
-        .outerjoin(User, User.id == CaseTransition.actor_id)
-        .where(CaseTransition.case_id == case_id))
-    decided = (
-        select(literal(1), Decision.decided_at, Decision.kind, Decision.outcome,
-               Decision.decision_maker, null(), Decision.reasons_enc, null(),
-               Decision.rule_version, Decision.id, Decision.superseded_by_id)
-        .where(Decision.case_id == case_id))
-    return union_all(transitions, decided).order_by("source", "at")
+def _transition_rows():
+    return (select(*timeline_columns(
+        at=CaseTransition.at, text1=CaseTransition.track, text2=CaseTransition.event,
+        text3=CaseTransition.from_state, text4=CaseTransition.to_state,
+        text5=CaseTransition.reason, text6=User.display_name, text7=CaseTransition.rule_version))
+        .select_from(CaseTransition).outerjoin(User, User.id == CaseTransition.actor_id)
+        .where(CaseTransition.case_id == bindparam("case_id", type_=Uuid)))
+
+
+@register_history_source(_transition_rows)
+def _transition_lines(case, rows) -> list[dict]:
+    return [{"type": "transition", "at": r.at, "track": r.text1, "event": r.text2,
+             "from_state": r.text3, "to_state": r.text4, "reason": r.text5,
+             "actor": r.text6, "rule_version": r.text7} for r in rows]
+
+
+def _decision_rows():
+    return (select(*timeline_columns(
+        at=Decision.decided_at, ref=Decision.id, ref2=Decision.superseded_by_id,
+        text1=Decision.kind, text2=Decision.outcome, text3=Decision.decision_maker,
+        text4=Decision.reasons_enc, text5=Decision.rule_version))
+        .select_from(Decision).where(Decision.case_id == bindparam("case_id", type_=Uuid)))
+
+
+@register_history_source(_decision_rows)
+def _decision_lines(case, rows) -> list[dict]:
+    return [{"type": "decision", "at": r.at, "kind": r.text1, "outcome": r.text2,
+             "decision_maker": r.text3,
+             "reasons": open_sealed("decision", "reasons", r.ref, r.text4),
+             "rule_version": r.text5, "superseded": r.ref2 is not None} for r in rows]
 
 
 def case_list_query(actor: User, *, state=None, assigned_to=None, overdue=None, q=None,

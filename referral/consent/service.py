@@ -9,7 +9,7 @@ from ..accounts.models import Role
 from ..audit.service import record
 from ..cases import access
 from ..cases.facts import register_facts, shared
-from ..cases.service import register_history_source
+from ..cases.service import register_history_source, timeline_columns
 from ..database import read_rows, utcnow
 from ..errors import Forbidden, Invalid, Refused
 from ..extensions import db
@@ -303,23 +303,23 @@ def return_consent_facts(case) -> dict:
     return {"has_handover_consent": _grounds_for(case, "cross_border_transfer")}
 
 
-@register_history_source
-def consent_timeline(case) -> list[dict]:
+def _consent_rows():
+    return (select(*timeline_columns(at=Consent.given_at, at2=Consent.withdrawn_at,
+                                     text1=Consent.purpose, text2=Consent.recipient_name))
+            .select_from(Consent).where(Consent.case_id == bindparam("case_id")))
+
+
+@register_history_source(_consent_rows)
+def consent_timeline(case, rows) -> list[dict]:
     """CO-1/CO-2 on the case timeline: each consent given and each withdrawal."""
     items = []
-    for given_at, withdrawn_at, purpose, recipient in read_rows(
-            _CONSENT_TIMELINE, {"case_id": case.id}):
-        items.append({"type": "consent", "at": given_at, "event": "given",
-                      "purpose": purpose, "recipient": recipient})
-        if withdrawn_at is not None:
-            items.append({"type": "consent", "at": withdrawn_at, "event": "withdrawn",
-                          "purpose": purpose, "recipient": recipient})
+    for row in rows:
+        items.append({"type": "consent", "at": row.at, "event": "given",
+                      "purpose": row.text1, "recipient": row.text2})
+        if row.at2 is not None:
+            items.append({"type": "consent", "at": row.at2, "event": "withdrawn",
+                          "purpose": row.text1, "recipient": row.text2})
     return items
-
-
-# Built once: every read of a case's history runs it.
-_CONSENT_TIMELINE = select(Consent.given_at, Consent.withdrawn_at, Consent.purpose,
-                           Consent.recipient_name).where(Consent.case_id == bindparam("case_id"))
 
 
 def overrides_of(case) -> list[ConsentOverride]:

@@ -7,8 +7,6 @@ row is written, and a file found broken while it is being stored rolls back with
 """
 import re
 import unicodedata
-from functools import cache
-from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import bindparam, func, select
@@ -17,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from ..audit.service import record
 from ..crypto import open_sealed
 from ..privacy.service import register_export_section
-from ..database import read_rows, utcnow
+from ..database import utcnow
 from ..errors import DomainError, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..labels import N_
@@ -203,31 +201,26 @@ def open_version(actor, document: Document, number=None, *, for_the_person=False
 
 # --- the case timeline and the person's copy of their file ------------------------------
 
-def timeline_items(case) -> list[dict]:
-    """One line per version added, for the case file's timeline."""
-    reads = _timeline_reads()
-    titles = {row.id: open_sealed(Document.__tablename__, "title", row.id, row.title_enc)
-              for row in read_rows(reads.titles, {"case_id": case.id})
-              if row.title_enc}
-    rows = read_rows(reads.versions, {"case_id": case.id}).all()
-    return [{"type": "document", "at": r.uploaded_at, "kind": r.category,
-             "title": titles.get(r.document_id), "version": r.number,
-             "document_id": str(r.document_id), "actor": r.display_name} for r in rows]
-
-
-@cache
-def _timeline_reads() -> SimpleNamespace:
-    """``timeline_items``' statements, built once and run with the case."""
+def timeline_rows():
+    """The versions' part of a case's history statement (``cases.service.history``)."""
     from ..accounts.models import User
-    case_id = bindparam("case_id", type_=Document.case_id.type)
-    return SimpleNamespace(
-        titles=select(Document.id, Document.title_enc).where(Document.case_id == case_id),
-        versions=(select(DocumentVersion.document_id, Document.category,
-                         DocumentVersion.number, DocumentVersion.uploaded_at,
-                         User.display_name)
-                  .join(Document, Document.id == DocumentVersion.document_id)
-                  .join(User, User.id == DocumentVersion.uploaded_by_id)
-                  .where(Document.case_id == case_id)))
+    from ..cases.service import timeline_columns
+    return (select(*timeline_columns(at=DocumentVersion.uploaded_at,
+                                     ref=DocumentVersion.document_id, text1=Document.category,
+                                     text2=User.display_name, text3=Document.title_enc,
+                                     number=DocumentVersion.number))
+            .select_from(DocumentVersion)
+            .join(Document, Document.id == DocumentVersion.document_id)
+            .join(User, User.id == DocumentVersion.uploaded_by_id)
+            .where(Document.case_id == bindparam("case_id", type_=Document.case_id.type)))
+
+
+def timeline_items(rows) -> list[dict]:
+    """One line per version added, for the case file's timeline (each title opened once)."""
+    titles = {r.ref: open_sealed(Document.__tablename__, "title", r.ref, r.text3)
+              for r in rows if r.text3}
+    return [{"type": "document", "at": r.at, "kind": r.text1, "title": titles.get(r.ref),
+             "version": r.number, "document_id": str(r.ref), "actor": r.text2} for r in rows]
 
 
 @register_export_section("document_version")

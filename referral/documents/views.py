@@ -14,10 +14,10 @@ from .forms import CATEGORY_LABELS, UploadForm, VersionForm, category_choices
 bp = Blueprint("documents", __name__)
 
 
-@register_history_source
-def timeline(case) -> list[dict]:
+@register_history_source(service.timeline_rows)
+def timeline(case, rows) -> list[dict]:
     """The case file's timeline lines for documents, worded and linked once per category."""
-    items = service.timeline_items(case)
+    items = service.timeline_items(rows)
     if not has_request_context():
         return items
     href = url_for("documents.document", document_id="DOCUMENT")

@@ -8,7 +8,6 @@
 - Every read and write is audited (DP-3).
 """
 from datetime import timedelta
-from functools import cache
 
 from flask import current_app
 from sqlalchemy import bindparam, func, select
@@ -16,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.service import record
 from ..privacy.service import register_export_section
-from ..database import read_rows, utcnow
+from ..database import utcnow
 from ..errors import Forbidden, Invalid, Refused
 from ..extensions import db
 from ..labels import N_
@@ -182,23 +181,22 @@ def pending_follow_ups(actor, case):
 
 # --- the case timeline and the person's copy of their file ------------------------------
 
-def timeline_items(case) -> list[dict]:
+def timeline_rows():
+    """The notes' part of a case's history statement (``cases.service.history``)."""
+    from ..accounts.models import User
+    from ..cases.service import timeline_columns
+    return (select(*timeline_columns(at=CaseNote.occurred_at, ref=CaseNote.id,
+                                     text1=CaseNote.kind, text2=User.display_name,
+                                     flag=CaseNote.interpreter_used))
+            .select_from(CaseNote).join(User, User.id == CaseNote.author_id)
+            .where(CaseNote.case_id == bindparam("case_id", type_=CaseNote.case_id.type)))
+
+
+def timeline_items(rows) -> list[dict]:
     """One line per note for the case file's timeline (the case's own staff read it):
     kind, time and author; the note itself opens on the notes page."""
-    rows = read_rows(_timeline_read(), {"case_id": case.id}).all()
-    return [{"type": "note", "at": r.occurred_at, "kind": r.kind, "note_id": str(r.id),
-             "interpreter_used": r.interpreter_used, "actor": r.display_name}
-            for r in rows]
-
-
-@cache
-def _timeline_read():
-    """``timeline_items``' statement, built once and run with the case."""
-    from ..accounts.models import User
-    return (select(CaseNote.id, CaseNote.kind, CaseNote.occurred_at, CaseNote.interpreter_used,
-                   User.display_name)
-            .join(User, User.id == CaseNote.author_id)
-            .where(CaseNote.case_id == bindparam("case_id", type_=CaseNote.case_id.type)))
+    return [{"type": "note", "at": r.at, "kind": r.text1, "note_id": str(r.ref),
+             "interpreter_used": r.flag, "actor": r.text2} for r in rows]
 
 
 @register_export_section("case_note_correction")

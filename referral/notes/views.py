@@ -18,11 +18,11 @@ bp = Blueprint("notes", __name__)
 PER_PAGE = 50
 
 
-@register_history_source
-def timeline(case) -> list[dict]:
+@register_history_source(service.timeline_rows)
+def timeline(case, rows) -> list[dict]:
     """The case file's timeline lines for notes: each names its kind and links to the note.
     Worded and linked once per kind and per case, not once per line: a file holds hundreds."""
-    items = service.timeline_items(case)
+    items = service.timeline_items(rows)
     if not has_request_context():
         return items
     base = url_for("notes.case_notes", case_id=case.id)

@@ -8,9 +8,9 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import Role
 from ..audit.service import record
 from ..cases import access
-from ..cases.service import check_adverse, register_history_source
+from ..cases.service import check_adverse, register_history_source, timeline_columns
 from ..consent import service as consent_service
-from ..database import read_rows, utcnow
+from ..database import utcnow
 from ..errors import Forbidden, Invalid, NotFound, Refused
 from ..extensions import db
 from ..labels import N_
@@ -411,26 +411,26 @@ def answer_offer(actor, offer: ServiceOffer, accepted: bool | str, *, reason_cod
     return offer
 
 
-@register_history_source
-def referral_timeline(case) -> list[dict]:
+def _referral_rows():
+    return (select(*timeline_columns(at=Referral.requested_at, at2=Referral.decided_at,
+                                     at3=Referral.closed_at, text1=Referral.status,
+                                     text2=Referral.service, text3=Provider.name))
+            .select_from(Referral).outerjoin(Provider, Provider.id == Referral.provider_id)
+            .where(Referral.case_id == bindparam("case_id")))
+
+
+@register_history_source(_referral_rows)
+def referral_timeline(case, rows) -> list[dict]:
     """Referrals on the case timeline: when sent, and when answered or closed."""
     items = []
-    for r in read_rows(_REFERRAL_TIMELINE, {"case_id": case.id}):
-        items.append({"type": "referral", "at": r.requested_at, "event": "requested",
-                      "service": r.service, "provider": r.provider})
-        ended = r.closed_at or r.decided_at
-        if ended is not None and r.status != "requested":
-            items.append({"type": "referral", "at": ended, "event": r.status,
-                          "service": r.service, "provider": r.provider})
+    for r in rows:
+        items.append({"type": "referral", "at": r.at, "event": "requested",
+                      "service": r.text2, "provider": r.text3})
+        ended = r.at3 or r.at2
+        if ended is not None and r.text1 != "requested":
+            items.append({"type": "referral", "at": ended, "event": r.text1,
+                          "service": r.text2, "provider": r.text3})
     return items
-
-
-# Built once: every read of a case's history runs it. Only the columns the timeline shows.
-_REFERRAL_TIMELINE = (
-    select(Referral.requested_at, Referral.decided_at, Referral.closed_at, Referral.status,
-           Referral.service, Provider.name.label("provider"))
-    .outerjoin(Provider, Provider.id == Referral.provider_id)
-    .where(Referral.case_id == bindparam("case_id")))
 
 
 def offers_of(case) -> list[ServiceOffer]:

@@ -181,6 +181,33 @@ def test_a_colleagues_case_file_costs_the_same_three_statements_with_both_names(
     assert len(statements) == 3, statements
 
 
+def test_a_case_history_is_read_in_one_statement_whatever_feeds_it(client, caseworker,
+                                                                   cw_headers):
+    """Transitions, decisions, consents, referrals, notes and documents: every area's lines
+    come in one statement. The request runs four: the token, the case, the timeline and
+    the audit entry of the read."""
+    from tests.documents.conftest import add
+    from tests.documents.files import pdf_with_metadata
+    from tests.notes.test_notes import contact
+    case = create_case(caseworker)
+    grow(caseworker, case, 2)
+    assert client.post(f"/api/v1/cases/{case.id}/notes", headers=cw_headers,
+                       json=contact()).status_code == 201
+    add(caseworker, case, pdf_with_metadata(), title="Conclusive grounds letter")
+    db.session.commit()
+    client.get("/api/v1/auth/me", headers=cw_headers)  # the token's last use: written once
+    with counting() as statements:
+        response = client.get(f"/api/v1/cases/{case.id}/history", headers=cw_headers)
+    assert response.status_code == 200
+    kinds = [item["type"] for item in response.json]
+    assert {kind: kinds.count(kind) for kind in set(kinds)} == {
+        "transition": 5, "decision": 2, "consent": 2, "referral": 2, "note": 1, "document": 1}
+    assert len(statements) == 4, statements
+    from referral.cases.service import history
+    assert [item["title"] for item in history(caseworker, case)
+            if item["type"] == "document"] == ["Conclusive grounds letter"]  # opened
+
+
 def test_authenticating_a_request_builds_no_object_for_the_account(client, caseworker,
                                                                    cw_headers):
     """Every API request starts by authenticating its token: one row read into a plain
