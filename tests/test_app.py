@@ -104,6 +104,19 @@ def test_nul_characters_are_refused_with_a_4xx(client, cw_headers):
         assert field in response.json["errors"]
 
 
+def test_a_nul_character_in_a_body_sent_in_chunks_is_refused_too(client, cw_headers, a_case):
+    """A body without a Content-Length (chunked transfer, as a server passes it on) is read
+    and checked like any other; only a request with no body at all skips the reading."""
+    import io
+    response = client.post(f"/api/v1/cases/{a_case.id}/transitions",
+                           input_stream=io.BytesIO(b"offer\x00assistance"),
+                           headers={**cw_headers, "Transfer-Encoding": "chunked",
+                                    "Content-Type": "text/plain"},
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 422
+    assert "request" in response.json["errors"]
+
+
 def test_an_implausible_birth_date_is_a_field_error_not_a_crash(client, cw_headers):
     response = client.post("/api/v1/cases", headers=cw_headers, json={
         "person": {"date_of_birth": "0001-01-01"}, "referred_by": "Helpline"})

@@ -40,7 +40,8 @@ def record(actor, action: str, object_type: str, object_id=None, *, case_id=None
 
 
 _COLUMNS = tuple(c.key for c in AuditEntry.__table__.columns if not c.primary_key)
-_INSERT = insert(AuditEntry.__table__)
+# inline: no RETURNING of the new ids (nothing reads them; the chainer links entries later).
+_INSERT = insert(AuditEntry.__table__).inline()
 
 
 def _per_case_insert():
