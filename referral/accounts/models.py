@@ -33,6 +33,12 @@ class Role(str, enum.Enum):
     partner = "partner"  # a partner abroad: records the steps of the handovers it received
 
 
+def holds_role(held, asked) -> bool:
+    """Whether roles ``held`` include any of ``asked`` (roles or their names), by value."""
+    mine = {r.value for r in held}
+    return any((r.value if isinstance(r, Role) else r) in mine for r in asked)
+
+
 class Agency(Model):
     __tablename__ = "agency"
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -87,8 +93,7 @@ class User(UserMixin, Model):
         return frozenset(row.role for row in self.role_rows)
 
     def has_role(self, *roles: Role | str) -> bool:
-        mine = {r.value for r in self.roles}
-        return any((r.value if isinstance(r, Role) else r) in mine for r in roles)
+        return holds_role(self.roles, roles)
 
     @property
     def is_active(self):
@@ -141,7 +146,7 @@ class Actor:
         object.__setattr__(self, "_account", None)
 
     def has_role(self, *roles: Role | str) -> bool:
-        return any(r in self.roles for r in roles)  # a Role equals its value
+        return holds_role(self.roles, roles)
 
     def get_id(self):
         return f"{self.id}:{self.session_generation}"
