@@ -516,7 +516,7 @@ def resolve_token(token: str) -> TokenUse | None:
 
 def note_token_use(token_id, now) -> None:
     """The token's last use, the idle timeout's clock, in the request's transaction."""
-    read_rows(_TOKEN_USED, {"token": token_id, "used_at": now})
+    db.session.connection().execute(_TOKEN_USED, {"token": token_id, "used_at": now})
 
 
 def token_row(token_id) -> ApiToken:

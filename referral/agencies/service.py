@@ -2,7 +2,8 @@
 and cross-border handover. Plain functions; the callers load records through ``access``."""
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import aliased
 
 from ..accounts.models import Agency, AgencyKind, Role, User
 from ..audit.service import record
@@ -190,8 +191,6 @@ def transfer_view(transfer: CaseTransfer) -> dict:
 
 def timeline_rows():
     """The transfers' part of a case's history statement (``cases.service.history``)."""
-    from sqlalchemy import bindparam
-    from sqlalchemy.orm import aliased
     from ..cases.service import timeline_columns
     sender, receiver = aliased(Agency), aliased(Agency)
     return (select(*timeline_columns(at=CaseTransfer.requested_at, at2=CaseTransfer.decided_at,
